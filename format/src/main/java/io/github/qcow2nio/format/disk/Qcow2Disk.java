@@ -1,0 +1,310 @@
+package io.github.qcow2nio.format.disk;
+
+import io.github.qcow2nio.format.error.CorruptImageException;
+import io.github.qcow2nio.format.io.Buffers;
+import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.meta.L2Cache;
+import io.github.qcow2nio.format.struct.CompressedDescriptor;
+import io.github.qcow2nio.format.struct.L1Entry;
+import io.github.qcow2nio.format.struct.L2Entry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The read path of one qcow2 layer: guest offsets mapped through an L1 table and L2 tables to host
+ * clusters, zeros, compressed clusters, or the backing disk.
+ *
+ * <p>A read walks the request in runs: consecutive clusters (or subclusters) of the same kind are
+ * served together, so contiguous host data is one host read straight into the caller's buffer and
+ * zero or unallocated ranges cost no host I/O at all.
+ */
+public final class Qcow2Disk implements VirtualDisk {
+  private static final int UNALLOCATED = 0;
+  private static final int ZERO = 1;
+  private static final int NORMAL = 2;
+  private static final int COMPRESSED = 3;
+  private static final long TYPE_MASK = 3;
+
+  /** Everything about the layout a disk needs, fixed for its lifetime. */
+  public record Layout(
+      int clusterBits,
+      boolean extendedL2,
+      boolean v2,
+      boolean externalData,
+      long size) {
+
+    int l2Bits() {
+      return clusterBits - (extendedL2 ? 4 : 3);
+    }
+  }
+
+  private final String name;
+  private final HostFile image;
+  private final HostFile data;
+  private final Layout layout;
+  private final long[] l1;
+  private final long l1Offset;
+  private final L2Cache l2Cache;
+  private final ClusterCodec codec;
+  private final VirtualDisk backing;
+
+  private final int clusterBits;
+  private final long clusterMask;
+  private final int l1Shift;
+  private final int l2Mask;
+  private final int unitBits;
+  private final long unitMask;
+  private final boolean extended;
+  private final ThreadLocal<CompressedCluster> compressed;
+
+  /** The last compressed cluster this thread decompressed, kept for the next small read. */
+  private static final class CompressedCluster {
+    final byte[] in;
+    final byte[] out;
+    long word = -1;
+
+    CompressedCluster(int clusterBits) {
+      in = new byte[(1 << clusterBits) * 2 + 512];
+      out = new byte[1 << clusterBits];
+    }
+  }
+
+  /**
+   * @param data where guest data lives: the image file itself, or the external data file
+   * @param l1 the raw L1 entries; index past its end reads as unallocated
+   * @param backing the disk below, or null
+   */
+  public Qcow2Disk(String name, HostFile image, HostFile data, Layout layout, long[] l1,
+      long l1Offset, L2Cache l2Cache, ClusterCodec codec, VirtualDisk backing) {
+    this.name = name;
+    this.image = image;
+    this.data = data;
+    this.layout = layout;
+    this.l1 = l1;
+    this.l1Offset = l1Offset;
+    this.l2Cache = l2Cache;
+    this.codec = codec;
+    this.backing = backing;
+    this.clusterBits = layout.clusterBits();
+    this.clusterMask = (1L << clusterBits) - 1;
+    this.l1Shift = clusterBits + layout.l2Bits();
+    this.l2Mask = (1 << layout.l2Bits()) - 1;
+    this.extended = layout.extendedL2();
+    this.unitBits = extended ? clusterBits - 5 : clusterBits;
+    this.unitMask = (1L << unitBits) - 1;
+    this.compressed = ThreadLocal.withInitial(() -> new CompressedCluster(clusterBits));
+  }
+
+  @Override
+  public long size() {
+    return layout.size();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The disk below this one, or null. */
+  public VirtualDisk backing() {
+    return backing;
+  }
+
+  @Override
+  public int read(ByteBuffer dst, long offset) throws IOException {
+    if (offset < 0) {
+      throw new IllegalArgumentException("negative offset " + offset);
+    }
+    if (!dst.hasRemaining()) {
+      return 0;
+    }
+    long size = layout.size();
+    if (offset >= size) {
+      return -1;
+    }
+    int n = (int) Math.min(dst.remaining(), size - offset);
+    int limit = dst.limit();
+    dst.limit(dst.position() + n);
+    try {
+      long pos = offset;
+      long end = offset + n;
+      while (pos < end) {
+        pos = readRun(dst, pos, end);
+      }
+    } finally {
+      dst.limit(limit);
+    }
+    return n;
+  }
+
+  /** Serves the longest run of same-kind units starting at {@code pos}; returns where it ended. */
+  private long readRun(ByteBuffer dst, long pos, long end) throws IOException {
+    long l1Index = pos >>> l1Shift;
+    long[] table = l2Table(l1Index);
+    long tableEnd = Math.min(end, (l1Index + 1) << l1Shift);
+    long mapping = map(table, l1Index, pos);
+    int type = (int) (mapping & TYPE_MASK);
+    if (type == COMPRESSED) {
+      long clusterEnd = Math.min(tableEnd, (pos | clusterMask) + 1);
+      int idx = (int) ((pos >>> clusterBits) & l2Mask);
+      readCompressed(dst, table[extended ? 2 * idx : idx], l1Index, idx, pos,
+          (int) (clusterEnd - pos));
+      return clusterEnd;
+    }
+    long hostStart = (mapping & ~TYPE_MASK) + (pos & unitMask);
+    long runEnd = Math.min(tableEnd, (pos | unitMask) + 1);
+    while (runEnd < tableEnd) {
+      long next = map(table, l1Index, runEnd);
+      if ((int) (next & TYPE_MASK) != type
+          || (type == NORMAL && (next & ~TYPE_MASK) != hostStart + (runEnd - pos))) {
+        break;
+      }
+      runEnd = Math.min(tableEnd, runEnd + (1L << unitBits));
+    }
+    int len = (int) (runEnd - pos);
+    switch (type) {
+      case NORMAL -> readHost(dst, hostStart, len);
+      case ZERO -> Buffers.zero(dst, len);
+      default -> readBacking(dst, pos, len);
+    }
+    return runEnd;
+  }
+
+  private long[] l2Table(long l1Index) throws IOException {
+    if (l1Index >= l1.length) {
+      return null;
+    }
+    long entry = l1[(int) l1Index];
+    long l2Offset = L1Entry.l2Offset(entry);
+    if (l2Offset == 0) {
+      return null;
+    }
+    if ((l2Offset & clusterMask) != 0) {
+      throw new CorruptImageException("L1 table entry " + l1Index, l1Offset + 8 * l1Index,
+          "L2 table offset 0x" + Long.toHexString(l2Offset) + " is not cluster-aligned");
+    }
+    return l2Cache.get(l2Offset, "L1 index " + l1Index);
+  }
+
+  /**
+   * The kind of the unit holding {@code pos}, in the low two bits, and for NORMAL units the host
+   * offset of the unit's start in the rest (host offsets are at least 512-aligned).
+   */
+  private long map(long[] table, long l1Index, long pos) throws IOException {
+    if (table == null) {
+      return UNALLOCATED;
+    }
+    int idx = (int) ((pos >>> clusterBits) & l2Mask);
+    long word = extended ? table[2 * idx] : table[idx];
+    if ((word & L2Entry.COMPRESSED) != 0) {
+      if (layout.externalData()) {
+        throw corrupt(l1Index, idx, "compressed cluster in an image with an external data file");
+      }
+      return COMPRESSED;
+    }
+    long host = word & L2Entry.OFFSET_MASK;
+    boolean hasHost = host != 0 || (layout.externalData() && (word & L2Entry.COPIED) != 0);
+    if (!extended) {
+      if ((word & L2Entry.ZERO_FLAG) != 0) {
+        if (layout.v2()) {
+          throw corrupt(l1Index, idx, "zero cluster entry in a version 2 image");
+        }
+        return ZERO;
+      }
+      if (!hasHost) {
+        return UNALLOCATED;
+      }
+      checkHost(host, l1Index, idx, pos);
+      return host | NORMAL;
+    }
+    long bitmap = table[2 * idx + 1];
+    int alloc = (int) bitmap;
+    int zero = (int) (bitmap >>> 32);
+    int sc = (int) ((pos >>> unitBits) & 31);
+    if (hasHost) {
+      if ((alloc & zero) != 0) {
+        throw corrupt(l1Index, idx, String.format(
+            "subcluster bitmap 0x%016x marks a subcluster both allocated and zero", bitmap));
+      }
+      if (((alloc >>> sc) & 1) != 0) {
+        checkHost(host, l1Index, idx, pos);
+        return (host + ((long) sc << unitBits)) | NORMAL;
+      }
+    } else if (alloc != 0) {
+      throw corrupt(l1Index, idx, String.format(
+          "subcluster bitmap 0x%016x marks subclusters allocated in an unallocated cluster",
+          bitmap));
+    }
+    return ((zero >>> sc) & 1) != 0 ? ZERO : UNALLOCATED;
+  }
+
+  private void checkHost(long host, long l1Index, int idx, long pos) throws IOException {
+    if ((host & clusterMask) != 0) {
+      throw corrupt(l1Index, idx,
+          "data cluster offset 0x" + Long.toHexString(host) + " is not cluster-aligned");
+    }
+    if (layout.externalData() && host != (pos & ~clusterMask)) {
+      throw corrupt(l1Index, idx, "external data file offset 0x" + Long.toHexString(host)
+          + " does not match guest cluster offset 0x" + Long.toHexString(pos & ~clusterMask));
+    }
+  }
+
+  private CorruptImageException corrupt(long l1Index, int idx, String problem) {
+    long l2Offset = L1Entry.l2Offset(l1[(int) l1Index]);
+    long at = l2Offset + (long) idx * (extended ? 16 : 8);
+    return new CorruptImageException("L2 entry " + idx + " (L1 index " + l1Index + ")", at,
+        problem);
+  }
+
+  private void readHost(ByteBuffer dst, long host, int len) throws IOException {
+    int limit = dst.limit();
+    dst.limit(dst.position() + len);
+    try {
+      data.readOrZero(dst, host);
+    } finally {
+      dst.limit(limit);
+    }
+  }
+
+  private void readBacking(ByteBuffer dst, long pos, int len) throws IOException {
+    long fromBacking = backing == null ? 0 : Math.max(0, Math.min(len, backing.size() - pos));
+    if (fromBacking > 0) {
+      int limit = dst.limit();
+      dst.limit(dst.position() + (int) fromBacking);
+      try {
+        backing.read(dst, pos);
+      } finally {
+        dst.limit(limit);
+      }
+    }
+    Buffers.zero(dst, len - (int) fromBacking);
+  }
+
+  private void readCompressed(ByteBuffer dst, long word, long l1Index, int idx, long pos, int len)
+      throws IOException {
+    CompressedCluster c = compressed.get();
+    if (c.word != word) {
+      c.word = -1;
+      CompressedDescriptor d = CompressedDescriptor.decode(word, clusterBits);
+      if (d.offset() == 0 || d.offset() > image.size()) {
+        throw corrupt(l1Index, idx, "compressed data offset 0x" + Long.toHexString(d.offset())
+            + " lies outside " + image.name());
+      }
+      int length = d.readLength();
+      ByteBuffer in = ByteBuffer.wrap(c.in, 0, length);
+      int got = image.read(in, d.offset());
+      try {
+        codec.decompress(c.in, got, c.out, 1 << clusterBits);
+      } catch (IOException e) {
+        throw new CorruptImageException("compressed cluster (L2 entry " + idx + ", L1 index "
+            + l1Index + ")", d.offset(), e.getMessage(), e);
+      }
+      c.word = word;
+    }
+    dst.put(c.out, (int) (pos & clusterMask), len);
+  }
+
+  /** Closes nothing: the image that made this disk owns the files. */
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,57 @@
+package io.github.qcow2nio.format.io;
+
+import java.nio.ByteBuffer;
+
+/** Allocation-free helpers for filling and copying buffers. */
+public final class Buffers {
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+
+  private Buffers() {}
+
+  /** Writes {@code n} zero bytes at {@code dst}'s position and advances it. */
+  public static void zero(ByteBuffer dst, int n) {
+    int pos = dst.position();
+    if (dst.hasArray()) {
+      int base = dst.arrayOffset() + pos;
+      java.util.Arrays.fill(dst.array(), base, base + n, (byte) 0);
+    } else {
+      int done = 0;
+      while (done < n) {
+        int chunk = Math.min(n - done, ZEROS.capacity());
+        dst.put(pos + done, ZEROS, 0, chunk);
+        done += chunk;
+      }
+    }
+    dst.position(pos + n);
+  }
+
+  /** Writes {@code n} zero bytes at the channel's current position. */
+  public static void writeZeros(java.nio.channels.WritableByteChannel ch, long n)
+      throws java.io.IOException {
+    ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(n, 64 * 1024));
+    long left = n;
+    while (left > 0) {
+      zeros.clear().limit((int) Math.min(left, zeros.capacity()));
+      while (zeros.hasRemaining()) {
+        left -= ch.write(zeros);
+      }
+    }
+  }
+
+  /** True when the {@code n} bytes at {@code buf}'s position are all zero. */
+  public static boolean isZero(ByteBuffer buf, int from, int n) {
+    int i = from;
+    int end = from + n;
+    for (; i + 8 <= end; i += 8) {
+      if (buf.getLong(i) != 0) {
+        return false;
+      }
+    }
+    for (; i < end; i++) {
+      if (buf.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

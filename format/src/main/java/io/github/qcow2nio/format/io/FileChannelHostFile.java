@@ -1,0 +1,184 @@
+package io.github.qcow2nio.format.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+
+/**
+ * A host file over a {@link FileChannel}. A thread interrupted during channel I/O closes the
+ * channel for everybody; when this file knows how to reopen it, it does so, so that one interrupted
+ * reader fails alone (it still gets its {@link ClosedByInterruptException}) while every other
+ * caller carries on.
+ */
+public final class FileChannelHostFile implements HostFile {
+
+  /** Opens (or reopens) the underlying channel. */
+  @FunctionalInterface
+  public interface Opener {
+    FileChannel open() throws IOException;
+  }
+
+  private final String name;
+  private final Opener opener;
+  private final boolean writable;
+  private volatile FileChannel channel;
+  private volatile boolean closed;
+
+  /** A host file that reopens its channel through {@code opener} after an interrupt. */
+  public FileChannelHostFile(String name, Opener opener, boolean writable) throws IOException {
+    this.name = name;
+    this.opener = opener;
+    this.writable = writable;
+    this.channel = opener.open();
+  }
+
+  /** A host file over a channel the caller owns and that cannot be reopened. */
+  public FileChannelHostFile(String name, FileChannel channel, boolean writable) {
+    this.name = name;
+    this.opener = null;
+    this.writable = writable;
+    this.channel = channel;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean isWritable() {
+    return writable;
+  }
+
+  @Override
+  public int read(ByteBuffer dst, long position) throws IOException {
+    int start = dst.position();
+    while (dst.hasRemaining()) {
+      FileChannel ch = channel;
+      int n;
+      try {
+        n = ch.read(dst, position + (dst.position() - start));
+      } catch (ClosedByInterruptException e) {
+        reopen(ch);
+        throw e;
+      } catch (AsynchronousCloseException e) {
+        reopenOrThrow(ch, e);
+        continue;
+      } catch (ClosedChannelException e) {
+        reopenOrThrow(ch, e);
+        continue;
+      }
+      if (n < 0) {
+        break;
+      }
+    }
+    return dst.position() - start;
+  }
+
+  @Override
+  public void write(ByteBuffer src, long position) throws IOException {
+    int start = src.position();
+    while (src.hasRemaining()) {
+      FileChannel ch = channel;
+      try {
+        ch.write(src, position + (src.position() - start));
+      } catch (ClosedByInterruptException e) {
+        reopen(ch);
+        throw e;
+      } catch (AsynchronousCloseException e) {
+        reopenOrThrow(ch, e);
+      } catch (ClosedChannelException e) {
+        reopenOrThrow(ch, e);
+      }
+    }
+  }
+
+  @Override
+  public long size() throws IOException {
+    while (true) {
+      FileChannel ch = channel;
+      try {
+        return ch.size();
+      } catch (ClosedByInterruptException e) {
+        reopen(ch);
+        throw e;
+      } catch (ClosedChannelException e) {
+        reopenOrThrow(ch, e);
+      }
+    }
+  }
+
+  @Override
+  public void truncate(long size) throws IOException {
+    while (true) {
+      FileChannel ch = channel;
+      try {
+        long current = ch.size();
+        if (size < current) {
+          ch.truncate(size);
+        } else if (size > current) {
+          // FileChannel.truncate never grows; one byte at the new end does, sparsely.
+          ch.write(ByteBuffer.allocate(1), size - 1);
+        }
+        return;
+      } catch (ClosedByInterruptException e) {
+        reopen(ch);
+        throw e;
+      } catch (ClosedChannelException e) {
+        reopenOrThrow(ch, e);
+      }
+    }
+  }
+
+  @Override
+  public void force() throws IOException {
+    while (true) {
+      FileChannel ch = channel;
+      try {
+        ch.force(true);
+        return;
+      } catch (ClosedByInterruptException e) {
+        reopen(ch);
+        throw e;
+      } catch (ClosedChannelException e) {
+        reopenOrThrow(ch, e);
+      }
+    }
+  }
+
+  private void reopenOrThrow(FileChannel failed, ClosedChannelException e) throws IOException {
+    if (closed || opener == null) {
+      throw e;
+    }
+    reopen(failed);
+  }
+
+  private synchronized void reopen(FileChannel failed) throws IOException {
+    if (closed || opener == null || channel != failed) {
+      return;
+    }
+    // The interrupt status belongs to the caller; the new channel must not inherit its effect.
+    boolean interrupted = Thread.interrupted();
+    try {
+      channel = opener.open();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    closed = true;
+    channel.close();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

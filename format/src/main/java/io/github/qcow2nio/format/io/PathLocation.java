@@ -1,0 +1,77 @@
+package io.github.qcow2nio.format.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/** An image file at a {@link Path} on any file-system provider. */
+public final class PathLocation implements ImageLocation {
+  private final Path path;
+
+  public PathLocation(Path path) {
+    this.path = Objects.requireNonNull(path, "path");
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public String displayName() {
+    return path.toString();
+  }
+
+  @Override
+  public Object identity() throws IOException {
+    try {
+      return path.toRealPath();
+    } catch (NoSuchFileException | UnsupportedOperationException e) {
+      return path.toAbsolutePath().normalize();
+    }
+  }
+
+  @Override
+  public HostFile open(boolean writable) throws IOException {
+    OpenOption[] options =
+        writable
+            ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+            : new OpenOption[] {StandardOpenOption.READ};
+    FileChannel first;
+    try {
+      first = FileChannel.open(path, options);
+    } catch (UnsupportedOperationException e) {
+      // Providers without FileChannel support (some zipfs modes) still give a byte channel.
+      return new SeekableChannelHostFile(
+          path.toString(), Files.newByteChannel(path, options), writable);
+    }
+    FileChannel[] initial = {first};
+    return new FileChannelHostFile(
+        path.toString(),
+        () -> {
+          FileChannel ch = initial[0];
+          if (ch != null) {
+            initial[0] = null;
+            return ch;
+          }
+          return FileChannel.open(path, options);
+        },
+        writable);
+  }
+
+  @Override
+  public ImageLocation resolve(String name) throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    Path named = path.getFileSystem().getPath(name);
+    return new PathLocation(parent == null ? named : parent.resolve(named));
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}

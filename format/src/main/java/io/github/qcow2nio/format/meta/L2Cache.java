@@ -1,0 +1,159 @@
+package io.github.qcow2nio.format.meta;
+
+import io.github.qcow2nio.format.error.CorruptImageException;
+import io.github.qcow2nio.format.io.HostFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
+
+/**
+ * A bounded cache of L2 tables, keyed by their host offset, each decoded to a {@code long[]} of raw
+ * entry words (two words an entry with extended L2). Lookups allocate nothing: an open-addressing
+ * index maps offsets to slots, and CLOCK picks the slot to reuse on a miss.
+ */
+public final class L2Cache {
+  private final HostFile file;
+  private final int clusterSize;
+  private final int capacity;
+  private final long[] slotKey;
+  private final long[][] slotTable;
+  private final boolean[] referenced;
+  private int used;
+  private int hand;
+  // Open-addressing index: offset -> slot + 1 (0 = empty). Size is a power of two >= 2 capacity.
+  private final long[] indexKey;
+  private final int[] indexSlot;
+  private final int indexMask;
+
+  public L2Cache(HostFile file, int clusterSize, int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity " + capacity);
+    }
+    this.file = file;
+    this.clusterSize = clusterSize;
+    this.capacity = capacity;
+    this.slotKey = new long[capacity];
+    this.slotTable = new long[capacity][];
+    this.referenced = new boolean[capacity];
+    int indexSize = Integer.highestOneBit(Math.max(4, capacity * 2 - 1)) << 1;
+    this.indexKey = new long[indexSize];
+    this.indexSlot = new int[indexSize];
+    this.indexMask = indexSize - 1;
+  }
+
+  /** How many tables fit, given a byte budget; at least 2, as QEMU insists. */
+  public static int capacityFor(long bytes, int clusterSize) {
+    return (int) Math.max(2, Math.min(Integer.MAX_VALUE / 4, bytes / clusterSize));
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  /**
+   * The L2 table at {@code offset} (cluster-aligned, nonzero), loading it on a miss. The caller
+   * must not modify the returned array.
+   */
+  public synchronized long[] get(long offset, String owner) throws IOException {
+    int i = find(offset);
+    if (i >= 0) {
+      int slot = indexSlot[i] - 1;
+      referenced[slot] = true;
+      return slotTable[slot];
+    }
+    long[] table = load(offset, owner);
+    insert(offset, table);
+    return table;
+  }
+
+  /** Forgets every cached table (after the tables changed on disk behind the cache). */
+  public synchronized void clear() {
+    java.util.Arrays.fill(indexSlot, 0);
+    java.util.Arrays.fill(slotTable, null);
+    used = 0;
+    hand = 0;
+  }
+
+  private long[] load(long offset, String owner) throws IOException {
+    long fileSize = file.size();
+    if (offset > fileSize - clusterSize) {
+      throw new CorruptImageException("L2 table (" + owner + ")", offset,
+          "lies past the end of " + file.name() + " (" + fileSize + " bytes)");
+    }
+    ByteBuffer buf = ByteBuffer.allocate(clusterSize);
+    int n = file.read(buf, offset);
+    if (n != clusterSize) {
+      throw new CorruptImageException("L2 table (" + owner + ")", offset,
+          "read only " + n + " of " + clusterSize + " bytes");
+    }
+    buf.flip();
+    long[] table = new long[clusterSize / 8];
+    LongBuffer lb = buf.asLongBuffer();
+    lb.get(table);
+    return table;
+  }
+
+  private void insert(long offset, long[] table) {
+    int slot;
+    if (used < capacity) {
+      slot = used++;
+    } else {
+      while (referenced[hand]) {
+        referenced[hand] = false;
+        hand = (hand + 1) % capacity;
+      }
+      slot = hand;
+      hand = (hand + 1) % capacity;
+      remove(slotKey[slot]);
+    }
+    slotKey[slot] = offset;
+    slotTable[slot] = table;
+    referenced[slot] = true;
+    int i = hash(offset);
+    while (indexSlot[i] != 0) {
+      i = (i + 1) & indexMask;
+    }
+    indexKey[i] = offset;
+    indexSlot[i] = slot + 1;
+  }
+
+  private int find(long offset) {
+    int i = hash(offset);
+    while (indexSlot[i] != 0) {
+      if (indexKey[i] == offset) {
+        return i;
+      }
+      i = (i + 1) & indexMask;
+    }
+    return -1;
+  }
+
+  // Backward-shift deletion keeps probe chains intact without tombstones.
+  private void remove(long offset) {
+    int i = find(offset);
+    if (i < 0) {
+      return;
+    }
+    indexSlot[i] = 0;
+    int j = i;
+    while (true) {
+      j = (j + 1) & indexMask;
+      if (indexSlot[j] == 0) {
+        return;
+      }
+      int home = hash(indexKey[j]);
+      boolean movable = (j > i) ? (home <= i || home > j) : (home <= i && home > j);
+      if (movable) {
+        indexKey[i] = indexKey[j];
+        indexSlot[i] = indexSlot[j];
+        indexSlot[j] = 0;
+        i = j;
+      }
+    }
+  }
+
+  private int hash(long offset) {
+    long h = offset * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 40) & indexMask;
+  }
+}
