@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.disk;
 
+import io.github.qcow2nio.format.error.ReadOnlyDiskException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,4 +23,39 @@ public interface VirtualDisk extends Closeable {
 
   /** A name for messages: the image file. */
   String name();
+
+  /** True when the write methods below may be called. */
+  default boolean isWritable() {
+    return false;
+  }
+
+  /**
+   * Writes all of {@code src} at guest {@code offset}. The range must lie inside the disk: grow it
+   * with {@link #resize} first.
+   */
+  default void write(ByteBuffer src, long offset) throws IOException {
+    throw new ReadOnlyDiskException(name() + " is read-only");
+  }
+
+  /** Makes {@code [offset, offset + length)} read as zeros, without writing data where it can. */
+  default void writeZeros(long offset, long length) throws IOException {
+    throw new ReadOnlyDiskException(name() + " is read-only");
+  }
+
+  /**
+   * Releases the storage of {@code [offset, offset + length)}. What it reads afterwards is
+   * unspecified only where the format allows; a qcow2 disk never lets backing data show through
+   * where the range read otherwise before.
+   */
+  default void discard(long offset, long length) throws IOException {
+    throw new ReadOnlyDiskException(name() + " is read-only");
+  }
+
+  /** Grows or shrinks the disk. */
+  default void resize(long newSize) throws IOException {
+    throw new ReadOnlyDiskException(name() + " is read-only");
+  }
+
+  /** Makes every completed write durable, metadata included. */
+  default void flush() throws IOException {}
 }
