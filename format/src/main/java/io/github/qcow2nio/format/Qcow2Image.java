@@ -386,8 +386,13 @@ public final class Qcow2Image implements Closeable {
       long tables = Math.max(1, (size + coveredPerTable - 1) / coveredPerTable);
       budget = Math.min(OpenOptions.DEFAULT_MAX_L2_CACHE, tables * header.clusterSize());
     }
-    L2Cache cache = new L2Cache(file, header.clusterSize(),
-        L2Cache.capacityFor(budget, header.clusterSize()));
+    int capacity = L2Cache.capacityFor(budget, header.clusterSize());
+    if (options.writable()) {
+      // Dirty tables stay cached until a flush: leave room for a few, so that writes spread over
+      // several tables do not force a flush each time.
+      capacity = Math.max(capacity, Math.min(16, Math.max(4, (4 << 20) / header.clusterSize())));
+    }
+    L2Cache cache = new L2Cache(file, header.clusterSize(), capacity);
     return new Qcow2Disk(name, file, dataFile != null ? dataFile : file, layout, l1, l1Offset,
         cache, codec, backing);
   }

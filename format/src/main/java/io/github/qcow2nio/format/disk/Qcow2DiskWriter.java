@@ -882,13 +882,19 @@ public final class Qcow2DiskWriter {
     pendingFrees.add(new long[] {start, length, 2});
   }
 
-  /** Ends a metadata operation: frees what it dropped, once the drop is durable. */
+  /**
+   * Ends a metadata operation. Clusters it dropped stay counted (a harmless, temporary leak) until
+   * the next flush has made the drop durable; only a long backlog forces a flush now.
+   */
   private void endOperation() throws IOException {
-    if (pendingFrees.isEmpty()) {
-      ensureCacheRoom();
-      return;
+    if (pendingFrees.size() > 4096) {
+      flushMetadata();
     }
-    flushMetadata();
+    ensureCacheRoom();
+  }
+
+  /** Applies the decrements whose dropping structures are durable (called by flushMetadata). */
+  private void applyFrees() throws IOException {
     boolean compressedFreed = false;
     for (long[] f : pendingFrees) {
       refcounts.free(f[0], f[1]);
@@ -901,7 +907,6 @@ public final class Qcow2DiskWriter {
     if (compressedFreed) {
       disk.compressedGeneration++;
     }
-    ensureCacheRoom();
   }
 
   private void ensureCacheRoom() throws IOException {
@@ -912,7 +917,8 @@ public final class Qcow2DiskWriter {
 
   /**
    * Writes cached metadata in dependency order: data and refcounts (forced), then L2 tables
-   * (forced), then L1 entries (forced).
+   * (forced), then L1 entries (forced); then applies pending refcount decrements and writes them
+   * (not forced: a lost decrement is a leak).
    */
   void flushMetadata() throws IOException {
     boolean l2Dirty = l2Cache.dirtyCount() > 0;
@@ -944,6 +950,10 @@ public final class Qcow2DiskWriter {
       }
       dirtyL1.clear();
       image.force();
+    }
+    if (!pendingFrees.isEmpty()) {
+      applyFrees();
+      refcounts.flush();
     }
   }
 

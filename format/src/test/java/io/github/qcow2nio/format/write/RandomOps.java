@@ -1,0 +1,191 @@
+package io.github.qcow2nio.format.write;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.disk.Qcow2Disk;
+import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.testing.Qemu;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Seeded random operations against a disk and an in-memory model of what it must read: writes of
+ * every size and alignment, zero writes, discards, reads, resizes, reopens.
+ */
+final class RandomOps {
+  /** Opens the image under test again (after a close). */
+  interface Opener {
+    Qcow2Image open() throws IOException;
+  }
+
+  private final Random rnd;
+  private final int clusterSize;
+  private final int unit;
+  private final boolean resizable;
+  private final long maxSize;
+  byte[] model;
+  int ops;
+  int writes;
+  int zeros;
+  int discards;
+  int reads;
+  int resizes;
+  int reopens;
+
+  RandomOps(long seed, byte[] initial, int clusterSize, int unit, boolean resizable,
+      long maxSize) {
+    this.rnd = new Random(seed);
+    this.model = initial.clone();
+    this.clusterSize = clusterSize;
+    this.unit = unit;
+    this.resizable = resizable;
+    this.maxSize = maxSize;
+  }
+
+  /** Runs {@code n} operations; returns the image, open, after the last one. */
+  Qcow2Image run(Qcow2Image image, Opener opener, int n) throws IOException {
+    for (int i = 0; i < n; i++) {
+      int kind = rnd.nextInt(100);
+      Qcow2Disk disk = image.disk();
+      long size = model.length;
+      if (kind < 45) {
+        long[] r = range(size);
+        byte[] data = new byte[(int) r[1]];
+        rnd.nextBytes(data);
+        if (rnd.nextInt(8) == 0) {
+          Arrays.fill(data, (byte) 0);
+        }
+        disk.write(ByteBuffer.wrap(data), r[0]);
+        System.arraycopy(data, 0, model, (int) r[0], data.length);
+        writes++;
+      } else if (kind < 55) {
+        long[] r = range(size);
+        disk.writeZeros(r[0], r[1]);
+        Arrays.fill(model, (int) r[0], (int) (r[0] + r[1]), (byte) 0);
+        zeros++;
+      } else if (kind < 63) {
+        long[] r = range(size);
+        disk.discard(r[0], r[1]);
+        applyDiscard(r[0], r[1]);
+        discards++;
+      } else if (kind < 85) {
+        long[] r = range(size);
+        check(disk, r[0], (int) r[1]);
+        reads++;
+      } else if (kind < 90 && resizable) {
+        long newSize = Math.max(0, Math.min(maxSize,
+            (size + (rnd.nextInt(2 * (int) (maxSize / 4)) - maxSize / 4)) & ~511L));
+        if (rnd.nextBoolean()) {
+          newSize = newSize / clusterSize * clusterSize;
+        }
+        disk.resize(newSize, true);
+        model = Arrays.copyOf(model, (int) newSize);
+        resizes++;
+      } else if (kind < 93) {
+        disk.flush();
+      } else if (kind < 95) {
+        image.close();
+        image = opener.open();
+        reopens++;
+      } else {
+        // A long read across everything.
+        check(image.disk(), 0, model.length);
+        reads++;
+      }
+      ops++;
+    }
+    check(image.disk(), 0, model.length);
+    return image;
+  }
+
+  private void applyDiscard(long off, long len) {
+    long end = off + len;
+    long size = model.length;
+    for (long c = (off + clusterSize - 1) / clusterSize * clusterSize; c < end;
+        c += clusterSize) {
+      long cEnd = Math.min(c + clusterSize, size);
+      if (cEnd <= end) {
+        Arrays.fill(model, (int) c, (int) cEnd, (byte) 0);
+      }
+    }
+    // A range that starts inside the last cluster but covers it to the end of the disk.
+  }
+
+  private long[] range(long size) {
+    if (size == 0) {
+      return new long[] {0, 0};
+    }
+    long off;
+    long len;
+    switch (rnd.nextInt(6)) {
+      case 0 -> { // cluster aligned
+        off = (long) rnd.nextInt((int) Math.max(1, size / clusterSize)) * clusterSize;
+        len = (long) (1 + rnd.nextInt(3)) * clusterSize;
+      }
+      case 1 -> { // subcluster aligned
+        off = (long) rnd.nextInt((int) Math.max(1, size / unit)) * unit;
+        len = (long) (1 + rnd.nextInt(5)) * unit;
+      }
+      case 2 -> { // sector aligned
+        off = (long) rnd.nextInt((int) (size / 512)) * 512;
+        len = (long) (1 + rnd.nextInt(16)) * 512;
+      }
+      case 3 -> { // tiny
+        off = rnd.nextInt((int) size);
+        len = 1 + rnd.nextInt(16);
+      }
+      case 4 -> { // to the end of the disk
+        off = rnd.nextInt((int) size);
+        len = size - off;
+        len = Math.min(len, 4L * clusterSize + rnd.nextInt(clusterSize));
+      }
+      default -> { // anything
+        off = rnd.nextInt((int) size);
+        len = 1 + rnd.nextInt(3 * clusterSize);
+      }
+    }
+    off = Math.min(off, size - 1);
+    len = Math.max(1, Math.min(len, size - off));
+    len = Math.min(len, 8 << 20);
+    return new long[] {off, len};
+  }
+
+  void check(VirtualDisk disk, long off, int len) throws IOException {
+    assertEquals(model.length, disk.size(), "disk size");
+    ByteBuffer b = ByteBuffer.allocate(len);
+    if (len > 0) {
+      assertEquals(len, disk.read(b, off));
+    }
+    byte[] expected = Arrays.copyOfRange(model, (int) off, (int) off + len);
+    if (!Arrays.equals(expected, b.array())) {
+      int i = Arrays.mismatch(expected, b.array());
+      assertArrayEquals(expected, b.array(), "first difference at guest offset "
+          + (off + i) + " after " + ops + " operations");
+    }
+  }
+
+  String stats() {
+    return ops + " ops: " + writes + " writes, " + zeros + " zero writes, " + discards
+        + " discards, " + reads + " reads, " + resizes + " resizes, " + reopens + " reopens";
+  }
+
+  /** qemu-img check finds no errors and no leaks, and qemu-img compare finds the model. */
+  static void assertQemuAgrees(Path image, byte[] model, Path scratch, String what)
+      throws IOException {
+    Qemu.Result r = Qemu.run(List.of("qemu-img", "check", image.toString()));
+    assertEquals(0, r.exitCode(), what + ": qemu-img check:\n" + r.stdout() + r.stderr());
+    Path raw = scratch.resolve("model.raw");
+    Files.write(raw, model);
+    Qemu.Result c = Qemu.run(List.of("qemu-img", "compare", "-f", "qcow2", "-F", "raw",
+        image.toString(), raw.toString()));
+    assertEquals(0, c.exitCode(), what + ": qemu-img compare:\n" + c.stdout() + c.stderr());
+    Files.delete(raw);
+  }
+}
