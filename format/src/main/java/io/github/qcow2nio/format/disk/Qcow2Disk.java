@@ -125,6 +125,10 @@ public final class Qcow2Disk implements VirtualDisk {
     writer.lock.readLock().lock();
     try {
       return readUnlocked(dst, offset);
+    } catch (CorruptImageException e) {
+      // As QEMU does on a writable image: corruption found while reading also stops writes.
+      writer.markCorrupt(e);
+      throw e;
     } finally {
       writer.lock.readLock().unlock();
     }

@@ -972,12 +972,17 @@ public final class Qcow2DiskWriter {
     }
   }
 
-  private void markCorrupt(CorruptImageException e) {
+  void markCorrupt(CorruptImageException e) {
+    if (failed) {
+      return;
+    }
     failed = true;
     if (!v2) {
       try {
-        header.setIncompatibleFeatures(header.header().incompatibleFeatures()
-            | Features.INCOMPAT_CORRUPT);
+        synchronized (this) {
+          header.setIncompatibleFeatures(header.header().incompatibleFeatures()
+              | Features.INCOMPAT_CORRUPT);
+        }
       } catch (IOException ignored) {
         // The image is already unusable; the corruption itself is what gets reported.
       }
