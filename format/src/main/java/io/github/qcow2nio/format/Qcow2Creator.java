@@ -33,8 +33,12 @@ final class Qcow2Creator {
     String name = location.displayName();
     validate(name, o);
     long size = o.size();
-    if (size < 0) {
-      size = backingSize(location, o);
+    if (o.backingFile() != null) {
+      // As qemu-img does: the backing image must open (its size is the default size).
+      long backing = backingSize(location, o);
+      if (size < 0) {
+        size = backing;
+      }
     }
     size = (size + 511) & ~511L;
     int clusterBits = Integer.numberOfTrailingZeros(o.clusterSize());
@@ -66,11 +70,15 @@ final class Qcow2Creator {
     int headerLength = v == 3 ? Header.V3_LENGTH : Header.V2_LENGTH;
     int clusterSize = o.clusterSize();
 
+    Optional<FeatureNameTable> names = v == 3 && clusterSize > 4096
+        ? Optional.of(new FeatureNameTable(Features.standardNames())) : Optional.empty();
+    // The image is set up without its backing file (so that nothing reads through it while the
+    // tables are laid out), then cluster 0 is rewritten whole with the backing file, as QEMU does.
+    HeaderExtensions setupExt = new HeaderExtensions(Optional.empty(),
+        Optional.ofNullable(o.dataFile()), names, Optional.empty(), Optional.empty(), List.of(),
+        Optional.empty());
     HeaderExtensions ext = new HeaderExtensions(
-        Optional.ofNullable(o.backingFormat()),
-        Optional.ofNullable(o.dataFile()),
-        v == 3 && clusterSize > 4096
-            ? Optional.of(new FeatureNameTable(Features.standardNames())) : Optional.empty(),
+        Optional.ofNullable(o.backingFormat()), Optional.ofNullable(o.dataFile()), names,
         Optional.empty(), Optional.empty(), List.of(), Optional.ofNullable(o.backingFile()));
     byte[] extBytes = ext.extensionBytes();
     byte[] backingName = o.backingFile() == null ? new byte[0]
@@ -80,12 +88,12 @@ final class Qcow2Creator {
       throw new Qcow2Exception(name + ": the header, its extensions and the backing file name do "
           + "not fit in one cluster of " + clusterSize + " bytes");
     }
-    Header h = new Header(v, backingOffset, backingName.length, clusterBits, 0, 0, 0, 0,
+    Header h = new Header(v, 0, 0, clusterBits, 0, 0, 0, 0,
         clusterSize, 1, 0, 0, incompatible, compatible, autoclear, refcountOrder, headerLength,
         o.compressionType(), new byte[0]);
 
     ByteBuffer first = ByteBuffer.allocate(3 * clusterSize);
-    first.put(h.toBytes()).put(extBytes).put(backingName);
+    first.put(h.toBytes()).put(setupExt.extensionBytes());
     first.putLong(clusterSize, 2L * clusterSize);
     RefcountBlock block = new RefcountBlock(new byte[clusterSize], refcountOrder);
     for (int c = 0; c < 3; c++) {
@@ -106,11 +114,22 @@ final class Qcow2Creator {
     }
 
     OpenOptions setup = open.withWritable(true).withOpenBacking(false).withDataFile(null);
+    Header done;
     try (Qcow2Image image = Qcow2Image.open(location, setup)) {
       Qcow2DiskWriter w = image.disk().writer();
       w.initialSize(size);
       if (prealloc != Preallocation.OFF) {
         w.preallocate(prealloc == Preallocation.FULL);
+      }
+      done = image.header();
+    }
+    if (o.backingFile() != null) {
+      ByteBuffer c0 = ByteBuffer.allocate(clusterSize);
+      c0.put(done.withBackingFile(backingOffset, backingName.length).toBytes()).put(extBytes)
+          .put(backingName).clear();
+      try (HostFile file = location.open(true)) {
+        file.write(c0, 0);
+        file.force();
       }
     }
     return Qcow2Image.open(location, open);
@@ -122,14 +141,19 @@ final class Qcow2Creator {
     }
     // The backing image is opened on its own to read its size, as qemu-img does.
     ImageLocation b = location.resolve(o.backingFile());
-    if ("raw".equals(o.backingFormat())) {
-      try (HostFile f = b.open(false)) {
-        return f.size();
+    try {
+      if ("raw".equals(o.backingFormat())) {
+        try (HostFile f = b.open(false)) {
+          return f.size();
+        }
       }
-    }
-    try (Qcow2Image img = Qcow2Image.open(b, OpenOptions.readOnly().withOpenBacking(false))) {
-      VirtualDisk d = img.disk();
-      return d.size();
+      try (Qcow2Image img = Qcow2Image.open(b, OpenOptions.readOnly())) {
+        VirtualDisk d = img.disk();
+        return d.size();
+      }
+    } catch (IOException e) {
+      throw new Qcow2Exception(location.displayName() + ": Could not open backing image '"
+          + o.backingFile() + "': " + e.getMessage(), e);
     }
   }
 
@@ -193,6 +217,9 @@ final class Qcow2Creator {
       if (o.backingFile().getBytes(StandardCharsets.UTF_8).length
           > HeaderExtensions.MAX_BACKING_NAME) {
         throw fail(name, "Backing file name too long");
+      }
+      if (o.backingFormat() == null) {
+        throw fail(name, "Backing file specified without backing format");
       }
       if (o.backingFile().isEmpty()) {
         throw fail(name, "Backing file name is empty");

@@ -263,6 +263,11 @@ public final class Qcow2Image implements Closeable {
           location.displayName() + " cannot be opened for writing");
     }
     Header h = headerUpdater.header();
+    if (extensions.backingFile().isPresent() && backingDisk == null) {
+      // Copy-on-write must read the backing file; without it partial writes would copy zeros.
+      throw new UnsupportedImageException(location.displayName() + ": the image has a backing "
+          + "file; opening it writable needs its backing chain (openBacking)");
+    }
     if (h.version() >= 3) {
       long keep = h.autoclearFeatures() & Features.AUTOCLEAR_DATA_FILE_RAW;
       if (keep != h.autoclearFeatures()) {

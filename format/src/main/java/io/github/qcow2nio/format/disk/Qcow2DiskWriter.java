@@ -295,7 +295,7 @@ public final class Qcow2DiskWriter {
     if (l2 == 0 || (l2 & clusterMask) != 0) {
       return -1;
     }
-    long[] table = l2Cache.get(l2, "L1 index " + l1Index);
+    long[] table = l2Cache.get(l2, "active L1 table");
     int idx = (int) ((pos >>> clusterBits) & ((1 << l2Bits) - 1));
     long word = extended ? table[2 * idx] : table[idx];
     if ((word & L2Entry.COPIED) == 0 || (word & L2Entry.COMPRESSED) != 0) {

@@ -80,7 +80,11 @@ public final class L2Cache {
    */
   public synchronized long[] getForUpdate(long offset, String owner) throws IOException {
     long[] table = get(offset, owner);
-    int slot = indexSlot[find(offset)] - 1;
+    int at = find(offset);
+    if (at < 0) {
+      throw new IllegalStateException("L2 cache full of dirty tables; flush before adding one");
+    }
+    int slot = indexSlot[at] - 1;
     if (!dirty[slot]) {
       dirty[slot] = true;
       dirtyCount++;
@@ -94,7 +98,9 @@ public final class L2Cache {
     if (i >= 0) {
       removeSlot(indexSlot[i] - 1);
     }
-    insert(offset, table);
+    if (!insert(offset, table)) {
+      throw new IllegalStateException("L2 cache full of dirty tables; flush before adding one");
+    }
     int slot = indexSlot[find(offset)] - 1;
     dirty[slot] = true;
     dirtyCount++;
@@ -174,11 +180,15 @@ public final class L2Cache {
     return table;
   }
 
-  private void insert(long offset, long[] table) {
+  /** Caches {@code table}; returns false (caching nothing) when every slot holds a dirty table. */
+  private boolean insert(long offset, long[] table) {
     int slot;
     if (used < capacity) {
       slot = used++;
     } else {
+      if (dirtyCount >= capacity) {
+        return false;
+      }
       // Dirty tables are never evicted: writers flush before the cache fills with them.
       while (referenced[hand] || dirty[hand]) {
         referenced[hand] = false;
@@ -197,6 +207,7 @@ public final class L2Cache {
     }
     indexKey[i] = offset;
     indexSlot[i] = slot + 1;
+    return true;
   }
 
   private int find(long offset) {

@@ -157,6 +157,8 @@ class CreateTest {
             "Backing file and preallocation"},
         {d.withBacking("b", "raw").withDataFile("x", true), "Backing file and data-file-raw"},
         {d.withBacking("x".repeat(1024), "raw"), "Backing file name too long"},
+        {d.withBacking("b.raw", null), "Backing file specified without backing format"},
+        {d.withBacking("does-not-exist.qcow2", "qcow2"), "Could not open backing image"},
     };
     for (Object[] b : bad) {
       Qcow2Exception e = assertThrows(Qcow2Exception.class,
