@@ -119,6 +119,7 @@ public final class Qcow2DiskWriter {
     lock.writeLock().lock();
     try {
       requireUsable();
+      checkRange(offset, src.remaining());
       beginMetadataChange();
       long pos = offset;
       while (src.hasRemaining()) {
@@ -146,6 +147,7 @@ public final class Qcow2DiskWriter {
     lock.writeLock().lock();
     try {
       requireUsable();
+      checkRange(offset, length);
       beginMetadataChange();
       long pos = offset;
       long end = offset + length;

@@ -21,7 +21,7 @@ import java.util.List;
  *
  * <p>Counts that are too low are raised first, with the allocator held above every referenced
  * cluster so that a new refcount block can never land on a cluster in use; counts that are too
- * high (leaks) are lowered afterwards.
+ * high (leaks) are lowered afterwards. Finally the active tables' COPIED flags are made to match.
  */
 public final class RefcountRepair {
   private static final int MAX_CLUSTERS = 1 << 27;
@@ -54,6 +54,10 @@ public final class RefcountRepair {
     r.countOthers(l1, snapshots);
     long fileClusters = (r.fileSize + (1L << r.clusterBits) - 1) >>> r.clusterBits;
     long end = Math.max(fileClusters, r.highest + 1);
+    if (end > MAX_CLUSTERS) {
+      throw new Qcow2Exception(file.name() + ": too many clusters (" + end + ") to rebuild the "
+          + "refcounts in memory; run qemu-img check -r all");
+    }
     refcounts.setFloor(end);
     try {
       for (int pass = 0; pass < 2; pass++) {
@@ -74,6 +78,62 @@ public final class RefcountRepair {
     } finally {
       refcounts.setFloor(0);
     }
+    r.fixCopiedFlags(refcounts, l1, h.l1TableOffset());
+  }
+
+  /**
+   * Makes the COPIED flags of the active tables say what the rebuilt refcounts say (refcount
+   * exactly 1), as {@code qemu-img check -r} does. Runs before anything is cached, writing tables
+   * directly; {@code l1} (the live array) is updated in place.
+   */
+  private void fixCopiedFlags(RefcountManager refcounts, long[] l1, long l1Offset)
+      throws IOException {
+    int cs = 1 << clusterBits;
+    boolean ext = header.hasExtendedL2();
+    ByteBuffer buf = ByteBuffer.allocate(cs);
+    long[] table = new long[cs / 8];
+    boolean l1Changed = false;
+    for (int i = 0; i < l1.length; i++) {
+      long l2 = L1Entry.l2Offset(l1[i]);
+      if (l2 == 0) {
+        continue;
+      }
+      boolean one = refcounts.get(l2 >>> clusterBits) == 1;
+      long fixed = one ? l1[i] | L1Entry.COPIED : l1[i] & ~L1Entry.COPIED;
+      if (fixed != l1[i]) {
+        l1[i] = fixed;
+        l1Changed = true;
+      }
+      buf.clear();
+      file.readOrZero(buf, l2);
+      buf.flip();
+      buf.asLongBuffer().get(table);
+      boolean changed = false;
+      for (int k = 0; k < table.length; k += ext ? 2 : 1) {
+        long w = table[k];
+        long host = w & L2Entry.OFFSET_MASK;
+        if ((w & L2Entry.COMPRESSED) != 0 || externalData || host == 0) {
+          continue;
+        }
+        boolean own = refcounts.get(host >>> clusterBits) == 1;
+        long f = own ? w | L2Entry.COPIED : w & ~L2Entry.COPIED;
+        if (f != w) {
+          table[k] = f;
+          changed = true;
+        }
+      }
+      if (changed) {
+        buf.clear();
+        buf.asLongBuffer().put(table);
+        file.write(buf, l2);
+      }
+    }
+    if (l1Changed) {
+      ByteBuffer b = ByteBuffer.allocate(l1.length * 8);
+      b.asLongBuffer().put(l1);
+      file.write(b, l1Offset);
+    }
+    file.force();
   }
 
   private int[] structureCounts(RefcountManager refcounts, long end) {

@@ -71,6 +71,30 @@ class OpenForWriteTest {
   }
 
   @Test
+  void repairOfADirtyImageAlsoFixesCopiedFlags() throws Exception {
+    Qemu.assumeAvailable();
+    Path img = dir.resolve("copied.qcow2");
+    long l2;
+    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.defaults(1 << 20)
+        .withLazyRefcounts(true))) {
+      image.disk().write(ByteBuffer.wrap(new byte[] {5}), 0);
+      image.disk().flush();
+      l2 = image.disk().l1()[0] & 0x00FFFFFFFFFFFE00L;
+    }
+    try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+      f.seek(l2);
+      long w = f.readLong();
+      f.seek(l2);
+      f.writeLong(w & ~(1L << 63));
+      f.seek(72);
+      f.writeLong(f.length() > 0 ? Features.INCOMPAT_DIRTY : 0);
+    }
+    assertEquals(2, Qemu.run(List.of("qemu-img", "check", img.toString())).exitCode());
+    Qcow2Image.open(img, OpenOptions.readWrite()).close();
+    CreateTest.assertCheckClean(img);
+  }
+
+  @Test
   void lazyRefcountsSetTheDirtyBitUntilCleanClose() throws Exception {
     Path img = dir.resolve("lazy.qcow2");
     try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.defaults(1 << 20)
