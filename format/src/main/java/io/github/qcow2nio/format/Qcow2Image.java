@@ -110,10 +110,17 @@ public final class Qcow2Image implements Closeable {
     ByteBuffer head = ByteBuffer.allocate((int) Math.min(fileSize, 4096));
     file.read(head, 0);
     head.flip();
-    Header h = Header.parse(head, name);
-    ByteBuffer cluster0 = ByteBuffer.allocate((int) Math.min(fileSize, h.clusterSize()));
-    file.read(cluster0, 0);
-    cluster0.flip();
+    // header_length may run up to the end of cluster 0, past the first 4 KiB: read all of
+    // cluster 0 before parsing when cluster_bits is one Header.parse will accept.
+    int bits = head.limit() >= 24 ? head.getInt(20) : 0;
+    ByteBuffer cluster0 = head;
+    if (bits >= Header.MIN_CLUSTER_BITS && bits <= Header.MAX_CLUSTER_BITS
+        && Math.min(fileSize, 1L << bits) > head.limit()) {
+      cluster0 = ByteBuffer.allocate((int) Math.min(fileSize, 1L << bits));
+      file.read(cluster0, 0);
+      cluster0.flip();
+    }
+    Header h = Header.parse(cluster0, name);
     HeaderExtensions ext = HeaderExtensions.parse(cluster0, h);
 
     checkFeatures(h, ext, name);

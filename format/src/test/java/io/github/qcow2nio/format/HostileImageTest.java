@@ -366,4 +366,20 @@ class HostileImageTest {
       }
     });
   }
+
+  @Test
+  void headerLengthBeyond4KiBIsValid() throws Exception {
+    // qemu-img 7.2 opens v3-default.qcow2 with header_length 8192 (< the 64 KiB cluster) and
+    // converts it to the same raw contents: bytes 112..8192 are unknown header fields.
+    byte[] img = Bytes.of(Golden.bytes("v3-default.qcow2")).u32(100, 8192).array();
+    try (Qcow2Image image = Qcow2Image.open(new MemoryLocation(Map.of("a.qcow2", img),
+        "a.qcow2"), OpenOptions.readOnly())) {
+      assertEquals(8192, image.header().headerLength());
+      assertEquals(8192 - 112, image.header().unknownTrailer().length);
+      ByteBuffer all = ByteBuffer.allocate((int) image.disk().size());
+      image.disk().read(all, 0);
+      assertEquals(Golden.sums().get("v3-default.qcow2"), java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(all.array())));
+    }
+  }
 }
