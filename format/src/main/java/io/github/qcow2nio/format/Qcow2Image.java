@@ -361,10 +361,12 @@ public final class Qcow2Image implements Closeable {
             location.displayName() + ": no snapshot named '" + nameOrId + "'"));
     long size = s.diskSize() >= 0 ? s.diskSize() : header.size();
     long fileSize = file.size();
-    long[] l1 = new long[s.l1Size()];
+    long[] l1 = new long[0];
     if (s.l1Size() > 0) {
+      // Read (bounds-checked against the file) before allocating the table's array.
       ByteBuffer buf = new StructReader(file, fileSize).read(
           "L1 table of snapshot '" + s.name() + "'", s.l1TableOffset(), s.l1Size() * 8);
+      l1 = new long[s.l1Size()];
       buf.asLongBuffer().get(l1);
     }
     return newDisk(location.displayName() + " (snapshot " + s.name() + ")", size, l1,

@@ -382,4 +382,30 @@ class HostileImageTest {
           java.security.MessageDigest.getInstance("SHA-256").digest(all.array())));
     }
   }
+
+  @Test
+  void snapshotL1TablesOutsideTheFile() throws Exception {
+    // Entry 0 of snapshot.qcow2's table (at 0x1400): L1 offset at +0, L1 size at +8.
+    for (Consumer<Bytes> edit : List.<Consumer<Bytes>>of(
+        b -> b.u32(0x1400 + 8, 4 * 1024 * 1024),
+        b -> b.u64(0x1400, 0x100000),
+        b -> b.u64(0x1400, 0x7FFFFFFFFFFFFE00L))) {
+      Bytes b = Bytes.of(Golden.bytes("snapshot.qcow2"));
+      edit.accept(b);
+      Map<String, byte[]> files = Map.of("a.qcow2", b.array());
+      assertTimeoutPreemptively(LIMIT, () -> {
+        try (Qcow2Image image = Qcow2Image.open(new MemoryLocation(files, "a.qcow2"),
+            OpenOptions.readOnly())) {
+          long before = allocated();
+          var e = assertThrows(CorruptImageException.class, () -> image.snapshotDisk("snap1"));
+          assertTrue(e.getMessage().contains("L1 table of snapshot 'snap1'"), e.getMessage());
+          assertTrue(e.getMessage().contains("past the end"), e.getMessage());
+          if (before >= 0) {
+            long used = allocated() - before;
+            assertTrue(used < (2L << 20), "allocated " + used);
+          }
+        }
+      });
+    }
+  }
 }
