@@ -360,6 +360,15 @@ public final class Qcow2Image implements Closeable {
         .orElseThrow(() -> new java.nio.file.NoSuchFileException(
             location.displayName() + ": no snapshot named '" + nameOrId + "'"));
     long size = s.diskSize() >= 0 ? s.diskSize() : header.size();
+    // No L1 table may map more than 32 MiB of entries cover; a bigger recorded size is corrupt,
+    // and would overflow the guest-offset arithmetic of the read path.
+    int l2Bits = header.clusterBits() - (header.hasExtendedL2() ? 4 : 3);
+    long maxSize = Qcow2Limits.MAX_L1_ENTRIES << (header.clusterBits() + l2Bits);
+    if (size > maxSize) {
+      throw new CorruptImageException("snapshot table (snapshot '" + s.name() + "')",
+          header.snapshotsOffset(), "disk size " + size + " exceeds the " + maxSize
+              + " bytes an L1 table of 32 MiB can map");
+    }
     long fileSize = file.size();
     long[] l1 = new long[0];
     if (s.l1Size() > 0) {

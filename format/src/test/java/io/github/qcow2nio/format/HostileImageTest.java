@@ -408,4 +408,44 @@ class HostileImageTest {
       });
     }
   }
+
+  @Test
+  void snapshotDiskSizeBeyondWhatAnL1TableCanMap() {
+    // Extra data of entry 0 (0x1400 + 40): the 64-bit VM state size, then the disk size.
+    for (long size : new long[] {Long.MAX_VALUE & ~511L, 1L << 62, (1L << 52) + 512}) {
+      Bytes b = Bytes.of(Golden.bytes("snapshot.qcow2")).u64(0x1400 + 48, size);
+      Map<String, byte[]> files = Map.of("a.qcow2", b.array());
+      assertTimeoutPreemptively(LIMIT, () -> {
+        try (Qcow2Image image = Qcow2Image.open(new MemoryLocation(files, "a.qcow2"),
+            OpenOptions.readOnly())) {
+          IOException e = assertThrows(IOException.class, () -> {
+            VirtualDisk d = image.snapshotDisk("snap1");
+            d.read(ByteBuffer.allocate(512), d.size() - 512);
+          });
+          assertInstanceOf(CorruptImageException.class, e);
+          assertTrue(e.getMessage().contains("snapshot"), e.getMessage());
+        }
+      }, "disk size " + size);
+    }
+  }
+
+  @Test
+  void snapshotDiskAsLargeAsAnL1TableCanMapReadsZerosAtItsEnd() throws Exception {
+    // 512-byte clusters: 4 Mi L1 entries of 32 KiB each map 128 GiB.
+    Bytes b = Bytes.of(Golden.bytes("snapshot.qcow2")).u64(0x1400 + 48, 1L << 37);
+    try (Qcow2Image image = Qcow2Image.open(new MemoryLocation(Map.of("a.qcow2", b.array()),
+        "a.qcow2"), OpenOptions.readOnly())) {
+      VirtualDisk d = image.snapshotDisk("snap1");
+      assertEquals(1L << 37, d.size());
+      ByteBuffer end = ByteBuffer.allocate(1024);
+      assertEquals(512, d.read(end, d.size() - 512));
+      assertEquals(512, end.position());
+      for (int i = 0; i < 512; i++) {
+        assertEquals(0, end.get(i));
+      }
+      ByteBuffer start = ByteBuffer.allocate(1);
+      d.read(start, 0);
+      assertEquals((byte) 0x91, start.get(0));
+    }
+  }
 }
