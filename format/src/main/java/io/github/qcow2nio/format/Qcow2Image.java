@@ -190,7 +190,13 @@ public final class Qcow2Image implements Closeable {
         throw new BackingChainException(name + ": backing chain deeper than "
             + options.maxBackingDepth() + " images");
       }
-      ImageLocation backingLocation = location.resolve(backingName);
+      ImageLocation backingLocation;
+      try {
+        backingLocation = location.resolve(backingName);
+      } catch (IOException e) {
+        throw new BackingChainException(name + ": cannot resolve backing file '" + backingName
+            + "': " + e.getMessage(), e);
+      }
       Object id = backingLocation.identity();
       if (chain.contains(id)) {
         throw new BackingChainException(name + ": backing file '" + backingName
