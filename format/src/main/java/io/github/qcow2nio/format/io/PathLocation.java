@@ -43,6 +43,10 @@ public final class PathLocation implements ImageLocation {
         writable
             ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
             : new OpenOption[] {StandardOpenOption.READ};
+    if (Files.isDirectory(path)) {
+      // Linux opens a directory for reading and fails only at the first read.
+      throw new FileSystemException(path.toString(), null, "is a directory");
+    }
     FileChannel first;
     try {
       first = FileChannel.open(path, options);
