@@ -107,18 +107,11 @@ public final class Qcow2Image implements Closeable {
       Set<Object> chain, int depth, List<Closeable> opened) throws IOException {
     String name = location.displayName();
     long fileSize = file.size();
-    ByteBuffer head = ByteBuffer.allocate((int) Math.min(fileSize, 4096));
-    file.read(head, 0);
-    head.flip();
-    // header_length may run up to the end of cluster 0, past the first 4 KiB: read all of
-    // cluster 0 before parsing when cluster_bits is one Header.parse will accept.
-    int bits = head.limit() >= 24 ? head.getInt(20) : 0;
-    ByteBuffer cluster0 = head;
-    if (bits >= Header.MIN_CLUSTER_BITS && bits <= Header.MAX_CLUSTER_BITS
-        && Math.min(fileSize, 1L << bits) > head.limit()) {
-      cluster0 = ByteBuffer.allocate((int) Math.min(fileSize, 1L << bits));
-      file.read(cluster0, 0);
-      cluster0.flip();
+    // The header and its extensions may fill all of cluster 0; its size is in bytes 20..23.
+    ByteBuffer cluster0 = readStart(file, Math.min(fileSize, 4096));
+    int bits = cluster0.remaining() >= 24 ? cluster0.getInt(20) : 0;
+    if (bits > 12 && bits <= Header.MAX_CLUSTER_BITS && fileSize > cluster0.remaining()) {
+      cluster0 = readStart(file, Math.min(fileSize, 1L << bits));
     }
     Header h = Header.parse(cluster0, name);
     HeaderExtensions ext = HeaderExtensions.parse(cluster0, h);
@@ -239,6 +232,12 @@ public final class Qcow2Image implements Closeable {
     }
     return new Qcow2Image(location, file, h, ext, snapshots, bitmaps, dataFile, backingOwner,
         backingDisk, backingFormat, l1, options);
+  }
+
+  private static ByteBuffer readStart(HostFile file, long length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate((int) length);
+    file.read(b, 0);
+    return b.flip();
   }
 
   private static String probe(ImageLocation location) throws IOException {
