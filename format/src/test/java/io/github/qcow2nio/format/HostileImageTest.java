@@ -82,6 +82,12 @@ class HostileImageTest {
     return b.array();
   }
 
+  /** A bitmaps extension (1 bitmap, 32-byte directory at {@code dirOffset}) at 0x70. */
+  static Bytes bitmaps(Bytes b, long dirOffset) {
+    return b.u32(112, 0x23852875L).u32(116, 24).u32(120, 1).u32(124, 0).u64(128, 32)
+        .u64(136, dirOffset);
+  }
+
   static Bytes truncate(Bytes b, int length) {
     return b.resize(length);
   }
@@ -193,6 +199,13 @@ class HostileImageTest {
         "autoclear_features");
     add("extended L2 with 512-byte clusters", "c512.qcow2", b -> b.u64(72, 0x10), open, corrupt,
         "cluster_bits", "16 KiB");
+
+    add("bitmap directory past EOF", "c512.qcow2", b -> bitmaps(b, 0x100000).u64(88, 1), open,
+        corrupt, "bitmap directory", "0x100000", "past the end");
+    add("bitmap directory unaligned", "c512.qcow2", b -> bitmaps(b, 0x1100).u64(88, 1), open,
+        corrupt, "bitmaps header extension", "0x70");
+    add("bitmap directory entry broken", "c512.qcow2", b -> bitmaps(b, 0x2a00).u64(88, 1)
+        .resize(0x2c00), open, corrupt, "bitmap directory entry 0", "0x2a00");
 
     // ---- the data path: open succeeds, every read of the whole disk fails
     // With 512-byte clusters bits 0..8 are reserved and masked off: only larger clusters can
@@ -447,5 +460,32 @@ class HostileImageTest {
       d.read(start, 0);
       assertEquals((byte) 0x91, start.get(0));
     }
+  }
+
+  @Test
+  void bitmapsExtensionWithoutItsAutoclearBitIsIgnored() throws Exception {
+    // The autoclear bit says whether the extension is consistent; without it QEMU ignores it.
+    byte[] img = bitmaps(Bytes.of(Golden.bytes("c512.qcow2")), 0x100000).array();
+    try (Qcow2Image image = Qcow2Image.open(new MemoryLocation(Map.of("a.qcow2", img),
+        "a.qcow2"), OpenOptions.readOnly())) {
+      assertEquals(List.of(), image.bitmaps());
+      assertTrue(image.extensions().bitmaps().isPresent());
+    }
+  }
+
+  @Test
+  void backingChainExactlyAtTheDepthLimitOpens() throws Exception {
+    Map<String, byte[]> files = new HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      files.put("d" + i, withBacking("c512.qcow2", "d" + (i + 1), "qcow2"));
+    }
+    files.put("d3", Golden.bytes("c512.qcow2"));
+    try (Qcow2Image image = Qcow2Image.open(new MemoryLocation(files, "d0"),
+        OpenOptions.readOnly().withMaxBackingDepth(3))) {
+      assertTrue(image.backingImage().orElseThrow().backingImage().orElseThrow()
+          .backingImage().isPresent());
+    }
+    assertThrows(BackingChainException.class, () -> Qcow2Image.open(
+        new MemoryLocation(files, "d0"), OpenOptions.readOnly().withMaxBackingDepth(2)));
   }
 }
