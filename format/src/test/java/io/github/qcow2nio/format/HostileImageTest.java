@@ -129,6 +129,12 @@ class HostileImageTest {
         open, corrupt, "active L1 table", "0x600", "past the end");
     add("l1_size too small", "c512.qcow2", b -> b.u32(36, 7), open, corrupt, "l1_size",
         "too small");
+    add("size negative", "c512.qcow2", b -> b.u64(24, -512L), open, corrupt, "size", "0x18");
+    add("size needing more than INT_MAX L1 entries", "c512.qcow2", b -> b.u64(24, 1L << 62),
+        open, corrupt, "size", "too big");
+    // Extended L2 entries are 16 bytes: a 16 KiB L2 table maps 16 MiB, not 32.
+    add("l1_size too small for extended L2", "extl2.qcow2", b -> b.u64(24, (16L << 20) + 512),
+        open, corrupt, "l1_size", "too small");
     add("l1 offset unaligned", "c512.qcow2", b -> b.u64(40, 0x601), open, corrupt,
         "active L1 table", "0x601");
     add("l1 offset zero", "c512.qcow2", b -> b.u64(40, 0), open, corrupt, "active L1 table",
@@ -156,6 +162,8 @@ class HostileImageTest {
         "0x100000");
     add("nb_snapshots 1000, table runs past EOF", "snapshot.qcow2", b -> b.u32(60, 1000), open,
         corrupt, "snapshot table entry 1");
+    add("snapshot table at offset 0", "c512.qcow2", b -> b.u32(60, 1), open, corrupt,
+        "snapshot table", "0x0");
     add("snapshots_offset unaligned", "snapshot.qcow2", b -> b.u64(64, 0x1401), open, corrupt,
         "snapshot table", "0x1401");
     add("snapshot extra_data_size 1025", "snapshot.qcow2", b -> b.u32(0x1400 + 36, 1025), open,
