@@ -168,4 +168,16 @@ class GoldenImageTest {
           sha256(java.nio.file.Files.readAllBytes(raw)));
     }
   }
+
+  @Test
+  void emptyBackingNameReadsLikeNoBackingFile() throws Exception {
+    // As qemu-img 7.2 reads it: backing_file_offset 0x78, backing_file_size 0 names no file.
+    byte[] img = io.github.qcow2nio.format.testing.Bytes.of(Golden.bytes("c512.qcow2"))
+        .u64(8, 0x78).array();
+    Path p = java.nio.file.Files.write(dir.resolve("empty-backing.qcow2"), img);
+    try (Qcow2Image image = Qcow2Image.open(p)) {
+      assertEquals(java.util.Optional.empty(), image.backingFile());
+      assertEquals(sums.get("c512.qcow2"), sha256(readAll(image.disk(), 4096)));
+    }
+  }
 }

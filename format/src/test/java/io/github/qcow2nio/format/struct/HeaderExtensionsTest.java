@@ -291,4 +291,14 @@ class HeaderExtensionsTest {
     assertEquals(112, e.offset());
     assertTrue(e.getMessage().contains("not a multiple of the cluster size"), e.getMessage());
   }
+
+  @Test
+  void emptyBackingNameMeansNoBackingFile() throws IOException {
+    // qemu-img 7.2 opens c512.qcow2 with backing_file_offset 0x78 and backing_file_size 0 as an
+    // image without a backing file (info shows none; convert gives the same raw contents).
+    Bytes c = cluster0(0x78, 0);
+    HeaderExtensions e = parse(c);
+    assertEquals(Optional.empty(), e.backingFile());
+    assertEquals(0x78, header(c).extensionsLimit());
+  }
 }
