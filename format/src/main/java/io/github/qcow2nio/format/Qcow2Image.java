@@ -364,9 +364,18 @@ public final class Qcow2Image implements Closeable {
     SnapshotEntry s = findSnapshot(nameOrId)
         .orElseThrow(() -> new java.nio.file.NoSuchFileException(
             location.displayName() + ": no snapshot named '" + nameOrId + "'"));
+    String l1What = "L1 table of snapshot '" + s.name() + "'";
+    if ((s.l1TableOffset() & (header.clusterSize() - 1L)) != 0 || s.l1TableOffset() < 0) {
+      throw new CorruptImageException(l1What, s.l1TableOffset(),
+          "offset is not a multiple of the cluster size " + header.clusterSize());
+    }
+    if (Integer.toUnsignedLong(s.l1Size()) > Qcow2Limits.MAX_L1_ENTRIES) {
+      throw new CorruptImageException(l1What, s.l1TableOffset(),
+          Integer.toUnsignedString(s.l1Size()) + " entries exceed 32 MiB");
+    }
     long size = s.diskSize() >= 0 ? s.diskSize() : header.size();
-    // No L1 table may map more than 32 MiB of entries cover; a bigger recorded size is corrupt,
-    // and would overflow the guest-offset arithmetic of the read path.
+    // An L1 table holds at most 32 MiB of entries; a recorded size beyond what they map is
+    // corrupt, and would overflow the guest-offset arithmetic of the read path.
     int l2Bits = header.clusterBits() - (header.hasExtendedL2() ? 4 : 3);
     long maxSize = Qcow2Limits.MAX_L1_ENTRIES << (header.clusterBits() + l2Bits);
     if (size > maxSize) {
@@ -378,8 +387,8 @@ public final class Qcow2Image implements Closeable {
     long[] l1 = new long[0];
     if (s.l1Size() > 0) {
       // Read (bounds-checked against the file) before allocating the table's array.
-      ByteBuffer buf = new StructReader(file, fileSize).read(
-          "L1 table of snapshot '" + s.name() + "'", s.l1TableOffset(), s.l1Size() * 8);
+      ByteBuffer buf = new StructReader(file, fileSize).read(l1What, s.l1TableOffset(),
+          s.l1Size() * 8);
       l1 = new long[s.l1Size()];
       buf.asLongBuffer().get(l1);
     }

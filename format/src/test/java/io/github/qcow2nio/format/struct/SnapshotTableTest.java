@@ -170,10 +170,12 @@ class SnapshotTableTest {
   }
 
   @Test
-  void snapshotL1Validation() {
-    assertTrue(fails(file(entry0().u64(0, 0x5200)), header(1, TABLE)).getMessage()
-        .contains("L1 table offset"));
-    assertTrue(fails(file(entry0().u32(8, 4 * 1024 * 1024 + 1)), header(1, TABLE)).getMessage()
-        .contains("32 MiB"));
+  void snapshotL1IsNotCheckedUntilUsed() throws IOException {
+    // qemu-img 7.2 opens (and converts the active disk of) an image whose snapshot has an
+    // unaligned L1 offset or an L1 table over 32 MiB; the snapshot fails only when used.
+    SnapshotEntry e = SnapshotTable.read(file(entry0().u64(0, 0x5200).u32(8, 4 * 1024 * 1024
+        + 1)), header(1, TABLE)).get(0);
+    assertEquals(0x5200, e.l1TableOffset());
+    assertEquals(4 * 1024 * 1024 + 1, e.l1Size());
   }
 }
