@@ -102,7 +102,8 @@ public record HeaderExtensions(
         }
         case DATA_FILE -> dataFile = string(data);
         case FeatureNameTable.TYPE -> names = FeatureNameTable.parse(data, p);
-        case BitmapsExtension.TYPE -> bitmaps = BitmapsExtension.parse(data, p, h.clusterBits());
+        case BitmapsExtension.TYPE -> bitmaps = BitmapsExtension.parse(data, p, h.clusterBits(),
+            h.hasBitmaps());
         case CryptoHeaderPointer.TYPE -> crypto = CryptoHeaderPointer.parse(data, p, h.clusterBits());
         default -> {
           byte[] raw = new byte[(int) len];
