@@ -197,7 +197,7 @@ public final class Qcow2Image implements Closeable {
       }
       String format = backingFormat;
       if (format == null) {
-        format = probe(backingLocation);
+        format = probe(backingLocation, name, backingName);
       }
       switch (format) {
         case "qcow2" -> {
@@ -208,8 +208,10 @@ public final class Qcow2Image implements Closeable {
           } catch (BackingChainException e) {
             throw e;
           } catch (IOException e) {
+            // Our own exceptions read well alone; the JDK's need their type ("NoSuchFile...").
+            String why = e instanceof Qcow2Exception ? e.getMessage() : e.toString();
             throw new BackingChainException(name + ": cannot open backing file '" + backingName
-                + "': " + e.getMessage(), e);
+                + "': " + why, e);
           }
           backingOwner = backing;
           backingDisk = backing.disk();
@@ -240,7 +242,8 @@ public final class Qcow2Image implements Closeable {
     return b.flip();
   }
 
-  private static String probe(ImageLocation location) throws IOException {
+  private static String probe(ImageLocation location, String name, String backingName)
+      throws IOException {
     try (HostFile f = location.open(false)) {
       ByteBuffer magic = ByteBuffer.allocate(4);
       if (f.read(magic, 0) == 4 && magic.getInt(0) == Header.MAGIC) {
@@ -248,8 +251,8 @@ public final class Qcow2Image implements Closeable {
       }
       return "raw";
     } catch (IOException e) {
-      throw new BackingChainException("cannot open backing file " + location.displayName()
-          + ": " + e, e);
+      throw new BackingChainException(name + ": cannot open backing file '" + backingName
+          + "': " + e, e);
     }
   }
 

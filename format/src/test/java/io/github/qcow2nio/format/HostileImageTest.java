@@ -279,9 +279,10 @@ class HostileImageTest {
         "deeper than 3");
     add("missing backing file, probed", Map.of("a.qcow2",
         withBacking("c512.qcow2", "nope.qcow2", null)), "a.qcow2", OpenOptions.readOnly(),
-        BackingChainException.class, "nope.qcow2");
+        BackingChainException.class, "a.qcow2: ", "'nope.qcow2'", "NoSuchFileException");
     add("missing qcow2 backing file", Map.of("a.qcow2", Golden.bytes("chain-top.qcow2")),
-        "a.qcow2", OpenOptions.readOnly(), BackingChainException.class, "chain-mid.qcow2");
+        "a.qcow2", OpenOptions.readOnly(), BackingChainException.class, "'chain-mid.qcow2'",
+        "NoSuchFileException");
     add("missing raw backing file", Map.of("a.qcow2", Golden.bytes("chain-mid.qcow2")),
         "a.qcow2", OpenOptions.readOnly(), BackingChainException.class, "chain-base.raw");
     add("corrupt backing image", Map.of(
