@@ -233,7 +233,8 @@ class HostileImageTest {
         b -> b.u64(0x800, 0x4000000000000000L), read, corrupt, "L2 entry 0 (L1 index 0)",
         "0x800");
     add("compressed descriptor at EOF", "compressed-zlib.qcow2",
-        b -> b.u64(0x800, 0x4000000000001000L), read, corrupt, "0x1000");
+        b -> b.u64(0x800, 0x4000000000001000L), read, corrupt, "L2 entry 0 (L1 index 0)",
+        "0x800", "compressed data offset 0x1000 lies outside");
     add("garbage deflate data", "compressed-zlib.qcow2", b -> b.u64(0xa00, -1L), read, corrupt,
         "compressed cluster", "0xa00");
     add("deflate stream ending early", "compressed-zlib.qcow2", b -> b.u16(0xa00, 0x0300), read,

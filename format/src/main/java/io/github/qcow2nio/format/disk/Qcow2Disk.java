@@ -286,7 +286,8 @@ public final class Qcow2Disk implements VirtualDisk {
     if (c.word != word) {
       c.word = -1;
       CompressedDescriptor d = CompressedDescriptor.decode(word, clusterBits);
-      if (d.offset() == 0 || d.offset() > image.size()) {
+      // At end of file not one byte of the stream exists: the descriptor is wrong, not the data.
+      if (d.offset() == 0 || d.offset() >= image.size()) {
         throw corrupt(l1Index, idx, "compressed data offset 0x" + Long.toHexString(d.offset())
             + " lies outside " + image.name());
       }
