@@ -403,7 +403,6 @@ abstract class ContractSuite {
       assertEquals("qcow2", u.getScheme());
       assertEquals(uri(img) + "!/disk", u.toString());
       assertEquals(disk, Path.of(u));
-      assertEquals(disk, fs.getPath("snapshots/../disk").toUri().equals(u) ? disk : null);
       Path odd = fs.getPath("/snapshots/a b%#");
       assertEquals(odd, Path.of(odd.toUri()));
       assertEquals(fs, Path.of(URI.create(uri(img) + "!/")).getFileSystem());
@@ -498,22 +497,25 @@ abstract class ContractSuite {
 
       // An interrupt that lands in the middle of reads on another thread.
       byte[] model = t.contents();
+      java.util.concurrent.atomic.AtomicReference<Throwable> ended =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
       Thread reader = new Thread(() -> {
         try (FileChannel ch = FileChannel.open(disk)) {
           while (true) {
             ch.read(ByteBuffer.allocate(50_000), 1000);
+            reading.countDown();
           }
-        } catch (IOException e) {
-          if (!(e instanceof ClosedByInterruptException)) {
-            throw new AssertionError(e);
-          }
+        } catch (Throwable e) {
+          ended.set(e);
         }
       });
       reader.start();
-      Thread.sleep(50);
+      reading.await();
       reader.interrupt();
       reader.join(10_000);
       assertFalse(reader.isAlive());
+      assertTrue(ended.get() instanceof ClosedByInterruptException, String.valueOf(ended.get()));
       assertArrayEquals(model, readAll(disk));
       other.close();
     }
