@@ -1,6 +1,7 @@
 package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.disk.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import java.io.Closeable;
@@ -329,10 +330,18 @@ public final class Qcow2FileSystem extends FileSystem {
     }
   }
 
+  /**
+   * Shrinks {@code disk} to {@code size} bytes, dropping the data past it: a truncate asks for
+   * exactly that. The core's other rules stand (whole sectors, no shrink under snapshots).
+   */
   void shrink(VirtualDisk disk, long size) throws IOException {
     synchronized (resizeLock) {
       if (size < disk.size()) {
-        disk.resize(size);
+        if (disk instanceof Qcow2Disk q) {
+          q.resize(size, true);
+        } else {
+          disk.resize(size);
+        }
       }
     }
   }

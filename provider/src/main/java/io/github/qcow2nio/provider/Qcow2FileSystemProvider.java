@@ -111,21 +111,29 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       throw new FileSystemAlreadyExistsException(
           "a qcow2 file system is already open on " + key);
     }
-    if (!Files.exists(image)) {
+    Qcow2Image img;
+    boolean writable;
+    if (Files.exists(image)) {
+      writable = switch (env.accessMode()) {
+        case READ_ONLY -> false;
+        case READ_WRITE -> true;
+        case DEFAULT -> !image.getFileSystem().isReadOnly() && Files.isWritable(image);
+      };
+      img = Qcow2Image.open(new PathLocation(image),
+          OpenOptions.readOnly().withWritable(writable).withDataFile(env.dataFile()));
+    } else {
       if (!env.create()) {
         throw new NoSuchFileException(image.toString());
       }
-      ImageCreator.create(image, env.createOptions());
+      if (env.accessMode() == Qcow2Env.AccessMode.READ_ONLY) {
+        throw new IllegalArgumentException(
+            "create=true writes a new image; it cannot go with accessMode=readOnly");
+      }
+      writable = true;
+      img = Qcow2Image.create(new PathLocation(image), env.createOptions(),
+          OpenOptions.readWrite());
       key = identity(image);
     }
-    boolean writable = switch (env.accessMode()) {
-      case READ_ONLY -> false;
-      case READ_WRITE -> true;
-      case DEFAULT -> !image.getFileSystem().isReadOnly() && Files.isWritable(image);
-    };
-    OpenOptions options = OpenOptions.readOnly().withWritable(writable)
-        .withDataFile(env.dataFile());
-    Qcow2Image img = Qcow2Image.open(new PathLocation(image), options);
     Qcow2FileSystem fs = new Qcow2FileSystem(this, image, key, img, !writable);
     fileSystems.put(key, fs);
     return fs;

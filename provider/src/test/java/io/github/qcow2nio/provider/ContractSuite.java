@@ -676,4 +676,273 @@ abstract class ContractSuite {
       assertEquals(List.of(), failures);
     }
   }
+
+  // ---- writing (the core's write path)
+
+  static final Map<String, ?> RW = Map.of("accessMode", "readWrite");
+
+  static void assumeWritable(FileSystem fs) {
+    assumeTrue(((Qcow2FileSystem) fs).image().disk().isWritable(), "the core cannot write");
+  }
+
+  static byte[] grow(byte[] model, long size) {
+    return java.util.Arrays.copyOf(model, (int) size);
+  }
+
+  @Test
+  void writesReadBackAndPersist() throws Exception {
+    TestImage t = sample();
+    byte[] model = t.contents();
+    Path img = store(dir(), "w.qcow2", t);
+    try (FileSystem fs = open(img, RW)) {
+      assumeWritable(fs);
+      Path disk = fs.getPath("/disk");
+      assertTrue(Files.isWritable(disk));
+      Random r = new Random(9);
+      try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
+        for (int i = 0; i < 200; i++) {
+          byte[] data = new byte[1 + r.nextInt(3 * t.clusterSize())];
+          r.nextBytes(data);
+          int pos = r.nextInt(model.length - data.length);
+          assertEquals(data.length, ch.write(ByteBuffer.wrap(data), pos));
+          System.arraycopy(data, 0, model, pos, data.length);
+          if (i % 50 == 0) {
+            assertArrayEquals(model, readAll(disk));
+          }
+        }
+        assertEquals(0, ch.position());
+        ch.position(123);
+        assertEquals(10, ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})));
+        System.arraycopy(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0, model, 123, 10);
+        assertEquals(133, ch.position());
+        ByteBuffer[] two = {ByteBuffer.wrap(new byte[] {7, 7}), ByteBuffer.wrap(new byte[] {8})};
+        assertEquals(3, ch.write(two));
+        model[133] = 7;
+        model[134] = 7;
+        model[135] = 8;
+        ch.force(true);
+      }
+      assertArrayEquals(model, readAll(disk));
+    }
+    try (FileSystem fs = open(img, RO)) {
+      assertArrayEquals(model, readAll(fs.getPath("/disk")));
+    }
+  }
+
+  @Test
+  void writingPastTheEndGrowsAndTruncateShrinks() throws Exception {
+    TestImage t = sample();
+    byte[] model = t.contents();
+    Path img = store(dir(), "g.qcow2", t);
+    long size = t.size();
+    try (FileSystem fs = open(img, RW)) {
+      assumeWritable(fs);
+      Path disk = fs.getPath("/disk");
+      try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), size + 1000);
+        long grown = (size + 1003 + 511) / 512 * 512; // whole sectors, as qcow2 disks are
+        assertEquals(grown, ch.size());
+        assertEquals(grown, Files.size(disk));
+        model = grow(model, grown);
+        model[(int) size + 1000] = 1;
+        model[(int) size + 1001] = 2;
+        model[(int) size + 1002] = 3;
+        assertArrayEquals(model, readAll(disk));
+
+        ch.position(grown);
+        ch.truncate(grown * 2); // never grows
+        assertEquals(grown, ch.size());
+        ch.truncate(size - 4096);
+        assertEquals(size - 4096, ch.size());
+        assertEquals(size - 4096, ch.position());
+        model = grow(model, size - 4096);
+        assertArrayEquals(model, readAll(disk));
+        assertThrows(IOException.class, () -> ch.truncate(1000)); // not a whole sector
+        assertEquals(size - 4096, ch.size());
+        ch.truncate(size - 8192);
+        ch.write(ByteBuffer.allocate(512).put(0, (byte) 5), size - 8192);
+        model = grow(grow(model, size - 8192), size - 8192 + 512); // the shrink dropped the rest
+        model[(int) size - 8192] = 5;
+        assertArrayEquals(model, readAll(disk));
+      }
+      try (FileChannel app = FileChannel.open(disk, StandardOpenOption.APPEND)) {
+        long before = app.size();
+        app.write(ByteBuffer.wrap(new byte[] {42}));
+        assertEquals(before + 512, app.size());
+        model = grow(model, before + 512);
+        model[(int) before] = 42;
+      }
+      assertArrayEquals(model, readAll(disk));
+    }
+    try (FileSystem fs = open(img, RO)) {
+      assertArrayEquals(model, readAll(fs.getPath("/disk")));
+      assertEquals((long) model.length,
+          Files.readAttributes(fs.getPath("/disk"), "qcow2:virtualSize")
+          .get("virtualSize"));
+    }
+  }
+
+  @Test
+  void streamsCopiesAndTransfers() throws Exception {
+    TestImage t = sample();
+    byte[] model = t.contents();
+    Path d = dir();
+    Path img = store(d, "s.qcow2", t);
+    try (FileSystem fs = open(img, RW)) {
+      assumeWritable(fs);
+      Path disk = fs.getPath("/disk");
+      byte[] data = new byte[10_000];
+      new Random(4).nextBytes(data);
+      try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.WRITE)) {
+        assertEquals(data.length, ch.transferFrom(
+            Channels.newChannel(new java.io.ByteArrayInputStream(data)), 3000, 1 << 20));
+        assertEquals(0, ch.transferFrom(
+            Channels.newChannel(new java.io.ByteArrayInputStream(data)), model.length + 1, 10));
+      }
+      System.arraycopy(data, 0, model, 3000, data.length);
+      assertArrayEquals(model, readAll(disk));
+      try (java.io.OutputStream out = Files.newOutputStream(disk, StandardOpenOption.WRITE)) {
+        out.write(data, 0, 100); // no TRUNCATE_EXISTING: overwrites the start only
+      }
+      System.arraycopy(data, 0, model, 0, 100);
+      assertArrayEquals(model, readAll(disk));
+      Path copy = d.resolve("copy.raw");
+      Files.copy(disk, copy);
+      assertArrayEquals(model, Files.readAllBytes(copy));
+      // Files.write truncates, as on any file: the disk becomes what was written, in sectors.
+      Files.write(disk, data);
+      assertEquals(10_240, Files.size(disk));
+      assertArrayEquals(grow(data, 10_240), readAll(disk));
+      try (java.io.OutputStream out = Files.newOutputStream(disk)) {
+        Files.copy(copy, out);
+      }
+      assertArrayEquals(model, readAll(disk));
+    }
+  }
+
+  /**
+   * Threads write and read their own interleaved stripes (stripes share clusters, so allocation
+   * races are real) on channels of their own and on one shared channel; a seeded model says what
+   * every byte must read.
+   */
+  static void concurrentWorkload(FileSystem fs, byte[] model, long seed) throws Exception {
+    Path disk = fs.getPath("/disk");
+    int threads = 6;
+    int stripe = 10_000;
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> list = new ArrayList<>();
+    try (FileChannel shared = FileChannel.open(disk, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      for (int i = 0; i < threads; i++) {
+        int me = i;
+        list.add(new Thread(() -> {
+          Random r = new Random(seed * 31 + me);
+          int stripes = model.length / stripe;
+          try (FileChannel own = FileChannel.open(disk, StandardOpenOption.READ,
+              StandardOpenOption.WRITE)) {
+            for (int k = 0; k < 150; k++) {
+              FileChannel ch = r.nextBoolean() ? own : shared;
+              int s = me + threads * r.nextInt((stripes - me + threads - 1) / threads);
+              int from = s * stripe + r.nextInt(stripe);
+              int len = 1 + r.nextInt(s * stripe + stripe - from);
+              if (r.nextInt(3) > 0) {
+                byte[] data = new byte[len];
+                r.nextBytes(data);
+                int n = ch.write(ByteBuffer.wrap(data), from);
+                if (n != len) {
+                  throw new AssertionError("short write");
+                }
+                System.arraycopy(data, 0, model, from, len);
+              } else {
+                ByteBuffer b = ByteBuffer.allocate(len);
+                int n = ch.read(b, from);
+                if (n != len || !java.util.Arrays.equals(b.array(), 0, len, model, from,
+                    from + len)) {
+                  throw new AssertionError("thread " + me + ": read " + len + " at " + from);
+                }
+              }
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      list.forEach(Thread::start);
+      for (Thread th : list) {
+        th.join();
+      }
+    }
+    assertEquals(List.of(), failures);
+  }
+
+  @Test
+  void manyThreadsWriteAndReadManyChannels() throws Exception {
+    TestImage t = sample();
+    byte[] model = t.contents();
+    Path img = store(dir(), "cw.qcow2", t);
+    try (FileSystem fs = open(img, RW)) {
+      assumeWritable(fs);
+      concurrentWorkload(fs, model, 1);
+      assertArrayEquals(model, readAll(fs.getPath("/disk")));
+    }
+    try (FileSystem fs = open(img, RO)) {
+      assertArrayEquals(model, readAll(fs.getPath("/disk")));
+    }
+  }
+
+  @Test
+  void createImagesAndChains() throws Exception {
+    Path d = dir();
+    Path base = d.resolve("base.qcow2");
+    byte[] pattern = new byte[200_000];
+    new Random(8).nextBytes(pattern);
+    try (FileSystem fs = open(base, Map.of("create", "true", "size", "1M",
+        "clusterSize", "4k"))) {
+      assertFalse(fs.isReadOnly());
+      Path disk = fs.getPath("/disk");
+      assertEquals(1 << 20, Files.size(disk));
+      assertArrayEquals(new byte[1 << 20], readAll(disk));
+      try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(pattern), 5000);
+      }
+    }
+    byte[] baseModel = new byte[1 << 20];
+    System.arraycopy(pattern, 0, baseModel, 5000, pattern.length);
+    String baseDigest = digest(base);
+    // create=true on an existing image opens it (zipfs semantics).
+    try (FileSystem fs = open(base, Map.of("create", true, "size", "2M"))) {
+      assertEquals(1 << 20, Files.size(fs.getPath("/disk")));
+    }
+    Path top = d.resolve("top.qcow2");
+    Qcow2FileSystemProvider provider = new Qcow2FileSystemProvider();
+    try (FileSystem fs = provider.newFileSystem(top, Map.of("create", "true",
+        "backingFile", "base.qcow2", "backingFormat", "qcow2", "compat", "1.1"))) {
+      Path disk = fs.getPath("/disk");
+      assertEquals(1 << 20, Files.size(disk));
+      assertArrayEquals(baseModel, readAll(disk));
+      try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 6000);
+      }
+      Map<String, Object> q = Files.readAttributes(disk, "qcow2:*");
+      assertEquals("base.qcow2", q.get("backingFile"));
+      assertEquals("qcow2", q.get("backingFormat"));
+      assertEquals(65536, q.get("clusterSize"));
+    }
+    assertEquals(baseDigest, digest(base));
+    byte[] topModel = baseModel.clone();
+    topModel[6000] = 1;
+    topModel[6001] = 2;
+    topModel[6002] = 3;
+    try (FileSystem fs = open(top, RO)) {
+      assertArrayEquals(topModel, readAll(fs.getPath("/disk")));
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> open(d.resolve("x.qcow2"), Map.of("create", "true")));
+    assertThrows(IllegalArgumentException.class,
+        () -> open(d.resolve("y.qcow2"), Map.of("create", "true", "size", "1M",
+            "accessMode", "readOnly")));
+    assertFalse(Files.exists(d.resolve("x.qcow2")) || Files.exists(d.resolve("y.qcow2")));
+  }
 }
