@@ -136,4 +136,70 @@ class QemuInteropTest {
       assertEquals("raw", q.get("backingFormat"));
     }
   }
+
+  static void assertClean(Path image) throws IOException {
+    String check = Qemu.img("check", "--output=json", image.toString());
+    assertTrue(check.contains("\"check-errors\": 0") && !check.contains("leaks")
+        && !check.contains("corruptions\""), check);
+  }
+
+  @Test
+  void imagesWrittenThroughTheProviderPassQemuImgCheck() throws Exception {
+    Path base = dir.resolve("base.qcow2");
+    Qemu.img("create", "-f", "qcow2", "-o", "cluster_size=4k", base.toString(), "1M");
+    Qemu.io(base, "write -P 0x11 0 512k", "write -c -P 0x22 512k 64k");
+    Path top = dir.resolve("top.qcow2");
+    byte[] model;
+    try (FileSystem fs = open(top, Map.of("create", "true", "backingFile", "base.qcow2",
+        "backingFormat", "qcow2", "clusterSize", "4k", "lazyRefcounts", "true"))) {
+      ContractSuite.assumeWritable(fs);
+      model = Qemu.rawContents(base, dir);
+      ContractSuite.concurrentWorkload(fs, model, 77);
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+          fs.getPath("/disk"), StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), (1 << 20) + 100);
+        ch.truncate((1 << 20) + 512);
+      }
+      model = java.util.Arrays.copyOf(model, (1 << 20) + 512);
+      model[(1 << 20) + 100] = 1;
+      model[(1 << 20) + 101] = 2;
+      model[(1 << 20) + 102] = 3;
+    }
+    assertClean(top);
+    assertClean(base);
+    assertArrayEquals(model, Qemu.rawContents(top, dir));
+    String info = Qemu.img("info", top.toString());
+    assertTrue(info.contains("backing file: base.qcow2") && info.contains("lazy refcounts: true"),
+        info);
+  }
+
+  @Test
+  void createdImagesMatchQemuImgInfo() throws IOException {
+    Path v2 = dir.resolve("v2.qcow2");
+    try (FileSystem fs = open(v2, Map.of("create", "true", "size", "10M", "compat", "0.10",
+        "clusterSize", "512"))) {
+      assertEquals(10L << 20, Files.size(fs.getPath("/disk")));
+    }
+    assertClean(v2);
+    String info = Qemu.img("info", v2.toString());
+    assertTrue(info.contains("virtual size: 10 MiB") && info.contains("cluster_size: 512")
+        && info.contains("compat: 0.10"), info);
+
+    Path v3 = dir.resolve("v3.qcow2");
+    try (FileSystem fs = open(v3, Map.of("create", "true", "size", 3 << 20, "refcountBits", 1,
+        "compressionType", "zstd", "extendedL2", true, "clusterSize", "128k"))) {
+      assertEquals(3L << 20, Files.size(fs.getPath("/disk")));
+    }
+    assertClean(v3);
+    info = Qemu.img("info", v3.toString());
+    assertTrue(info.contains("refcount bits: 1") && info.contains("compression type: zstd")
+        && info.contains("extended l2: true") && info.contains("cluster_size: 131072"), info);
+
+    // The core's refusals reach the caller as they are, and leave no file behind.
+    Path bad = dir.resolve("bad.qcow2");
+    IOException e = assertThrows(IOException.class, () -> open(bad, Map.of("create", "true",
+        "size", "1M", "compat", "0.10", "refcountBits", "1")));
+    assertTrue(e.getMessage().contains("refcount"), e.getMessage());
+    assertFalse(Files.exists(bad));
+  }
 }
