@@ -634,6 +634,38 @@ abstract class ContractSuite {
     }
   }
 
+  @Test
+  void writableDiskInADisk() throws Exception {
+    Path img = dir().resolve("outer-rw.qcow2");
+    Path innerImage;
+    byte[] model = new byte[2 << 20];
+    try (FileSystem fs = open(img, Map.of("create", "true", "size", "3M",
+        "clusterSize", "4k"))) {
+      assumeWritable(fs);
+      // The inner image lives in the outer /disk. (The outer disk is big enough: growing it a
+      // sector at a time, each a durable resize, is correct but slow; other tests grow disks.)
+      innerImage = fs.getPath("/disk");
+      Qcow2FileSystemProvider provider = (Qcow2FileSystemProvider) fs.provider();
+      try (FileSystem inner = provider.newFileSystem(Path.of(URI.create("qcow2:"
+          + img.toUri() + "!/disk")), RO)) {
+        throw new AssertionError("the outer disk is not a qcow2 image yet: " + inner);
+      } catch (UnsupportedOperationException expected) {
+        // all zeros: no qcow2 magic
+      }
+      java.nio.file.Files.write(innerImage, TestImage.of(2 << 20, 12).toBytes(),
+          StandardOpenOption.WRITE);
+      try (FileSystem inner = FileSystems.newFileSystem(innerImage, RW)) {
+        assumeWritable(inner);
+        concurrentWorkload(inner, model, 5);
+        assertArrayEquals(model, readAll(inner.getPath("/disk")));
+      }
+    }
+    try (FileSystem fs = open(img, RO);
+        FileSystem inner = FileSystems.newFileSystem(fs.getPath("/disk"), RO)) {
+      assertArrayEquals(model, readAll(inner.getPath("/disk")));
+    }
+  }
+
   // ---- threads
 
   @Test
