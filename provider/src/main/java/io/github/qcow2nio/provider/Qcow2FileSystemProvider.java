@@ -16,7 +16,6 @@ import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
-import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemNotFoundException;
@@ -491,11 +490,6 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
           + path.getFileSystem().provider().getScheme() + ")");
     }
     return p;
-  }
-
-  /** For tests and tools: the open file systems' count. */
-  synchronized int openFileSystems() {
-    return fileSystems.size();
   }
 
 }

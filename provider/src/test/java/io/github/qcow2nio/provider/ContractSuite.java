@@ -183,6 +183,13 @@ abstract class ContractSuite {
     Path img = store(dir(), "c.qcow2", sample());
     FileSystem fs = open(img, RO);
     Path disk = fs.getPath("/disk");
+    Qcow2FileSystem q = (Qcow2FileSystem) fs;
+    try (SeekableByteChannel a = Files.newByteChannel(disk);
+        InputStream b = Files.newInputStream(disk);
+        Stream<Path> c = Files.list(fs.getPath("/"))) {
+      assertEquals(3, q.openCount());
+    }
+    assertEquals(0, q.openCount()); // what closes on its own is forgotten
     SeekableByteChannel ch = Files.newByteChannel(disk);
     InputStream in = Files.newInputStream(disk);
     DirectoryStream<Path> ds = Files.newDirectoryStream(fs.getPath("/"));
@@ -907,6 +914,67 @@ abstract class ContractSuite {
       }
     }
     assertEquals(List.of(), failures);
+  }
+
+  @Test
+  void interruptedWriterHarmsNobody() throws Exception {
+    TestImage t = sample();
+    byte[] model = t.contents();
+    Path img = store(dir(), "iw.qcow2", t);
+    try (FileSystem fs = open(img, RW)) {
+      assumeWritable(fs);
+      Path disk = fs.getPath("/disk");
+      FileChannel mine = FileChannel.open(disk, StandardOpenOption.WRITE);
+      Thread.currentThread().interrupt();
+      try {
+        assertThrows(ClosedByInterruptException.class,
+            () -> mine.write(ByteBuffer.allocate(100), 0));
+      } finally {
+        assertTrue(Thread.interrupted());
+      }
+      assertFalse(mine.isOpen());
+      assertArrayEquals(model, readAll(disk)); // nothing was written
+
+      // A writer interrupted at any moment: its range ends up old or new, everything else is
+      // untouched, and the disk stays writable for everybody else.
+      int from = 200_000;
+      int len = 300_000;
+      byte[] fill = new byte[len];
+      java.util.Arrays.fill(fill, (byte) 0x5a);
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicReference<Throwable> ended =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread writer = new Thread(() -> {
+        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.WRITE)) {
+          for (int off = 0; ; off = (off + 4096) % len) {
+            ch.write(ByteBuffer.wrap(fill, off, Math.min(4096, len - off)), from + off);
+            started.countDown();
+          }
+        } catch (Throwable e) {
+          ended.set(e);
+        }
+      });
+      writer.start();
+      started.await();
+      writer.interrupt();
+      writer.join(10_000);
+      assertTrue(ended.get() instanceof ClosedByInterruptException, String.valueOf(ended.get()));
+      byte[] now = readAll(disk);
+      for (int i = 0; i < model.length; i++) {
+        boolean inRange = i >= from && i < from + len;
+        if (now[i] != model[i] && !(inRange && now[i] == 0x5a)) {
+          throw new AssertionError("byte " + i + " is " + now[i] + ", not " + model[i]);
+        }
+      }
+      assertTrue(((Qcow2FileSystem) fs).image().disk().isWritable());
+      try (FileChannel other = FileChannel.open(disk, StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
+        other.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 10);
+        ByteBuffer back = ByteBuffer.allocate(3);
+        other.read(back, 10);
+        assertArrayEquals(new byte[] {1, 2, 3}, back.array());
+      }
+    }
   }
 
   @Test
