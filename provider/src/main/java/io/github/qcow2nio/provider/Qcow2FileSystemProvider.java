@@ -49,6 +49,12 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
 
   private final Map<Object, Qcow2FileSystem> fileSystems = new HashMap<>();
 
+  /**
+   * Called by the JDK's provider lookup. Code that wants the installed instance gets it from
+   * {@code FileSystemProvider.installedProviders()}; a new instance keeps file systems of its own.
+   */
+  public Qcow2FileSystemProvider() {}
+
   @Override
   public String getScheme() {
     return Qcow2Uris.SCHEME;

@@ -179,6 +179,7 @@ abstract class ContractSuite {
   }
 
   @Test
+  @SuppressWarnings("try")
   void closeClosesEverythingItOpened() throws IOException {
     Path img = store(dir(), "c.qcow2", sample());
     FileSystem fs = open(img, RO);
@@ -420,6 +421,7 @@ abstract class ContractSuite {
   // ---- channels
 
   @Test
+  @SuppressWarnings("try")
   void channelsReadWholeBuffers() throws IOException {
     TestImage t = sample();
     byte[] model = t.contents();
@@ -621,6 +623,7 @@ abstract class ContractSuite {
   }
 
   @Test
+  @SuppressWarnings("try")
   void diskInADisk() throws IOException {
     TestImage inner = sample();
     byte[] innerBytes = inner.toBytes();
