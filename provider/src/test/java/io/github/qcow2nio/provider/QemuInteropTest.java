@@ -228,4 +228,52 @@ class QemuInteropTest {
     assertTrue(e.getMessage().contains("refcount"), e.getMessage());
     assertFalse(Files.exists(bad));
   }
+
+  /**
+   * Runs a qemu tool in {@code dir}: QEMU opens a relative data-file name from its working
+   * directory, where this library resolves it beside the image; in the image's directory the
+   * two agree.
+   */
+  static String qemuIn(Path dir, String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    return out;
+  }
+
+  @Test
+  void externalDataFileResolvesOnTheImagesOwnProvider() throws Exception {
+    qemuIn(dir, "qemu-img", "create", "-q", "-f", "qcow2", "-o", "data_file=ext.data",
+        "ext.qcow2", "2M");
+    qemuIn(dir, "qemu-io", "-c", "write -P 0x61 0 100k", "-c", "write -P 0x62 1M 5k",
+        "ext.qcow2");
+    qemuIn(dir, "qemu-img", "convert", "-O", "raw", "ext.qcow2", "ext.raw");
+    byte[] expected = Files.readAllBytes(dir.resolve("ext.raw"));
+    try (FileSystem jimfs = com.google.common.jimfs.Jimfs.newFileSystem(
+        com.google.common.jimfs.Configuration.unix())) {
+      Path vm = Files.createDirectories(jimfs.getPath("/vm"));
+      Files.copy(dir.resolve("ext.qcow2"), vm.resolve("ext.qcow2"));
+      Files.copy(dir.resolve("ext.data"), vm.resolve("ext.data"));
+      try (FileSystem fs = FileSystems.newFileSystem(vm.resolve("ext.qcow2"), Map.of())) {
+        Path disk = fs.getPath("/disk");
+        assertArrayEquals(expected, readAll(disk));
+        assertEquals("ext.data", Files.readAttributes(disk, "qcow2:dataFile").get("dataFile"));
+        ContractSuite.assumeWritable(fs);
+        Files.write(disk, new byte[] {7, 7}, StandardOpenOption.WRITE);
+        expected[0] = 7;
+        expected[1] = 7;
+        assertArrayEquals(expected, readAll(disk));
+      }
+      assertEquals(7, Files.readAllBytes(vm.resolve("ext.data"))[0]); // the data went there
+      Files.copy(vm.resolve("ext.qcow2"), dir.resolve("ext.qcow2"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(vm.resolve("ext.data"), dir.resolve("ext.data"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    qemuIn(dir, "qemu-img", "convert", "-O", "raw", "ext.qcow2", "ext2.raw");
+    assertArrayEquals(expected, Files.readAllBytes(dir.resolve("ext2.raw")));
+    String check = qemuIn(dir, "qemu-img", "check", "ext.qcow2");
+    assertTrue(check.contains("No errors were found"), check);
+  }
 }
