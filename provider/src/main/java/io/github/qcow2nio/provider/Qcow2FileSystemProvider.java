@@ -41,13 +41,15 @@ import java.util.Set;
 
 /**
  * The {@code qcow2:} provider. A file system per open image, found by the image's real path: one
- * image is never open twice at once, whichever way it was named.
+ * image is never open twice at once in this JVM, whichever way it was named and whichever
+ * instance of the provider opened it (two writers with caches of their own would corrupt it).
  */
 public final class Qcow2FileSystemProvider extends FileSystemProvider {
   private static final String FIXED_TREE =
       "a qcow2 file system holds only /disk and /snapshots/<name>";
 
-  private final Map<Object, Qcow2FileSystem> fileSystems = new HashMap<>();
+  /** Every open qcow2 file system, by its image's identity. Guarded by itself. */
+  private static final Map<Object, Qcow2FileSystem> fileSystems = new HashMap<>();
 
   /**
    * Called by the JDK's provider lookup. Code that wants the installed instance gets it from
@@ -110,7 +112,13 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
     }
   }
 
-  private synchronized Qcow2FileSystem open(Path image, Qcow2Env env) throws IOException {
+  private Qcow2FileSystem open(Path image, Qcow2Env env) throws IOException {
+    synchronized (fileSystems) {
+      return openLocked(image, env);
+    }
+  }
+
+  private Qcow2FileSystem openLocked(Path image, Qcow2Env env) throws IOException {
     Object key = identity(image);
     if (fileSystems.containsKey(key)) {
       throw new FileSystemAlreadyExistsException(
@@ -148,8 +156,10 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
     return new PathLocation(image).identity();
   }
 
-  synchronized void removeFileSystem(Qcow2FileSystem fs) {
-    fileSystems.remove(fs.key(), fs);
+  void removeFileSystem(Qcow2FileSystem fs) {
+    synchronized (fileSystems) {
+      fileSystems.remove(fs.key(), fs);
+    }
   }
 
   /**
@@ -157,17 +167,19 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
    * (which works even when the image's provider cannot turn its own URIs back into paths, as
    * zipfs opened from a Path cannot), then by the real path the URI names.
    */
-  private synchronized Qcow2FileSystem find(URI image) {
-    for (Qcow2FileSystem fs : fileSystems.values()) {
-      if (fs.imageUri().equals(image)) {
-        return fs;
+  private static Qcow2FileSystem find(URI image) {
+    synchronized (fileSystems) {
+      for (Qcow2FileSystem fs : fileSystems.values()) {
+        if (fs.imageUri().equals(image)) {
+          return fs;
+        }
       }
-    }
-    try {
-      return fileSystems.get(identity(Path.of(image)));
-    } catch (IOException | RuntimeException e) {
-      // An image URI whose provider or file system is gone names no open qcow2 file system.
-      return null;
+      try {
+        return fileSystems.get(identity(Path.of(image)));
+      } catch (IOException | RuntimeException e) {
+        // An image URI whose provider or file system is gone names no open qcow2 file system.
+        return null;
+      }
     }
   }
 

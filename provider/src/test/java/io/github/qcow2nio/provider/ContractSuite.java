@@ -116,6 +116,9 @@ abstract class ContractSuite {
       assertThrows(FileSystemAlreadyExistsException.class, () -> open(img, RO));
       assertThrows(FileSystemAlreadyExistsException.class,
           () -> FileSystems.newFileSystem(img, Map.of()));
+      // Not even through a provider instance of its own: two writers would corrupt the image.
+      assertThrows(FileSystemAlreadyExistsException.class,
+          () -> new Qcow2FileSystemProvider().newFileSystem(img, RO));
       // The same file by another name is the same image.
       Path other = img.getParent().resolve(".").resolve("a.qcow2");
       assertThrows(FileSystemAlreadyExistsException.class, () -> open(other, RO));
