@@ -254,6 +254,15 @@ abstract class ContractSuite {
             s.toList());
       }
       assertThrows(NotDirectoryException.class, () -> Files.list(disk));
+      try (Stream<Path> s = Files.walk(root)) {
+        assertEquals(List.of(root, disk, snaps), s.toList());
+      }
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "d*")) {
+        List<Path> found = new ArrayList<>();
+        ds.forEach(found::add);
+        assertEquals(List.of(disk), found);
+        assertThrows(IllegalStateException.class, ds::iterator);
+      }
       assertTrue(Files.exists(disk));
       assertTrue(Files.isRegularFile(disk));
       assertFalse(Files.isDirectory(disk));
