@@ -27,16 +27,17 @@ final class DiskChannel extends FileChannel {
   private final boolean readable;
   private final boolean writable;
   private final boolean append;
+  private final boolean sync;
   private final Object positionLock = new Object();
   private long position;
 
-  DiskChannel(Qcow2FileSystem fs, VirtualDisk disk, boolean readable, boolean writable,
-      boolean append) {
+  DiskChannel(Qcow2FileSystem fs, VirtualDisk disk, OpenFlags flags) {
     this.fs = fs;
     this.disk = disk;
-    this.readable = readable;
-    this.writable = writable;
-    this.append = append;
+    this.readable = flags.read();
+    this.writable = flags.write();
+    this.append = flags.append();
+    this.sync = flags.sync();
   }
 
   @Override
@@ -133,6 +134,9 @@ final class DiskChannel extends FileChannel {
       if (n > 0) {
         fs.growFor(disk, pos + n);
         disk.write(src, pos);
+        if (sync) {
+          disk.flush(); // SYNC/DSYNC: durable, metadata included, before the call returns
+        }
       }
       done = true;
       return n;

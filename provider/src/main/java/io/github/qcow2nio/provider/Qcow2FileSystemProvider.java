@@ -33,7 +33,6 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.HashMap;
 import java.util.Map;
@@ -231,43 +230,10 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       throw new UnsupportedOperationException(
           "file attributes cannot be set on a qcow2 file: " + attrs[0].name());
     }
-    boolean read = false;
-    boolean write = false;
-    boolean append = false;
-    boolean truncate = false;
-    boolean create = false;
-    boolean createNew = false;
-    for (OpenOption o : options) {
-      if (o == StandardOpenOption.READ) {
-        read = true;
-      } else if (o == StandardOpenOption.WRITE) {
-        write = true;
-      } else if (o == StandardOpenOption.APPEND) {
-        append = true;
-      } else if (o == StandardOpenOption.TRUNCATE_EXISTING) {
-        truncate = true;
-      } else if (o == StandardOpenOption.CREATE) {
-        create = true;
-      } else if (o == StandardOpenOption.CREATE_NEW) {
-        createNew = true;
-      } else if (o == StandardOpenOption.SPARSE || o == StandardOpenOption.SYNC
-          || o == StandardOpenOption.DSYNC || o instanceof LinkOption) {
-        // Disks are sparse already; durability comes from force(); there are no links.
-      } else if (o == StandardOpenOption.DELETE_ON_CLOSE) {
-        throw new UnsupportedOperationException("the files of a qcow2 file system cannot be "
-            + "deleted: " + FIXED_TREE);
-      } else {
-        throw new UnsupportedOperationException("open option " + o);
-      }
-    }
-    if (append && (read || truncate)) {
-      throw new IllegalArgumentException("APPEND is not allowed with READ or TRUNCATE_EXISTING");
-    }
-    write |= append;
-    read |= !write;
+    OpenFlags f = OpenFlags.parse(options);
     Entry e = fs.lookup(p).orElse(null);
     if (e == null) {
-      if (!(write && (create || createNew))) {
+      if (!(f.write() && (f.create() || f.createNew()))) {
         throw new NoSuchFileException(p.toString());
       }
       if (fs.isReadOnly()) {
@@ -275,13 +241,13 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       }
       throw new AccessDeniedException(p.toString(), null, FIXED_TREE);
     }
-    if (write && createNew) {
+    if (f.write() && f.createNew()) {
       throw new FileAlreadyExistsException(p.toString());
     }
     if (e.isDirectory()) {
       throw new FileSystemException(p.toString(), null, "is a directory");
     }
-    if (write) {
+    if (f.write()) {
       if (fs.isReadOnly()) {
         throw new ReadOnlyFileSystemException();
       }
@@ -290,10 +256,10 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       }
     }
     VirtualDisk disk = fs.disk(e);
-    if (write && truncate) {
+    if (f.truncate()) {
       fs.shrink(disk, 0);
     }
-    DiskChannel ch = new DiskChannel(fs, disk, read, write, append);
+    DiskChannel ch = new DiskChannel(fs, disk, f);
     fs.register(ch);
     return ch;
   }
@@ -464,39 +430,13 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   @Override
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
       throws IOException {
-    Qcow2Path p = check(path);
-    int colon = attributes.indexOf(':');
-    String view = colon < 0 ? "basic" : attributes.substring(0, colon);
-    String names = attributes.substring(colon + 1);
-    boolean qcow2 = checkView(view);
-    return new Qcow2AttributeView(p, view).readAttributes().toMap(qcow2, names);
+    return Qcow2AttributeView.readByName(check(path), attributes);
   }
 
   @Override
   public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
       throws IOException {
-    Qcow2Path p = check(path);
-    int colon = attribute.indexOf(':');
-    String view = colon < 0 ? "basic" : attribute.substring(0, colon);
-    String name = attribute.substring(colon + 1);
-    checkView(view);
-    Qcow2AttributeView v = new Qcow2AttributeView(p, view);
-    switch (name) {
-      case "lastModifiedTime" -> v.setTimes((FileTime) value, null, null);
-      case "lastAccessTime" -> v.setTimes(null, (FileTime) value, null);
-      case "creationTime" -> v.setTimes(null, null, (FileTime) value);
-      default -> throw new IllegalArgumentException("attribute '" + attribute
-          + "' cannot be set; only the basic times can");
-    }
-  }
-
-  private static boolean checkView(String view) {
-    return switch (view) {
-      case "basic" -> false;
-      case Qcow2FileAttributeView.NAME -> true;
-      default -> throw new UnsupportedOperationException("attribute view '" + view
-          + "'; a qcow2 file system has basic and qcow2");
-    };
+    Qcow2AttributeView.setByName(check(path), attribute, value);
   }
 
   private static Qcow2Path check(Path path) {

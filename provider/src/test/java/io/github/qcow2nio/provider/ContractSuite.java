@@ -339,6 +339,8 @@ abstract class ContractSuite {
       assertThrows(ReadOnlyFileSystemException.class, () -> Files.delete(disk));
       assertThrows(ReadOnlyFileSystemException.class,
           () -> Files.createDirectory(fs.getPath("/d")));
+      assertThrows(ReadOnlyFileSystemException.class, () -> Files.setLastModifiedTime(disk,
+          java.nio.file.attribute.FileTime.fromMillis(5000)));
     }
     try (FileSystem fs = open(img, Map.of("accessMode", "readWrite"))) {
       Path disk = fs.getPath("/disk");
@@ -356,6 +358,18 @@ abstract class ContractSuite {
       assertThrows(NoSuchFileException.class, () -> Files.newByteChannel(fs.getPath("/new")));
       assertThrows(java.nio.file.FileSystemException.class,
           () -> Files.newByteChannel(fs.getPath("/")));
+      // Times are the image file's.
+      java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.fromMillis(7_000_000);
+      Files.setLastModifiedTime(disk, t);
+      assertEquals(t, Files.getLastModifiedTime(img));
+      assertEquals(t, Files.getLastModifiedTime(fs.getPath("/snapshots")));
+      assertThrows(IllegalArgumentException.class, () -> Files.setAttribute(disk, "size", 1L));
+      assertThrows(IllegalArgumentException.class,
+          () -> Files.setAttribute(disk, "qcow2:clusterSize", 512));
+      assertThrows(UnsupportedOperationException.class,
+          () -> Files.setAttribute(disk, "dos:hidden", true));
+      assertThrows(UnsupportedOperationException.class,
+          () -> Files.newByteChannel(disk, StandardOpenOption.DELETE_ON_CLOSE));
     }
   }
 
@@ -776,6 +790,12 @@ abstract class ContractSuite {
         model[134] = 7;
         model[135] = 8;
         ch.force(true);
+      }
+      try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.WRITE,
+          StandardOpenOption.DSYNC)) {
+        ch.write(ByteBuffer.wrap(new byte[] {9, 9}), 70_000);
+        model[70_000] = 9;
+        model[70_001] = 9;
       }
       assertArrayEquals(model, readAll(disk));
     }
