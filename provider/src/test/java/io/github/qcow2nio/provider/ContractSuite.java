@@ -692,7 +692,7 @@ abstract class ContractSuite {
           StandardOpenOption.WRITE);
       try (FileSystem inner = FileSystems.newFileSystem(innerImage, RW)) {
         assumeWritable(inner);
-        concurrentWorkload(inner, model, 5);
+        concurrentWorkload(inner, model, 5, 40); // every inner flush is an outer one: few ops
         assertArrayEquals(model, readAll(inner.getPath("/disk")));
       }
     }
@@ -902,6 +902,11 @@ abstract class ContractSuite {
    * every byte must read.
    */
   static void concurrentWorkload(FileSystem fs, byte[] model, long seed) throws Exception {
+    concurrentWorkload(fs, model, seed, 150);
+  }
+
+  static void concurrentWorkload(FileSystem fs, byte[] model, long seed, int opsPerThread)
+      throws Exception {
     Path disk = fs.getPath("/disk");
     int threads = 6;
     int stripe = 10_000;
@@ -916,7 +921,7 @@ abstract class ContractSuite {
           int stripes = model.length / stripe;
           try (FileChannel own = FileChannel.open(disk, StandardOpenOption.READ,
               StandardOpenOption.WRITE)) {
-            for (int k = 0; k < 150; k++) {
+            for (int k = 0; k < opsPerThread; k++) {
               FileChannel ch = r.nextBoolean() ? own : shared;
               int s = me + threads * r.nextInt((stripes - me + threads - 1) / threads);
               int from = s * stripe + r.nextInt(stripe);
