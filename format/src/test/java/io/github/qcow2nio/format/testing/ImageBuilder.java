@@ -126,6 +126,65 @@ public final class ImageBuilder {
     return target;
   }
 
+  /**
+   * Copies {@code source}, a compressed image whose last compressed stream's sectors reach the
+   * end of the file (as qemu-img convert -c leaves them), to {@code target} without the stream's
+   * trailing zero bytes: the descriptor's sector range now runs past EOF, as it may in images
+   * other writers made, and readers must take the missing bytes as zeros (QEMU does). Nothing but
+   * that stream and its slack is cut.
+   *
+   * @return the number of bytes cut: 0 when the stream ends in a nonzero byte, -1 (and no copy)
+   *     when something else follows the last compressed stream
+   */
+  public static long cutLastCompressedStream(Path source, Path target) throws IOException {
+    byte[] b = Files.readAllBytes(source);
+    long[] last = lastCompressedStream(ByteBuffer.wrap(b));
+    if (last[0] < 0 || last[1] < b.length) {
+      return -1;
+    }
+    int end = b.length;
+    while (end > last[0] + 1 && b[end - 1] == 0) {
+      end--;
+    }
+    Files.write(target, java.util.Arrays.copyOf(b, end));
+    return b.length - end;
+  }
+
+  /**
+   * Start and end (of the sectors its descriptor covers) of the compressed stream that starts
+   * last in the file, read straight from the active L1/L2 tables; {-1, -1} when there is none.
+   */
+  private static long[] lastCompressedStream(ByteBuffer f) {
+    int clusterBits = f.getInt(20);
+    int version = f.getInt(4);
+    int l1Size = f.getInt(36);
+    long l1Offset = f.getLong(40);
+    boolean extended = version >= 3 && (f.getLong(72) & (1L << 4)) != 0;
+    int entry = extended ? 16 : 8;
+    int cluster = 1 << clusterBits;
+    int x = 62 - (clusterBits - 8);
+    long[] last = {-1, -1};
+    for (int i = 0; i < l1Size; i++) {
+      long l2 = f.getLong((int) (l1Offset + 8L * i)) & 0x00ff_ffff_ffff_fe00L;
+      if (l2 == 0) {
+        continue;
+      }
+      for (int j = 0; j < cluster / entry; j++) {
+        long w = f.getLong((int) (l2 + (long) j * entry));
+        if ((w & (1L << 62)) == 0) {
+          continue;
+        }
+        long offset = w & ((1L << x) - 1);
+        long sectors = ((w >>> x) & ((1L << (clusterBits - 8)) - 1)) + 1;
+        if (offset > last[0]) {
+          last[0] = offset;
+          last[1] = (offset & ~511L) + sectors * 512;
+        }
+      }
+    }
+    return last;
+  }
+
   /** Takes an internal snapshot named {@code name}. */
   public static void snapshot(Path image, String name) throws IOException {
     Qemu.img("snapshot", "-c", name, image.toString());
