@@ -183,7 +183,13 @@ public final class Qcow2Image implements Closeable {
         throw new BackingChainException(name + ": backing chain deeper than "
             + options.maxBackingDepth() + " images");
       }
-      ImageLocation backingLocation = location.resolve(backingName);
+      ImageLocation backingLocation;
+      try {
+        backingLocation = location.resolve(backingName);
+      } catch (IOException e) {
+        throw new BackingChainException(name + ": cannot resolve backing file '" + backingName
+            + "': " + e.getMessage(), e);
+      }
       Object id = backingLocation.identity();
       if (chain.contains(id)) {
         throw new BackingChainException(name + ": backing file '" + backingName
@@ -359,11 +365,22 @@ public final class Qcow2Image implements Closeable {
         .orElseThrow(() -> new java.nio.file.NoSuchFileException(
             location.displayName() + ": no snapshot named '" + nameOrId + "'"));
     long size = s.diskSize() >= 0 ? s.diskSize() : header.size();
+    // No L1 table may map more than 32 MiB of entries cover; a bigger recorded size is corrupt,
+    // and would overflow the guest-offset arithmetic of the read path.
+    int l2Bits = header.clusterBits() - (header.hasExtendedL2() ? 4 : 3);
+    long maxSize = Qcow2Limits.MAX_L1_ENTRIES << (header.clusterBits() + l2Bits);
+    if (size > maxSize) {
+      throw new CorruptImageException("snapshot table (snapshot '" + s.name() + "')",
+          header.snapshotsOffset(), "disk size " + size + " exceeds the " + maxSize
+              + " bytes an L1 table of 32 MiB can map");
+    }
     long fileSize = file.size();
-    long[] l1 = new long[s.l1Size()];
+    long[] l1 = new long[0];
     if (s.l1Size() > 0) {
+      // Read (bounds-checked against the file) before allocating the table's array.
       ByteBuffer buf = new StructReader(file, fileSize).read(
           "L1 table of snapshot '" + s.name() + "'", s.l1TableOffset(), s.l1Size() * 8);
+      l1 = new long[s.l1Size()];
       buf.asLongBuffer().get(l1);
     }
     return newDisk(location.displayName() + " (snapshot " + s.name() + ")", size, l1,
