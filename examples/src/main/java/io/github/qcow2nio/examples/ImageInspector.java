@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.error.BackingChainException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
+import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.Qcow2Limits;
@@ -21,8 +22,8 @@ import java.util.Set;
 
 /**
  * Gathers {@link ImageInfo} for an image, or for each image of its backing chain. Images are
- * opened read-only and alone (without their backing files), as {@code qemu-img info} does, so a
- * missing backing file does not stop {@code info} on the overlay.
+ * opened read-only and alone, without their backing and data files, as {@code qemu-img info}
+ * does: a missing backing or data file does not stop {@code info} on the image.
  */
 public final class ImageInspector {
   private final HostAllocation allocation;
@@ -74,7 +75,8 @@ public final class ImageInspector {
   }
 
   private ImageInfo qcow2(String filename, Path path) throws IOException {
-    try (Qcow2Image image = Qcow2Image.open(path, OpenOptions.readOnly().withOpenBacking(false))) {
+    try (Qcow2Image image = Qcow2Image.open(new MetadataOnlyLocation(new PathLocation(path)),
+        OpenOptions.readOnly().withOpenBacking(false))) {
       Header h = image.header();
       String backing = image.backingFile().orElse(null);
       List<ImageInfo.SnapshotInfo> snapshots = new ArrayList<>();
