@@ -24,6 +24,8 @@ public final class Main {
       "Commands:",
       "  info [--output=human|json] [--backing-chain] [-f qcow2|raw] [IMAGE]",
       "      what 'qemu-img info' prints; without IMAGE, the sample image bundled in the jar",
+      "  map [--output=human|json] [-f qcow2|raw] IMAGE",
+      "      how guest ranges map to the image's files, as 'qemu-img map' prints it",
       "  help",
       "      this text",
       "",
@@ -81,7 +83,8 @@ public final class Main {
   private static Map<String, Command> commands() {
     ImageInspector inspector = new ImageInspector(HostAllocation.allocatedBlocks());
     return Map.of(
-        "info", new InfoCommand(inspector, ZoneId.systemDefault()));
+        "info", new InfoCommand(inspector, ZoneId.systemDefault()),
+        "map", new MapCommand());
   }
 
   /** The JDK's file exceptions carry only the file name; say what went wrong, as qemu-img does. */
