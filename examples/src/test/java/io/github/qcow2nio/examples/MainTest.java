@@ -47,11 +47,14 @@ class MainTest {
         {"info", "a.qcow2", "b.qcow2"},
         {"info", "--output"},
         {"info", "-f", "vmdk", "a.qcow2"},
+        {"map"},
+        {"map", "a.qcow2", "b.qcow2"},
+        {"map", "--backing-chain", "a.qcow2"},
     };
     for (String[] args : cases) {
       ToolRun run = ToolRun.of(args);
       assertEquals(1, run.status(), String.join(" ", args));
-      assertTrue(run.err().startsWith("qcow2: info: "), run.err());
+      assertTrue(run.err().startsWith("qcow2: " + args[0] + ": "), run.err());
       assertTrue(run.err().endsWith(Main.USAGE), run.err());
       assertEquals("", run.out());
     }
@@ -61,6 +64,16 @@ class MainTest {
   void missingFileIsOneLineOnStderr() {
     Path missing = dir.resolve("missing.qcow2");
     ToolRun run = ToolRun.of("info", missing.toString());
+    assertEquals(1, run.status());
+    assertEquals("", run.out());
+    assertEquals("qcow2: Could not open '" + missing + "': No such file or directory\n",
+        run.err());
+  }
+
+  @Test
+  void mapOfAMissingFileIsOneLineOnStderr() {
+    Path missing = dir.resolve("missing.qcow2");
+    ToolRun run = ToolRun.of("map", "--output=json", missing.toString());
     assertEquals(1, run.status());
     assertEquals("", run.out());
     assertEquals("qcow2: Could not open '" + missing + "': No such file or directory\n",
@@ -81,6 +94,9 @@ class MainTest {
     assertTrue(run.err().contains("cluster_bits"), run.err());
     assertEquals(1, run.err().lines().count(), run.err());
     assertFalse(run.err().contains("Exception"), run.err());
+    ToolRun map = ToolRun.of("map", broken.toString());
+    assertEquals(1, map.status());
+    assertEquals(run.err(), map.err());
   }
 
   @Test
