@@ -1,6 +1,7 @@
 package io.github.qcow2nio.examples;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -30,7 +31,7 @@ public record CommandLine(String output, String format, Set<String> flags, List<
       throws UsageException {
     String output = "human";
     String format = null;
-    Set<String> flags = new java.util.LinkedHashSet<>();
+    Set<String> flags = new LinkedHashSet<>();
     List<String> operands = new ArrayList<>();
     boolean options = true;
     for (int i = 0; i < args.size(); i++) {

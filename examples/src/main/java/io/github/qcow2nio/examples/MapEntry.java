@@ -1,5 +1,7 @@
 package io.github.qcow2nio.examples;
 
+import java.util.Objects;
+
 /**
  * One line of {@code qemu-img map}: a guest range, the backing-chain layer that decides what it
  * reads as, and where its bytes are.
@@ -28,7 +30,7 @@ public record MapEntry(long start, long length, int depth, boolean present, bool
     return depth == next.depth && present == next.present && zero == next.zero
         && data == next.data && hasOffset() == next.hasOffset()
         && (!hasOffset() || (offset + length == next.offset
-            && java.util.Objects.equals(filename, next.filename)));
+            && Objects.equals(filename, next.filename)));
   }
 
   public MapEntry extendedBy(long more) {
