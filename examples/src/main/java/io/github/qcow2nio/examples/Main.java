@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -76,6 +77,9 @@ public final class Main {
       return 1;
     } catch (UncheckedIOException e) {
       err.println("qcow2: " + message(e.getCause()));
+      return 1;
+    } catch (InvalidPathException e) {
+      err.println("qcow2: " + e.getMessage());
       return 1;
     }
   }
