@@ -107,13 +107,13 @@ public final class Qcow2Image implements Closeable {
       Set<Object> chain, int depth, List<Closeable> opened) throws IOException {
     String name = location.displayName();
     long fileSize = file.size();
-    ByteBuffer head = ByteBuffer.allocate((int) Math.min(fileSize, 4096));
-    file.read(head, 0);
-    head.flip();
-    Header h = Header.parse(head, name);
-    ByteBuffer cluster0 = ByteBuffer.allocate((int) Math.min(fileSize, h.clusterSize()));
-    file.read(cluster0, 0);
-    cluster0.flip();
+    // The header and its extensions may fill all of cluster 0; its size is in bytes 20..23.
+    ByteBuffer cluster0 = readStart(file, Math.min(fileSize, 4096));
+    int bits = cluster0.remaining() >= 24 ? cluster0.getInt(20) : 0;
+    if (bits > 12 && bits <= Header.MAX_CLUSTER_BITS && fileSize > cluster0.remaining()) {
+      cluster0 = readStart(file, Math.min(fileSize, 1L << bits));
+    }
+    Header h = Header.parse(cluster0, name);
     HeaderExtensions ext = HeaderExtensions.parse(cluster0, h);
 
     checkFeatures(h, ext, name);
@@ -183,7 +183,13 @@ public final class Qcow2Image implements Closeable {
         throw new BackingChainException(name + ": backing chain deeper than "
             + options.maxBackingDepth() + " images");
       }
-      ImageLocation backingLocation = location.resolve(backingName);
+      ImageLocation backingLocation;
+      try {
+        backingLocation = location.resolve(backingName);
+      } catch (IOException e) {
+        throw new BackingChainException(name + ": cannot resolve backing file '" + backingName
+            + "': " + e.getMessage(), e);
+      }
       Object id = backingLocation.identity();
       if (chain.contains(id)) {
         throw new BackingChainException(name + ": backing file '" + backingName
@@ -226,6 +232,12 @@ public final class Qcow2Image implements Closeable {
     }
     return new Qcow2Image(location, file, h, ext, snapshots, bitmaps, dataFile, backingOwner,
         backingDisk, backingFormat, l1, options);
+  }
+
+  private static ByteBuffer readStart(HostFile file, long length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate((int) length);
+    file.read(b, 0);
+    return b.flip();
   }
 
   private static String probe(ImageLocation location) throws IOException {
@@ -353,11 +365,22 @@ public final class Qcow2Image implements Closeable {
         .orElseThrow(() -> new java.nio.file.NoSuchFileException(
             location.displayName() + ": no snapshot named '" + nameOrId + "'"));
     long size = s.diskSize() >= 0 ? s.diskSize() : header.size();
+    // No L1 table may map more than 32 MiB of entries cover; a bigger recorded size is corrupt,
+    // and would overflow the guest-offset arithmetic of the read path.
+    int l2Bits = header.clusterBits() - (header.hasExtendedL2() ? 4 : 3);
+    long maxSize = Qcow2Limits.MAX_L1_ENTRIES << (header.clusterBits() + l2Bits);
+    if (size > maxSize) {
+      throw new CorruptImageException("snapshot table (snapshot '" + s.name() + "')",
+          header.snapshotsOffset(), "disk size " + size + " exceeds the " + maxSize
+              + " bytes an L1 table of 32 MiB can map");
+    }
     long fileSize = file.size();
-    long[] l1 = new long[s.l1Size()];
+    long[] l1 = new long[0];
     if (s.l1Size() > 0) {
+      // Read (bounds-checked against the file) before allocating the table's array.
       ByteBuffer buf = new StructReader(file, fileSize).read(
           "L1 table of snapshot '" + s.name() + "'", s.l1TableOffset(), s.l1Size() * 8);
+      l1 = new long[s.l1Size()];
       buf.asLongBuffer().get(l1);
     }
     return newDisk(location.displayName() + " (snapshot " + s.name() + ")", size, l1,

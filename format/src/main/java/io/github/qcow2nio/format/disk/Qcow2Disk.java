@@ -295,10 +295,11 @@ public final class Qcow2Disk implements VirtualDisk {
             + " lies outside " + image.name());
       }
       int length = d.readLength();
-      ByteBuffer in = ByteBuffer.wrap(c.in, 0, length);
-      int got = image.read(in, d.offset());
+      // The sectors may run past EOF; QEMU reads that part as zeros, and a stream may need them
+      // (a zstd frame can end in a zero byte that a writer trimmed away), so do the same.
+      image.readOrZero(ByteBuffer.wrap(c.in, 0, length), d.offset());
       try {
-        codec.decompress(c.in, got, c.out, 1 << clusterBits);
+        codec.decompress(c.in, length, c.out, 1 << clusterBits);
       } catch (IOException e) {
         throw new CorruptImageException("compressed cluster (L2 entry " + idx + ", L1 index "
             + l1Index + ")", d.offset(), e.getMessage(), e);

@@ -1,0 +1,48 @@
+package io.github.qcow2nio.format.interop;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.testing.DiskReads;
+import io.github.qcow2nio.format.testing.Qemu;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Compares what our reader reads with what qemu-img convert reads, for one image. */
+final class QemuOracle {
+  private QemuOracle() {}
+
+  /** The active disk of {@code image} must read exactly as qemu-img convert -O raw reads it. */
+  static void assertReadsLikeQemu(Path image, Path scratch, String label) throws IOException {
+    byte[] expected = Qemu.rawContents(image, scratch);
+    try (Qcow2Image qcow2 = Qcow2Image.open(image)) {
+      DiskReads.assertReadsLike(expected, qcow2.disk(), label);
+    }
+  }
+
+  /**
+   * Snapshot {@code name}'s disk must read as {@code qemu-img convert -l snapshot.name=...} does,
+   * and be {@code snapshotSize} bytes long (the size when the snapshot was taken).
+   *
+   * <p>qemu-img convert -l reads the snapshot's tables at the image's <em>current</em> size: after
+   * the disk grew, its output is longer than the snapshot's disk, and what it holds past the
+   * snapshot's size is not part of that disk. Our snapshot disk has the size the snapshot records,
+   * so only that prefix is compared.
+   */
+  static void assertSnapshotReadsLikeQemu(Path image, String name, long snapshotSize,
+      Path scratch, String label) throws IOException {
+    Path raw = scratch.resolve(image.getFileName() + ".snapshot.raw");
+    Qemu.img("convert", "-f", "qcow2", "-l", "snapshot.name=" + name, "-O", "raw",
+        image.toString(), raw.toString());
+    byte[] converted = Files.readAllBytes(raw);
+    Files.delete(raw);
+    assertTrue(converted.length >= snapshotSize, label + " snapshot " + name
+        + ": qemu-img converted " + converted.length + " bytes, less than " + snapshotSize);
+    byte[] expected = Arrays.copyOf(converted, (int) snapshotSize);
+    try (Qcow2Image qcow2 = Qcow2Image.open(image)) {
+      DiskReads.assertReadsLike(expected, qcow2.snapshotDisk(name), label + " snapshot " + name);
+    }
+  }
+}
