@@ -1,6 +1,7 @@
 package io.github.qcow2nio.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +32,8 @@ class InfoAgainstQemuTest {
   private static final List<String> IMAGES = List.of(
       "plain.qcow2", "v2.qcow2", "zstd-extl2.qcow2", "small-clusters.qcow2", "datafile.qcow2",
       "datafile-raw.qcow2", "datafile-gone.qcow2", "dirty.qcow2", "corrupt.qcow2", "bitmaps.qcow2", "top.qcow2",
-      "sub/mid.qcow2", "sub/base.raw", "probed.qcow2", "odd.raw", "empty-v2-backing.qcow2");
+      "sub/mid.qcow2", "sub/base.raw", "probed.qcow2", "odd.raw", "empty-v2-backing.qcow2",
+      "vmstate.qcow2");
 
   private static final List<String[]> MODES = List.of(
       new String[] {}, new String[] {"--output=json"}, new String[] {"--backing-chain"},
@@ -107,9 +109,45 @@ class InfoAgainstQemuTest {
 
     Files.write(img("odd.raw"), new byte[1000]);
 
+    makeVmStateImage();
+
     Path v2Backed = img("empty-v2-backing.qcow2");
     QemuTool.img("create", "-f", "qcow2", "-o", "compat=0.10", "-b", "v2.qcow2", "-F", "qcow2",
         v2Backed.toString(), "20M");
+  }
+
+  /**
+   * Snapshots as a VM would leave them (qemu-img alone cannot): VM state sizes, VM clocks past
+   * 99 hours, and one entry without an instruction count. Patched into qemu-img's snapshot table.
+   */
+  private static void makeVmStateImage() throws IOException {
+    Path image = img("vmstate.qcow2");
+    QemuTool.img("create", "-f", "qcow2", image.toString(), "1M");
+    QemuTool.img("snapshot", "-c", "one", image.toString());
+    QemuTool.img("snapshot", "-c", "two", image.toString());
+    long[] clocks = {90_061_123_456_789L, 540_000_000_000_000L};
+    long[] vmState = {123_456_789L, 5L << 30};
+    long[] icounts = {-1, 12_345};
+    try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer header = ByteBuffer.allocate(72);
+      ch.read(header, 0);
+      long p = header.getLong(64);
+      for (int i = 0; i < header.getInt(60); i++) {
+        ByteBuffer entry = ByteBuffer.allocate(64);
+        ch.read(entry, p);
+        int extra = entry.getInt(36);
+        assertEquals(24, extra, "qemu-img 7.2 writes 24 bytes of snapshot extra data");
+        entry.putLong(24, clocks[i]).putInt(32, (int) vmState[i]).putLong(40, vmState[i])
+            .putLong(56, icounts[i]);
+        ch.write(entry.position(24).limit(64), p + 24);
+        int length = 40 + extra + entry.getShort(12) + entry.getShort(14);
+        p += (length + 7) & ~7;
+      }
+    }
+    String shown = QemuTool.img("info", image.toString());
+    assertTrue(shown.contains(" 25:01:01.123 ") && shown.contains("150:00:00.000      12345"),
+        "the patched snapshots are not what qemu-img shows:\n" + shown);
   }
 
   static Stream<Arguments> cases() {
