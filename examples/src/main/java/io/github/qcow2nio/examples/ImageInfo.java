@@ -31,6 +31,11 @@ public record ImageInfo(
     snapshots = List.copyOf(snapshots);
   }
 
+  /** True for an encrypted qcow2 image. */
+  public boolean encrypted() {
+    return qcow2 != null && qcow2.encryption() != null;
+  }
+
   /** The same information under another name (the bundled sample shows its own name). */
   public ImageInfo withFilename(String name) {
     return new ImageInfo(name, format, virtualSize, actualSize, dirty, clusterSize,
@@ -51,9 +56,28 @@ public record ImageInfo(
   public record BitmapInfo(String name, long granularity, boolean inUse, boolean auto) {}
 
   /**
+   * The LUKS header of an encrypted image: ciphers by QEMU's names, offsets in bytes.
+   *
+   * @param ivgenHashAlg the IV generator's hash (essiv only), or null
+   */
+  public record Luks(String ivgenAlg, String hashAlg, String cipherAlg, String uuid,
+      String ivgenHashAlg, String cipherMode, List<LuksSlot> slots, long payloadOffset,
+      long masterKeyIters) {
+
+    public Luks {
+      slots = List.copyOf(slots);
+    }
+  }
+
+  /** One LUKS key slot; iterations and stripes mean something only in active slots. */
+  public record LuksSlot(boolean active, long iters, long keyOffset, long stripes) {}
+
+  /**
    * The "format specific information" of a qcow2 image (qemu's ImageInfoSpecificQCow2).
    *
    * @param dataFile the external data file's name, or null
+   * @param encryption "aes" or "luks", or null when the image is not encrypted
+   * @param luks the LUKS header, for "luks"
    */
   public record Qcow2Info(
       int version,
@@ -65,7 +89,9 @@ public record ImageInfo(
       boolean hasDataFile,
       String dataFile,
       boolean dataFileRaw,
-      List<BitmapInfo> bitmaps) {
+      List<BitmapInfo> bitmaps,
+      String encryption,
+      Luks luks) {
 
     public Qcow2Info {
       bitmaps = List.copyOf(bitmaps);

@@ -7,6 +7,7 @@ import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Header;
+import io.github.qcow2nio.format.struct.HeaderExtensions;
 import io.github.qcow2nio.format.struct.Qcow2Limits;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import java.io.IOException;
@@ -75,29 +76,40 @@ public final class ImageInspector {
   }
 
   private ImageInfo qcow2(String filename, Path path) throws IOException {
+    if (EncryptedImageMetadata.isEncrypted(path)) {
+      EncryptedImageMetadata m = EncryptedImageMetadata.read(path, filename);
+      return qcow2Info(filename, path, m.header(), m.extensions(), m.snapshots(), m.bitmaps(),
+          m.encryption(), m.luks());
+    }
     try (Qcow2Image image = Qcow2Image.open(new MetadataOnlyLocation(new PathLocation(path)),
         OpenOptions.readOnly().withOpenBacking(false))) {
-      Header h = image.header();
-      String backing = image.backingFile().orElse(null);
-      List<ImageInfo.SnapshotInfo> snapshots = new ArrayList<>();
-      for (SnapshotEntry s : image.snapshots()) {
-        snapshots.add(new ImageInfo.SnapshotInfo(s.id(), s.name(), s.vmStateSize(),
-            s.dateSeconds(), s.dateNanos(), s.vmClockNanos(), s.icount()));
-      }
-      List<ImageInfo.BitmapInfo> bitmaps = new ArrayList<>();
-      for (BitmapDirectoryEntry b : image.bitmaps()) {
-        bitmaps.add(new ImageInfo.BitmapInfo(b.name(), b.granularity(), b.inUse(), b.auto()));
-      }
-      ImageInfo.Qcow2Info specific = new ImageInfo.Qcow2Info(h.version(),
-          h.compressionType() == Header.COMPRESSION_ZSTD ? "zstd" : "zlib",
-          h.hasLazyRefcounts(), h.refcountBits(), h.isCorrupt(), h.hasExtendedL2(),
-          h.hasExternalDataFile(), image.extensions().dataFile().orElse(null),
-          h.isDataFileRaw(), bitmaps);
-      return new ImageInfo(filename, "qcow2", h.size(), allocation.allocatedBytes(path),
-          h.isDirty(), h.clusterSize(), backing,
-          backing == null ? null : combine(filename, backing),
-          image.backingFormat().orElse(null), snapshots, specific);
+      return qcow2Info(filename, path, image.header(), image.extensions(), image.snapshots(),
+          image.bitmaps(), null, null);
     }
+  }
+
+  private ImageInfo qcow2Info(String filename, Path path, Header h, HeaderExtensions ext,
+      List<SnapshotEntry> snapshotEntries, List<BitmapDirectoryEntry> bitmapEntries,
+      String encryption, ImageInfo.Luks luks) throws IOException {
+    String backing = ext.backingFile().orElse(null);
+    List<ImageInfo.SnapshotInfo> snapshots = new ArrayList<>();
+    for (SnapshotEntry s : snapshotEntries) {
+      snapshots.add(new ImageInfo.SnapshotInfo(s.id(), s.name(), s.vmStateSize(),
+          s.dateSeconds(), s.dateNanos(), s.vmClockNanos(), s.icount()));
+    }
+    List<ImageInfo.BitmapInfo> bitmaps = new ArrayList<>();
+    for (BitmapDirectoryEntry b : bitmapEntries) {
+      bitmaps.add(new ImageInfo.BitmapInfo(b.name(), b.granularity(), b.inUse(), b.auto()));
+    }
+    ImageInfo.Qcow2Info specific = new ImageInfo.Qcow2Info(h.version(),
+        h.compressionType() == Header.COMPRESSION_ZSTD ? "zstd" : "zlib",
+        h.hasLazyRefcounts(), h.refcountBits(), h.isCorrupt(), h.hasExtendedL2(),
+        h.hasExternalDataFile(), ext.dataFile().orElse(null), h.isDataFileRaw(), bitmaps,
+        encryption, luks);
+    return new ImageInfo(filename, "qcow2", h.size(), allocation.allocatedBytes(path),
+        h.isDirty(), h.clusterSize(), backing,
+        backing == null ? null : combine(filename, backing),
+        ext.backingFormat().orElse(null), snapshots, specific);
   }
 
   private ImageInfo raw(String filename, Path path) throws IOException {

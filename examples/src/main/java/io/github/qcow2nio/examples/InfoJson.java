@@ -45,6 +45,11 @@ public final class InfoJson {
     }
     if (info.backingFilename() != null) {
       m.put("full-backing-filename", info.fullBackingFilename());
+    }
+    if (info.encrypted()) {
+      m.put("encrypted", true);
+    }
+    if (info.backingFilename() != null) {
       m.put("backing-filename", info.backingFilename());
     }
     m.put("dirty-flag", info.dirty());
@@ -72,12 +77,52 @@ public final class InfoJson {
       if (q.dataFile() != null) {
         m.put("data-file", q.dataFile());
       }
+    }
+    if (q.encryption() != null) {
+      m.put("encrypt", encrypt(q));
+    }
+    if (q.hasDataFile()) {
       m.put("data-file-raw", q.dataFileRaw());
     }
     if (v3) {
       m.put("corrupt", q.corrupt());
       m.put("extended-l2", q.extendedL2());
     }
+    return m;
+  }
+
+  private static Map<String, Object> encrypt(ImageInfo.Qcow2Info q) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    ImageInfo.Luks l = q.luks();
+    if (l == null) {
+      m.put("format", q.encryption());
+      return m;
+    }
+    m.put("ivgen-alg", l.ivgenAlg());
+    m.put("hash-alg", l.hashAlg());
+    m.put("cipher-alg", l.cipherAlg());
+    m.put("uuid", l.uuid());
+    if (l.ivgenHashAlg() != null) {
+      m.put("ivgen-hash-alg", l.ivgenHashAlg());
+    }
+    m.put("format", "luks");
+    m.put("cipher-mode", l.cipherMode());
+    List<Object> slots = new ArrayList<>();
+    for (ImageInfo.LuksSlot s : l.slots()) {
+      Map<String, Object> slot = new LinkedHashMap<>();
+      slot.put("active", s.active());
+      if (s.active()) {
+        slot.put("iters", s.iters());
+      }
+      slot.put("key-offset", s.keyOffset());
+      if (s.active()) {
+        slot.put("stripes", s.stripes());
+      }
+      slots.add(slot);
+    }
+    m.put("slots", slots);
+    m.put("payload-offset", l.payloadOffset());
+    m.put("master-key-iters", l.masterKeyIters());
     return m;
   }
 

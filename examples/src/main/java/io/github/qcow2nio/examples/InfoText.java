@@ -27,6 +27,9 @@ public final class InfoText {
         + Long.toUnsignedString(info.virtualSize()) + " bytes)");
     line(sb, "disk size: "
         + (info.actualSize() >= 0 ? SizeFormat.human(info.actualSize()) : "unavailable"));
+    if (info.encrypted()) {
+      line(sb, "encrypted: yes");
+    }
     if (info.clusterSize() != 0) {
       line(sb, "cluster_size: " + info.clusterSize());
     }

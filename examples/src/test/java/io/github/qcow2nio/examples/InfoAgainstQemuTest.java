@@ -33,7 +33,7 @@ class InfoAgainstQemuTest {
       "plain.qcow2", "v2.qcow2", "zstd-extl2.qcow2", "small-clusters.qcow2", "datafile.qcow2",
       "datafile-raw.qcow2", "datafile-gone.qcow2", "dirty.qcow2", "corrupt.qcow2", "bitmaps.qcow2", "top.qcow2",
       "sub/mid.qcow2", "sub/base.raw", "probed.qcow2", "odd.raw", "empty-v2-backing.qcow2",
-      "vmstate.qcow2");
+      "vmstate.qcow2", "luks.qcow2", "aes.qcow2", "luks-twofish.qcow2");
 
   private static final List<String[]> MODES = List.of(
       new String[] {}, new String[] {"--output=json"}, new String[] {"--backing-chain"},
@@ -110,6 +110,19 @@ class InfoAgainstQemuTest {
     Files.write(img("odd.raw"), new byte[1000]);
 
     makeVmStateImage();
+
+    // Encrypted images: info shows their metadata and LUKS header without a key.
+    String secret = "secret,id=s0,data=password";
+    QemuTool.img("create", "--object", secret, "-f", "qcow2", "-o",
+        "encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=10",
+        img("luks.qcow2").toString(), "1M");
+    QemuTool.img("create", "--object", secret, "-f", "qcow2", "-o",
+        "encrypt.format=aes,encrypt.key-secret=s0", img("aes.qcow2").toString(), "1M");
+    QemuTool.img("create", "--object", secret, "-f", "qcow2", "-b", "plain.qcow2", "-F",
+        "qcow2", "-o", "encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=10,"
+            + "encrypt.cipher-alg=twofish-128,encrypt.cipher-mode=cbc,encrypt.ivgen-alg=essiv,"
+            + "encrypt.ivgen-hash-alg=sha256,encrypt.hash-alg=sha512,data_file="
+            + img("luks-twofish.bin"), img("luks-twofish.qcow2").toString(), "1M");
 
     Path v2Backed = img("empty-v2-backing.qcow2");
     QemuTool.img("create", "-f", "qcow2", "-o", "compat=0.10", "-b", "v2.qcow2", "-F", "qcow2",
