@@ -11,7 +11,11 @@ import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.disk.Qcow2DiskWriter;
+import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
+import io.github.qcow2nio.format.meta.RefcountManager;
+import io.github.qcow2nio.format.meta.RefcountRepair;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Features;
 import io.github.qcow2nio.format.struct.Header;
@@ -39,6 +43,7 @@ public final class Qcow2Image implements Closeable {
   private final ImageLocation location;
   private final HostFile file;
   private final Header header;
+  private final HeaderUpdater headerUpdater;
   private final HeaderExtensions extensions;
   private final List<SnapshotEntry> snapshots;
   private final List<BitmapDirectoryEntry> bitmaps;
@@ -57,6 +62,7 @@ public final class Qcow2Image implements Closeable {
     this.location = location;
     this.file = file;
     this.header = header;
+    this.headerUpdater = new HeaderUpdater(file, header);
     this.extensions = extensions;
     this.snapshots = List.copyOf(snapshots);
     this.bitmaps = List.copyOf(bitmaps);
@@ -77,6 +83,20 @@ public final class Qcow2Image implements Closeable {
 
   public static Qcow2Image open(Path path, OpenOptions options) throws IOException {
     return open(new PathLocation(path), options);
+  }
+
+  /**
+   * Creates an image as {@code qemu-img create -f qcow2} would (an existing file is replaced) and
+   * opens it with {@code open}. A negative size takes the backing file's size.
+   */
+  public static Qcow2Image create(ImageLocation location, CreateOptions options, OpenOptions open)
+      throws IOException {
+    return Qcow2Creator.create(location, options, open);
+  }
+
+  /** Creates an image at {@code path} and opens it read-write. */
+  public static Qcow2Image create(Path path, CreateOptions options) throws IOException {
+    return Qcow2Creator.create(new PathLocation(path), options, OpenOptions.readWrite());
   }
 
   public static Qcow2Image open(ImageLocation location, OpenOptions options) throws IOException {
@@ -230,8 +250,41 @@ public final class Qcow2Image implements Closeable {
       }
       opened.add(backingOwner);
     }
-    return new Qcow2Image(location, file, h, ext, snapshots, bitmaps, dataFile, backingOwner,
-        backingDisk, backingFormat, l1, options);
+    Qcow2Image image = new Qcow2Image(location, file, h, ext, snapshots, bitmaps, dataFile,
+        backingOwner, backingDisk, backingFormat, l1, options);
+    if (options.writable()) {
+      image.enableWrites();
+    }
+    return image;
+  }
+
+  /**
+   * Prepares a writable open as QEMU does: unknown autoclear bits (and the bitmaps bit, since this
+   * library does not keep bitmaps up to date) are cleared before anything else is written, and a
+   * dirty image gets its refcounts rebuilt.
+   */
+  private void enableWrites() throws IOException {
+    if (!file.isWritable()) {
+      throw new io.github.qcow2nio.format.error.ReadOnlyDiskException(
+          location.displayName() + " cannot be opened for writing");
+    }
+    Header h = headerUpdater.header();
+    if (h.version() >= 3) {
+      long keep = h.autoclearFeatures() & Features.AUTOCLEAR_DATA_FILE_RAW;
+      if (keep != h.autoclearFeatures()) {
+        headerUpdater.setAutoclearFeatures(keep);
+      }
+    }
+    RefcountManager refcounts = RefcountManager.load(file, headerUpdater);
+    if (h.isDirty()) {
+      RefcountRepair.rebuild(file, headerUpdater, refcounts, disk.l1(), snapshots,
+          extensions, dataFile != null);
+      refcounts.flush();
+      file.force();
+      headerUpdater.setIncompatibleFeatures(
+          headerUpdater.header().incompatibleFeatures() & ~Features.INCOMPAT_DIRTY);
+    }
+    disk.enableWrites(new Qcow2DiskWriter(disk, headerUpdater, refcounts, !snapshots.isEmpty()));
   }
 
   private static ByteBuffer readStart(HostFile file, long length) throws IOException {
@@ -401,8 +454,9 @@ public final class Qcow2Image implements Closeable {
     return Optional.empty();
   }
 
+  /** The header as it is now (writes keep it current). */
   public Header header() {
-    return header;
+    return headerUpdater.header();
   }
 
   public HeaderExtensions extensions() {
@@ -465,6 +519,13 @@ public final class Qcow2Image implements Closeable {
   @Override
   public void close() throws IOException {
     IOException first = null;
+    if (disk.writer() != null) {
+      try {
+        disk.writer().close();
+      } catch (IOException e) {
+        first = e;
+      }
+    }
     for (Closeable c : new Closeable[] {backingOwner, dataFile, file}) {
       if (c == null) {
         continue;

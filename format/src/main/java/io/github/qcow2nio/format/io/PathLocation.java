@@ -70,6 +70,13 @@ public final class PathLocation implements ImageLocation {
   }
 
   @Override
+  public HostFile create() throws IOException {
+    Files.newByteChannel(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE).close();
+    return open(true);
+  }
+
+  @Override
   public ImageLocation resolve(String name) throws IOException {
     Path parent = path.toAbsolutePath().getParent();
     Path named;

@@ -86,6 +86,28 @@ class BlockStatusTest {
   }
 
   @Test
+  void seesWhatTheWritePathWrote() throws IOException {
+    Qemu.assumeAvailable();
+    Path img = dir.resolve("written.qcow2");
+    Qemu.img("create", "-f", "qcow2", img.toString(), "4M");
+    List<Entry> seen = new ArrayList<>();
+    try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
+      Qcow2Disk disk = image.disk();
+      disk.write(java.nio.ByteBuffer.wrap(new byte[128 * 1024]).put(0, (byte) 1), 64 * 1024);
+      disk.write(java.nio.ByteBuffer.wrap(new byte[64 * 1024]).put(0, (byte) 2), 3 << 20);
+      disk.writeZeros(64 * 1024, 64 * 1024);
+      disk.writeZeros(1 << 20, 192 * 1024);
+      disk.flush();
+      for (long pos = 0; pos < disk.size(); ) {
+        Extent e = disk.blockStatus(pos, Long.MAX_VALUE);
+        add(seen, entry(e));
+        pos = e.end();
+      }
+    }
+    assertEquals(parse(Qemu.img("map", "--output=json", img.toString())), seen);
+  }
+
+  @Test
   void runsStopAtMaxLengthAndStartMidCluster() throws IOException {
     Qemu.assumeAvailable();
     Path img = dir.resolve("limits.qcow2");
