@@ -1,8 +1,12 @@
 package io.github.qcow2nio.examples;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,7 +16,8 @@ import java.util.Set;
  * @param output "human" or "json"
  * @param format the format named with -f, or null
  */
-public record CommandLine(String output, String format, Set<String> flags, List<String> operands) {
+public record CommandLine(String output, String format, Set<String> flags,
+    Map<String, String> values, List<String> operands) {
 
   /** What is wrong with a command line; Main prints it with the usage and exits 1. */
   public static final class UsageException extends Exception {
@@ -29,9 +34,16 @@ public record CommandLine(String output, String format, Set<String> flags, List<
    */
   public static CommandLine parse(List<String> args, Set<String> knownFlags)
       throws UsageException {
+    return parse(args, knownFlags, Set.of());
+  }
+
+  /** As {@link #parse(List, Set)}; {@code valued} are long options that take a value. */
+  public static CommandLine parse(List<String> args, Set<String> knownFlags, Set<String> valued)
+      throws UsageException {
     String output = "human";
     String format = null;
     Set<String> flags = new LinkedHashSet<>();
+    Map<String, String> values = new LinkedHashMap<>();
     List<String> operands = new ArrayList<>();
     boolean options = true;
     for (int i = 0; i < args.size(); i++) {
@@ -48,6 +60,10 @@ public record CommandLine(String output, String format, Set<String> flags, List<
         format = value(args, ++i, a);
       } else if (a.equals("-U") || a.equals("--force-share")) {
         // Accepted for qemu-img compatibility: we open images read-only and take no locks.
+      } else if (a.contains("=") && valued.contains(a.substring(0, a.indexOf('=')))) {
+        values.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      } else if (valued.contains(a)) {
+        values.put(a, value(args, ++i, a));
       } else if (knownFlags.contains(a)) {
         flags.add(a);
       } else {
@@ -60,7 +76,8 @@ public record CommandLine(String output, String format, Set<String> flags, List<
     if (format != null && !format.equals("qcow2") && !format.equals("raw")) {
       throw new UsageException("unsupported format '" + format + "' (qcow2 and raw are)");
     }
-    return new CommandLine(output, format, Set.copyOf(flags), List.copyOf(operands));
+    return new CommandLine(output, format, Set.copyOf(flags), Map.copyOf(values),
+        List.copyOf(operands));
   }
 
   public boolean json() {
@@ -69,6 +86,37 @@ public record CommandLine(String output, String format, Set<String> flags, List<
 
   public boolean has(String flag) {
     return flags.contains(flag);
+  }
+
+  /**
+   * The byte count given with {@code option}, or {@code otherwise}. Counts take qemu-img's
+   * suffixes: k, M, G, T, P, E (powers of 1024), and may be fractional ("1.5G").
+   */
+  public long size(String option, long otherwise) throws UsageException {
+    String v = values.get(option);
+    if (v == null) {
+      return otherwise;
+    }
+    String digits = v;
+    int shift = 0;
+    if (!v.isEmpty()) {
+      int unit = "bkmgtpe".indexOf(Character.toLowerCase(v.charAt(v.length() - 1)));
+      if (unit >= 0) {
+        shift = unit == 0 ? 0 : 10 * unit;
+        digits = v.substring(0, v.length() - 1);
+      }
+    }
+    try {
+      BigDecimal bytes = new BigDecimal(digits).multiply(BigDecimal.valueOf(2).pow(shift));
+      if (bytes.signum() < 0 || bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+        throw new UsageException(option + " must be a byte count from 0 to 2^63-1, not '" + v
+            + "'");
+      }
+      return bytes.setScale(0, RoundingMode.DOWN).longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UsageException(option + " must be a byte count (suffixes k, M, G, T, P, E), not '"
+          + v + "'");
+    }
   }
 
   private static String value(List<String> args, int i, String option) throws UsageException {

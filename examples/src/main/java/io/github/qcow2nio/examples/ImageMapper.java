@@ -118,9 +118,14 @@ public final class ImageMapper implements Closeable {
 
   /** Every entry of the disk, merged as qemu-img merges them, to {@code sink}. */
   public void forEachEntry(EntrySink sink) throws IOException {
+    forEachEntry(0, size(), sink);
+  }
+
+  /** The entries of {@code [start, end)} (clipped to the disk), merged, to {@code sink}. */
+  public void forEachEntry(long start, long end, EntrySink sink) throws IOException {
     MapEntry current = null;
-    long pos = 0;
-    long size = size();
+    long pos = start;
+    long size = Math.min(size(), end);
     while (pos < size) {
       MapEntry next = entryAt(pos, size - pos);
       if (current != null && current.mergeableWith(next)) {

@@ -25,7 +25,7 @@ public final class Main {
       "Commands:",
       "  info [--output=human|json] [--backing-chain] [-f qcow2|raw] [IMAGE]",
       "      what 'qemu-img info' prints; without IMAGE, the sample image bundled in the jar",
-      "  map [--output=human|json] [-f qcow2|raw] IMAGE",
+      "  map [--output=human|json] [-f qcow2|raw] [--start-offset=N] [--max-length=N] IMAGE",
       "      how guest ranges map to the image's files, as 'qemu-img map' prints it",
       "  help",
       "      this text",

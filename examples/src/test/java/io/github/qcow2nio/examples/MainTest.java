@@ -50,6 +50,10 @@ class MainTest {
         {"map"},
         {"map", "a.qcow2", "b.qcow2"},
         {"map", "--backing-chain", "a.qcow2"},
+        {"map", "--start-offset=-1", "a.qcow2"},
+        {"map", "--max-length=lots", "a.qcow2"},
+        {"map", "--start-offset=9E", "a.qcow2"},
+        {"map", "a.qcow2", "--max-length"},
     };
     for (String[] args : cases) {
       ToolRun run = ToolRun.of(args);

@@ -110,6 +110,39 @@ class MapAgainstQemuTest {
     assertEquals(expected.stderr().replace("qemu-img: ", "qcow2: "), run.err());
   }
 
+  static Stream<Arguments> ranges() {
+    List<Arguments> cases = new ArrayList<>();
+    String[][] ranges = {{"--start-offset=100000", "--max-length=1M"},
+        {"--start-offset", "1.5M", "--max-length", "0.5k"}, {"--start-offset=1k"},
+        {"--max-length=70000"}, {"--max-length=0"}, {"--start-offset=5G"},
+        {"--start-offset=2560k", "--max-length=64k"}};
+    for (String image : List.of("plain.qcow2", "top.qcow2", "extl2.qcow2")) {
+      for (String[] range : ranges) {
+        for (String mode : List.of("--output=json", "--output=human")) {
+          cases.add(Arguments.of(image, mode, List.of(range)));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("ranges")
+  void rangesAsQemuImgTakesThem(String image, String mode, List<String> range)
+      throws IOException {
+    QemuTool.assumeAvailable();
+    List<String> args = new ArrayList<>(List.of("map", mode));
+    args.addAll(range);
+    args.add(img(image).toString());
+    List<String> qemu = new ArrayList<>(List.of("qemu-img"));
+    qemu.addAll(args);
+    QemuTool.Result expected = QemuTool.run(qemu.toArray(String[]::new));
+    ToolRun run = ToolRun.of(args.toArray(String[]::new));
+    assertEquals(expected.stdout(), run.out());
+    assertEquals(expected.exitCode(), run.status());
+    assertEquals(expected.stderr().replace("qemu-img: ", "qcow2: "), run.err());
+  }
+
   @Test
   void compressedDataStopsTheHumanTable() throws IOException {
     QemuTool.assumeAvailable();
