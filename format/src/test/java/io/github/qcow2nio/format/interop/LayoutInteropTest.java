@@ -116,4 +116,35 @@ class LayoutInteropTest {
         .create();
     QemuOracle.assertReadsLikeQemu(img, dir, "all zero clusters unmap=" + unmap);
   }
+
+  @ParameterizedTest(name = "grown then shrunk, compat={0}")
+  @ValueSource(strings = {"0.10", "1.1"})
+  void resized(String compat) throws Exception {
+    Qemu.assumeAvailable();
+    long grown = (7L << 20) + 1536;
+    long shrunk = (3L << 20) + 2560;
+    Path img = ImageBuilder.qcow2(dir, "resized.qcow2").size(4L << 20)
+        .option("compat", compat).option("cluster_size", 4096)
+        .io("write -P 0x31 0 " + (4 << 20)).create();
+    Qemu.img("resize", "-f", "qcow2", img.toString(), Long.toString(grown));
+    Qemu.io(img, "write -P 0x32 " + (grown - 5000) + " 5000");
+    QemuOracle.assertReadsLikeQemu(img, dir, "grown, compat=" + compat);
+    Qemu.img("resize", "-f", "qcow2", "--shrink", img.toString(), Long.toString(shrunk));
+    QemuOracle.assertReadsLikeQemu(img, dir, "shrunk, compat=" + compat);
+  }
+
+  @ParameterizedTest(name = "persistent bitmaps, cluster_size={0}")
+  @ValueSource(ints = {512, 65536})
+  void withPersistentBitmaps(int cluster) throws Exception {
+    Qemu.assumeAvailable();
+    long size = oddSize(cluster);
+    Path img = ImageBuilder.qcow2(dir, "bitmaps.qcow2").size(size)
+        .option("cluster_size", cluster).io("write -P 0x41 0 300000").create();
+    Qemu.img("bitmap", "--add", img.toString(), "b0");
+    Qemu.img("bitmap", "--add", "--granularity", "65536", img.toString(), "b1");
+    Qemu.io(img, "write -P 0x42 200000 300000", "write -z 1048576 65536",
+        "write -P 0x43 " + (size - 1) + " 1");
+    Qemu.img("bitmap", "--disable", img.toString(), "b1");
+    QemuOracle.assertReadsLikeQemu(img, dir, "persistent bitmaps, cluster_size=" + cluster);
+  }
 }

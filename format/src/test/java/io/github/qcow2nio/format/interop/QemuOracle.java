@@ -33,16 +33,27 @@ final class QemuOracle {
    */
   static void assertSnapshotReadsLikeQemu(Path image, String name, long snapshotSize,
       Path scratch, String label) throws IOException {
+    assertSnapshotReadsLikeQemu(image, name, "snapshot.name=" + name, snapshotSize, scratch,
+        label);
+  }
+
+  /**
+   * As above, the snapshot found by {@code nameOrId} (as {@code Qcow2Image.snapshotDisk} takes
+   * it) against the one qemu-img selects with {@code qemuSelection} ({@code snapshot.id=1}).
+   */
+  static void assertSnapshotReadsLikeQemu(Path image, String nameOrId, String qemuSelection,
+      long snapshotSize, Path scratch, String label) throws IOException {
     Path raw = scratch.resolve(image.getFileName() + ".snapshot.raw");
-    Qemu.img("convert", "-f", "qcow2", "-l", "snapshot.name=" + name, "-O", "raw",
+    Qemu.img("convert", "-f", "qcow2", "-l", qemuSelection, "-O", "raw",
         image.toString(), raw.toString());
     byte[] converted = Files.readAllBytes(raw);
     Files.delete(raw);
-    assertTrue(converted.length >= snapshotSize, label + " snapshot " + name
+    assertTrue(converted.length >= snapshotSize, label + " snapshot " + nameOrId
         + ": qemu-img converted " + converted.length + " bytes, less than " + snapshotSize);
     byte[] expected = Arrays.copyOf(converted, (int) snapshotSize);
     try (Qcow2Image qcow2 = Qcow2Image.open(image)) {
-      DiskReads.assertReadsLike(expected, qcow2.snapshotDisk(name), label + " snapshot " + name);
+      DiskReads.assertReadsLike(expected, qcow2.snapshotDisk(nameOrId),
+          label + " snapshot " + nameOrId);
     }
   }
 }
