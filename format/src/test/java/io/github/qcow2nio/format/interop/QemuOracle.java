@@ -2,6 +2,7 @@ package io.github.qcow2nio.format.interop;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.testing.DiskReads;
 import io.github.qcow2nio.format.testing.Qemu;
@@ -14,11 +15,18 @@ import java.util.Arrays;
 final class QemuOracle {
   private QemuOracle() {}
 
-  /** The active disk of {@code image} must read exactly as qemu-img convert -O raw reads it. */
+  /**
+   * The active disk of {@code image} must read exactly as qemu-img convert -O raw reads it: once
+   * opened with the default L2 cache (every table fits), once with the smallest cache (two tables
+   * a layer, so tables are evicted and reloaded all the time) read by several threads at once.
+   */
   static void assertReadsLikeQemu(Path image, Path scratch, String label) throws IOException {
     byte[] expected = Qemu.rawContents(image, scratch);
     try (Qcow2Image qcow2 = Qcow2Image.open(image)) {
       DiskReads.assertReadsLike(expected, qcow2.disk(), label);
+    }
+    try (Qcow2Image qcow2 = Qcow2Image.open(image, OpenOptions.readOnly().withL2CacheBytes(1))) {
+      DiskReads.assertParallelReadsLike(expected, qcow2.disk(), label + ", tiny L2 cache", 3);
     }
   }
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.github.qcow2nio.format.disk.VirtualDisk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -29,8 +31,47 @@ public final class DiskReads {
     assertEquals(expected.length, disk.size(), label + ": virtual size");
     wholeDisk(expected, disk, label);
     streaming(expected, disk, label);
-    randomReads(expected, disk, label);
+    randomReads(expected, disk, label, RANDOM_READS);
     endOfDisk(expected, disk, label);
+  }
+
+  /**
+   * Seeded random reads from {@code threads} threads at once on the same disk, each checked: the
+   * disk is shared by many readers in the provider, and caches (L2 tables, the last decompressed
+   * cluster) must not leak one reader's state into another's.
+   */
+  public static void assertParallelReadsLike(byte[] expected, VirtualDisk disk, String label,
+      int threads) throws IOException {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String who = label + " (thread " + t + " of " + threads + ")";
+        results.add(pool.submit(() -> {
+          randomReads(expected, disk, who, RANDOM_READS / 2);
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : results) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof AssertionError a) {
+            throw a;
+          }
+          if (e.getCause() instanceof IOException io) {
+            throw io;
+          }
+          throw new AssertionError(label + ": parallel read failed", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static void wholeDisk(byte[] expected, VirtualDisk disk, String label)
@@ -64,13 +105,13 @@ public final class DiskReads {
     assertEquals(expected.length, pos, label + ": streaming total");
   }
 
-  private static void randomReads(byte[] expected, VirtualDisk disk, String label)
+  private static void randomReads(byte[] expected, VirtualDisk disk, String label, int count)
       throws IOException {
     long seed = BASE_SEED ^ label.hashCode();
     SplittableRandom rnd = new SplittableRandom(seed);
     int size = expected.length;
     byte[] backing = new byte[(1 << 20) + 64];
-    for (int i = 0; i < RANDOM_READS; i++) {
+    for (int i = 0; i < count; i++) {
       long offset = rnd.nextInt(size);
       int length = switch (rnd.nextInt(4)) {
         case 0 -> 1 + rnd.nextInt(600);
