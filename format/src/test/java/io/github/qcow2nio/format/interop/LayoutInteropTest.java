@@ -39,6 +39,11 @@ class LayoutInteropTest {
     return base + cluster + Math.max(512, cluster / 2);
   }
 
+  /** Where the workload zeroes two whole allocated clusters: clear of the other writes. */
+  static long zeroAt(long c, long size) {
+    return c >= (2 << 20) ? 2 * c : 2621440 + 4 * c;
+  }
+
   /** Data, zeros (kept and unmapped), discards, partial clusters, an L2 boundary, the end. */
   static String[] workload(int cluster, long size, boolean v3) {
     long c = cluster;
@@ -52,6 +57,10 @@ class LayoutInteropTest {
         "discard " + (1048576 + 2 * c) + " " + c,
         "write -z 2097152 " + (2 * c),
         "write -z -u 2621440 " + (3 * c),
+        // Whole allocated clusters zeroed: kept (zero flag with a host offset), and unmapped.
+        "write -P 0x34 " + (zeroAt(c, size)) + " " + (2 * c),
+        "write -z " + (zeroAt(c, size)) + " " + c,
+        "write -z -u " + (zeroAt(c, size) + c) + " " + c,
         "write -P 0x55 " + (size - c - 10) + " 20",
         "write -P 0x44 " + (size - 1) + " 1"));
     if (l2Span + 300 < size) {
