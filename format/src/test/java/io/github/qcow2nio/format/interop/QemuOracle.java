@@ -64,4 +64,23 @@ final class QemuOracle {
           label + " snapshot " + nameOrId);
     }
   }
+
+  /**
+   * {@code length} bytes of the disk at {@code offset}, as qemu-img reads them: for disks too big
+   * to convert whole, a raw node with an offset and size over the qcow2 node is converted.
+   */
+  static byte[] qemuWindow(Path image, long offset, int length, Path scratch) throws IOException {
+    Path raw = scratch.resolve(image.getFileName() + ".window.raw");
+    String json = "json:{\"driver\":\"raw\",\"offset\":" + offset + ",\"size\":" + length
+        + ",\"file\":{\"driver\":\"qcow2\",\"file\":{\"driver\":\"file\",\"filename\":\""
+        + image.toAbsolutePath() + "\"}}}";
+    Qemu.img("convert", "-O", "raw", json, raw.toString());
+    byte[] bytes = Files.readAllBytes(raw);
+    Files.delete(raw);
+    if (bytes.length != length) {
+      throw new IOException("qemu-img converted " + bytes.length + " bytes of a " + length
+          + "-byte window at " + offset + " of " + image);
+    }
+    return bytes;
+  }
 }
