@@ -131,6 +131,19 @@ class BackingChainInteropTest {
                   "write -P 0xe3 " + (3 * MIB - 700) + " 700")
               .create();
         }),
+        Named.of("absolute backing name", d -> {
+          Path base = qcow2(d, "base.qcow2", 3 * MIB, "");
+          return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB)
+              .backing(base.toAbsolutePath().toString(), "qcow2").io(overlayWrites(3 * MIB))
+              .create();
+        }),
+        Named.of("backing image with an external data file", d -> {
+          ImageBuilder.qcow2(d, "base.qcow2").size(3 * MIB)
+              .option("data_file", d.resolve("base.data").toAbsolutePath())
+              .io("write -P 0xf1 0 " + (3 * MIB), "write -z 65536 65536").create();
+          return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB)
+              .backing("base.qcow2", "qcow2").io(overlayWrites(3 * MIB)).create();
+        }),
         Named.of("empty overlay over qcow2", d -> {
           qcow2(d, "base.qcow2", 3 * MIB, "cluster_size=2097152");
           return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB)

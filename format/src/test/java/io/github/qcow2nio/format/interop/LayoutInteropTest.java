@@ -156,4 +156,30 @@ class LayoutInteropTest {
     Qemu.img("bitmap", "--disable", img.toString(), "b1");
     QemuOracle.assertReadsLikeQemu(img, dir, "persistent bitmaps, cluster_size=" + cluster);
   }
+
+  @ParameterizedTest(name = "tiny disk of {0} bytes")
+  @ValueSource(longs = {0, 512, 1536, 65536, 66048})
+  void tinyDisks(long size) throws Exception {
+    Qemu.assumeAvailable();
+    ImageBuilder b = ImageBuilder.qcow2(dir, "tiny.qcow2").size(size);
+    if (size > 0) {
+      b.io("write -P 0x3e " + (size - 1) + " 1", "write -P 0x3f 0 " + Math.min(size, 700));
+    }
+    Path img = b.create();
+    QemuOracle.assertReadsLikeQemu(img, dir, "tiny disk of " + size + " bytes");
+  }
+
+  @ParameterizedTest(name = "VM state written beyond the disk, cluster_size={0}")
+  @ValueSource(ints = {512, 65536})
+  void vmStateBeyondTheDisk(int cluster) throws Exception {
+    Qemu.assumeAvailable();
+    long size = oddSize(cluster);
+    // qemu-io write -b stores VM state in clusters mapped past the disk's end, so the L1 table
+    // holds entries the disk never reads.
+    Path img = ImageBuilder.qcow2(dir, "vmstate.qcow2").size(size).option("cluster_size", cluster)
+        .io("write -P 0x61 0 100000", "write -b -P 0x62 0 204800",
+            "write -P 0x63 " + (size - 100) + " 100")
+        .create();
+    QemuOracle.assertReadsLikeQemu(img, dir, "VM state, cluster_size=" + cluster);
+  }
 }

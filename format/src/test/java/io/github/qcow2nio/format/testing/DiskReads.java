@@ -65,6 +65,10 @@ public final class DiskReads {
    */
   public static void assertParallelReadsLike(byte[] expected, VirtualDisk disk, String label,
       int threads) throws IOException {
+    if (expected.length == 0) {
+      assertReadsLike(expected, disk, label);
+      return;
+    }
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(threads);
     try {
