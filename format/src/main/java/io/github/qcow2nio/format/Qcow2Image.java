@@ -11,7 +11,11 @@ import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.disk.Qcow2DiskWriter;
+import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
+import io.github.qcow2nio.format.meta.RefcountManager;
+import io.github.qcow2nio.format.meta.RefcountRepair;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Features;
 import io.github.qcow2nio.format.struct.Header;
@@ -39,6 +43,7 @@ public final class Qcow2Image implements Closeable {
   private final ImageLocation location;
   private final HostFile file;
   private final Header header;
+  private final HeaderUpdater headerUpdater;
   private final HeaderExtensions extensions;
   private final List<SnapshotEntry> snapshots;
   private final List<BitmapDirectoryEntry> bitmaps;
@@ -57,6 +62,7 @@ public final class Qcow2Image implements Closeable {
     this.location = location;
     this.file = file;
     this.header = header;
+    this.headerUpdater = new HeaderUpdater(file, header);
     this.extensions = extensions;
     this.snapshots = List.copyOf(snapshots);
     this.bitmaps = List.copyOf(bitmaps);
@@ -77,6 +83,20 @@ public final class Qcow2Image implements Closeable {
 
   public static Qcow2Image open(Path path, OpenOptions options) throws IOException {
     return open(new PathLocation(path), options);
+  }
+
+  /**
+   * Creates an image as {@code qemu-img create -f qcow2} would (an existing file is replaced) and
+   * opens it with {@code open}. A negative size takes the backing file's size.
+   */
+  public static Qcow2Image create(ImageLocation location, CreateOptions options, OpenOptions open)
+      throws IOException {
+    return Qcow2Creator.create(location, options, open);
+  }
+
+  /** Creates an image at {@code path} and opens it read-write. */
+  public static Qcow2Image create(Path path, CreateOptions options) throws IOException {
+    return Qcow2Creator.create(new PathLocation(path), options, OpenOptions.readWrite());
   }
 
   public static Qcow2Image open(ImageLocation location, OpenOptions options) throws IOException {
@@ -107,13 +127,13 @@ public final class Qcow2Image implements Closeable {
       Set<Object> chain, int depth, List<Closeable> opened) throws IOException {
     String name = location.displayName();
     long fileSize = file.size();
-    ByteBuffer head = ByteBuffer.allocate((int) Math.min(fileSize, 4096));
-    file.read(head, 0);
-    head.flip();
-    Header h = Header.parse(head, name);
-    ByteBuffer cluster0 = ByteBuffer.allocate((int) Math.min(fileSize, h.clusterSize()));
-    file.read(cluster0, 0);
-    cluster0.flip();
+    // The header and its extensions may fill all of cluster 0; its size is in bytes 20..23.
+    ByteBuffer cluster0 = readStart(file, Math.min(fileSize, 4096));
+    int bits = cluster0.remaining() >= 24 ? cluster0.getInt(20) : 0;
+    if (bits > 12 && bits <= Header.MAX_CLUSTER_BITS && fileSize > cluster0.remaining()) {
+      cluster0 = readStart(file, Math.min(fileSize, 1L << bits));
+    }
+    Header h = Header.parse(cluster0, name);
     HeaderExtensions ext = HeaderExtensions.parse(cluster0, h);
 
     checkFeatures(h, ext, name);
@@ -183,7 +203,13 @@ public final class Qcow2Image implements Closeable {
         throw new BackingChainException(name + ": backing chain deeper than "
             + options.maxBackingDepth() + " images");
       }
-      ImageLocation backingLocation = location.resolve(backingName);
+      ImageLocation backingLocation;
+      try {
+        backingLocation = location.resolve(backingName);
+      } catch (IOException e) {
+        throw new BackingChainException(name + ": cannot resolve backing file '" + backingName
+            + "': " + e.getMessage(), e);
+      }
       Object id = backingLocation.identity();
       if (chain.contains(id)) {
         throw new BackingChainException(name + ": backing file '" + backingName
@@ -224,8 +250,47 @@ public final class Qcow2Image implements Closeable {
       }
       opened.add(backingOwner);
     }
-    return new Qcow2Image(location, file, h, ext, snapshots, bitmaps, dataFile, backingOwner,
-        backingDisk, backingFormat, l1, options);
+    Qcow2Image image = new Qcow2Image(location, file, h, ext, snapshots, bitmaps, dataFile,
+        backingOwner, backingDisk, backingFormat, l1, options);
+    if (options.writable()) {
+      image.enableWrites();
+    }
+    return image;
+  }
+
+  /**
+   * Prepares a writable open as QEMU does: unknown autoclear bits (and the bitmaps bit, since this
+   * library does not keep bitmaps up to date) are cleared before anything else is written, and a
+   * dirty image gets its refcounts rebuilt.
+   */
+  private void enableWrites() throws IOException {
+    if (!file.isWritable()) {
+      throw new io.github.qcow2nio.format.error.ReadOnlyDiskException(
+          location.displayName() + " cannot be opened for writing");
+    }
+    Header h = headerUpdater.header();
+    if (h.version() >= 3) {
+      long keep = h.autoclearFeatures() & Features.AUTOCLEAR_DATA_FILE_RAW;
+      if (keep != h.autoclearFeatures()) {
+        headerUpdater.setAutoclearFeatures(keep);
+      }
+    }
+    RefcountManager refcounts = RefcountManager.load(file, headerUpdater);
+    if (h.isDirty()) {
+      RefcountRepair.rebuild(file, headerUpdater, refcounts, disk.l1(), snapshots,
+          extensions, dataFile != null);
+      refcounts.flush();
+      file.force();
+      headerUpdater.setIncompatibleFeatures(
+          headerUpdater.header().incompatibleFeatures() & ~Features.INCOMPAT_DIRTY);
+    }
+    disk.enableWrites(new Qcow2DiskWriter(disk, headerUpdater, refcounts, !snapshots.isEmpty()));
+  }
+
+  private static ByteBuffer readStart(HostFile file, long length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate((int) length);
+    file.read(b, 0);
+    return b.flip();
   }
 
   private static String probe(ImageLocation location) throws IOException {
@@ -353,11 +418,22 @@ public final class Qcow2Image implements Closeable {
         .orElseThrow(() -> new java.nio.file.NoSuchFileException(
             location.displayName() + ": no snapshot named '" + nameOrId + "'"));
     long size = s.diskSize() >= 0 ? s.diskSize() : header.size();
+    // No L1 table may map more than 32 MiB of entries cover; a bigger recorded size is corrupt,
+    // and would overflow the guest-offset arithmetic of the read path.
+    int l2Bits = header.clusterBits() - (header.hasExtendedL2() ? 4 : 3);
+    long maxSize = Qcow2Limits.MAX_L1_ENTRIES << (header.clusterBits() + l2Bits);
+    if (size > maxSize) {
+      throw new CorruptImageException("snapshot table (snapshot '" + s.name() + "')",
+          header.snapshotsOffset(), "disk size " + size + " exceeds the " + maxSize
+              + " bytes an L1 table of 32 MiB can map");
+    }
     long fileSize = file.size();
-    long[] l1 = new long[s.l1Size()];
+    long[] l1 = new long[0];
     if (s.l1Size() > 0) {
+      // Read (bounds-checked against the file) before allocating the table's array.
       ByteBuffer buf = new StructReader(file, fileSize).read(
           "L1 table of snapshot '" + s.name() + "'", s.l1TableOffset(), s.l1Size() * 8);
+      l1 = new long[s.l1Size()];
       buf.asLongBuffer().get(l1);
     }
     return newDisk(location.displayName() + " (snapshot " + s.name() + ")", size, l1,
@@ -378,8 +454,9 @@ public final class Qcow2Image implements Closeable {
     return Optional.empty();
   }
 
+  /** The header as it is now (writes keep it current). */
   public Header header() {
-    return header;
+    return headerUpdater.header();
   }
 
   public HeaderExtensions extensions() {
@@ -442,6 +519,13 @@ public final class Qcow2Image implements Closeable {
   @Override
   public void close() throws IOException {
     IOException first = null;
+    if (disk.writer() != null) {
+      try {
+        disk.writer().close();
+      } catch (IOException e) {
+        first = e;
+      }
+    }
     for (Closeable c : new Closeable[] {backingOwner, dataFile, file}) {
       if (c == null) {
         continue;

@@ -19,11 +19,11 @@ import java.nio.ByteBuffer;
  * zero or unallocated ranges cost no host I/O at all.
  */
 public final class Qcow2Disk implements VirtualDisk {
-  private static final int UNALLOCATED = 0;
-  private static final int ZERO = 1;
-  private static final int NORMAL = 2;
-  private static final int COMPRESSED = 3;
-  private static final long TYPE_MASK = 3;
+  static final int UNALLOCATED = 0;
+  static final int ZERO = 1;
+  static final int NORMAL = 2;
+  static final int COMPRESSED = 3;
+  static final long TYPE_MASK = 3;
 
   /** Everything about the layout a disk needs, fixed for its lifetime. */
   public record Layout(
@@ -42,8 +42,9 @@ public final class Qcow2Disk implements VirtualDisk {
   private final HostFile image;
   private final HostFile data;
   private final Layout layout;
-  private final long[] l1;
-  private final long l1Offset;
+  private volatile long[] l1;
+  private volatile long l1Offset;
+  private volatile long size;
   private final L2Cache l2Cache;
   private final ClusterCodec codec;
   private final VirtualDisk backing;
@@ -56,12 +57,17 @@ public final class Qcow2Disk implements VirtualDisk {
   private final long unitMask;
   private final boolean extended;
   private final ThreadLocal<CompressedCluster> compressed;
+  /** Bumped whenever compressed bytes are freed, so no thread serves a stale decompressed copy. */
+  volatile long compressedGeneration;
+  /** The write path; null for a read-only disk. */
+  private Qcow2DiskWriter writer;
 
   /** The last compressed cluster this thread decompressed, kept for the next small read. */
   private static final class CompressedCluster {
     final byte[] in;
     final byte[] out;
     long word = -1;
+    long generation;
 
     CompressedCluster(int clusterBits) {
       in = new byte[(1 << clusterBits) * 2 + 512];
@@ -82,6 +88,7 @@ public final class Qcow2Disk implements VirtualDisk {
     this.layout = layout;
     this.l1 = l1;
     this.l1Offset = l1Offset;
+    this.size = layout.size();
     this.l2Cache = l2Cache;
     this.codec = codec;
     this.backing = backing;
@@ -97,7 +104,7 @@ public final class Qcow2Disk implements VirtualDisk {
 
   @Override
   public long size() {
-    return layout.size();
+    return size;
   }
 
   @Override
@@ -112,13 +119,25 @@ public final class Qcow2Disk implements VirtualDisk {
 
   @Override
   public int read(ByteBuffer dst, long offset) throws IOException {
+    if (writer == null) {
+      return readUnlocked(dst, offset);
+    }
+    writer.lock.readLock().lock();
+    try {
+      return readUnlocked(dst, offset);
+    } finally {
+      writer.lock.readLock().unlock();
+    }
+  }
+
+  int readUnlocked(ByteBuffer dst, long offset) throws IOException {
     if (offset < 0) {
       throw new IllegalArgumentException("negative offset " + offset);
     }
     if (!dst.hasRemaining()) {
       return 0;
     }
-    long size = layout.size();
+    long size = this.size;
     if (offset >= size) {
       return -1;
     }
@@ -170,7 +189,7 @@ public final class Qcow2Disk implements VirtualDisk {
     return runEnd;
   }
 
-  private long[] l2Table(long l1Index) throws IOException {
+  long[] l2Table(long l1Index) throws IOException {
     if (l1Index >= l1.length) {
       return null;
     }
@@ -190,7 +209,7 @@ public final class Qcow2Disk implements VirtualDisk {
    * The kind of the unit holding {@code pos}, in the low two bits, and for NORMAL units the host
    * offset of the unit's start in the rest (host offsets are at least 512-aligned).
    */
-  private long map(long[] table, long l1Index, long pos) throws IOException {
+  long map(long[] table, long l1Index, long pos) throws IOException {
     if (table == null) {
       return UNALLOCATED;
     }
@@ -249,7 +268,7 @@ public final class Qcow2Disk implements VirtualDisk {
     }
   }
 
-  private CorruptImageException corrupt(long l1Index, int idx, String problem) {
+  CorruptImageException corrupt(long l1Index, int idx, String problem) {
     long l2Offset = L1Entry.l2Offset(l1[(int) l1Index]);
     long at = l2Offset + (long) idx * (extended ? 16 : 8);
     return new CorruptImageException("L2 entry " + idx + " (L1 index " + l1Index + ")", at,
@@ -283,7 +302,8 @@ public final class Qcow2Disk implements VirtualDisk {
   private void readCompressed(ByteBuffer dst, long word, long l1Index, int idx, long pos, int len)
       throws IOException {
     CompressedCluster c = compressed.get();
-    if (c.word != word) {
+    long gen = compressedGeneration;
+    if (c.word != word || c.generation != gen) {
       c.word = -1;
       CompressedDescriptor d = CompressedDescriptor.decode(word, clusterBits);
       if (d.offset() == 0 || d.offset() > image.size()) {
@@ -301,8 +321,102 @@ public final class Qcow2Disk implements VirtualDisk {
             + l1Index + ")", d.offset(), e.getMessage(), e);
       }
       c.word = word;
+      c.generation = gen;
     }
     dst.put(c.out, (int) (pos & clusterMask), len);
+  }
+
+  // ---- package-private access for the write path (all under its lock) ----
+
+  Layout layout() {
+    return layout;
+  }
+
+  /** The live L1 entries (callers must not modify them). */
+  public long[] l1() {
+    return l1;
+  }
+
+  void setL1(long[] table, long offset) {
+    this.l1 = table;
+    this.l1Offset = offset;
+  }
+
+  long l1Offset() {
+    return l1Offset;
+  }
+
+  void setSize(long newSize) {
+    this.size = newSize;
+  }
+
+  HostFile imageFile() {
+    return image;
+  }
+
+  HostFile dataFile() {
+    return data;
+  }
+
+  L2Cache l2Cache() {
+    return l2Cache;
+  }
+
+  /** Turns on the write path: called once, by the image that opened this disk writable. */
+  public void enableWrites(Qcow2DiskWriter w) {
+    this.writer = w;
+  }
+
+  /** The write path, or null when read-only. */
+  public Qcow2DiskWriter writer() {
+    return writer;
+  }
+
+  @Override
+  public boolean isWritable() {
+    return writer != null && !writer.isFailed();
+  }
+
+  @Override
+  public void write(ByteBuffer src, long offset) throws IOException {
+    requireWriter().write(src, offset);
+  }
+
+  @Override
+  public void writeZeros(long offset, long length) throws IOException {
+    requireWriter().zeroRange(offset, length, false);
+  }
+
+  @Override
+  public void discard(long offset, long length) throws IOException {
+    requireWriter().zeroRange(offset, length, true);
+  }
+
+  @Override
+  public void resize(long newSize) throws IOException {
+    requireWriter().resize(newSize, false);
+  }
+
+  /**
+   * Resizes; when shrinking with {@code discardData}, clusters past the new end are dropped even if
+   * they hold data (as {@code qemu-img resize --shrink}); without it such a shrink is refused.
+   */
+  public void resize(long newSize, boolean discardData) throws IOException {
+    requireWriter().resize(newSize, discardData);
+  }
+
+  @Override
+  public void flush() throws IOException {
+    if (writer != null) {
+      writer.flush();
+    }
+  }
+
+  private Qcow2DiskWriter requireWriter() throws IOException {
+    if (writer == null) {
+      throw new io.github.qcow2nio.format.error.ReadOnlyDiskException(name + " is read-only");
+    }
+    return writer;
   }
 
   /** Closes nothing: the image that made this disk owns the files. */

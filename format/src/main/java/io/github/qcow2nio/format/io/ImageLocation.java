@@ -21,6 +21,14 @@ public interface ImageLocation {
   /** Opens the file; {@code writable} asks for read-write access. */
   HostFile open(boolean writable) throws IOException;
 
+  /**
+   * Creates the file, or empties it when it exists (as {@code qemu-img create} does), and opens it
+   * read-write.
+   */
+  default HostFile create() throws IOException {
+    throw new IOException(displayName() + ": creating files is not supported by this location");
+  }
+
   /** The location of a file named in this image's header, relative to this file's directory. */
   ImageLocation resolve(String name) throws IOException;
 }

@@ -18,6 +18,8 @@ public final class L2Cache {
   private final long[] slotKey;
   private final long[][] slotTable;
   private final boolean[] referenced;
+  private final boolean[] dirty;
+  private int dirtyCount;
   private int used;
   private int hand;
   // Open-addressing index: offset -> slot + 1 (0 = empty). Size is a power of two >= 2 capacity.
@@ -35,6 +37,7 @@ public final class L2Cache {
     this.slotKey = new long[capacity];
     this.slotTable = new long[capacity][];
     this.referenced = new boolean[capacity];
+    this.dirty = new boolean[capacity];
     int indexSize = Integer.highestOneBit(Math.max(4, capacity * 2 - 1)) << 1;
     this.indexKey = new long[indexSize];
     this.indexSlot = new int[indexSize];
@@ -66,8 +69,86 @@ public final class L2Cache {
     return table;
   }
 
+  /** Writes one dirty L2 table back to the image. */
+  public interface TableWriter {
+    void write(long offset, long[] table) throws IOException;
+  }
+
+  /**
+   * The L2 table at {@code offset} for modification: loaded if needed and marked dirty, so that it
+   * stays cached (and the array stays the live copy) until {@link #flush} writes it.
+   */
+  public synchronized long[] getForUpdate(long offset, String owner) throws IOException {
+    long[] table = get(offset, owner);
+    int slot = indexSlot[find(offset)] - 1;
+    if (!dirty[slot]) {
+      dirty[slot] = true;
+      dirtyCount++;
+    }
+    return table;
+  }
+
+  /** Caches a new table (already dirty), e.g. a freshly allocated or copied L2 table. */
+  public synchronized void putNew(long offset, long[] table) {
+    int i = find(offset);
+    if (i >= 0) {
+      removeSlot(indexSlot[i] - 1);
+    }
+    insert(offset, table);
+    int slot = indexSlot[find(offset)] - 1;
+    dirty[slot] = true;
+    dirtyCount++;
+  }
+
+  /** How many cached tables wait to be written. */
+  public synchronized int dirtyCount() {
+    return dirtyCount;
+  }
+
+  /** Writes every dirty table in offset order and marks it clean. */
+  public synchronized void flush(TableWriter writer) throws IOException {
+    if (dirtyCount == 0) {
+      return;
+    }
+    Integer[] slots = new Integer[dirtyCount];
+    int n = 0;
+    for (int s = 0; s < used; s++) {
+      if (dirty[s]) {
+        slots[n++] = s;
+      }
+    }
+    java.util.Arrays.sort(slots, 0, n, (a, b) -> Long.compare(slotKey[a], slotKey[b]));
+    for (int k = 0; k < n; k++) {
+      writer.write(slotKey[slots[k]], slotTable[slots[k]]);
+      dirty[slots[k]] = false;
+      dirtyCount--;
+    }
+  }
+
+  /** Drops the table at {@code offset} (its cluster was freed), dirty or not. */
+  public synchronized void invalidate(long offset) {
+    int i = find(offset);
+    if (i >= 0) {
+      removeSlot(indexSlot[i] - 1);
+    }
+  }
+
+  // Empties a slot in place: the slot keeps no table and is reused first.
+  private void removeSlot(int slot) {
+    remove(slotKey[slot]);
+    if (dirty[slot]) {
+      dirty[slot] = false;
+      dirtyCount--;
+    }
+    slotTable[slot] = null;
+    referenced[slot] = false;
+    slotKey[slot] = -1;
+  }
+
   /** Forgets every cached table (after the tables changed on disk behind the cache). */
   public synchronized void clear() {
+    java.util.Arrays.fill(dirty, false);
+    dirtyCount = 0;
     java.util.Arrays.fill(indexSlot, 0);
     java.util.Arrays.fill(slotTable, null);
     used = 0;
@@ -98,7 +179,8 @@ public final class L2Cache {
     if (used < capacity) {
       slot = used++;
     } else {
-      while (referenced[hand]) {
+      // Dirty tables are never evicted: writers flush before the cache fills with them.
+      while (referenced[hand] || dirty[hand]) {
         referenced[hand] = false;
         hand = (hand + 1) % capacity;
       }

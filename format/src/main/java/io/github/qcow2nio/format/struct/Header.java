@@ -110,6 +110,41 @@ public record Header(
         refcountOrder, headerLength, compressionType, unknownTrailer);
   }
 
+  public Header withSize(long newSize) {
+    return new Header(version, backingFileOffset, backingFileSize, clusterBits, newSize,
+        cryptMethod, l1Size, l1TableOffset, refcountTableOffset, refcountTableClusters,
+        nbSnapshots, snapshotsOffset, incompatibleFeatures, compatibleFeatures, autoclearFeatures,
+        refcountOrder, headerLength, compressionType, unknownTrailer);
+  }
+
+  public Header withL1Table(int newL1Size, long newL1Offset) {
+    return new Header(version, backingFileOffset, backingFileSize, clusterBits, size,
+        cryptMethod, newL1Size, newL1Offset, refcountTableOffset, refcountTableClusters,
+        nbSnapshots, snapshotsOffset, incompatibleFeatures, compatibleFeatures, autoclearFeatures,
+        refcountOrder, headerLength, compressionType, unknownTrailer);
+  }
+
+  public Header withRefcountTable(long offset, int clusters) {
+    return new Header(version, backingFileOffset, backingFileSize, clusterBits, size,
+        cryptMethod, l1Size, l1TableOffset, offset, clusters,
+        nbSnapshots, snapshotsOffset, incompatibleFeatures, compatibleFeatures, autoclearFeatures,
+        refcountOrder, headerLength, compressionType, unknownTrailer);
+  }
+
+  public Header withAutoclearFeatures(long features) {
+    return new Header(version, backingFileOffset, backingFileSize, clusterBits, size,
+        cryptMethod, l1Size, l1TableOffset, refcountTableOffset, refcountTableClusters,
+        nbSnapshots, snapshotsOffset, incompatibleFeatures, compatibleFeatures, features,
+        refcountOrder, headerLength, compressionType, unknownTrailer);
+  }
+
+  public Header withBackingFile(long offset, int length) {
+    return new Header(version, offset, length, clusterBits, size,
+        cryptMethod, l1Size, l1TableOffset, refcountTableOffset, refcountTableClusters,
+        nbSnapshots, snapshotsOffset, incompatibleFeatures, compatibleFeatures, autoclearFeatures,
+        refcountOrder, headerLength, compressionType, unknownTrailer);
+  }
+
   /**
    * Parses and validates the header at the start of {@code buf} (which holds at least the first
    * {@code min(file size, 4096)} bytes of the image). Applies every check QEMU makes before it

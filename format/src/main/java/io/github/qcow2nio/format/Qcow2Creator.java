@@ -1,0 +1,214 @@
+package io.github.qcow2nio.format;
+
+import io.github.qcow2nio.format.CreateOptions.Preallocation;
+import io.github.qcow2nio.format.disk.Qcow2DiskWriter;
+import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.error.Qcow2Exception;
+import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.io.ImageLocation;
+import io.github.qcow2nio.format.struct.FeatureNameTable;
+import io.github.qcow2nio.format.struct.Features;
+import io.github.qcow2nio.format.struct.Header;
+import io.github.qcow2nio.format.struct.HeaderExtensions;
+import io.github.qcow2nio.format.struct.Qcow2Limits;
+import io.github.qcow2nio.format.struct.RefcountBlock;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Creates an image as {@code qemu-img create -f qcow2} does, with its defaults and its validation
+ * messages: cluster 0 (header, extensions, backing name right after the end marker), the refcount
+ * table at cluster 1, one refcount block at cluster 2, then the L1 table allocated first-fit at
+ * exactly the size the disk needs (only its entries are written, so a new image ends mid-cluster,
+ * as QEMU's do).
+ */
+final class Qcow2Creator {
+  private Qcow2Creator() {}
+
+  static Qcow2Image create(ImageLocation location, CreateOptions o, OpenOptions open)
+      throws IOException {
+    String name = location.displayName();
+    validate(name, o);
+    long size = o.size();
+    if (size < 0) {
+      size = backingSize(location, o);
+    }
+    size = (size + 511) & ~511L;
+    int clusterBits = Integer.numberOfTrailingZeros(o.clusterSize());
+    int l2Bits = clusterBits - (o.extendedL2() ? 4 : 3);
+    long l1Entries = (size + (1L << (clusterBits + l2Bits)) - 1) >>> (clusterBits + l2Bits);
+    if (l1Entries > Qcow2Limits.MAX_L1_BYTES / 8) {
+      throw new Qcow2Exception(name + ": The image size is too large for file format 'qcow2'"
+          + " (try using a larger cluster size)");
+    }
+    Preallocation prealloc = o.preallocation();
+    if (o.dataFileRaw() && prealloc == Preallocation.OFF) {
+      prealloc = Preallocation.METADATA;
+    }
+
+    int v = o.version();
+    long incompatible = 0;
+    if (o.dataFile() != null) {
+      incompatible |= Features.INCOMPAT_DATA_FILE;
+    }
+    if (o.compressionType() != 0) {
+      incompatible |= Features.INCOMPAT_COMPRESSION;
+    }
+    if (o.extendedL2()) {
+      incompatible |= Features.INCOMPAT_EXTL2;
+    }
+    long compatible = o.lazyRefcounts() ? Features.COMPAT_LAZY_REFCOUNTS : 0;
+    long autoclear = o.dataFileRaw() ? Features.AUTOCLEAR_DATA_FILE_RAW : 0;
+    int refcountOrder = Integer.numberOfTrailingZeros(o.refcountBits());
+    int headerLength = v == 3 ? Header.V3_LENGTH : Header.V2_LENGTH;
+    int clusterSize = o.clusterSize();
+
+    HeaderExtensions ext = new HeaderExtensions(
+        Optional.ofNullable(o.backingFormat()),
+        Optional.ofNullable(o.dataFile()),
+        v == 3 && clusterSize > 4096
+            ? Optional.of(new FeatureNameTable(Features.standardNames())) : Optional.empty(),
+        Optional.empty(), Optional.empty(), List.of(), Optional.ofNullable(o.backingFile()));
+    byte[] extBytes = ext.extensionBytes();
+    byte[] backingName = o.backingFile() == null ? new byte[0]
+        : o.backingFile().getBytes(StandardCharsets.UTF_8);
+    long backingOffset = backingName.length == 0 ? 0 : headerLength + extBytes.length;
+    if (headerLength + extBytes.length + backingName.length > clusterSize) {
+      throw new Qcow2Exception(name + ": the header, its extensions and the backing file name do "
+          + "not fit in one cluster of " + clusterSize + " bytes");
+    }
+    Header h = new Header(v, backingOffset, backingName.length, clusterBits, 0, 0, 0, 0,
+        clusterSize, 1, 0, 0, incompatible, compatible, autoclear, refcountOrder, headerLength,
+        o.compressionType(), new byte[0]);
+
+    ByteBuffer first = ByteBuffer.allocate(3 * clusterSize);
+    first.put(h.toBytes()).put(extBytes).put(backingName);
+    first.putLong(clusterSize, 2L * clusterSize);
+    RefcountBlock block = new RefcountBlock(new byte[clusterSize], refcountOrder);
+    for (int c = 0; c < 3; c++) {
+      block.set(c, 1);
+    }
+    first.put(2 * clusterSize, block.bytes());
+    first.clear();
+
+    try (HostFile file = location.create()) {
+      file.write(first, 0);
+      file.force();
+    }
+    if (o.dataFile() != null) {
+      try (HostFile data = location.resolve(o.dataFile()).create()) {
+        data.truncate(size);
+        data.force();
+      }
+    }
+
+    OpenOptions setup = open.withWritable(true).withOpenBacking(false).withDataFile(null);
+    try (Qcow2Image image = Qcow2Image.open(location, setup)) {
+      Qcow2DiskWriter w = image.disk().writer();
+      w.initialSize(size);
+      if (prealloc != Preallocation.OFF) {
+        w.preallocate(prealloc == Preallocation.FULL);
+      }
+    }
+    return Qcow2Image.open(location, open);
+  }
+
+  private static long backingSize(ImageLocation location, CreateOptions o) throws IOException {
+    if (o.backingFile() == null) {
+      throw new Qcow2Exception(location.displayName() + ": Image creation needs a size parameter");
+    }
+    // The backing image is opened on its own to read its size, as qemu-img does.
+    ImageLocation b = location.resolve(o.backingFile());
+    if ("raw".equals(o.backingFormat())) {
+      try (HostFile f = b.open(false)) {
+        return f.size();
+      }
+    }
+    try (Qcow2Image img = Qcow2Image.open(b, OpenOptions.readOnly().withOpenBacking(false))) {
+      VirtualDisk d = img.disk();
+      return d.size();
+    }
+  }
+
+  private static void validate(String name, CreateOptions o) throws Qcow2Exception {
+    int cs = o.clusterSize();
+    if (cs < 512 || cs > 2 * 1024 * 1024 || Integer.bitCount(cs) != 1) {
+      throw fail(name, "Cluster size must be a power of two between 512 and 2048k");
+    }
+    if (o.version() != 2 && o.version() != 3) {
+      throw fail(name, "Parameter 'version' does not accept value '" + o.version()
+          + "' (2 is compat=0.10, 3 is compat=1.1)");
+    }
+    int rb = o.refcountBits();
+    if (rb < 1 || rb > 64 || Integer.bitCount(rb) != 1) {
+      throw fail(name, "Refcount width must be a power of two and may not exceed 64 bits");
+    }
+    if (o.compressionType() != 0 && o.compressionType() != 1) {
+      throw fail(name, "Parameter 'compression-type' does not accept value '"
+          + o.compressionType() + "' (0 zlib, 1 zstd)");
+    }
+    if (o.backingFormat() != null && o.backingFile() == null) {
+      throw fail(name, "Backing format cannot be used without backing file");
+    }
+    if (o.dataFileRaw() && o.dataFile() == null) {
+      throw fail(name, "data-file-raw requires data-file");
+    }
+    if (o.version() == 2) {
+      if (o.lazyRefcounts()) {
+        throw fail(name, "Lazy refcounts only supported with compatibility level 1.1 and above "
+            + "(use version=v3 or greater)");
+      }
+      if (rb != 16) {
+        throw fail(name, "Different refcount widths than 16 bits require compatibility level 1.1 "
+            + "or above (use version=v3 or greater)");
+      }
+      if (o.extendedL2()) {
+        throw fail(name, "Extended L2 entries are only supported with compatibility level 1.1 "
+            + "and above (use version=v3 or greater)");
+      }
+      if (o.compressionType() != 0) {
+        throw fail(name, "Non-zlib compression type is only supported with compatibility level "
+            + "1.1 and above (use version=v3 or greater)");
+      }
+      if (o.dataFile() != null) {
+        throw fail(name, "External data files are only supported with compatibility level 1.1 "
+            + "and above (use version=v3 or greater)");
+      }
+    }
+    if (o.extendedL2() && cs < 16384) {
+      throw fail(name, "Extended L2 entries are only supported with cluster sizes of at least "
+          + "16384 bytes");
+    }
+    if (o.backingFile() != null) {
+      if (o.dataFileRaw()) {
+        throw fail(name, "Backing file and data-file-raw cannot be used at the same time");
+      }
+      if (o.preallocation() != Preallocation.OFF && !o.extendedL2()) {
+        throw fail(name, "Backing file and preallocation can only be used at the same time if "
+            + "extended_l2 is on");
+      }
+      if (o.backingFile().getBytes(StandardCharsets.UTF_8).length
+          > HeaderExtensions.MAX_BACKING_NAME) {
+        throw fail(name, "Backing file name too long");
+      }
+      if (o.backingFile().isEmpty()) {
+        throw fail(name, "Backing file name is empty");
+      }
+      if (o.backingFormat() != null && !o.backingFormat().equals("qcow2")
+          && !o.backingFormat().equals("raw")) {
+        throw fail(name, "backing format '" + o.backingFormat()
+            + "' is not supported (qcow2 and raw are)");
+      }
+    }
+    if (o.size() < 0 && o.backingFile() == null) {
+      throw fail(name, "Image creation needs a size parameter");
+    }
+  }
+
+  private static Qcow2Exception fail(String name, String message) {
+    return new Qcow2Exception(name + ": " + message);
+  }
+}

@@ -1,0 +1,375 @@
+package io.github.qcow2nio.format.meta;
+
+import io.github.qcow2nio.format.error.CorruptImageException;
+import io.github.qcow2nio.format.error.Qcow2Exception;
+import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.struct.Header;
+import io.github.qcow2nio.format.struct.Qcow2Limits;
+import io.github.qcow2nio.format.struct.RefcountBlock;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The refcount table, a bounded write-back cache of refcount blocks, and the cluster allocator.
+ *
+ * <p>Ordering contract (see WRITE-PATH.md): increments may reach the disk at any time, because a
+ * refcount that is too high is only a leak; decrements are applied by callers only after the
+ * structure that stopped referencing the cluster is durable. New refcount blocks and new refcount
+ * tables are made durable before anything points to them.
+ *
+ * <p>Not thread-safe on its own: the disk's metadata lock serialises every caller.
+ */
+public final class RefcountManager {
+  private static final long ENTRY_RESERVED = 0x1FFL;
+
+  private final HostFile file;
+  private final HeaderUpdater header;
+  private final int clusterBits;
+  private final int clusterSize;
+  private final int order;
+  private final int blockBits;
+  private final long blockMask;
+  private final long maxValue;
+  private final int capacity;
+  private final LinkedHashMap<Long, RefcountBlock> cache = new LinkedHashMap<>(16, 0.75f, true);
+  private final java.util.HashSet<Long> dirty = new java.util.HashSet<>();
+  private long[] table;
+  private long tableOffset;
+  private int tableClusters;
+  private long freeHint = 1;
+  private long floor = 0;
+
+  private RefcountManager(HostFile file, HeaderUpdater header, long[] table) {
+    Header h = header.header();
+    this.file = file;
+    this.header = header;
+    this.clusterBits = h.clusterBits();
+    this.clusterSize = h.clusterSize();
+    this.order = h.refcountOrder();
+    this.blockBits = clusterBits + 3 - order;
+    this.blockMask = (1L << blockBits) - 1;
+    this.maxValue = RefcountBlock.maxValue(order);
+    this.capacity = Math.max(4, Math.min(64, (1 << 20) / clusterSize));
+    this.table = table;
+    this.tableOffset = h.refcountTableOffset();
+    this.tableClusters = h.refcountTableClusters();
+  }
+
+  /** Reads the refcount table the header points to. */
+  public static RefcountManager load(HostFile file, HeaderUpdater header) throws IOException {
+    Header h = header.header();
+    long bytes = (long) h.refcountTableClusters() * h.clusterSize();
+    if (bytes > Qcow2Limits.MAX_REFCOUNT_TABLE_BYTES) {
+      throw new CorruptImageException("refcount table", h.refcountTableOffset(),
+          bytes + " bytes; at most " + Qcow2Limits.MAX_REFCOUNT_TABLE_BYTES);
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) bytes);
+    file.readOrZero(buf, h.refcountTableOffset());
+    buf.flip();
+    long[] t = new long[(int) (bytes / 8)];
+    buf.asLongBuffer().get(t);
+    return new RefcountManager(file, header, t);
+  }
+
+  public int clusterBits() {
+    return clusterBits;
+  }
+
+  public long maxValue() {
+    return maxValue;
+  }
+
+  public long tableOffset() {
+    return tableOffset;
+  }
+
+  public int tableClusters() {
+    return tableClusters;
+  }
+
+  /** The refcount table's entries (a copy). */
+  public long[] tableEntries() {
+    return table.clone();
+  }
+
+  /** The refcount of host cluster {@code index}. */
+  public long get(long index) throws IOException {
+    long ti = index >>> blockBits;
+    if (ti >= table.length) {
+      return 0;
+    }
+    long blockOffset = blockOffset((int) ti);
+    if (blockOffset == 0) {
+      return 0;
+    }
+    return block(blockOffset).get((int) (index & blockMask));
+  }
+
+  /** Sets the refcount of {@code index}, creating its refcount block if needed. */
+  public void set(long index, long value) throws IOException {
+    if (Long.compareUnsigned(value, maxValue) > 0) {
+      throw new Qcow2Exception("refcount of cluster " + index + " would overflow "
+          + (1 << order) + " bits (" + Long.toUnsignedString(value) + ")");
+    }
+    while (true) {
+      long ti = index >>> blockBits;
+      if (ti >= table.length || blockOffset((int) ti) == 0) {
+        createBlock(ti);
+        continue;
+      }
+      long blockOffset = blockOffset((int) ti);
+      block(blockOffset).set((int) (index & blockMask), value);
+      dirty.add(blockOffset);
+      evict();
+      if (value == 0 && index < freeHint) {
+        freeHint = Math.max(1, index);
+      }
+      return;
+    }
+  }
+
+  public void increment(long index) throws IOException {
+    long v = get(index);
+    if (v == maxValue) {
+      throw new Qcow2Exception("refcount of cluster " + index + " is already at its maximum "
+          + Long.toUnsignedString(maxValue));
+    }
+    set(index, v + 1);
+  }
+
+  /** Drops one reference from every cluster overlapping {@code [offset, offset + length)}. */
+  public void free(long offset, long length) throws IOException {
+    if (length <= 0) {
+      return;
+    }
+    long first = offset >>> clusterBits;
+    long last = (offset + length - 1) >>> clusterBits;
+    for (long c = first; c <= last; c++) {
+      long v = get(c);
+      if (v == 0) {
+        throw new CorruptImageException("refcount of host cluster " + c, c << clusterBits,
+            "freeing a cluster whose refcount is already 0");
+      }
+      set(c, v - 1);
+    }
+  }
+
+  /**
+   * Only clusters at or above {@code index} are handed out while set (used while repairing, when
+   * refcounts below it may be too low). 0 lifts the floor.
+   */
+  public void setFloor(long index) {
+    this.floor = index;
+  }
+
+  /**
+   * Allocates {@code n} contiguous free clusters, first-fit from the lowest free cluster
+   * remembered, sets their refcounts to 1 and returns the byte offset of the first.
+   */
+  public long allocate(long n) throws IOException {
+    while (true) {
+      long start = findFree(n);
+      if (((start + n) << clusterBits) > Qcow2Limits.MAX_HOST_OFFSET + 1 || start + n < 0) {
+        throw new Qcow2Exception(file.name() + ": no room for " + n
+            + " more clusters below the 64 PiB host offset limit");
+      }
+      long missing = -1;
+      for (long ti = start >>> blockBits; ti <= (start + n - 1) >>> blockBits; ti++) {
+        if (ti >= table.length || blockOffset((int) ti) == 0) {
+          missing = ti;
+          break;
+        }
+      }
+      if (missing >= 0) {
+        createBlock(missing);
+        continue;
+      }
+      for (long c = start; c < start + n; c++) {
+        set(c, 1);
+      }
+      return start << clusterBits;
+    }
+  }
+
+  private long findFree(long n) throws IOException {
+    long idx = Math.max(Math.max(freeHint, floor), 1);
+    long runStart = idx;
+    long run = 0;
+    boolean seenFree = false;
+    while (run < n) {
+      if (get(idx) == 0) {
+        if (!seenFree && floor == 0) {
+          freeHint = idx;
+          seenFree = true;
+        }
+        if (run == 0) {
+          runStart = idx;
+        }
+        run++;
+      } else {
+        run = 0;
+      }
+      idx++;
+    }
+    return runStart;
+  }
+
+  private long blockOffset(int ti) throws CorruptImageException {
+    long e = table[ti];
+    if ((e & ENTRY_RESERVED) != 0 || (e & (clusterSize - 1)) != 0) {
+      throw new CorruptImageException("refcount table entry " + ti, tableOffset + 8L * ti,
+          String.format("refcount block offset 0x%x is not cluster-aligned", e));
+    }
+    return e;
+  }
+
+  private RefcountBlock block(long offset) throws IOException {
+    RefcountBlock b = cache.get(offset);
+    if (b != null) {
+      return b;
+    }
+    long size = file.size();
+    if (offset + clusterSize > size) {
+      throw new CorruptImageException("refcount block", offset,
+          "lies past the end of " + file.name() + " (" + size + " bytes)");
+    }
+    ByteBuffer buf = ByteBuffer.allocate(clusterSize);
+    file.read(buf, offset);
+    b = new RefcountBlock(buf.array(), order);
+    cache.put(offset, b);
+    evict();
+    return b;
+  }
+
+  private void evict() throws IOException {
+    if (cache.size() <= capacity) {
+      return;
+    }
+    Iterator<Map.Entry<Long, RefcountBlock>> it = cache.entrySet().iterator();
+    while (cache.size() > capacity && it.hasNext()) {
+      Map.Entry<Long, RefcountBlock> e = it.next();
+      if (dirty.remove(e.getKey())) {
+        file.write(ByteBuffer.wrap(e.getValue().bytes()), e.getKey());
+      }
+      it.remove();
+    }
+  }
+
+  /** Writes every dirty refcount block (not forced). */
+  public void flush() throws IOException {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    Long[] offsets = dirty.toArray(new Long[0]);
+    Arrays.sort(offsets);
+    for (Long off : offsets) {
+      file.write(ByteBuffer.wrap(cache.get(off).bytes()), off);
+    }
+    dirty.clear();
+  }
+
+  public boolean isDirty() {
+    return !dirty.isEmpty();
+  }
+
+  /** Makes a refcount block for table index {@code ti} (growing the table when needed). */
+  private void createBlock(long ti) throws IOException {
+    if (ti >= table.length) {
+      growTable(ti);
+      return;
+    }
+    long c = findFree(1);
+    long cti = c >>> blockBits;
+    if (cti != ti && (cti >= table.length || blockOffset((int) cti) == 0)) {
+      createBlock(cti);
+      return;
+    }
+    RefcountBlock b = new RefcountBlock(new byte[clusterSize], order);
+    if (cti == ti) {
+      b.set((int) (c & blockMask), 1);
+    } else {
+      set(c, 1);
+      flush();
+    }
+    long off = c << clusterBits;
+    file.write(ByteBuffer.wrap(b.bytes()), off);
+    file.force();
+    table[(int) ti] = off;
+    file.write(ByteBuffer.allocate(8).putLong(0, off), tableOffset + 8 * ti);
+    cache.put(off, b);
+    evict();
+  }
+
+  /**
+   * Moves the refcount table to a bigger copy placed past every cluster the old one covers,
+   * together with the refcount blocks that describe the copy and themselves.
+   */
+  private void growTable(long ti) throws IOException {
+    long oldCap = table.length;
+    long perCluster = clusterSize / 8;
+    long s = Math.max(oldCap << blockBits, floor);
+    long newCap = roundUp(Math.max(ti + 1, oldCap + (oldCap + 1) / 2), perCluster);
+    long tClusters;
+    long nb;
+    while (true) {
+      tClusters = newCap / perCluster;
+      nb = 0;
+      while (true) {
+        long end = s + nb + tClusters;
+        long need = ((end - 1) >>> blockBits) - (s >>> blockBits) + 1;
+        if (need <= nb) {
+          break;
+        }
+        nb = need;
+      }
+      long lastTi = (s + nb + tClusters - 1) >>> blockBits;
+      if (lastTi < newCap) {
+        break;
+      }
+      newCap = roundUp(lastTi + 1, perCluster);
+    }
+    if (newCap * 8 > Qcow2Limits.MAX_REFCOUNT_TABLE_BYTES) {
+      throw new Qcow2Exception(file.name() + ": the refcount table would exceed "
+          + Qcow2Limits.MAX_REFCOUNT_TABLE_BYTES + " bytes (" + newCap + " entries)");
+    }
+    long firstTi = s >>> blockBits;
+    RefcountBlock[] blocks = new RefcountBlock[(int) nb];
+    for (int k = 0; k < nb; k++) {
+      blocks[k] = new RefcountBlock(new byte[clusterSize], order);
+    }
+    for (long cl = s; cl < s + nb + tClusters; cl++) {
+      blocks[(int) ((cl >>> blockBits) - firstTi)].set((int) (cl & blockMask), 1);
+    }
+    long[] newTable = Arrays.copyOf(table, (int) newCap);
+    // Block k sits at cluster s + k and describes table index firstTi + k.
+    for (int k = 0; k < nb; k++) {
+      newTable[(int) (firstTi + k)] = (s + k) << clusterBits;
+      file.write(ByteBuffer.wrap(blocks[k].bytes()), (s + k) << clusterBits);
+    }
+    long newOffset = (s + nb) << clusterBits;
+    ByteBuffer tb = ByteBuffer.allocate((int) (tClusters * clusterSize));
+    tb.asLongBuffer().put(newTable);
+    file.write(tb, newOffset);
+    file.force();
+    header.setRefcountTable(newOffset, (int) tClusters);
+    file.force();
+    long oldOffset = tableOffset;
+    int oldClusters = tableClusters;
+    table = newTable;
+    tableOffset = newOffset;
+    tableClusters = (int) tClusters;
+    for (int k = 0; k < nb; k++) {
+      cache.put((s + k) << clusterBits, blocks[k]);
+    }
+    evict();
+    free(oldOffset, (long) oldClusters * clusterSize);
+  }
+
+  private static long roundUp(long v, long m) {
+    return (v + m - 1) / m * m;
+  }
+}
