@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
 public final class DiskReads {
   private static final long BASE_SEED = Long.getLong("qcow2.interop.seed", 0x0C0FFEE5EEDL);
   private static final int CHUNK = 12345;
-  private static final int RANDOM_READS = 300;
+  private static final int RANDOM_READS = 200;
 
   private DiskReads() {}
 
@@ -76,7 +76,7 @@ public final class DiskReads {
       for (int t = 0; t < threads; t++) {
         String who = label + " (thread " + t + " of " + threads + ")";
         results.add(pool.submit(() -> {
-          randomReads(new Window(expected, 0, disk, who), RANDOM_READS / 2);
+          randomReads(new Window(expected, 0, disk, who), RANDOM_READS / 3);
           return null;
         }));
       }
