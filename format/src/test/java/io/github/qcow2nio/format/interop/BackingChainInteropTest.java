@@ -137,6 +137,15 @@ class BackingChainInteropTest {
               .backing(base.toAbsolutePath().toString(), "qcow2").io(overlayWrites(3 * MIB))
               .create();
         }),
+        // QEMU takes a name with a protocol prefix as is, never relative to the image: a
+        // relative "file:" name resolves against qemu's working directory, so only an absolute
+        // one means the same file to every reader.
+        Named.of("absolute backing name with the file: protocol prefix", d -> {
+          Path base = qcow2(d, "base.qcow2", 3 * MIB, "");
+          return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB)
+              .backing("file:" + base.toAbsolutePath(), "qcow2").io(overlayWrites(3 * MIB))
+              .create();
+        }),
         Named.of("backing image with an external data file", d -> {
           ImageBuilder.qcow2(d, "base.qcow2").size(3 * MIB)
               .option("data_file", d.resolve("base.data").toAbsolutePath())
