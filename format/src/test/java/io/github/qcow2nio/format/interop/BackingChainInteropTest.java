@@ -123,6 +123,11 @@ class BackingChainInteropTest {
           ImageBuilder.forgetBackingFormat(top);
           return top;
         }),
+        Named.of("qcow2 file used as a raw backing file (recorded format wins over probing)", d -> {
+          qcow2(d, "base.qcow2", 2 * MIB, "");
+          return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB)
+              .backing("base.qcow2", "raw").io(overlayWrites(3 * MIB)).create();
+        }),
         Named.of("v2 overlay without zero clusters over qcow2", d -> {
           qcow2(d, "base.qcow2", 3 * MIB, "compat=0.10");
           return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB).option("compat", "0.10")
