@@ -8,6 +8,7 @@ import io.github.qcow2nio.format.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
@@ -56,7 +57,7 @@ class CompressedInteropTest {
     int lastStart = clusters * cluster;
     byte[] tail = TestData.random(seed + 1, (size - lastStart) / 2);
     System.arraycopy(tail, 0, data, lastStart, tail.length);
-    java.util.Arrays.fill(data, lastStart + tail.length, size, (byte) 0x3c);
+    Arrays.fill(data, lastStart + tail.length, size, (byte) 0x3c);
     return data;
   }
 

@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Checks that a {@link VirtualDisk} reads exactly the expected bytes (from qemu-img convert -O
@@ -69,10 +73,10 @@ public final class DiskReads {
       assertReadsLike(expected, disk, label);
       return;
     }
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(threads);
     try {
-      List<java.util.concurrent.Future<?>> results = new ArrayList<>();
+      List<Future<?>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         String who = label + " (thread " + t + " of " + threads + ")";
         results.add(pool.submit(() -> {
@@ -80,10 +84,10 @@ public final class DiskReads {
           return null;
         }));
       }
-      for (java.util.concurrent.Future<?> f : results) {
+      for (Future<?> f : results) {
         try {
           f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           if (e.getCause() instanceof AssertionError a) {
             throw a;
           }
