@@ -94,15 +94,17 @@ class LayoutInteropTest {
   @ValueSource(strings = {"metadata", "falloc", "full"})
   void preallocated(String mode) throws Exception {
     Qemu.assumeAvailable();
-    for (int cluster : new int[] {512, 65536}) {
+    for (String options : new String[] {"cluster_size=512", "cluster_size=65536",
+        "cluster_size=65536,extended_l2=on"}) {
+      int cluster = Integer.parseInt(options.replaceAll(".*cluster_size=(\\d+).*", "$1"));
       long size = oddSize(cluster);
-      Path img = ImageBuilder.qcow2(dir, "prealloc-" + cluster + ".qcow2").size(size)
-          .option("preallocation", mode).option("cluster_size", cluster)
+      Path img = ImageBuilder.qcow2(dir, "prealloc.qcow2").size(size)
+          .option("preallocation", mode).options(options)
           .io("write -P 0x5a 4096 100000", "write -z 2097152 " + (2 * cluster),
+              "write -z -u " + (2097152 + 4 * cluster) + " " + cluster,
               "write -P 0x44 " + (size - 1) + " 1")
           .create();
-      QemuOracle.assertReadsLikeQemu(img, dir,
-          "preallocation=" + mode + " cluster_size=" + cluster);
+      QemuOracle.assertReadsLikeQemu(img, dir, "preallocation=" + mode + " " + options);
     }
   }
 
