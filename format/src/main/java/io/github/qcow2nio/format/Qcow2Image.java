@@ -205,7 +205,7 @@ public final class Qcow2Image implements Closeable {
       }
       ImageLocation backingLocation;
       try {
-        backingLocation = location.resolve(backingName);
+        backingLocation = location.resolve(withoutFileProtocol(backingName));
       } catch (IOException e) {
         throw new BackingChainException(name + ": cannot resolve backing file '" + backingName
             + "': " + e.getMessage(), e);
@@ -293,6 +293,15 @@ public final class Qcow2Image implements Closeable {
     ByteBuffer b = ByteBuffer.allocate((int) length);
     file.read(b, 0);
     return b.flip();
+  }
+
+  /**
+   * A backing name as QEMU reads it: "file:" names QEMU's file protocol, so
+   * "file:/images/base.qcow2" is the file /images/base.qcow2. qemu-img stores a backing name with
+   * that prefix as given (it strips it from data file names).
+   */
+  private static String withoutFileProtocol(String name) {
+    return name.startsWith("file:") ? name.substring("file:".length()) : name;
   }
 
   private static String probe(ImageLocation location, String name, String backingName)

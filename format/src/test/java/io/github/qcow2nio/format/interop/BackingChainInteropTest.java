@@ -123,6 +123,11 @@ class BackingChainInteropTest {
           ImageBuilder.forgetBackingFormat(top);
           return top;
         }),
+        Named.of("qcow2 file used as a raw backing file (recorded format wins over probing)", d -> {
+          qcow2(d, "base.qcow2", 2 * MIB, "");
+          return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB)
+              .backing("base.qcow2", "raw").io(overlayWrites(3 * MIB)).create();
+        }),
         Named.of("v2 overlay without zero clusters over qcow2", d -> {
           qcow2(d, "base.qcow2", 3 * MIB, "compat=0.10");
           return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB).option("compat", "0.10")
@@ -130,6 +135,28 @@ class BackingChainInteropTest {
               .io("write -P 0xe1 0 70000", "write -z 1048576 131072",
                   "write -P 0xe3 " + (3 * MIB - 700) + " 700")
               .create();
+        }),
+        Named.of("absolute backing name", d -> {
+          Path base = qcow2(d, "base.qcow2", 3 * MIB, "");
+          return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB)
+              .backing(base.toAbsolutePath().toString(), "qcow2").io(overlayWrites(3 * MIB))
+              .create();
+        }),
+        // QEMU takes a name with a protocol prefix as is, never relative to the image: a
+        // relative "file:" name resolves against qemu's working directory, so only an absolute
+        // one means the same file to every reader.
+        Named.of("absolute backing name with the file: protocol prefix", d -> {
+          Path base = qcow2(d, "base.qcow2", 3 * MIB, "");
+          return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB)
+              .backing("file:" + base.toAbsolutePath(), "qcow2").io(overlayWrites(3 * MIB))
+              .create();
+        }),
+        Named.of("backing image with an external data file", d -> {
+          ImageBuilder.qcow2(d, "base.qcow2").size(3 * MIB)
+              .option("data_file", d.resolve("base.data").toAbsolutePath())
+              .io("write -P 0xf1 0 " + (3 * MIB), "write -z 65536 65536").create();
+          return ImageBuilder.qcow2(d, "top.qcow2").size(3 * MIB)
+              .backing("base.qcow2", "qcow2").io(overlayWrites(3 * MIB)).create();
         }),
         Named.of("empty overlay over qcow2", d -> {
           qcow2(d, "base.qcow2", 3 * MIB, "cluster_size=2097152");

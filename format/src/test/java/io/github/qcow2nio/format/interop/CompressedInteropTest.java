@@ -8,6 +8,7 @@ import io.github.qcow2nio.format.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
@@ -31,13 +32,17 @@ class CompressedInteropTest {
     List<Arguments> cases = new ArrayList<>();
     for (String type : new String[] {"zlib", "zstd"}) {
       for (int cluster : LayoutInteropTest.CLUSTER_SIZES) {
-        cases.add(Arguments.of(type, "1.1", cluster, false));
+        cases.add(Arguments.of(type, "1.1", cluster, false, 16));
       }
-      cases.add(Arguments.of(type, "1.1", 65536, true));
-      cases.add(Arguments.of(type, "1.1", 2 << 20, true));
+      cases.add(Arguments.of(type, "1.1", 65536, true, 16));
+      cases.add(Arguments.of(type, "1.1", 2 << 20, true, 16));
     }
-    cases.add(Arguments.of("zlib", "0.10", 512, false));
-    cases.add(Arguments.of("zlib", "0.10", 65536, false));
+    cases.add(Arguments.of("zlib", "0.10", 512, false, 16));
+    cases.add(Arguments.of("zlib", "0.10", 65536, false, 16));
+    // Narrow refcounts cap how many compressed clusters share a host cluster (1 with 1-bit
+    // refcounts), which changes how QEMU packs them.
+    cases.add(Arguments.of("zlib", "1.1", 4096, false, 1));
+    cases.add(Arguments.of("zstd", "1.1", 65536, false, 2));
     return cases.stream();
   }
 
@@ -52,21 +57,23 @@ class CompressedInteropTest {
     int lastStart = clusters * cluster;
     byte[] tail = TestData.random(seed + 1, (size - lastStart) / 2);
     System.arraycopy(tail, 0, data, lastStart, tail.length);
-    java.util.Arrays.fill(data, lastStart + tail.length, size, (byte) 0x3c);
+    Arrays.fill(data, lastStart + tail.length, size, (byte) 0x3c);
     return data;
   }
 
-  @ParameterizedTest(name = "compression_type={0} compat={1} cluster_size={2} extended_l2={3}")
+  @ParameterizedTest(
+      name = "compression_type={0} compat={1} cluster_size={2} extended_l2={3} refcount_bits={4}")
   @MethodSource("matrix")
-  void convertedCompressed(String type, String compat, int cluster, boolean extendedL2)
-      throws Exception {
+  void convertedCompressed(String type, String compat, int cluster, boolean extendedL2,
+      int refcountBits) throws Exception {
     Qemu.assumeAvailable();
     String label = "compression_type=" + type + " compat=" + compat + " cluster_size=" + cluster
-        + " extended_l2=" + extendedL2;
+        + " extended_l2=" + extendedL2 + " refcount_bits=" + refcountBits;
     byte[] data = sourceData(cluster, cluster * 31L + type.hashCode());
     Path raw = ImageBuilder.raw(dir, "source.raw", data);
     String options = "compat=" + compat + ",cluster_size=" + cluster
-        + (extendedL2 ? ",extended_l2=on" : "");
+        + (extendedL2 ? ",extended_l2=on" : "") + (refcountBits != 16
+        ? ",refcount_bits=" + refcountBits : "");
     Path img = ImageBuilder.compress(raw, "raw", dir.resolve("compressed.qcow2"), type, options);
     assertTrue(compressedClusters(img) >= 3, label + ": fixture has too few compressed clusters");
     QemuOracle.assertReadsLikeQemu(img, dir, label);

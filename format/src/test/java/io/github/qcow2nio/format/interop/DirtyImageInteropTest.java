@@ -8,9 +8,9 @@ import io.github.qcow2nio.format.testing.ImageBuilder;
 import io.github.qcow2nio.format.testing.Qemu;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An image whose writer died: qemu-io writes with lazy_refcounts=on and then kills itself, so the

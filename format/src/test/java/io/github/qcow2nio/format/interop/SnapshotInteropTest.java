@@ -82,5 +82,6 @@ class SnapshotInteropTest {
     QemuOracle.assertSnapshotReadsLikeQemu(img, "first", size, dir, label);
     QemuOracle.assertSnapshotReadsLikeQemu(img, "second one", size, dir, label);
     QemuOracle.assertSnapshotReadsLikeQemu(img, "third", grown, dir, label);
+    QemuOracle.assertSnapshotReadsLikeQemu(img, "2", "snapshot.id=2", size, dir, label);
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,7 +147,7 @@ public final class ImageBuilder {
     while (end > last[0] + 1 && b[end - 1] == 0) {
       end--;
     }
-    Files.write(target, java.util.Arrays.copyOf(b, end));
+    Files.write(target, Arrays.copyOf(b, end));
     return b.length - end;
   }
 

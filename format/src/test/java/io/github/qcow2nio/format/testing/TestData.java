@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.testing;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Seeded guest data with a known mix of compressibility, for raw sources and backing files. */
@@ -20,12 +21,12 @@ public final class TestData {
       int kind = rnd.nextInt(8);
       switch (kind) {
         case 0 -> { } // zeros
-        case 1 -> java.util.Arrays.fill(b, start, end, (byte) (1 + rnd.nextInt(255)));
+        case 1 -> Arrays.fill(b, start, end, (byte) (1 + rnd.nextInt(255)));
         case 2 -> fillRandom(rnd, b, start, end);
         default -> {
           int cut = start + rnd.nextInt(end - start + 1);
           fillRandom(rnd, b, start, cut);
-          java.util.Arrays.fill(b, cut, end, (byte) rnd.nextInt(256));
+          Arrays.fill(b, cut, end, (byte) rnd.nextInt(256));
         }
       }
     }
