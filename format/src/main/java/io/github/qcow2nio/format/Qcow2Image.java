@@ -127,13 +127,13 @@ public final class Qcow2Image implements Closeable {
       Set<Object> chain, int depth, List<Closeable> opened) throws IOException {
     String name = location.displayName();
     long fileSize = file.size();
-    ByteBuffer head = ByteBuffer.allocate((int) Math.min(fileSize, 4096));
-    file.read(head, 0);
-    head.flip();
-    Header h = Header.parse(head, name);
-    ByteBuffer cluster0 = ByteBuffer.allocate((int) Math.min(fileSize, h.clusterSize()));
-    file.read(cluster0, 0);
-    cluster0.flip();
+    // The header and its extensions may fill all of cluster 0; its size is in bytes 20..23.
+    ByteBuffer cluster0 = readStart(file, Math.min(fileSize, 4096));
+    int bits = cluster0.remaining() >= 24 ? cluster0.getInt(20) : 0;
+    if (bits > 12 && bits <= Header.MAX_CLUSTER_BITS && fileSize > cluster0.remaining()) {
+      cluster0 = readStart(file, Math.min(fileSize, 1L << bits));
+    }
+    Header h = Header.parse(cluster0, name);
     HeaderExtensions ext = HeaderExtensions.parse(cluster0, h);
 
     checkFeatures(h, ext, name);
@@ -203,7 +203,13 @@ public final class Qcow2Image implements Closeable {
         throw new BackingChainException(name + ": backing chain deeper than "
             + options.maxBackingDepth() + " images");
       }
-      ImageLocation backingLocation = location.resolve(backingName);
+      ImageLocation backingLocation;
+      try {
+        backingLocation = location.resolve(withoutFileProtocol(backingName));
+      } catch (IOException e) {
+        throw new BackingChainException(name + ": cannot resolve backing file '" + backingName
+            + "': " + e.getMessage(), e);
+      }
       Object id = backingLocation.identity();
       if (chain.contains(id)) {
         throw new BackingChainException(name + ": backing file '" + backingName
@@ -211,7 +217,7 @@ public final class Qcow2Image implements Closeable {
       }
       String format = backingFormat;
       if (format == null) {
-        format = probe(backingLocation);
+        format = probe(backingLocation, name, backingName);
       }
       switch (format) {
         case "qcow2" -> {
@@ -222,8 +228,10 @@ public final class Qcow2Image implements Closeable {
           } catch (BackingChainException e) {
             throw e;
           } catch (IOException e) {
+            // Our own exceptions read well alone; the JDK's need their type ("NoSuchFile...").
+            String why = e instanceof Qcow2Exception ? e.getMessage() : e.toString();
             throw new BackingChainException(name + ": cannot open backing file '" + backingName
-                + "': " + e.getMessage(), e);
+                + "': " + why, e);
           }
           backingOwner = backing;
           backingDisk = backing.disk();
@@ -286,7 +294,23 @@ public final class Qcow2Image implements Closeable {
     disk.enableWrites(new Qcow2DiskWriter(disk, headerUpdater, refcounts, !snapshots.isEmpty()));
   }
 
-  private static String probe(ImageLocation location) throws IOException {
+  private static ByteBuffer readStart(HostFile file, long length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate((int) length);
+    file.read(b, 0);
+    return b.flip();
+  }
+
+  /**
+   * A backing name as QEMU reads it: "file:" names QEMU's file protocol, so
+   * "file:/images/base.qcow2" is the file /images/base.qcow2. qemu-img stores a backing name with
+   * that prefix as given (it strips it from data file names).
+   */
+  private static String withoutFileProtocol(String name) {
+    return name.startsWith("file:") ? name.substring("file:".length()) : name;
+  }
+
+  private static String probe(ImageLocation location, String name, String backingName)
+      throws IOException {
     try (HostFile f = location.open(false)) {
       ByteBuffer magic = ByteBuffer.allocate(4);
       if (f.read(magic, 0) == 4 && magic.getInt(0) == Header.MAGIC) {
@@ -294,8 +318,8 @@ public final class Qcow2Image implements Closeable {
       }
       return "raw";
     } catch (IOException e) {
-      throw new BackingChainException("cannot open backing file " + location.displayName()
-          + ": " + e, e);
+      throw new BackingChainException(name + ": cannot open backing file '" + backingName
+          + "': " + e, e);
     }
   }
 
@@ -415,12 +439,32 @@ public final class Qcow2Image implements Closeable {
     SnapshotEntry s = findSnapshot(nameOrId)
         .orElseThrow(() -> new java.nio.file.NoSuchFileException(
             location.displayName() + ": no snapshot named '" + nameOrId + "'"));
+    String l1What = "L1 table of snapshot '" + s.name() + "'";
+    if ((s.l1TableOffset() & (header.clusterSize() - 1L)) != 0 || s.l1TableOffset() < 0) {
+      throw new CorruptImageException(l1What, s.l1TableOffset(),
+          "offset is not a multiple of the cluster size " + header.clusterSize());
+    }
+    if (Integer.toUnsignedLong(s.l1Size()) > Qcow2Limits.MAX_L1_ENTRIES) {
+      throw new CorruptImageException(l1What, s.l1TableOffset(),
+          Integer.toUnsignedString(s.l1Size()) + " entries exceed 32 MiB");
+    }
     long size = s.diskSize() >= 0 ? s.diskSize() : header.size();
+    // An L1 table holds at most 32 MiB of entries; a recorded size beyond what they map is
+    // corrupt, and would overflow the guest-offset arithmetic of the read path.
+    int l2Bits = header.clusterBits() - (header.hasExtendedL2() ? 4 : 3);
+    long maxSize = Qcow2Limits.MAX_L1_ENTRIES << (header.clusterBits() + l2Bits);
+    if (size > maxSize) {
+      throw new CorruptImageException("snapshot table (snapshot '" + s.name() + "')",
+          header.snapshotsOffset(), "disk size " + size + " exceeds the " + maxSize
+              + " bytes an L1 table of 32 MiB can map");
+    }
     long fileSize = file.size();
-    long[] l1 = new long[s.l1Size()];
+    long[] l1 = new long[0];
     if (s.l1Size() > 0) {
-      ByteBuffer buf = new StructReader(file, fileSize).read(
-          "L1 table of snapshot '" + s.name() + "'", s.l1TableOffset(), s.l1Size() * 8);
+      // Read (bounds-checked against the file) before allocating the table's array.
+      ByteBuffer buf = new StructReader(file, fileSize).read(l1What, s.l1TableOffset(),
+          s.l1Size() * 8);
+      l1 = new long[s.l1Size()];
       buf.asLongBuffer().get(l1);
     }
     return newDisk(location.displayName() + " (snapshot " + s.name() + ")", size, l1,

@@ -6,6 +6,7 @@ import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.meta.L2Cache;
 import io.github.qcow2nio.format.struct.CompressedDescriptor;
 import io.github.qcow2nio.format.struct.L1Entry;
+import io.github.qcow2nio.format.struct.ClusterType;
 import io.github.qcow2nio.format.struct.L2Entry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,6 +25,9 @@ public final class Qcow2Disk implements VirtualDisk {
   static final int NORMAL = 2;
   static final int COMPRESSED = 3;
   static final long TYPE_MASK = 3;
+  /** In {@link #status}: the unit has host storage. Host offsets leave the low 9 bits free. */
+  private static final long HAS_HOST = 4;
+  private static final long STATUS_MASK = 7;
 
   /** Everything about the layout a disk needs, fixed for its lifetime. */
   public record Layout(
@@ -310,15 +314,17 @@ public final class Qcow2Disk implements VirtualDisk {
     if (c.word != word || c.generation != gen) {
       c.word = -1;
       CompressedDescriptor d = CompressedDescriptor.decode(word, clusterBits);
-      if (d.offset() == 0 || d.offset() > image.size()) {
+      // At end of file not one byte of the stream exists: the descriptor is wrong, not the data.
+      if (d.offset() == 0 || d.offset() >= image.size()) {
         throw corrupt(l1Index, idx, "compressed data offset 0x" + Long.toHexString(d.offset())
             + " lies outside " + image.name());
       }
       int length = d.readLength();
-      ByteBuffer in = ByteBuffer.wrap(c.in, 0, length);
-      int got = image.read(in, d.offset());
+      // The sectors may run past EOF; QEMU reads that part as zeros, and a stream may need them
+      // (a zstd frame can end in a zero byte that a writer trimmed away), so do the same.
+      image.readOrZero(ByteBuffer.wrap(c.in, 0, length), d.offset());
       try {
-        codec.decompress(c.in, got, c.out, 1 << clusterBits);
+        codec.decompress(c.in, length, c.out, 1 << clusterBits);
       } catch (IOException e) {
         throw new CorruptImageException("compressed cluster (L2 entry " + idx + ", L1 index "
             + l1Index + ")", d.offset(), e.getMessage(), e);
@@ -327,6 +333,87 @@ public final class Qcow2Disk implements VirtualDisk {
       c.generation = gen;
     }
     dst.put(c.out, (int) (pos & clusterMask), len);
+  }
+
+  /**
+   * The longest run starting at guest {@code offset} of units (clusters, or subclusters with
+   * extended L2 entries) of one type whose host storage, if any, is contiguous: at most
+   * {@code maxLength} bytes, and never past the end of the disk or of one L2 table's range. This
+   * layer only; walk {@link #backing()} for UNALLOCATED runs. Compressed runs are one cluster.
+   */
+  public Extent blockStatus(long offset, long maxLength) throws IOException {
+    if (writer == null) {
+      return blockStatusUnlocked(offset, maxLength);
+    }
+    writer.lock.readLock().lock();
+    try {
+      return blockStatusUnlocked(offset, maxLength);
+    } finally {
+      writer.lock.readLock().unlock();
+    }
+  }
+
+  private Extent blockStatusUnlocked(long offset, long maxLength) throws IOException {
+    long size = this.size;
+    if (offset < 0 || offset >= size || maxLength <= 0) {
+      throw new IllegalArgumentException(
+          "block status at " + offset + " for " + maxLength + " bytes on a disk of " + size);
+    }
+    long end = offset + Math.min(maxLength, size - offset);
+    long l1Index = offset >>> l1Shift;
+    long[] table = l2Table(l1Index);
+    long tableEnd = Math.min(end, (l1Index + 1) << l1Shift);
+    long first = status(table, l1Index, offset);
+    int type = (int) (first & TYPE_MASK);
+    boolean hasHost = (first & HAS_HOST) != 0;
+    long host = (first & ~STATUS_MASK) + (offset & unitMask);
+    long runEnd;
+    if (type == COMPRESSED) {
+      runEnd = Math.min(tableEnd, (offset | clusterMask) + 1);
+    } else {
+      runEnd = Math.min(tableEnd, (offset | unitMask) + 1);
+      while (runEnd < tableEnd) {
+        long next = status(table, l1Index, runEnd);
+        if ((int) (next & TYPE_MASK) != type || ((next & HAS_HOST) != 0) != hasHost
+            || (hasHost && (next & ~STATUS_MASK) != host + (runEnd - offset))) {
+          break;
+        }
+        runEnd = Math.min(tableEnd, runEnd + (1L << unitBits));
+      }
+    }
+    ClusterType kind = switch (type) {
+      case NORMAL -> ClusterType.NORMAL;
+      case ZERO -> ClusterType.ZERO;
+      case COMPRESSED -> ClusterType.COMPRESSED;
+      default -> ClusterType.UNALLOCATED;
+    };
+    return new Extent(offset, runEnd - offset, kind, hasHost ? host : Extent.NO_HOST);
+  }
+
+  /**
+   * Like {@link #map}, and also the host offset of ZERO and UNALLOCATED units that keep a host
+   * cluster (preallocated zeros; unallocated subclusters of an allocated cluster), flagged by
+   * {@link #HAS_HOST}, since offset 0 is a valid place in an external data file.
+   */
+  private long status(long[] table, long l1Index, long pos) throws IOException {
+    long m = map(table, l1Index, pos);
+    int type = (int) (m & TYPE_MASK);
+    if (type == NORMAL) {
+      return m | HAS_HOST;
+    }
+    if (type == COMPRESSED || table == null) {
+      return m;
+    }
+    int idx = (int) ((pos >>> clusterBits) & l2Mask);
+    long word = extended ? table[2 * idx] : table[idx];
+    long host = word & L2Entry.OFFSET_MASK;
+    if (host == 0 && !(layout.externalData() && (word & L2Entry.COPIED) != 0)) {
+      return m;
+    }
+    if (extended) {
+      host += ((pos >>> unitBits) & 31) << unitBits;
+    }
+    return host | HAS_HOST | type;
   }
 
   // ---- package-private access for the write path (all under its lock) ----

@@ -164,6 +164,10 @@ public final class FileChannelHostFile implements HostFile {
     boolean interrupted = Thread.interrupted();
     try {
       channel = opener.open();
+    } catch (RuntimeException e) {
+      // A provider reports a file system closed under us (a disk inside another disk whose file
+      // system closed) as ClosedFileSystemException: to the image that is an I/O failure.
+      throw new IOException(name + ": cannot reopen the file after its channel closed: " + e, e);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

@@ -2,7 +2,9 @@ package io.github.qcow2nio.format.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -41,6 +43,10 @@ public final class PathLocation implements ImageLocation {
         writable
             ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
             : new OpenOption[] {StandardOpenOption.READ};
+    if (Files.isDirectory(path)) {
+      // Linux opens a directory for reading and fails only at the first read.
+      throw new FileSystemException(path.toString(), null, "is a directory");
+    }
     FileChannel first;
     try {
       first = FileChannel.open(path, options);
@@ -73,7 +79,14 @@ public final class PathLocation implements ImageLocation {
   @Override
   public ImageLocation resolve(String name) throws IOException {
     Path parent = path.toAbsolutePath().getParent();
-    Path named = path.getFileSystem().getPath(name);
+    Path named;
+    try {
+      named = path.getFileSystem().getPath(name);
+    } catch (InvalidPathException e) {
+      // The name comes from the image's bytes: a bad one is a problem of the image, not a bug.
+      throw new FileSystemException(path.toString(), null,
+          "names a file that cannot exist here: " + e.getMessage());
+    }
     return new PathLocation(parent == null ? named : parent.resolve(named));
   }
 

@@ -10,7 +10,12 @@ public record BitmapsExtension(int nbBitmaps, long directorySize, long directory
   public static final int MAX_BITMAPS = 65535;
   public static final long MAX_DIRECTORY_SIZE = 1024L * MAX_BITMAPS;
 
-  static BitmapsExtension parse(ByteBuffer d, long offset, int clusterBits)
+  /**
+   * Parses the extension. Its fields are validated only when {@code consistent} (autoclear bit 0)
+   * is set: without it QEMU considers every bitmap inconsistent and ignores the rest, so it opens
+   * such an image whatever the fields hold; only the length is checked either way.
+   */
+  static BitmapsExtension parse(ByteBuffer d, long offset, int clusterBits, boolean consistent)
       throws CorruptImageException {
     String what = "bitmaps header extension";
     if (d.remaining() != LENGTH) {
@@ -22,6 +27,9 @@ public record BitmapsExtension(int nbBitmaps, long directorySize, long directory
     int reserved = d.getInt(p + 4);
     long dirSize = d.getLong(p + 8);
     long dirOffset = d.getLong(p + 16);
+    if (!consistent) {
+      return new BitmapsExtension(nb, dirSize, dirOffset);
+    }
     if (reserved != 0) {
       throw new CorruptImageException(what, offset, "reserved field is not zero");
     }

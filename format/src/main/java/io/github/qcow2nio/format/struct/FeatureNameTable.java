@@ -29,13 +29,13 @@ public record FeatureNameTable(List<Entry> entries) {
     return Optional.empty();
   }
 
+  /**
+   * Parses the whole 48-byte entries; bytes of a trailing partial entry are ignored, since QEMU
+   * opens such images (the table only names features for messages).
+   */
   static FeatureNameTable parse(ByteBuffer data, long offset) throws CorruptImageException {
-    if (data.remaining() % ENTRY_SIZE != 0) {
-      throw new CorruptImageException("feature name table header extension", offset,
-          "length " + data.remaining() + " is not a multiple of " + ENTRY_SIZE);
-    }
     List<Entry> list = new ArrayList<>();
-    for (int p = data.position(); p < data.limit(); p += ENTRY_SIZE) {
+    for (int p = data.position(); p + ENTRY_SIZE <= data.limit(); p += ENTRY_SIZE) {
       int type = data.get(p) & 0xFF;
       int bit = data.get(p + 1) & 0xFF;
       byte[] name = new byte[NAME_SIZE];

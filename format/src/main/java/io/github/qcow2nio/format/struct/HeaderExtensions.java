@@ -102,7 +102,8 @@ public record HeaderExtensions(
         }
         case DATA_FILE -> dataFile = string(data);
         case FeatureNameTable.TYPE -> names = FeatureNameTable.parse(data, p);
-        case BitmapsExtension.TYPE -> bitmaps = BitmapsExtension.parse(data, p, h.clusterBits());
+        case BitmapsExtension.TYPE -> bitmaps = BitmapsExtension.parse(data, p, h.clusterBits(),
+            h.hasBitmaps());
         case CryptoHeaderPointer.TYPE -> crypto = CryptoHeaderPointer.parse(data, p, h.clusterBits());
         default -> {
           byte[] raw = new byte[(int) len];
@@ -126,12 +127,12 @@ public record HeaderExtensions(
         throw new CorruptImageException("backing file name", off,
             "length " + len + " runs past the end of the file");
       }
-      if (len == 0) {
-        throw new CorruptImageException("backing file name", off, "empty name");
+      // An empty name is no backing file, as QEMU reads it.
+      if (len > 0) {
+        byte[] name = new byte[(int) len];
+        b.get((int) off, name);
+        backing = new String(name, StandardCharsets.UTF_8);
       }
-      byte[] name = new byte[(int) len];
-      b.get((int) off, name);
-      backing = new String(name, StandardCharsets.UTF_8);
     }
     return new HeaderExtensions(Optional.ofNullable(backingFormat), Optional.ofNullable(dataFile),
         Optional.ofNullable(names), Optional.ofNullable(bitmaps), Optional.ofNullable(crypto),

@@ -73,15 +73,8 @@ public final class SnapshotTable {
       long vmState = extraSize >= 8 ? x.getLong(0) : vmState32;
       long diskSize = extraSize >= 16 ? x.getLong(8) : -1;
       long icount = extraSize >= 24 ? x.getLong(16) : -1;
-      if ((l1Offset & clusterMask) != 0 || l1Offset < 0) {
-        throw new CorruptImageException(what, p,
-            "L1 table offset 0x" + Long.toHexString(l1Offset)
-                + " is not a multiple of the cluster size");
-      }
-      if (Integer.toUnsignedLong(l1Size) > Qcow2Limits.MAX_L1_ENTRIES) {
-        throw new CorruptImageException(what, p,
-            "L1 table of " + Integer.toUnsignedString(l1Size) + " entries exceeds 32 MiB");
-      }
+      // The snapshot's L1 offset and size are checked when the snapshot is used, as QEMU does:
+      // a bad one must not keep the active disk from opening.
       list.add(new SnapshotEntry(l1Offset, l1Size,
           new String(id, StandardCharsets.UTF_8), new String(name, StandardCharsets.UTF_8),
           dateSec, dateNsec, vmClock, vmState, diskSize, icount, extra));

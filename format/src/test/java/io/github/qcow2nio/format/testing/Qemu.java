@@ -43,7 +43,15 @@ public final class Qemu {
   public record Result(int exitCode, String stdout, String stderr) {}
 
   public static Result run(List<String> command) throws IOException {
+    return run(command, null);
+  }
+
+  /** Runs {@code command} in {@code directory} (null: this process's working directory). */
+  public static Result run(List<String> command, Path directory) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
+    if (directory != null) {
+      pb.directory(directory.toFile());
+    }
     Process p;
     try {
       p = pb.start();

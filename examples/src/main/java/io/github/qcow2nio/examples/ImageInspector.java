@@ -1,0 +1,153 @@
+package io.github.qcow2nio.examples;
+
+import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.error.BackingChainException;
+import io.github.qcow2nio.format.error.UnsupportedImageException;
+import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
+import io.github.qcow2nio.format.struct.Header;
+import io.github.qcow2nio.format.struct.HeaderExtensions;
+import io.github.qcow2nio.format.struct.Qcow2Limits;
+import io.github.qcow2nio.format.struct.SnapshotEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Gathers {@link ImageInfo} for an image, or for each image of its backing chain. Images are
+ * opened read-only and alone, without their backing and data files, as {@code qemu-img info}
+ * does: a missing backing or data file does not stop {@code info} on the image.
+ */
+public final class ImageInspector {
+  private final HostAllocation allocation;
+
+  public ImageInspector(HostAllocation allocation) {
+    this.allocation = allocation;
+  }
+
+  /** The image and every image below it, top first; {@code format} as for {@link #inspect}. */
+  public List<ImageInfo> chain(String filename, String format) throws IOException {
+    List<ImageInfo> chain = new ArrayList<>();
+    Set<Path> seen = new HashSet<>();
+    String name = filename;
+    while (true) {
+      Path real = realPath(name);
+      if (!seen.add(real)) {
+        throw new BackingChainException(
+            chain.get(chain.size() - 1).filename() + ": backing chain loops back to " + name);
+      }
+      if (chain.size() > Qcow2Limits.DEFAULT_MAX_BACKING_DEPTH) {
+        throw new BackingChainException(filename + ": backing chain deeper than "
+            + Qcow2Limits.DEFAULT_MAX_BACKING_DEPTH + " images");
+      }
+      ImageInfo info = inspect(name, format);
+      chain.add(info);
+      if (info.backingFilename() == null) {
+        return chain;
+      }
+      name = info.fullBackingFilename();
+      format = info.backingFormat();
+    }
+  }
+
+  /**
+   * Information on the image named {@code filename}; {@code format} is "qcow2", "raw", or null to
+   * tell from the file's first bytes.
+   */
+  public ImageInfo inspect(String filename, String format) throws IOException {
+    Path path = Path.of(filename);
+    if (format == null) {
+      format = probe(path);
+    }
+    return switch (format) {
+      case "qcow2" -> qcow2(filename, path);
+      case "raw" -> raw(filename, path);
+      default -> throw new UnsupportedImageException(
+          filename + ": image format '" + format + "' is not supported (qcow2 and raw are)");
+    };
+  }
+
+  private ImageInfo qcow2(String filename, Path path) throws IOException {
+    if (EncryptedImageMetadata.isEncrypted(path)) {
+      EncryptedImageMetadata m = EncryptedImageMetadata.read(path, filename);
+      return qcow2Info(filename, path, m.header(), m.extensions(), m.snapshots(), m.bitmaps(),
+          m.encryption(), m.luks());
+    }
+    try (Qcow2Image image = Qcow2Image.open(new MetadataOnlyLocation(new PathLocation(path)),
+        OpenOptions.readOnly().withOpenBacking(false))) {
+      return qcow2Info(filename, path, image.header(), image.extensions(), image.snapshots(),
+          image.bitmaps(), null, null);
+    }
+  }
+
+  private ImageInfo qcow2Info(String filename, Path path, Header h, HeaderExtensions ext,
+      List<SnapshotEntry> snapshotEntries, List<BitmapDirectoryEntry> bitmapEntries,
+      String encryption, ImageInfo.Luks luks) throws IOException {
+    String backing = ext.backingFile().orElse(null);
+    List<ImageInfo.SnapshotInfo> snapshots = new ArrayList<>();
+    for (SnapshotEntry s : snapshotEntries) {
+      snapshots.add(new ImageInfo.SnapshotInfo(s.id(), s.name(), s.vmStateSize(),
+          s.dateSeconds(), s.dateNanos(), s.vmClockNanos(), s.icount()));
+    }
+    List<ImageInfo.BitmapInfo> bitmaps = new ArrayList<>();
+    for (BitmapDirectoryEntry b : bitmapEntries) {
+      bitmaps.add(new ImageInfo.BitmapInfo(b.name(), b.granularity(), b.inUse(), b.auto()));
+    }
+    ImageInfo.Qcow2Info specific = new ImageInfo.Qcow2Info(h.version(),
+        h.compressionType() == Header.COMPRESSION_ZSTD ? "zstd" : "zlib",
+        h.hasLazyRefcounts(), h.refcountBits(), h.isCorrupt(), h.hasExtendedL2(),
+        h.hasExternalDataFile(), ext.dataFile().orElse(null), h.isDataFileRaw(), bitmaps,
+        encryption, luks);
+    return new ImageInfo(filename, "qcow2", h.size(), allocation.allocatedBytes(path),
+        h.isDirty(), h.clusterSize(), backing,
+        backing == null ? null : combine(filename, backing),
+        ext.backingFormat().orElse(null), snapshots, specific);
+  }
+
+  private ImageInfo raw(String filename, Path path) throws IOException {
+    // A raw disk's size counts whole 512-byte sectors, as QEMU's block layer sees it.
+    long size = Files.size(path);
+    long sectors = size / 512 + (size % 512 != 0 ? 1 : 0);
+    return new ImageInfo(filename, "raw", sectors * 512, allocation.allocatedBytes(path), false,
+        0, null, null, null, List.of(), null);
+  }
+
+  /** "qcow2" when the file starts with the qcow2 magic, "raw" otherwise. */
+  static String probe(Path path) throws IOException {
+    try (SeekableByteChannel ch = Files.newByteChannel(path)) {
+      ByteBuffer magic = ByteBuffer.allocate(4);
+      while (magic.hasRemaining() && ch.read(magic) > 0) {
+        // A short read just means we need another call.
+      }
+      return magic.position() == 4 && magic.getInt(0) == Header.MAGIC ? "qcow2" : "raw";
+    }
+  }
+
+  /**
+   * The backing file's name as qemu-img shows it: relative names are taken from the overlay's
+   * directory by plain string joining, exactly as given on the command line (no normalising).
+   */
+  static String combine(String imageName, String backing) {
+    if (backing.startsWith("/")) {
+      return backing;
+    }
+    return imageName.substring(0, imageName.lastIndexOf('/') + 1) + backing;
+  }
+
+  private static Path realPath(String name) throws IOException {
+    Path p = Path.of(name);
+    try {
+      return p.toRealPath();
+    } catch (NoSuchFileException e) {
+      return p.toAbsolutePath().normalize();
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.github.qcow2nio.examples;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The qcow2 command-line tool: {@code java -jar qcow2.jar <command> [options]}. Its commands
+ * print what the qemu-img commands of the same name print, read through this library alone.
+ */
+public final class Main {
+  static final String USAGE = String.join("\n",
+      "usage: qcow2 <command> [options]",
+      "",
+      "Commands:",
+      "  info [--output=human|json] [--backing-chain] [-f qcow2|raw] [IMAGE]",
+      "      what 'qemu-img info' prints; without IMAGE, the sample image bundled in the jar",
+      "  map [--output=human|json] [-f qcow2|raw] [--start-offset=N] [--max-length=N] IMAGE",
+      "      how guest ranges map to the image's files, as 'qemu-img map' prints it",
+      "  help",
+      "      this text",
+      "",
+      "Without a command, qcow2 runs 'info' on the bundled sample image.",
+      "");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    // UTF-8 whatever the platform default: snapshot and file names pass through unchanged.
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+        StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+        StandardCharsets.UTF_8);
+    int status = run(args, out, err);
+    out.flush();
+    err.flush();
+    System.exit(status);
+  }
+
+  /** Runs the tool; returns the exit status: 0 on success, 1 on a usage error or a failure. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    List<String> list = Arrays.asList(args);
+    String name = list.isEmpty() ? "info" : list.get(0);
+    List<String> rest = list.isEmpty() ? List.of() : list.subList(1, list.size());
+    if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
+      out.print(USAGE);
+      return 0;
+    }
+    Command command = commands().get(name);
+    if (command == null) {
+      err.println("qcow2: unknown command '" + name + "'");
+      err.print(USAGE);
+      return 1;
+    }
+    if (rest.contains("--help") || rest.contains("-h")) {
+      out.print(USAGE);
+      return 0;
+    }
+    try {
+      return command.run(rest, out, err);
+    } catch (CommandLine.UsageException e) {
+      err.println("qcow2: " + name + ": " + e.getMessage());
+      err.print(USAGE);
+      return 1;
+    } catch (IOException e) {
+      err.println("qcow2: " + message(e));
+      return 1;
+    } catch (UncheckedIOException e) {
+      err.println("qcow2: " + message(e.getCause()));
+      return 1;
+    } catch (InvalidPathException e) {
+      err.println("qcow2: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static Map<String, Command> commands() {
+    ImageInspector inspector = new ImageInspector(HostAllocation.allocatedBlocks());
+    return Map.of(
+        "info", new InfoCommand(inspector, ZoneId.systemDefault()),
+        "map", new MapCommand());
+  }
+
+  /** The JDK's file exceptions carry only the file name; say what went wrong, as qemu-img does. */
+  static String message(IOException e) {
+    if (e instanceof NoSuchFileException n) {
+      return "Could not open '" + n.getFile() + "': No such file or directory";
+    }
+    if (e instanceof AccessDeniedException a) {
+      return "Could not open '" + a.getFile() + "': Permission denied";
+    }
+    return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+}

@@ -1,0 +1,195 @@
+package io.github.qcow2nio.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tool's dispatch, usage, exit status and error reporting. */
+class MainTest {
+  @TempDir Path dir;
+
+  @Test
+  void helpPrintsUsageAndSucceeds() {
+    for (String help : new String[] {"help", "--help", "-h"}) {
+      ToolRun run = ToolRun.of(help);
+      assertEquals(0, run.status(), help);
+      assertEquals(Main.USAGE, run.out(), help);
+      assertEquals("", run.err(), help);
+    }
+    ToolRun run = ToolRun.of("info", "--help");
+    assertEquals(0, run.status());
+    assertEquals(Main.USAGE, run.out());
+  }
+
+  @Test
+  void unknownCommandPrintsUsageAndFails() {
+    ToolRun run = ToolRun.of("frobnicate", "x.qcow2");
+    assertEquals(1, run.status());
+    assertEquals("", run.out());
+    assertEquals("qcow2: unknown command 'frobnicate'\n" + Main.USAGE, run.err());
+  }
+
+  @Test
+  void badArgumentsPrintUsageAndFail() {
+    String[][] cases = {
+        {"info", "--output=xml", "a.qcow2"},
+        {"info", "--bogus", "a.qcow2"},
+        {"info", "a.qcow2", "b.qcow2"},
+        {"info", "--output"},
+        {"info", "-f", "vmdk", "a.qcow2"},
+        {"map"},
+        {"map", "a.qcow2", "b.qcow2"},
+        {"map", "--backing-chain", "a.qcow2"},
+        {"map", "--start-offset=-1", "a.qcow2"},
+        {"map", "--max-length=lots", "a.qcow2"},
+        {"map", "--start-offset=9E", "a.qcow2"},
+        {"map", "a.qcow2", "--max-length"},
+    };
+    for (String[] args : cases) {
+      ToolRun run = ToolRun.of(args);
+      assertEquals(1, run.status(), String.join(" ", args));
+      assertTrue(run.err().startsWith("qcow2: " + args[0] + ": "), run.err());
+      assertTrue(run.err().endsWith(Main.USAGE), run.err());
+      assertEquals("", run.out());
+    }
+  }
+
+  @Test
+  void missingFileIsOneLineOnStderr() {
+    Path missing = dir.resolve("missing.qcow2");
+    ToolRun run = ToolRun.of("info", missing.toString());
+    assertEquals(1, run.status());
+    assertEquals("", run.out());
+    assertEquals("qcow2: Could not open '" + missing + "': No such file or directory\n",
+        run.err());
+  }
+
+  @Test
+  void mapOfAMissingFileIsOneLineOnStderr() {
+    Path missing = dir.resolve("missing.qcow2");
+    ToolRun run = ToolRun.of("map", "--output=json", missing.toString());
+    assertEquals(1, run.status());
+    assertEquals("", run.out());
+    assertEquals("qcow2: Could not open '" + missing + "': No such file or directory\n",
+        run.err());
+  }
+
+  @Test
+  void brokenImageIsOneLineOnStderr() throws IOException {
+    // The qcow2 magic, version 3, and then a cluster_bits of 0x7f7f7f7f.
+    byte[] bytes = new byte[512];
+    ByteBuffer.wrap(bytes).putInt(0, 0x514649FB).putInt(4, 3).putInt(20, 0x7f7f7f7f);
+    Path broken = dir.resolve("broken.qcow2");
+    Files.write(broken, bytes);
+    ToolRun run = ToolRun.of("info", broken.toString());
+    assertEquals(1, run.status());
+    assertEquals("", run.out());
+    assertTrue(run.err().startsWith("qcow2: "), run.err());
+    assertTrue(run.err().contains("cluster_bits"), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
+    ToolRun map = ToolRun.of("map", broken.toString());
+    assertEquals(1, map.status());
+    assertEquals(run.err(), map.err());
+  }
+
+  @Test
+  void brokenBackingChainIsOneLineOnStderr() throws IOException {
+    QemuTool.assumeAvailable();
+    Path top = dir.resolve("top.qcow2");
+    QemuTool.img("create", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", "-u",
+        top.toString(), "1M");
+    // info alone does not need the backing file; the chain does.
+    assertEquals(0, ToolRun.of("info", top.toString()).status());
+    ToolRun run = ToolRun.of("info", "--backing-chain", top.toString());
+    assertEquals(1, run.status());
+    assertEquals("qcow2: Could not open '" + dir.resolve("base.qcow2")
+        + "': No such file or directory\n", run.err());
+  }
+
+  @Test
+  void backingChainLoopIsOneLineOnStderr() throws IOException {
+    QemuTool.assumeAvailable();
+    Path loop = dir.resolve("loop.qcow2");
+    QemuTool.img("create", "-f", "qcow2", loop.toString(), "1M");
+    QemuTool.img("rebase", "-u", "-b", "loop.qcow2", "-F", "qcow2", loop.toString());
+    // (qemu-img 7.2 refuses info --backing-chain here too; its map never returns.)
+    for (String[] args : new String[][] {{"info", "--backing-chain", loop.toString()},
+        {"map", loop.toString()}, {"map", "--output=json", loop.toString()}}) {
+      ToolRun run = ToolRun.of(args);
+      assertEquals(1, run.status(), String.join(" ", args));
+      assertEquals("", run.out());
+      assertTrue(run.err().startsWith("qcow2: ") && run.err().contains("loops back"), run.err());
+      assertEquals(1, run.err().lines().count(), run.err());
+    }
+  }
+
+  @Test
+  void invalidFileNameIsOneLineOnStderr() {
+    ToolRun run = ToolRun.of("info", "bad\u0000name.qcow2");
+    assertEquals(1, run.status());
+    assertTrue(run.err().startsWith("qcow2: "), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+  }
+
+  @Test
+  void withoutAnImageShowsTheBundledSample() throws IOException {
+    QemuTool.assumeAvailable();
+    Path copy = dir.resolve(SampleImage.NAME);
+    try (InputStream in = Main.class.getResourceAsStream("/" + SampleImage.NAME)) {
+      Files.copy(in, copy);
+    }
+    String expected = QemuTool.img("info", copy.toString())
+        .replace("image: " + copy, "image: " + SampleImage.NAME);
+    String note = "qcow2: no image given; showing the sample image bundled in qcow2.jar "
+        + "(sample.qcow2)\n";
+    for (String[] args : new String[][] {{}, {"info"}}) {
+      ToolRun run = ToolRun.of(args);
+      assertEquals(0, run.status());
+      assertEquals(note, run.err());
+      assertEquals(expected, run.out());
+    }
+    String expectedJson = QemuTool.img("info", "--output=json", copy.toString())
+        .replace("\"filename\": \"" + copy + "\"", "\"filename\": \"" + SampleImage.NAME + "\"");
+    assertEquals(expectedJson, ToolRun.of("info", "--output=json").out());
+  }
+
+  @Test
+  void theSampleHasWhatItsReadmePromises() throws IOException {
+    QemuTool.assumeAvailable();
+    Path copy = dir.resolve(SampleImage.NAME);
+    try (InputStream in = Main.class.getResourceAsStream("/" + SampleImage.NAME)) {
+      Files.copy(in, copy);
+    }
+    QemuTool.img("check", copy.toString());
+    String map = QemuTool.img("map", "--output=json", copy.toString());
+    assertTrue(map.contains("\"zero\": false, \"data\": true, \"offset\""), map);
+    assertTrue(map.contains("\"present\": true, \"zero\": true"), map);
+    assertTrue(map.contains("\"data\": true}"), map); // the compressed cluster has no offset
+    assertTrue(QemuTool.img("snapshot", "-l", copy.toString()).contains("installed"));
+    assertFalse(QemuTool.img("info", copy.toString()).contains("backing file"));
+  }
+
+  @Test
+  void corruptBitOpensReadOnly() throws IOException {
+    QemuTool.assumeAvailable();
+    Path img = dir.resolve("c.qcow2");
+    QemuTool.img("create", "-f", "qcow2", img.toString(), "1M");
+    try (FileChannel ch = FileChannel.open(img, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {2}), 79);
+    }
+    ToolRun run = ToolRun.of("info", img.toString());
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("    corrupt: true\n"), run.out());
+  }
+}

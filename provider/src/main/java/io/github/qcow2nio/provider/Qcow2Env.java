@@ -1,0 +1,226 @@
+package io.github.qcow2nio.provider;
+
+import io.github.qcow2nio.format.CreateOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The env map of {@code newFileSystem}, parsed and checked: every key of DESIGN.md's table, each
+ * value given as a String or as its natural type.
+ */
+record Qcow2Env(
+    AccessMode accessMode,
+    boolean create,
+    Long size,
+    int clusterSize,
+    int version,
+    int refcountBits,
+    boolean extendedL2,
+    int compressionType,
+    boolean lazyRefcounts,
+    String backingFile,
+    String backingFormat,
+    String dataFile,
+    boolean dataFileRaw,
+    CreateOptions.Preallocation preallocation) {
+
+  /** {@code accessMode}: DEFAULT is read-write when the image file can be written. */
+  enum AccessMode {
+    DEFAULT, READ_ONLY, READ_WRITE
+  }
+
+  static final List<String> KEYS = List.of("accessMode", "create", "size", "clusterSize", "compat",
+      "refcountBits", "extendedL2", "compressionType", "lazyRefcounts", "backingFile",
+      "backingFormat", "dataFile", "dataFileRaw", "preallocation");
+
+  static Qcow2Env parse(Map<String, ?> env) {
+    if (env == null) {
+      env = Map.of();
+    }
+    for (Object key : env.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException(
+            "unknown qcow2 file system option '" + key + "'; valid keys are " + KEYS);
+      }
+    }
+    AccessMode mode = AccessMode.DEFAULT;
+    Object m = env.get("accessMode");
+    if (m != null) {
+      mode = switch (string("accessMode", m)) {
+        case "readOnly" -> AccessMode.READ_ONLY;
+        case "readWrite" -> AccessMode.READ_WRITE;
+        default -> throw bad("accessMode", m, "readOnly, readWrite");
+      };
+    }
+    Long size = env.containsKey("size") ? bytes("size", env.get("size")) : null;
+    if (size != null && size < 0) {
+      throw bad("size", env.get("size"), "a size in bytes of 0 or more, such as 1048576 or 10G");
+    }
+    long cluster = env.containsKey("clusterSize") ? bytes("clusterSize", env.get("clusterSize"))
+        : 65536;
+    if (cluster < 512 || cluster > 2 * 1024 * 1024 || Long.bitCount(cluster) != 1) {
+      throw bad("clusterSize", env.get("clusterSize"), "a power of two from 512 to 2M");
+    }
+    int version = 3;
+    Object compat = env.get("compat");
+    if (compat != null) {
+      version = switch (string("compat", compat)) {
+        case "0.10", "v2" -> 2;
+        case "1.1", "v3" -> 3;
+        default -> throw bad("compat", compat, "0.10, 1.1");
+      };
+    }
+    int refcountBits = 16;
+    Object rb = env.get("refcountBits");
+    if (rb != null) {
+      long v = integer("refcountBits", rb, "1, 2, 4, 8, 16, 32, 64");
+      if (v < 1 || v > 64 || Long.bitCount(v) != 1) {
+        throw bad("refcountBits", rb, "1, 2, 4, 8, 16, 32, 64");
+      }
+      refcountBits = (int) v;
+    }
+    int compression = 0;
+    Object ct = env.get("compressionType");
+    if (ct != null) {
+      compression = switch (string("compressionType", ct)) {
+        case "zlib" -> 0;
+        case "zstd" -> 1;
+        default -> throw bad("compressionType", ct, "zlib, zstd");
+      };
+    }
+    String backingFormat = null;
+    Object bf = env.get("backingFormat");
+    if (bf != null) {
+      backingFormat = string("backingFormat", bf);
+      if (!backingFormat.equals("qcow2") && !backingFormat.equals("raw")) {
+        throw bad("backingFormat", bf, "qcow2, raw");
+      }
+    }
+    CreateOptions.Preallocation prealloc = CreateOptions.Preallocation.OFF;
+    Object pa = env.get("preallocation");
+    if (pa != null) {
+      prealloc = switch (string("preallocation", pa)) {
+        case "off" -> CreateOptions.Preallocation.OFF;
+        case "metadata" -> CreateOptions.Preallocation.METADATA;
+        case "falloc" -> CreateOptions.Preallocation.FALLOC;
+        case "full" -> CreateOptions.Preallocation.FULL;
+        default -> throw bad("preallocation", pa, "off, metadata, falloc, full");
+      };
+    }
+    return new Qcow2Env(mode, bool(env, "create"), size, (int) cluster, version, refcountBits,
+        bool(env, "extendedL2"), compression, bool(env, "lazyRefcounts"),
+        name(env, "backingFile"), backingFormat, name(env, "dataFile"), bool(env, "dataFileRaw"),
+        prealloc);
+  }
+
+  /** The creation options, as {@code qemu-img create} would take them. */
+  CreateOptions createOptions() {
+    if (size == null && backingFile == null) {
+      throw new IllegalArgumentException(
+          "creating a qcow2 image needs 'size' (or a 'backingFile' to take the size from)");
+    }
+    return new CreateOptions(size == null ? -1 : size, clusterSize, version, refcountBits,
+        extendedL2, compressionType, lazyRefcounts, backingFile, backingFormat, dataFile,
+        dataFileRaw, preallocation);
+  }
+
+  private static boolean bool(Map<String, ?> env, String key) {
+    Object v = env.get(key);
+    if (v == null) {
+      return false;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    if (v instanceof String s) {
+      switch (s.toLowerCase(Locale.ROOT)) {
+        case "true", "on" -> {
+          return true;
+        }
+        case "false", "off" -> {
+          return false;
+        }
+        default -> { }
+      }
+    }
+    throw bad(key, v, "true, false");
+  }
+
+  private static String name(Map<String, ?> env, String key) {
+    Object v = env.get(key);
+    if (v == null) {
+      return null;
+    }
+    String s = v instanceof Path p ? p.toString() : string(key, v);
+    if (s.isEmpty()) {
+      throw bad(key, v, "a non-empty file name");
+    }
+    return s;
+  }
+
+  private static String string(String key, Object v) {
+    if (v instanceof String s) {
+      return s;
+    }
+    if (v instanceof Number || v instanceof Boolean || v instanceof Enum<?>) {
+      return v.toString();
+    }
+    throw new IllegalArgumentException("qcow2 file system option '" + key
+        + "' takes a String, not a " + v.getClass().getName() + " (" + v + ")");
+  }
+
+  private static long integer(String key, Object v, String valid) {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    try {
+      return Long.parseLong(string(key, v).trim());
+    } catch (NumberFormatException e) {
+      throw bad(key, v, valid);
+    }
+  }
+
+  /** Bytes as a number, or a String with qemu's suffixes: k, M, G, T, P, E (powers of 1024). */
+  static long bytes(String key, Object v) {
+    String valid = "a size in bytes such as 1048576, 64k, 10G";
+    if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+      return ((Number) v).longValue();
+    }
+    String s = string(key, v).trim();
+    if (s.isEmpty()) {
+      throw bad(key, v, valid);
+    }
+    char last = Character.toUpperCase(s.charAt(s.length() - 1));
+    int shift = switch (last) {
+      case 'B' -> 0;
+      case 'K' -> 10;
+      case 'M' -> 20;
+      case 'G' -> 30;
+      case 'T' -> 40;
+      case 'P' -> 50;
+      case 'E' -> 60;
+      default -> -1;
+    };
+    String digits = shift < 0 ? s : s.substring(0, s.length() - 1);
+    try {
+      long n = Long.parseLong(digits);
+      if (n < 0) {
+        throw bad(key, v, valid);
+      }
+      shift = Math.max(shift, 0);
+      if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
+        throw bad(key, v, valid + " (at most 8E)");
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      throw bad(key, v, valid);
+    }
+  }
+
+  private static IllegalArgumentException bad(String key, Object value, String valid) {
+    return new IllegalArgumentException("bad value '" + value + "' for qcow2 file system option '"
+        + key + "'; valid values: " + valid);
+  }
+}

@@ -1,0 +1,124 @@
+package io.github.qcow2nio.provider.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs qemu-img and qemu-io, the oracle (a copy of format's test utility). Tests call {@link
+ * #assumeAvailable()} first.
+ */
+public final class Qemu {
+  private Qemu() {}
+
+  // A holder, so that the probe runs after Qemu is initialised: run() starts a thread that needs
+  // Qemu's static methods, which would deadlock inside Qemu's own static initialiser.
+  private static final class Probe {
+    static final boolean AVAILABLE = probe();
+  }
+
+  private static boolean probe() {
+    try {
+      return run(List.of("qemu-img", "--version")).exitCode == 0
+          && run(List.of("qemu-io", "--version")).exitCode == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public static boolean available() {
+    return Probe.AVAILABLE;
+  }
+
+  /** Skips the calling test when qemu-img or qemu-io is not installed. */
+  public static void assumeAvailable() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Probe.AVAILABLE, "qemu-img/qemu-io not installed");
+  }
+
+  /** What a process printed and how it ended. */
+  public record Result(int exitCode, String stdout, String stderr) {}
+
+  public static Result run(List<String> command) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      return new Result(127, "", e.getMessage());
+    }
+    p.getOutputStream().close();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Thread drain = new Thread(() -> copy(p.getErrorStream(), err));
+    drain.start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    copy(p.getInputStream(), out);
+    try {
+      if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IOException("timed out: " + command);
+      }
+      drain.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted: " + command, e);
+    }
+    return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void copy(InputStream in, ByteArrayOutputStream out) {
+    try (in) {
+      in.transferTo(out);
+    } catch (IOException ignored) {
+      // The process died; its exit code tells the story.
+    }
+  }
+
+  /** Runs a command and fails with its output unless it exits 0. */
+  public static String ok(String... command) throws IOException {
+    Result r = run(Arrays.asList(command));
+    if (r.exitCode != 0) {
+      throw new IOException(String.join(" ", command) + " exited " + r.exitCode + ":\n"
+          + r.stdout + r.stderr);
+    }
+    return r.stdout;
+  }
+
+  public static String img(String... args) throws IOException {
+    List<String> c = new ArrayList<>();
+    c.add("qemu-img");
+    c.addAll(Arrays.asList(args));
+    return ok(c.toArray(String[]::new));
+  }
+
+  /** Runs qemu-io on a qcow2 image with one or more -c commands. */
+  public static String io(Path image, String... commands) throws IOException {
+    List<String> c = new ArrayList<>(List.of("qemu-io", "-f", "qcow2"));
+    for (String cmd : commands) {
+      c.add("-c");
+      c.add(cmd);
+    }
+    c.add(image.toString());
+    String out = ok(c.toArray(String[]::new));
+    if (out.contains("error") || out.contains("failed")) {
+      throw new IOException("qemu-io reported a failure on " + image + ":\n" + out);
+    }
+    return out;
+  }
+
+  /** The disk's bytes as qemu-img convert -O raw reads them. */
+  public static byte[] rawContents(Path image, Path scratch) throws IOException {
+    Path raw = scratch.resolve(image.getFileName() + ".raw");
+    img("convert", "-O", "raw", image.toString(), raw.toString());
+    byte[] bytes = Files.readAllBytes(raw);
+    Files.delete(raw);
+    return bytes;
+  }
+}
