@@ -51,6 +51,9 @@ class CrashTest {
         .withLazyRefcounts(true), false));
     a.add(Arguments.of("data file", CreateOptions.defaults(2 << 20).withClusterSize(4096),
         true));
+    // Starts from an image qemu wrote, with compressed clusters and an internal snapshot.
+    a.add(Arguments.of("qemu snapshot", CreateOptions.defaults(2 << 20).withClusterSize(4096),
+        false));
     return a.stream();
   }
 
@@ -64,6 +67,14 @@ class CrashTest {
     }
   }
 
+  private byte[] snapshotRaw(Path img) throws Exception {
+    Path raw = dir.resolve("snap.raw");
+    Qemu.img("convert", "-O", "raw", "-l", "snapshot.name=s1", img.toString(), raw.toString());
+    byte[] b = Files.readAllBytes(raw);
+    Files.delete(raw);
+    return b;
+  }
+
   private void runOnce(String what, CreateOptions options, boolean dataFile, long seed,
       boolean powerLoss) throws Exception {
     Random rnd = new Random(seed);
@@ -73,8 +84,28 @@ class CrashTest {
     CreateOptions o = dataFile ? options.withDataFile(dataPath.toString(), false) : options;
     int cluster = o.clusterSize();
     int unit = o.extendedL2() ? cluster / 32 : cluster;
-    Qcow2Image image = Qcow2Image.create(loc, o, OpenOptions.readWrite());
+    boolean fromQemu = what.startsWith("qemu snapshot");
+    byte[] snapshot = null;
     byte[] model = new byte[(int) o.size()];
+    Qcow2Image image;
+    if (fromQemu) {
+      Path seedImage = dir.resolve("seed.qcow2");
+      Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", seedImage.toString(),
+          Long.toString(o.size()));
+      Qemu.io(seedImage, "write -c -P 0x41 0 256k", "write -P 0x42 300k 300k", "write -z 700k 64k",
+          "write -c -P 0x43 1M 128k");
+      Qemu.img("snapshot", "-c", "s1", seedImage.toString());
+      Qemu.io(seedImage, "write -P 0x44 100k 100k");
+      model = Qemu.rawContents(seedImage, dir);
+      snapshot = snapshotRaw(seedImage);
+      FaultyLocation.File f = new FaultyLocation.File(crash);
+      f.current = Files.readAllBytes(seedImage);
+      f.durable = f.current.clone();
+      loc.files().put("crash.qcow2", f);
+      image = Qcow2Image.open(loc, OpenOptions.readWrite());
+    } else {
+      image = Qcow2Image.create(loc, o, OpenOptions.readWrite());
+    }
     byte[] flushed = model.clone();
     BitSet touched = new BitSet();
     long maxSize = 2 * o.size();
@@ -120,7 +151,7 @@ class CrashTest {
           disk.flush();
           flushed = model.clone();
           touched.clear();
-        } else if (kind < 94 && size + cluster <= maxSize) {
+        } else if (kind < 94 && size + cluster <= maxSize && !fromQemu) {
           long newSize = size + (1 + rnd.nextInt(4)) * 512L * (rnd.nextBoolean() ? 1 : cluster / 512);
           newSize = Math.min(newSize, maxSize);
           resizeTarget = newSize;
@@ -179,6 +210,9 @@ class CrashTest {
     if (r2.exitCode() != 0 && r2.exitCode() != 3) {
       fail(what + ": after our reopen, qemu-img check exit " + r2.exitCode() + "\n"
           + r2.stdout() + r2.stderr());
+    }
+    if (snapshot != null) {
+      assertArrayEquals(snapshot, snapshotRaw(img), what + ": the snapshot changed");
     }
     if (o.lazyRefcounts()) {
       assertEquals(0, r2.exitCode(), what + ": the rebuild left leaks:\n" + r2.stdout());
