@@ -63,6 +63,36 @@ class InteropWriteTest {
   }
 
   @Test
+  void qemuOverlaysOverBackingFilesThenOurWrites() throws Exception {
+    Qemu.assumeAvailable();
+    Path base = dir.resolve("base.qcow2");
+    Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=16384", base.toString(), "3M");
+    Qemu.io(base, "write -c -P 0x52 1M 64k", "write -P 0x51 0 1M", "write -P 0x53 1100k 1M",
+        "write -z 2M 100k");
+    for (String v : new String[] {"cluster_size=65536", "extended_l2=on,cluster_size=32768",
+        "compat=0.10,cluster_size=4096", "extended_l2=on,preallocation=metadata"}) {
+      Path img = dir.resolve("top.qcow2");
+      Qemu.img("create", "-q", "-f", "qcow2", "-o", v + ",backing_file=base.qcow2,backing_fmt=qcow2",
+          img.toString(), "4M");
+      Qemu.io(img, "write -P 0x61 10k 20k", "write -z 500k 200k", "discard 1M 128k",
+          "write -P 0x62 3M 70k");
+      byte[] initial = Qemu.rawContents(img, dir);
+      int cluster = v.contains("32768") ? 32768 : v.contains("4096") ? 4096 : 65536;
+      boolean ext = v.contains("extended_l2=on");
+      RandomOps ops = new RandomOps(v.hashCode(), initial, cluster, ext ? cluster / 32 : cluster,
+          true, 6 << 20);
+      Qcow2Image image = Qcow2Image.open(new NoSyncLocation(img), OpenOptions.readWrite());
+      try {
+        image = ops.run(image, () -> Qcow2Image.open(new NoSyncLocation(img),
+            OpenOptions.readWrite()), OPS);
+      } finally {
+        image.close();
+      }
+      RandomOps.assertQemuAgrees(img, ops.model, dir, v + " (" + ops.stats() + ")");
+    }
+  }
+
+  @Test
   void ourImagesThenQemuIoThenUsAgain() throws Exception {
     Qemu.assumeAvailable();
     CreateOptions[] configs = {
