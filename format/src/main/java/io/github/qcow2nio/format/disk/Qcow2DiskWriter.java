@@ -399,7 +399,15 @@ public final class Qcow2DiskWriter {
     }
     long fresh = externalData ? cStart : refcounts.allocate(1);
     if (!extended) {
-      writeWholeCluster(fresh, cStart, off, src);
+      if (!externalData && fresh >= data.size()
+          && readsZero(cStart, (int) Math.min(clusterSize, disk.size() - cStart))) {
+        // A new cluster past the end of the file, replacing one that reads as zeros: the rest of
+        // the cluster is a hole or past EOF, and both read as zeros. Only the data is written.
+        data.write(src, fresh + off);
+        dataWritten = true;
+      } else {
+        writeWholeCluster(fresh, cStart, off, src);
+      }
       table[wi] = fresh | L2Entry.COPIED;
     } else {
       long newBitmap = writeSubclusters(fresh, cStart, off, src, bitmap);
