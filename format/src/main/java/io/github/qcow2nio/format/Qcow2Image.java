@@ -291,7 +291,17 @@ public final class Qcow2Image implements Closeable {
       headerUpdater.setIncompatibleFeatures(
           headerUpdater.header().incompatibleFeatures() & ~Features.INCOMPAT_DIRTY);
     }
-    disk.enableWrites(new Qcow2DiskWriter(disk, headerUpdater, refcounts, !snapshots.isEmpty()));
+    List<long[]> fixed = new ArrayList<>();
+    if (!snapshots.isEmpty()) {
+      long tableBytes = 0;
+      for (SnapshotEntry s : snapshots) {
+        tableBytes += s.length();
+        fixed.add(new long[] {s.l1TableOffset(), 8L * s.l1Size()});
+      }
+      fixed.add(new long[] {h.snapshotsOffset(), tableBytes});
+    }
+    disk.enableWrites(new Qcow2DiskWriter(disk, headerUpdater, refcounts, !snapshots.isEmpty(),
+        fixed));
   }
 
   private static ByteBuffer readStart(HostFile file, long length) throws IOException {

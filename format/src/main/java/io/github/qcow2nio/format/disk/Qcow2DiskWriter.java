@@ -60,13 +60,19 @@ public final class Qcow2DiskWriter {
   private final byte[] zeros;
 
   private final BitSet dirtyL1 = new BitSet();
+  private final List<long[]> fixedMetadata;
+  private final java.util.HashSet<Long> activeL2 = new java.util.HashSet<>();
   private final List<long[]> pendingFrees = new ArrayList<>();
   private boolean dataWritten;
   private boolean dirtyBitSet;
   private volatile boolean failed;
 
+  /**
+   * @param fixedMetadata host ranges ({offset, length}) of metadata this writer never changes: the
+   *     snapshot table and the snapshots' L1 tables
+   */
   public Qcow2DiskWriter(Qcow2Disk disk, HeaderUpdater header, RefcountManager refcounts,
-      boolean hasSnapshots) {
+      boolean hasSnapshots, List<long[]> fixedMetadata) {
     this.disk = disk;
     this.image = disk.imageFile();
     this.data = disk.dataFile();
@@ -90,6 +96,13 @@ public final class Qcow2DiskWriter {
     this.scratch = new byte[clusterSize];
     this.zeros = new byte[clusterSize];
     this.dirtyBitSet = header.header().isDirty();
+    this.fixedMetadata = List.copyOf(fixedMetadata);
+    for (long e : disk.l1()) {
+      long off = L1Entry.l2Offset(e);
+      if (off != 0) {
+        activeL2.add(off);
+      }
+    }
   }
 
   boolean isFailed() {
@@ -347,7 +360,7 @@ public final class Qcow2DiskWriter {
       if (externalData) {
         throw disk.corrupt(l1Index, idx, "compressed cluster in an image with an external data file");
       }
-      long host = refcounts.allocate(1);
+      long host = allocate(1);
       writeWholeCluster(host, cStart, off, src);
       table[wi] = host | L2Entry.COPIED;
       if (extended) {
@@ -383,7 +396,7 @@ public final class Qcow2DiskWriter {
         return;
       }
       // Shared with a snapshot: copy on write, then drop our reference to the old cluster.
-      long fresh = refcounts.allocate(1);
+      long fresh = allocate(1);
       writeWholeCluster(fresh, cStart, off, src);
       table[wi] = fresh | L2Entry.COPIED;
       if (extended) {
@@ -397,7 +410,7 @@ public final class Qcow2DiskWriter {
           "subcluster bitmap 0x%016x marks subclusters allocated in an unallocated cluster",
           bitmap));
     }
-    long fresh = externalData ? cStart : refcounts.allocate(1);
+    long fresh = externalData ? cStart : allocate(1);
     if (!extended) {
       if (!externalData && fresh >= data.size()
           && readsZero(cStart, (int) Math.min(clusterSize, disk.size() - cStart))) {
@@ -414,6 +427,40 @@ public final class Qcow2DiskWriter {
       table[wi] = fresh | L2Entry.COPIED;
       table[wi + 1] = newBitmap;
     }
+  }
+
+  /**
+   * Allocates {@code n} clusters and checks, as QEMU's overlap checks do, that the allocator did
+   * not hand out live metadata (which only wrong refcounts can cause): such an image is corrupt.
+   */
+  private long allocate(long n) throws IOException {
+    long host = refcounts.allocate(n);
+    for (long k = 0; k < n; k++) {
+      long c = host + (k << clusterBits);
+      String hit = null;
+      if (c == 0) {
+        hit = "qcow2_header";
+      } else if (refcounts.isRefcountMetadata(c)) {
+        hit = "refcount table or block";
+      } else if (c + clusterSize > disk.l1Offset()
+          && c < disk.l1Offset() + 8L * disk.l1().length) {
+        hit = "active L1 table";
+      } else if (activeL2.contains(c)) {
+        hit = "active L2 table";
+      } else {
+        for (long[] r : fixedMetadata) {
+          if (c + clusterSize > r[0] && c < r[0] + r[1]) {
+            hit = "snapshot table or inactive L1 table";
+          }
+        }
+      }
+      if (hit != null) {
+        throw new CorruptImageException("cluster allocation", c,
+            "Preventing invalid write on metadata (overlaps with " + hit
+                + "); the refcounts are wrong");
+      }
+    }
+    return host;
   }
 
   private void checkHost(long l1Index, int idx, long host, long cStart) throws IOException {
@@ -498,7 +545,7 @@ public final class Qcow2DiskWriter {
     long e = l1[(int) l1Index];
     long off = L1Entry.l2Offset(e);
     if (off == 0) {
-      long fresh = refcounts.allocate(1);
+      long fresh = allocate(1);
       long[] t = new long[clusterSize / 8];
       l2Cache.putNew(fresh, t);
       setL1(l1Index, fresh | L1Entry.COPIED);
@@ -530,7 +577,7 @@ public final class Qcow2DiskWriter {
       }
       t[i] = refcounts.get(h >>> clusterBits) == 1 ? w | L2Entry.COPIED : w & ~L2Entry.COPIED;
     }
-    long fresh = refcounts.allocate(1);
+    long fresh = allocate(1);
     l2Cache.putNew(fresh, t);
     setL1(l1Index, fresh | L1Entry.COPIED);
     freeLater(off, clusterSize, true);
@@ -538,6 +585,14 @@ public final class Qcow2DiskWriter {
   }
 
   private void setL1(long l1Index, long value) {
+    long old = L1Entry.l2Offset(disk.l1()[(int) l1Index]);
+    if (old != 0) {
+      activeL2.remove(old);
+    }
+    long now = L1Entry.l2Offset(value);
+    if (now != 0) {
+      activeL2.add(now);
+    }
     disk.l1()[(int) l1Index] = value;
     dirtyL1.set((int) l1Index);
   }
@@ -717,7 +772,7 @@ public final class Qcow2DiskWriter {
         long[] table = writableL2(t);
         long first = t << l2Bits;
         int n = (int) Math.min(perTable, clusters - first);
-        long host = externalData ? first << clusterBits : refcounts.allocate(n);
+        long host = externalData ? first << clusterBits : allocate(n);
         for (int k = 0; k < n; k++) {
           long h = externalData ? (first + k) << clusterBits : host + ((long) k << clusterBits);
           if (extended) {
@@ -800,7 +855,7 @@ public final class Qcow2DiskWriter {
     long[] old = disk.l1();
     long bytes = (long) entries * 8;
     long clusters = (bytes + clusterMask) >>> clusterBits;
-    long off = refcounts.allocate(clusters);
+    long off = allocate(clusters);
     refcounts.flush();
     forceAll();
     long[] grown = Arrays.copyOf(old, entries);

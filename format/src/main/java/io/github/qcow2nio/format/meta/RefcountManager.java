@@ -37,6 +37,7 @@ public final class RefcountManager {
   private final int capacity;
   private final LinkedHashMap<Long, RefcountBlock> cache = new LinkedHashMap<>(16, 0.75f, true);
   private final java.util.HashSet<Long> dirty = new java.util.HashSet<>();
+  private final java.util.HashSet<Long> blocks = new java.util.HashSet<>();
   private long[] table;
   private long tableOffset;
   private int tableClusters;
@@ -57,6 +58,21 @@ public final class RefcountManager {
     this.table = table;
     this.tableOffset = h.refcountTableOffset();
     this.tableClusters = h.refcountTableClusters();
+    for (long e : table) {
+      if (e != 0) {
+        blocks.add(e & ~ENTRY_RESERVED);
+      }
+    }
+  }
+
+  /**
+   * True when the cluster at {@code offset} holds the refcount table or a refcount block: a
+   * cluster the allocator must never hand out, whatever the refcounts say.
+   */
+  public boolean isRefcountMetadata(long offset) {
+    long c = offset & ~((long) clusterSize - 1);
+    return (c >= tableOffset && c < tableOffset + (long) tableClusters * clusterSize)
+        || blocks.contains(c);
   }
 
   /** Reads the refcount table the header points to. */
@@ -299,6 +315,7 @@ public final class RefcountManager {
     file.write(ByteBuffer.wrap(b.bytes()), off);
     file.force();
     table[(int) ti] = off;
+    blocks.add(off);
     file.write(ByteBuffer.allocate(8).putLong(0, off), tableOffset + 8 * ti);
     cache.put(off, b);
     evict();
@@ -364,6 +381,7 @@ public final class RefcountManager {
     tableClusters = (int) tClusters;
     for (int k = 0; k < nb; k++) {
       cache.put((s + k) << clusterBits, blocks[k]);
+      this.blocks.add((s + k) << clusterBits);
     }
     evict();
     free(oldOffset, (long) oldClusters * clusterSize);

@@ -149,6 +149,25 @@ class OpenForWriteTest {
   }
 
   @Test
+  void anAllocationOverLiveMetadataMarksTheImageCorrupt() throws Exception {
+    Path img = dir.resolve("undercount.qcow2");
+    Qcow2Image.create(img, CreateOptions.defaults(4 << 20)).close();
+    // The L1 table sits in cluster 3; its 16-bit refcount in the block at cluster 2 is zeroed,
+    // so first-fit would hand the L1 table out as a new L2 table.
+    try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+      f.seek(2 * 65536 + 6);
+      f.writeShort(0);
+    }
+    try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
+      CorruptImageException e = assertThrows(CorruptImageException.class,
+          () -> image.disk().write(ByteBuffer.wrap(new byte[10]), 0));
+      assertTrue(e.getMessage().contains("active L1 table"), e.getMessage());
+      assertFalse(image.disk().isWritable());
+    }
+    assertTrue((incompatible(img) & Features.INCOMPAT_CORRUPT) != 0);
+  }
+
+  @Test
   void writableOpenClearsUnknownAutoclearBitsAndTheBitmapsBit() throws Exception {
     Qemu.assumeAvailable();
     Path img = dir.resolve("bm.qcow2");
