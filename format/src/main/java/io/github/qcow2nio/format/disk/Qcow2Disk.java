@@ -210,7 +210,7 @@ public final class Qcow2Disk implements VirtualDisk {
       throw new CorruptImageException("L1 table entry " + l1Index, l1Offset + 8 * l1Index,
           "L2 table offset 0x" + Long.toHexString(l2Offset) + " is not cluster-aligned");
     }
-    return l2Cache.get(l2Offset, "L1 index " + l1Index);
+    return l2Cache.get(l2Offset, l1Index);
   }
 
   /**

@@ -310,7 +310,7 @@ public final class Qcow2DiskWriter {
     if (l2 == 0 || (l2 & clusterMask) != 0) {
       return -1;
     }
-    long[] table = l2Cache.get(l2, "active L1 table");
+    long[] table = l2Cache.get(l2, l1Index);
     int idx = (int) ((pos >>> clusterBits) & ((1 << l2Bits) - 1));
     long word = extended ? table[2 * idx] : table[idx];
     if ((word & L2Entry.COPIED) == 0 || (word & L2Entry.COMPRESSED) != 0) {
@@ -556,7 +556,7 @@ public final class Qcow2DiskWriter {
           "L2 table offset 0x" + Long.toHexString(off) + " is not cluster-aligned");
     }
     if ((e & L1Entry.COPIED) != 0) {
-      return l2Cache.getForUpdate(off, "L1 index " + l1Index);
+      return l2Cache.getForUpdate(off, l1Index);
     }
     long rc = refcounts.get(off >>> clusterBits);
     if (rc == 0) {
@@ -565,9 +565,9 @@ public final class Qcow2DiskWriter {
     }
     if (rc == 1) {
       setL1(l1Index, off | L1Entry.COPIED);
-      return l2Cache.getForUpdate(off, "L1 index " + l1Index);
+      return l2Cache.getForUpdate(off, l1Index);
     }
-    long[] t = l2Cache.get(off, "L1 index " + l1Index).clone();
+    long[] t = l2Cache.get(off, l1Index).clone();
     int step = extended ? 2 : 1;
     for (int i = 0; i < t.length; i += step) {
       long w = t[i];

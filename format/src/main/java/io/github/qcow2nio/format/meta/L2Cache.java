@@ -54,17 +54,18 @@ public final class L2Cache {
   }
 
   /**
-   * The L2 table at {@code offset} (cluster-aligned, nonzero), loading it on a miss. The caller
-   * must not modify the returned array.
+   * The L2 table at {@code offset} (cluster-aligned, nonzero), the one active L1 entry
+   * {@code l1Index} points to (named in errors; messages are built only then, so a hit allocates
+   * nothing), loading it on a miss. The caller must not modify the returned array.
    */
-  public synchronized long[] get(long offset, String owner) throws IOException {
+  public synchronized long[] get(long offset, long l1Index) throws IOException {
     int i = find(offset);
     if (i >= 0) {
       int slot = indexSlot[i] - 1;
       referenced[slot] = true;
       return slotTable[slot];
     }
-    long[] table = load(offset, owner);
+    long[] table = load(offset, l1Index);
     insert(offset, table);
     return table;
   }
@@ -78,8 +79,8 @@ public final class L2Cache {
    * The L2 table at {@code offset} for modification: loaded if needed and marked dirty, so that it
    * stays cached (and the array stays the live copy) until {@link #flush} writes it.
    */
-  public synchronized long[] getForUpdate(long offset, String owner) throws IOException {
-    long[] table = get(offset, owner);
+  public synchronized long[] getForUpdate(long offset, long l1Index) throws IOException {
+    long[] table = get(offset, l1Index);
     int at = find(offset);
     if (at < 0) {
       throw new IllegalStateException("L2 cache full of dirty tables; flush before adding one");
@@ -161,7 +162,8 @@ public final class L2Cache {
     hand = 0;
   }
 
-  private long[] load(long offset, String owner) throws IOException {
+  private long[] load(long offset, long l1Index) throws IOException {
+    String owner = "L1 index " + l1Index;
     long fileSize = file.size();
     if (offset > fileSize - clusterSize) {
       throw new CorruptImageException("L2 table (" + owner + ")", offset,
