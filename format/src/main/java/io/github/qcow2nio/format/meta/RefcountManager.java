@@ -41,6 +41,11 @@ public final class RefcountManager {
   private long[] table;
   private long tableOffset;
   private int tableClusters;
+  // The block used last, so that runs of lookups in one block neither box keys nor reorder the
+  // LRU map; memoDirty says it is already in the dirty set. Dropped when the block leaves the cache.
+  private long memoOffset = -1;
+  private RefcountBlock memoBlock;
+  private boolean memoDirty;
   private long freeHint = 1;
   private long floor = 0;
 
@@ -139,7 +144,12 @@ public final class RefcountManager {
       }
       long blockOffset = blockOffset((int) ti);
       block(blockOffset).set((int) (index & blockMask), value);
-      dirty.add(blockOffset);
+      if (blockOffset != memoOffset || !memoDirty) {
+        dirty.add(blockOffset);
+        if (blockOffset == memoOffset) {
+          memoDirty = true;
+        }
+      }
       evict();
       if (value == 0 && index < freeHint) {
         freeHint = Math.max(1, index);
@@ -244,8 +254,12 @@ public final class RefcountManager {
   }
 
   private RefcountBlock block(long offset) throws IOException {
+    if (offset == memoOffset) {
+      return memoBlock;
+    }
     RefcountBlock b = cache.get(offset);
     if (b != null) {
+      memo(offset, b);
       return b;
     }
     long size = file.size();
@@ -258,7 +272,14 @@ public final class RefcountManager {
     b = new RefcountBlock(buf.array(), order);
     cache.put(offset, b);
     evict();
+    memo(offset, b);
     return b;
+  }
+
+  private void memo(long offset, RefcountBlock b) {
+    memoOffset = offset;
+    memoBlock = b;
+    memoDirty = dirty.contains(offset);
   }
 
   private void evict() throws IOException {
@@ -268,6 +289,10 @@ public final class RefcountManager {
     Iterator<Map.Entry<Long, RefcountBlock>> it = cache.entrySet().iterator();
     while (cache.size() > capacity && it.hasNext()) {
       Map.Entry<Long, RefcountBlock> e = it.next();
+      if (e.getKey() == memoOffset) {
+        memoOffset = -1;
+        memoBlock = null;
+      }
       if (dirty.remove(e.getKey())) {
         file.write(ByteBuffer.wrap(e.getValue().bytes()), e.getKey());
       }
@@ -286,6 +311,7 @@ public final class RefcountManager {
       file.write(ByteBuffer.wrap(cache.get(off).bytes()), off);
     }
     dirty.clear();
+    memoDirty = false;
   }
 
   public boolean isDirty() {
