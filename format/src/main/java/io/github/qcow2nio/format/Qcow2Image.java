@@ -427,9 +427,14 @@ public final class Qcow2Image implements Closeable {
     }
     int capacity = L2Cache.capacityFor(budget, header.clusterSize());
     if (options.writable()) {
-      // Dirty tables stay cached until a flush: leave room for a few, so that writes spread over
-      // several tables do not force a flush each time.
-      capacity = Math.max(capacity, Math.min(16, Math.max(4, (4 << 20) / header.clusterSize())));
+      // Dirty tables stay cached until a flush, and a cache full of them costs a flush (four
+      // forces): room for QEMU's default budget in tables, whatever the size at open (a disk may
+      // grow), unless the caller set a budget. Tables take memory only once used.
+      int room = options.l2CacheBytes() == 0
+          ? Math.min(8192, L2Cache.capacityFor(OpenOptions.DEFAULT_MAX_L2_CACHE,
+              header.clusterSize()))
+          : Math.min(16, Math.max(4, (4 << 20) / header.clusterSize()));
+      capacity = Math.max(capacity, room);
     }
     L2Cache cache = new L2Cache(file, header.clusterSize(), capacity);
     return new Qcow2Disk(name, file, dataFile != null ? dataFile : file, layout, l1, l1Offset,
