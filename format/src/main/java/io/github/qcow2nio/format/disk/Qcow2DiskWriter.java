@@ -64,6 +64,10 @@ public final class Qcow2DiskWriter {
   private final java.util.HashSet<Long> activeL2 = new java.util.HashSet<>();
   private final List<long[]> pendingFrees = new ArrayList<>();
   private boolean dataWritten;
+  /** A grown size not yet written to the header (-1: none); written first by the next flush. */
+  private long pendingSize = -1;
+  /** Counts tables handed out for modification, so an operation can tell it changed nothing. */
+  private long l2Updates;
   private boolean dirtyBitSet;
   private volatile boolean failed;
 
@@ -208,16 +212,18 @@ public final class Qcow2DiskWriter {
       }
       beginMetadataChange();
       if (newSize > oldSize) {
+        // Durable at the next flush (or at once when the L1 table moved or zeros were needed).
         grow(oldSize, newSize, true);
+        endOperation();
       } else {
         if (hasSnapshots) {
           throw new Qcow2Exception(disk.name() + ": can't shrink an image with internal snapshots");
         }
         shrink(oldSize, newSize, discardData);
+        endOperation();
+        flushMetadata();
+        forceAll();
       }
-      endOperation();
-      flushMetadata();
-      forceAll();
     } catch (CorruptImageException e) {
       markCorrupt(e);
       throw e;
@@ -538,6 +544,7 @@ public final class Qcow2DiskWriter {
    * with a snapshot, marked dirty in the cache.
    */
   private long[] writableL2(long l1Index) throws IOException {
+    l2Updates++;
     long[] l1 = disk.l1();
     if (l1Index >= l1.length) {
       throw new IllegalStateException("L1 index " + l1Index + " past the L1 table");
@@ -815,6 +822,12 @@ public final class Qcow2DiskWriter {
     }
   }
 
+  /**
+   * Grows the disk. The new size is only staged (written first by the next flush, before any L2
+   * table that could map the grown part), unless the grown part needed zeroing: then the zeroing
+   * is made durable first and the size written and forced after it, so that a durable new size
+   * never exposes old data.
+   */
   private void grow(long oldSize, long newSize, boolean zeroNewPart) throws IOException {
     long need = sizeToL1(newSize);
     if (need > Qcow2Limits.MAX_L1_BYTES / 8) {
@@ -824,29 +837,56 @@ public final class Qcow2DiskWriter {
     if (need > disk.l1().length) {
       growL1((int) need);
     }
-    header.setSize(newSize);
     disk.setSize(newSize);
-    if (!zeroNewPart) {
-      return;
+    long updates = l2Updates;
+    boolean dataBefore = dataWritten;
+    if (zeroNewPart) {
+      zeroGrownPart(oldSize, newSize);
     }
-    // The grown part must read as zeros: the tail of the old last cluster may hold old data
-    // (from an earlier shrink), and a longer backing file would otherwise show through.
+    if (l2Updates != updates || (dataWritten && !dataBefore)) {
+      flushMetadata();
+      header.setSize(newSize);
+      image.force();
+    } else {
+      header.stageSize(newSize);
+      pendingSize = newSize;
+    }
+  }
+
+  /**
+   * The grown part must read as zeros: the tail of the old last cluster may hold old data (from an
+   * earlier shrink), and a longer backing file would otherwise show through.
+   */
+  private void zeroGrownPart(long oldSize, long newSize) throws IOException {
     long tailEnd = Math.min(newSize, ((oldSize + clusterMask) & ~clusterMask));
     long zeroEnd = Math.max(tailEnd, backing == null ? 0 : Math.min(newSize, backing.size()));
-    if (zeroEnd > oldSize) {
-      long pos = oldSize;
-      while (pos < zeroEnd) {
-        long cStart = pos & ~clusterMask;
-        long cEnd = Math.min(cStart + clusterSize, zeroEnd);
-        if (pos == cStart && cEnd >= Math.min(cStart + clusterSize, newSize)) {
-          zeroWholeCluster(cStart, false);
-        } else {
-          zeroPartial(pos, (int) (cEnd - pos));
-        }
-        pos = cEnd;
-        ensureCacheRoom();
+    long pos = oldSize;
+    while (pos < zeroEnd) {
+      long cStart = pos & ~clusterMask;
+      long cEnd = Math.min(cStart + clusterSize, zeroEnd);
+      if (pos == cStart && cEnd >= Math.min(cStart + clusterSize, newSize)) {
+        zeroWholeCluster(cStart, false);
+      } else if (!contentIsZero(pos, (int) (cEnd - pos))) {
+        zeroPartial(pos, (int) (cEnd - pos));
+      }
+      pos = cEnd;
+      ensureCacheRoom();
+    }
+  }
+
+  /** True when the guest view of {@code [pos, pos + n)} (inside one cluster) is all zeros. */
+  private boolean contentIsZero(long pos, int n) throws IOException {
+    if (readsZero(pos, n)) {
+      return true;
+    }
+    ByteBuffer buf = ByteBuffer.wrap(scratch, 0, n);
+    readView(buf, pos);
+    for (int i = 0; i < n; i++) {
+      if (scratch[i] != 0) {
+        return false;
       }
     }
+    return true;
   }
 
   /** Replaces the L1 table with a bigger copy: allocate, write, switch the header, free. */
@@ -930,6 +970,7 @@ public final class Qcow2DiskWriter {
       }
     }
     endOperation();
+    pendingSize = -1;
     header.setSize(newSize);
     disk.setSize(newSize);
   }
@@ -988,6 +1029,13 @@ public final class Qcow2DiskWriter {
   void flushMetadata() throws IOException {
     boolean l2Dirty = l2Cache.dirtyCount() > 0;
     boolean l1Dirty = !dirtyL1.isEmpty();
+    if (pendingSize >= 0) {
+      // Before the force that precedes the L2 tables: nothing mapping the grown part can be
+      // durable while the header still holds the old size.
+      header.setSize(pendingSize);
+      pendingSize = -1;
+      dataWritten = true;
+    }
     if (refcounts.isDirty() || dataWritten) {
       refcounts.flush();
       forceAll();

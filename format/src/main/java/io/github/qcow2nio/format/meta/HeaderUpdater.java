@@ -44,6 +44,15 @@ public final class HeaderUpdater {
     header = header.withSize(size);
   }
 
+  /**
+   * The virtual size in memory only; the writer puts it on disk with {@link #setSize} at its next
+   * flush (see WRITE-PATH.md: a grown size reaches the disk before anything that maps the grown
+   * part).
+   */
+  public synchronized void stageSize(long size) {
+    header = header.withSize(size);
+  }
+
   /** incompatible_features (v3 only): 8 bytes at 72, forced, as QEMU does for the dirty bit. */
   public synchronized void setIncompatibleFeatures(long bits) throws IOException {
     if (header.version() < 3) {
