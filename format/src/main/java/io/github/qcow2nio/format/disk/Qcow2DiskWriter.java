@@ -66,6 +66,23 @@ public final class Qcow2DiskWriter {
   private boolean dataWritten;
   /** A grown size not yet written to the header (-1: none); written first by the next flush. */
   private long pendingSize = -1;
+  /**
+   * Guest data of the current request waiting to be written as one host write: {@code runLength}
+   * bytes of {@code runBuffer} from {@code runFrom}, for {@code runHost}. Consecutive new clusters
+   * of a request are usually contiguous in the file too. Always written before the request ends
+   * and before any metadata is (see {@link #flushMetadata}).
+   */
+  private ByteBuffer runBuffer;
+  private boolean deferred;
+  /** Entries pointing into the pending run, with their old words, to take back on failure. */
+  private final long[][] runTables = new long[256][];
+  private final int[] runIndex = new int[256];
+  private final long[] runOld = new long[512];
+  private int runEntries;
+  private int runFrom;
+  private int runLength;
+  private long runHost;
+  private final ByteBuffer scratchBuffer;
   /** Counts tables handed out for modification, so an operation can tell it changed nothing. */
   private long l2Updates;
   private boolean dirtyBitSet;
@@ -99,6 +116,7 @@ public final class Qcow2DiskWriter {
     this.unitBits = extended ? clusterBits - 5 : clusterBits;
     this.scratch = new byte[clusterSize];
     this.zeros = new byte[clusterSize];
+    this.scratchBuffer = ByteBuffer.wrap(scratch);
     this.dirtyBitSet = header.header().isDirty();
     this.fixedMetadata = List.copyOf(fixedMetadata);
     for (long e : disk.l1()) {
@@ -139,12 +157,20 @@ public final class Qcow2DiskWriter {
       checkRange(offset, src.remaining());
       beginMetadataChange();
       long pos = offset;
-      while (src.hasRemaining()) {
-        int n = (int) Math.min(src.remaining(), clusterSize - (pos & clusterMask));
-        ByteBuffer part = src.slice(src.position(), n);
-        writeCluster(part, pos);
-        src.position(src.position() + n);
-        pos += n;
+      int limit = src.limit();
+      try {
+        while (src.position() < limit) {
+          int at = src.position();
+          int n = (int) Math.min(limit - at, clusterSize - (pos & clusterMask));
+          src.limit(at + n);
+          writeCluster(src, pos);
+          src.limit(limit).position(at + n);
+          pos += n;
+        }
+        writeRun();
+      } finally {
+        src.limit(limit);
+        abandonRun();
       }
       endOperation();
     } catch (CorruptImageException e) {
@@ -358,6 +384,16 @@ public final class Qcow2DiskWriter {
     int wi = extended ? 2 * idx : idx;
     long word = table[wi];
     long bitmap = extended ? table[wi + 1] : 0;
+    deferred = false;
+    writeCluster(src, pos, l1Index, table, idx, wi, word, bitmap);
+    if (deferred) {
+      // The entry now points at data still in the run: remember how to take it back.
+      noteRunEntry(table, wi, word, bitmap);
+    }
+  }
+
+  private void writeCluster(ByteBuffer src, long pos, long l1Index, long[] table, int idx, int wi,
+      long word, long bitmap) throws IOException {
     long cStart = pos & ~clusterMask;
     int off = (int) (pos & clusterMask);
     int n = src.remaining();
@@ -367,7 +403,7 @@ public final class Qcow2DiskWriter {
         throw disk.corrupt(l1Index, idx, "compressed cluster in an image with an external data file");
       }
       long host = allocate(1);
-      writeWholeCluster(host, cStart, off, src);
+      writeWholeCluster(host, cStart, off, src, false);
       table[wi] = host | L2Entry.COPIED;
       if (extended) {
         table[wi + 1] = ALL_ALLOC;
@@ -389,10 +425,9 @@ public final class Qcow2DiskWriter {
         if (!extended) {
           if ((word & L2Entry.ZERO_FLAG) != 0) {
             // A preallocated zero cluster: the rest of it must read as zeros afterwards.
-            writeWholeCluster(host, cStart, off, src);
+            writeWholeCluster(host, cStart, off, src, true);
           } else {
-            data.write(src, host + off);
-            dataWritten = true;
+            writeData(src, host + off);
           }
           table[wi] = host | L2Entry.COPIED;
         } else {
@@ -403,7 +438,7 @@ public final class Qcow2DiskWriter {
       }
       // Shared with a snapshot: copy on write, then drop our reference to the old cluster.
       long fresh = allocate(1);
-      writeWholeCluster(fresh, cStart, off, src);
+      writeWholeCluster(fresh, cStart, off, src, false);
       table[wi] = fresh | L2Entry.COPIED;
       if (extended) {
         table[wi + 1] = ALL_ALLOC;
@@ -422,10 +457,9 @@ public final class Qcow2DiskWriter {
           && readsZero(cStart, (int) Math.min(clusterSize, disk.size() - cStart))) {
         // A new cluster past the end of the file, replacing one that reads as zeros: the rest of
         // the cluster is a hole or past EOF, and both read as zeros. Only the data is written.
-        data.write(src, fresh + off);
-        dataWritten = true;
+        writeData(src, fresh + off);
       } else {
-        writeWholeCluster(fresh, cStart, off, src);
+        writeWholeCluster(fresh, cStart, off, src, true);
       }
       table[wi] = fresh | L2Entry.COPIED;
     } else {
@@ -485,17 +519,109 @@ public final class Qcow2DiskWriter {
    * overlaid at {@code off}. The old contents (backing file, zeros, compressed or shared data) are
    * read once.
    */
-  private void writeWholeCluster(long host, long cStart, int off, ByteBuffer src)
-      throws IOException {
+  private void writeWholeCluster(long host, long cStart, int off, ByteBuffer src,
+      boolean deferrable) throws IOException {
     int n = src.remaining();
-    ByteBuffer buf = ByteBuffer.wrap(scratch);
+    if (n == clusterSize) {
+      // Nothing of the old view survives: no read, no copy.
+      if (deferrable) {
+        writeData(src, host);
+      } else {
+        writeRun();
+        int at = src.position();
+        data.write(src, host);
+        src.position(at);
+        dataWritten = true;
+      }
+      return;
+    }
+    ByteBuffer buf = scratchBuffer;
     readView(buf.clear().limit(off), cStart);
     readView(buf.limit(clusterSize).position(off + n), cStart + off + n);
     buf.position(off);
-    buf.put(src.duplicate());
+    int at = src.position();
+    buf.put(src);
+    src.position(at);
     buf.clear();
+    writeRun();
     data.write(buf, host);
     dataWritten = true;
+  }
+
+  /**
+   * Writes {@code src} (its remaining bytes; its position is left alone) at {@code host} of the
+   * data file, joined to the pending run when it continues it in both the buffer and the file.
+   */
+  private void writeData(ByteBuffer src, long host) throws IOException {
+    int at = src.position();
+    int n = src.remaining();
+    dataWritten = true;
+    deferred = true;
+    if (runBuffer == src && runFrom + runLength == at && runHost + runLength == host) {
+      runLength += n;
+      return;
+    }
+    writeRun();
+    runBuffer = src;
+    runFrom = at;
+    runLength = n;
+    runHost = host;
+  }
+
+  /** Writes the pending run, if any; when that fails, its entries are taken back. */
+  private void writeRun() throws IOException {
+    ByteBuffer b = runBuffer;
+    if (b == null) {
+      return;
+    }
+    int position = b.position();
+    int limit = b.limit();
+    try {
+      b.limit(runFrom + runLength).position(runFrom);
+      data.write(b, runHost);
+    } catch (IOException | RuntimeException e) {
+      abandonRun();
+      throw e;
+    } finally {
+      b.limit(limit).position(position);
+    }
+    runBuffer = null;
+    runEntries = 0;
+  }
+
+  /**
+   * Called as a request ends: a run still pending here was never written (the request failed), so
+   * the entries pointing at it get their old values back. Their new clusters stay allocated and
+   * unreferenced (a leak), as when a data write fails before its entry changes; no decrement was
+   * queued for them (only unallocated and owned clusters go through the run).
+   */
+  private void abandonRun() {
+    for (int k = runEntries - 1; k >= 0; k--) {
+      long[] t = runTables[k];
+      int wi = runIndex[k];
+      t[wi] = runOld[2 * k];
+      if (extended) {
+        t[wi + 1] = runOld[2 * k + 1];
+      }
+    }
+    java.util.Arrays.fill(runTables, 0, runEntries, null);
+    runEntries = 0;
+    runBuffer = null;
+  }
+
+  private void noteRunEntry(long[] table, int wi, long word, long bitmap) throws IOException {
+    if (runBuffer == null) {
+      return;
+    }
+    if (runEntries == runTables.length) {
+      writeRun();
+      return;
+    }
+    runTables[runEntries] = table;
+    runIndex[runEntries] = wi;
+    runOld[2 * runEntries] = word;
+    runOld[2 * runEntries + 1] = bitmap;
+    runEntries++;
   }
 
   /**
@@ -511,15 +637,18 @@ public final class Qcow2DiskWriter {
     int unit = 1 << unitBits;
     int wStart = off & ~(unit - 1);
     int wEnd = ((off + n - 1) | (unit - 1)) + 1;
-    if ((alloc & mask) == mask) {
-      data.write(src, host + off);
+    if ((alloc & mask) == mask || (wStart == off && wEnd == off + n)) {
+      writeData(src, host + off);
     } else {
-      ByteBuffer buf = ByteBuffer.wrap(scratch);
+      ByteBuffer buf = scratchBuffer;
       readView(buf.clear().position(wStart).limit(off), cStart + wStart);
       readView(buf.limit(wEnd).position(off + n), cStart + off + n);
       buf.position(off);
-      buf.put(src.duplicate());
+      int at = src.position();
+      buf.put(src);
+      src.position(at);
       buf.limit(wEnd).position(wStart);
+      writeRun();
       data.write(buf, host + wStart);
     }
     dataWritten = true;
@@ -685,7 +814,12 @@ public final class Qcow2DiskWriter {
       }
     }
     ByteBuffer z = ByteBuffer.wrap(zeros, 0, n);
-    writeCluster(z, pos);
+    try {
+      writeCluster(z, pos);
+      writeRun();
+    } finally {
+      abandonRun();
+    }
   }
 
   /** Sets zero bits on whole subclusters {@code [first, last)} (byte offsets in the cluster). */
@@ -1027,6 +1161,7 @@ public final class Qcow2DiskWriter {
    * (not forced: a lost decrement is a leak).
    */
   void flushMetadata() throws IOException {
+    writeRun();
     boolean l2Dirty = l2Cache.dirtyCount() > 0;
     boolean l1Dirty = !dirtyL1.isEmpty();
     if (pendingSize >= 0) {

@@ -1,0 +1,246 @@
+package io.github.qcow2nio.format.write;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.qcow2nio.format.CreateOptions;
+import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.io.ImageLocation;
+import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.testing.Qemu;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Host forces are what make writing slow: they must be paid per flush (a fixed handful), never
+ * per write. Counts them with a wrapper around the image file.
+ */
+class ForceCountTest {
+  @TempDir Path dir;
+
+  /** A location whose files count every force. */
+  private static final class CountingLocation implements ImageLocation {
+    final PathLocation path;
+    final AtomicInteger forces;
+    final AtomicInteger writes;
+
+    CountingLocation(Path p, AtomicInteger forces) {
+      this(p, forces, new AtomicInteger());
+    }
+
+    CountingLocation(Path p, AtomicInteger forces, AtomicInteger writes) {
+      this.path = new PathLocation(p);
+      this.forces = forces;
+      this.writes = writes;
+    }
+
+    @Override
+    public String displayName() {
+      return path.displayName();
+    }
+
+    @Override
+    public Object identity() throws IOException {
+      return path.identity();
+    }
+
+    @Override
+    public HostFile open(boolean writable) throws IOException {
+      return new Counting(path.open(writable), forces, writes);
+    }
+
+    @Override
+    public HostFile create() throws IOException {
+      return new Counting(path.create(), forces, writes);
+    }
+
+    @Override
+    public ImageLocation resolve(String name) throws IOException {
+      return new CountingLocation(((PathLocation) path.resolve(name)).path(), forces, writes);
+    }
+  }
+
+  private record Counting(HostFile f, AtomicInteger forces, AtomicInteger writes)
+      implements HostFile {
+    @Override
+    public String name() {
+      return f.name();
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      return f.read(dst, position);
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) throws IOException {
+      writes.incrementAndGet();
+      f.write(src, position);
+    }
+
+    @Override
+    public long size() throws IOException {
+      return f.size();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      f.truncate(size);
+    }
+
+    @Override
+    public void force() throws IOException {
+      forces.incrementAndGet();
+      f.force();
+    }
+
+    @Override
+    public boolean isWritable() {
+      return f.isWritable();
+    }
+
+    @Override
+    public void close() throws IOException {
+      f.close();
+    }
+  }
+
+  /** The most forces one flush may cost: data+refcounts, L2 tables, L1 entries, header, final. */
+  private static final int PER_FLUSH = 5;
+
+  @Test
+  void allocatingWritesThenOneFlushCostAFixedNumberOfForces() throws Exception {
+    int size = 1 << 20;
+    int cluster = 4096;
+    Path img = dir.resolve("f.qcow2");
+    AtomicInteger forces = new AtomicInteger();
+    byte[] model = new byte[size];
+    Random rnd = new Random(3);
+    try (Qcow2Image image = Qcow2Image.create(new CountingLocation(img, forces),
+        CreateOptions.defaults(size).withClusterSize(cluster), OpenOptions.readWrite())) {
+      forces.set(0);
+      // 100 allocating writes, each in its own cluster, in a scattered order.
+      for (int i = 0; i < 100; i++) {
+        int c = (i * 37) % (size / cluster);
+        byte[] data = new byte[1000];
+        rnd.nextBytes(data);
+        int off = c * cluster + 100;
+        image.disk().write(ByteBuffer.wrap(data), off);
+        System.arraycopy(data, 0, model, off, data.length);
+      }
+      image.disk().flush();
+      assertTrue(forces.get() <= PER_FLUSH, forces.get() + " forces for 100 writes and a flush");
+    }
+    if (Qemu.available()) {
+      RandomOps.assertQemuAgrees(img, model, dir, "force count");
+    }
+  }
+
+  @Test
+  void aWriteOverNewClustersIsOneHostWrite() throws Exception {
+    int cluster = 65536;
+    Path img = dir.resolve("w.qcow2");
+    AtomicInteger forces = new AtomicInteger();
+    AtomicInteger writes = new AtomicInteger();
+    byte[] model = new byte[8 << 20];
+    Random rnd = new Random(5);
+    try (Qcow2Image image = Qcow2Image.create(new CountingLocation(img, forces, writes),
+        CreateOptions.defaults(model.length).withClusterSize(cluster), OpenOptions.readWrite())) {
+      // Aligned and unaligned requests over several clusters never allocated before.
+      int[][] requests = {{0, 1 << 20}, {(1 << 20) + 100, 5 * cluster}, {3 << 20, 3 * cluster + 7}};
+      for (int[] r : requests) {
+        byte[] data = new byte[r[1]];
+        rnd.nextBytes(data);
+        writes.set(0);
+        image.disk().write(ByteBuffer.wrap(data), r[0]);
+        assertTrue(writes.get() == 1, writes.get() + " host writes for " + r[1] + " bytes at "
+            + r[0]);
+        System.arraycopy(data, 0, model, r[0], data.length);
+      }
+      // Rewriting owned clusters in place is one host write too.
+      byte[] data = new byte[4 * cluster];
+      rnd.nextBytes(data);
+      writes.set(0);
+      image.disk().write(ByteBuffer.wrap(data), 50);
+      assertTrue(writes.get() == 1, writes.get() + " host writes in place");
+      System.arraycopy(data, 0, model, 50, data.length);
+    }
+    if (Qemu.available()) {
+      RandomOps.assertQemuAgrees(img, model, dir, "runs");
+    }
+  }
+
+  @Test
+  void writesOverManyTablesOfAGrownDiskCostAFixedNumberOfForces() throws Exception {
+    int cluster = 4096;
+    long size = 64 << 20;
+    Path img = dir.resolve("t.qcow2");
+    AtomicInteger forces = new AtomicInteger();
+    byte[] model = new byte[(int) size];
+    try (Qcow2Image image = Qcow2Image.create(new CountingLocation(img, forces),
+        CreateOptions.defaults(1 << 20).withClusterSize(cluster), OpenOptions.readWrite())) {
+      // The cache was sized when the disk was small; the disk now needs 32 L2 tables.
+      image.disk().resize(size);
+      forces.set(0);
+      long perTable = (long) cluster / 8 * cluster;
+      for (int round = 0; round < 3; round++) {
+        for (long t = 0; t < size / perTable; t++) {
+          int off = (int) (t * perTable + round * 3 * cluster + 7);
+          byte[] data = {(byte) (t + 1), (byte) round, 9};
+          image.disk().write(ByteBuffer.wrap(data), off);
+          System.arraycopy(data, 0, model, off, data.length);
+        }
+      }
+      image.disk().flush();
+      assertTrue(forces.get() <= PER_FLUSH, forces.get() + " forces for 96 writes over 32 tables"
+          + " and a flush");
+    }
+    if (Qemu.available()) {
+      RandomOps.assertQemuAgrees(img, model, dir, "many tables");
+    }
+  }
+
+  @Test
+  void growingByAppendingCostsNoForcePerResize() throws Exception {
+    int cluster = 65536;
+    Path img = dir.resolve("g.qcow2");
+    AtomicInteger forces = new AtomicInteger();
+    int chunk = 8192;
+    int chunks = 256;
+    byte[] model = new byte[chunk * chunks];
+    Random rnd = new Random(4);
+    try (Qcow2Image image = Qcow2Image.create(new CountingLocation(img, forces),
+        CreateOptions.defaults(0).withClusterSize(cluster), OpenOptions.readWrite())) {
+      // The first growth moves the (empty) L1 table; later ones fit in it.
+      image.disk().resize(chunk);
+      forces.set(0);
+      for (int i = 0; i < chunks; i++) {
+        if (i > 0) {
+          image.disk().resize((long) (i + 1) * chunk);
+        }
+        byte[] data = new byte[chunk];
+        rnd.nextBytes(data);
+        image.disk().write(ByteBuffer.wrap(data), (long) i * chunk);
+        System.arraycopy(data, 0, model, i * chunk, chunk);
+      }
+      image.disk().flush();
+      assertTrue(forces.get() <= PER_FLUSH, forces.get() + " forces for " + chunks
+          + " appends and a flush");
+    }
+    try (Qcow2Image image = Qcow2Image.open(img)) {
+      byte[] back = new byte[model.length];
+      image.disk().read(ByteBuffer.wrap(back), 0);
+      assertArrayEquals(model, back);
+    }
+    if (Qemu.available()) {
+      RandomOps.assertQemuAgrees(img, model, dir, "appending growth");
+    }
+  }
+}
