@@ -65,6 +65,8 @@ public final class Qcow2DiskWriter {
   private final List<long[]> pendingFrees = new ArrayList<>();
   private boolean dataWritten;
   private boolean dirtyBitSet;
+  private io.github.qcow2nio.format.meta.BitmapTracker bitmaps;
+  private boolean hasBitmaps;
   private volatile boolean failed;
 
   /**
@@ -105,6 +107,15 @@ public final class Qcow2DiskWriter {
     }
   }
 
+  /**
+   * Keeps the image's persistent bitmaps: {@code tracker} records every change; {@code present}
+   * says the image has bitmaps at all (resizing is refused then).
+   */
+  public void setBitmaps(io.github.qcow2nio.format.meta.BitmapTracker tracker, boolean present) {
+    this.bitmaps = tracker == null || tracker.isEmpty() ? null : tracker;
+    this.hasBitmaps = present;
+  }
+
   boolean isFailed() {
     return failed;
   }
@@ -123,6 +134,7 @@ public final class Qcow2DiskWriter {
     lock.readLock().lock();
     try {
       requireUsable();
+      track(offset, src.remaining());
       if (fastWrite(src, offset)) {
         return;
       }
@@ -161,6 +173,7 @@ public final class Qcow2DiskWriter {
     try {
       requireUsable();
       checkRange(offset, length);
+      track(offset, length);
       beginMetadataChange();
       long pos = offset;
       long end = offset + length;
@@ -206,6 +219,10 @@ public final class Qcow2DiskWriter {
         throw new Qcow2Exception(disk.name()
             + ": resizing an image with a raw external data file is not supported yet");
       }
+      if (hasBitmaps) {
+        throw new Qcow2Exception(disk.name() + ": resizing an image with persistent bitmaps is "
+            + "not supported yet (qemu-img resize resizes the bitmaps)");
+      }
       beginMetadataChange();
       if (newSize > oldSize) {
         grow(oldSize, newSize, true);
@@ -235,6 +252,7 @@ public final class Qcow2DiskWriter {
       }
       flushMetadata();
       forceAll();
+      storeBitmaps();
     } finally {
       lock.writeLock().unlock();
     }
@@ -249,6 +267,7 @@ public final class Qcow2DiskWriter {
       }
       flushMetadata();
       forceAll();
+      storeBitmaps();
       if (dirtyBitSet && !v2) {
         header.setIncompatibleFeatures(header.header().incompatibleFeatures()
             & ~Features.INCOMPAT_DIRTY);
@@ -257,6 +276,23 @@ public final class Qcow2DiskWriter {
       failed = true;
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /** Marks the change in the tracked bitmaps (and them in_use on disk) before it is written. */
+  private void track(long offset, long length) throws IOException {
+    if (bitmaps != null) {
+      bitmaps.track(offset, length);
+    }
+  }
+
+  /** After guest data and metadata are durable: the bitmaps' contents, then in_use cleared. */
+  private void storeBitmaps() throws IOException {
+    if (bitmaps != null) {
+      bitmaps.store(this::allocate, () -> {
+        flushMetadata();
+        forceAll();
+      });
     }
   }
 
