@@ -18,7 +18,6 @@ import io.github.qcow2nio.format.meta.L2Cache;
 import io.github.qcow2nio.format.meta.RefcountManager;
 import io.github.qcow2nio.format.meta.RefcountRepair;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
-import io.github.qcow2nio.format.struct.BitmapsExtension;
 import io.github.qcow2nio.format.struct.Features;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.HeaderExtensions;
@@ -305,18 +304,12 @@ public final class Qcow2Image implements Closeable {
       }
       fixed.add(new long[] {h.snapshotsOffset(), tableBytes});
     }
-    BitmapTracker tracker = null;
-    if (!bitmaps.isEmpty()) {
-      BitmapsExtension be = extensions.bitmaps().get();
-      fixed.add(new long[] {be.directoryOffset(), be.directorySize()});
-      for (BitmapDirectoryEntry b : bitmaps) {
-        fixed.add(new long[] {b.tableOffset(), 8L * b.tableSize()});
-      }
-      tracker = BitmapTracker.open(file, h.clusterBits(), be, bitmaps, h.size());
-    }
     Qcow2DiskWriter writer = new Qcow2DiskWriter(disk, headerUpdater, refcounts,
         !snapshots.isEmpty(), fixed);
-    writer.setBitmaps(tracker, !bitmaps.isEmpty());
+    if (!bitmaps.isEmpty()) {
+      writer.setBitmaps(BitmapTracker.open(file, headerUpdater.header(),
+          extensions.bitmaps().get(), bitmaps, h.size()));
+    }
     disk.enableWrites(writer);
   }
 

@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.error.ReadOnlyDiskException;
 import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.meta.BitmapTracker;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
 import io.github.qcow2nio.format.meta.RefcountManager;
@@ -65,8 +66,8 @@ public final class Qcow2DiskWriter {
   private final List<long[]> pendingFrees = new ArrayList<>();
   private boolean dataWritten;
   private boolean dirtyBitSet;
-  private io.github.qcow2nio.format.meta.BitmapTracker bitmaps;
-  private boolean hasBitmaps;
+  private BitmapTracker bitmaps;
+  private boolean trackWrites;
   private volatile boolean failed;
 
   /**
@@ -107,13 +108,10 @@ public final class Qcow2DiskWriter {
     }
   }
 
-  /**
-   * Keeps the image's persistent bitmaps: {@code tracker} records every change; {@code present}
-   * says the image has bitmaps at all (resizing is refused then).
-   */
-  public void setBitmaps(io.github.qcow2nio.format.meta.BitmapTracker tracker, boolean present) {
-    this.bitmaps = tracker == null || tracker.isEmpty() ? null : tracker;
-    this.hasBitmaps = present;
+  /** Keeps the image's persistent bitmaps: enabled ones record every change, all are resized. */
+  public void setBitmaps(BitmapTracker tracker) {
+    this.bitmaps = tracker;
+    this.trackWrites = tracker != null && !tracker.isEmpty();
   }
 
   boolean isFailed() {
@@ -219,11 +217,13 @@ public final class Qcow2DiskWriter {
         throw new Qcow2Exception(disk.name()
             + ": resizing an image with a raw external data file is not supported yet");
       }
-      if (hasBitmaps) {
-        throw new Qcow2Exception(disk.name() + ": resizing an image with persistent bitmaps is "
-            + "not supported yet (qemu-img resize resizes the bitmaps)");
+      if (bitmaps != null) {
+        bitmaps.checkResizable();
       }
       beginMetadataChange();
+      if (bitmaps != null) {
+        bitmaps.beginResize();
+      }
       if (newSize > oldSize) {
         grow(oldSize, newSize, true);
       } else {
@@ -235,6 +235,9 @@ public final class Qcow2DiskWriter {
       endOperation();
       flushMetadata();
       forceAll();
+      if (bitmaps != null) {
+        bitmaps.finishResize(newSize, this::allocate, this::flushAndForce, refcounts);
+      }
     } catch (CorruptImageException e) {
       markCorrupt(e);
       throw e;
@@ -281,7 +284,7 @@ public final class Qcow2DiskWriter {
 
   /** Marks the change in the tracked bitmaps (and them in_use on disk) before it is written. */
   private void track(long offset, long length) throws IOException {
-    if (bitmaps != null) {
+    if (trackWrites) {
       bitmaps.track(offset, length);
     }
   }
@@ -289,11 +292,13 @@ public final class Qcow2DiskWriter {
   /** After guest data and metadata are durable: the bitmaps' contents, then in_use cleared. */
   private void storeBitmaps() throws IOException {
     if (bitmaps != null) {
-      bitmaps.store(this::allocate, () -> {
-        flushMetadata();
-        forceAll();
-      });
+      bitmaps.store(this::allocate, this::flushAndForce);
     }
+  }
+
+  private void flushAndForce() throws IOException {
+    flushMetadata();
+    forceAll();
   }
 
   // ------------------------------------------------------------------ fast path
@@ -483,6 +488,8 @@ public final class Qcow2DiskWriter {
         hit = "active L1 table";
       } else if (activeL2.contains(c)) {
         hit = "active L2 table";
+      } else if (bitmaps != null && bitmaps.isMetadata(c)) {
+        hit = "bitmap directory or table";
       } else {
         for (long[] r : fixedMetadata) {
           if (c + clusterSize > r[0] && c < r[0] + r[1]) {

@@ -7,6 +7,7 @@ import io.github.qcow2nio.format.struct.StructReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * One persistent dirty bitmap's bits: its bitmap table, and its data clusters loaded on demand
@@ -21,7 +22,7 @@ public final class DirtyBitmap {
   public static final long ENTRY_ALL_ONES = 1L;
 
   private final HostFile file;
-  private final BitmapDirectoryEntry entry;
+  private BitmapDirectoryEntry entry;
   private final int clusterSize;
   private final long bits;
   private final long[] table;
@@ -84,7 +85,8 @@ public final class DirtyBitmap {
   }
 
   public boolean get(long bit) throws IOException {
-    if (bit < 0 || bit >= bits) {
+    // Bits past size() up to the end of the last cluster are readable: they must be zero.
+    if (bit < 0 || bit >= (long) table.length * clusterSize * 8) {
       throw new IndexOutOfBoundsException("bit " + bit + " of " + bits);
     }
     long byteIndex = bit >>> 3;
@@ -158,6 +160,46 @@ public final class DirtyBitmap {
       clusters[ci] = c;
     }
     return c;
+  }
+
+  /**
+   * This bitmap for a disk of {@code newDiskSize} bytes, as QEMU resizes bitmaps: bits past the
+   * new end are dropped, new bits are clear. The table is sized exactly for the new disk; its
+   * entries past the new size are dropped (their data clusters are added to {@code dropped}), and
+   * the last kept cluster has its tail bits cleared. The result's table is not on disk yet.
+   */
+  DirtyBitmap resized(long newDiskSize, List<Long> dropped) throws IOException {
+    long newBits = (newDiskSize + entry.granularity() - 1) >>> entry.granularityBits();
+    int n = (int) Math.max(1, ((newBits + 7) / 8 + clusterSize - 1) / clusterSize);
+    long[] newTable = java.util.Arrays.copyOf(table, n);
+    DirtyBitmap r = new DirtyBitmap(file, entry, clusterSize, newBits, newTable);
+    for (int ci = 0; ci < Math.min(n, table.length); ci++) {
+      r.clusters[ci] = clusters[ci];
+      if (changed.get(ci)) {
+        r.changed.set(ci);
+      }
+    }
+    for (int ci = n; ci < table.length; ci++) {
+      if ((table[ci] & ENTRY_OFFSET) != 0) {
+        dropped.add(table[ci] & ENTRY_OFFSET);
+      }
+    }
+    // Bits from newBits to the end of the kept clusters must read as zero.
+    long end = Math.min(bits, (long) n * clusterSize * 8);
+    for (long b = newBits; b < end; b++) {
+      int ci = (int) ((b >>> 3) / clusterSize);
+      if (r.get(b)) {
+        byte[] c = r.cluster(ci);
+        c[(int) ((b >>> 3) % clusterSize)] &= (byte) ~(1 << (b & 7));
+        r.changed.set(ci);
+      }
+    }
+    return r;
+  }
+
+  /** The table now lives where {@code moved} says. */
+  void relocated(BitmapDirectoryEntry moved) {
+    this.entry = moved;
   }
 
   /** Called once the changes have been written: the table now says {@code newTable}. */

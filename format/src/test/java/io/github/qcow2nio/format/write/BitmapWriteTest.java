@@ -277,6 +277,80 @@ class BitmapWriteTest {
     assertEquals(expected, readBitmaps(copy).get("fine"), "qemu reads the all-ones entry");
   }
 
+  /**
+   * Resizes as qemu-img resize does: every bitmap (disabled ones too) is resized, bits past a new
+   * end dropped, grown parts clean. The same steps done by qemu on a copy give the same bitmaps.
+   */
+  @ParameterizedTest(name = "cluster {0}")
+  @CsvSource({"512", "65536"})
+  void resizeResizesBitmapsAsQemuDoes(int clusterSize) throws Exception {
+    Qemu.assumeAvailable();
+    Path img = qemuImage("z.qcow2", clusterSize, 4 << 20);
+    Path theirs = dir.resolve("zq.qcow2");
+    Files.copy(img, theirs);
+    // Shrinks then grows: bits once past the end must come back clear.
+    long[] sizes = {9 << 20, 1 << 20, (3 << 20) + 512, 6 << 20};
+    try (Qcow2Image image = Qcow2Image.open(new NoSyncLocation(img), OpenOptions.readWrite())) {
+      for (long size : sizes) {
+        image.disk().resize(size, true);
+        long at = size - 70000;
+        byte[] data = new byte[50000];
+        java.util.Arrays.fill(data, (byte) 0x77);
+        image.disk().write(ByteBuffer.wrap(data), at);
+        image.disk().writeZeros(size / 3, 4096);
+        if (size == (6 << 20)) {
+          image.disk().flush();
+        }
+      }
+    }
+    for (long size : sizes) {
+      List<String> r = new ArrayList<>(List.of("qemu-img", "resize", "-q", "-f", "qcow2"));
+      r.add("--shrink");
+      r.add(theirs.toString());
+      r.add(Long.toString(size));
+      Qemu.Result res = Qemu.run(r);
+      assertEquals(0, res.exitCode(), res.stdout() + res.stderr());
+      Qemu.io(theirs, "write -P 0x77 " + (size - 70000) + " 50000",
+          "write -z " + (size / 3) + " 4096");
+    }
+    String what = "cluster " + clusterSize;
+    Qemu.Result check = Qemu.run(List.of("qemu-img", "check", img.toString()));
+    assertEquals(0, check.exitCode(), what + ":\n" + check.stdout() + check.stderr());
+    Qemu.Result cmp = Qemu.run(List.of("qemu-img", "compare", img.toString(),
+        theirs.toString()));
+    assertEquals(0, cmp.exitCode(), what + ":\n" + cmp.stdout() + cmp.stderr());
+    Map<String, String> flags = qemuFlags(img);
+    assertEquals(qemuFlags(theirs), flags, what);
+    assertEquals("\"auto\"", flags.get("on"), what);
+    Map<String, BitSet> ours = readBitmaps(img);
+    Map<String, BitSet> expected = readBitmaps(theirs);
+    for (String n : List.of("on", "fine", "off")) {
+      assertEquals(expected.get(n), ours.get(n), what + ": bitmap " + n);
+    }
+    assertTrue(ours.get("fine").cardinality() > 10, what);
+  }
+
+  @Test
+  void resizeWithAnInUseBitmapIsRefused() throws Exception {
+    Qemu.assumeAvailable();
+    Path img = qemuImage("u.qcow2", 65536, 4 << 20);
+    markInUse(img, "used");
+    Path theirs = dir.resolve("uq.qcow2");
+    Files.copy(img, theirs);
+    Qemu.Result q = Qemu.run(List.of("qemu-img", "resize", theirs.toString(), "8M"));
+    assertEquals(1, q.exitCode(), "qemu-img refuses too:\n" + q.stdout() + q.stderr());
+    assertTrue(q.stderr().contains("Bitmap 'used' is inconsistent"), q.stderr());
+    try (Qcow2Image image = Qcow2Image.open(new PathLocation(img), OpenOptions.readWrite())) {
+      io.github.qcow2nio.format.error.Qcow2Exception e = org.junit.jupiter.api.Assertions
+          .assertThrows(io.github.qcow2nio.format.error.Qcow2Exception.class,
+              () -> image.disk().resize(8 << 20));
+      assertTrue(e.getMessage().contains("Bitmap 'used' is inconsistent"), e.getMessage());
+      assertEquals(4 << 20, image.disk().size());
+    }
+    Qemu.Result check = Qemu.run(List.of("qemu-img", "check", img.toString()));
+    assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+  }
+
   private static Map<String, String> qemuFlagsUnlocked(Path img) throws IOException {
     String json = Qemu.img("info", "-U", "--output=json", img.toString());
     Matcher m = Pattern.compile("\"flags\":\\s*\\[([^\\]]*)\\],\\s*\"name\":\\s*\"([^\"]*)\"")
