@@ -50,6 +50,12 @@ public final class DirtyBitmap {
     String what = "bitmap table of '" + entry.name() + "'";
     long bits = (diskSize + entry.granularity() - 1) >>> entry.granularityBits();
     long needed = ((bits + 7) / 8 + cs - 1) >>> clusterBits;
+    if (entry.inUse() && needed > Integer.toUnsignedLong(entry.tableSize())) {
+      // An inconsistent bitmap may be stale in size too (QEMU does not check it): read what the
+      // table holds.
+      needed = entry.tableSize();
+      bits = needed * cs * 8;
+    }
     if (needed > Integer.toUnsignedLong(entry.tableSize())) {
       throw new CorruptImageException(what, entry.tableOffset(), entry.tableSize()
           + " entries cover less than the disk of " + diskSize + " bytes (" + needed

@@ -194,7 +194,7 @@ class CrashTest {
           disk.flush();
           flushed = model.clone();
           touched.clear();
-        } else if (kind < 94 && size + cluster <= maxSize && !fromQemu) {
+        } else if (kind < 94 && size + cluster <= maxSize && (!fromQemu || withBitmaps)) {
           long newSize = size + (1 + rnd.nextInt(4)) * 512L * (rnd.nextBoolean() ? 1 : cluster / 512);
           newSize = Math.min(newSize, maxSize);
           resizeTarget = newSize;
@@ -217,7 +217,11 @@ class CrashTest {
       Files.write(p, powerLoss ? f.afterPowerLoss(rnd) : f.current);
     }
     if (withBitmaps) {
-      checkBitmapsAfterCrash(img, everTouched, o.size(),
+      long size;
+      try (Qcow2Image again = Qcow2Image.open(img)) {
+        size = again.disk().size();
+      }
+      checkBitmapsAfterCrash(img, everTouched, size,
           what + (powerLoss ? " (power loss)" : ""));
     }
     Qemu.Result r = Qemu.run(List.of("qemu-img", "check", img.toString()));
