@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.testing.Qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,66 +46,66 @@ class InfoAgainstQemuTest {
       return;
     }
     Path plain = img("plain.qcow2");
-    QemuTool.img("create", "-f", "qcow2", plain.toString(), "1G");
-    QemuTool.io(plain, "write -P 0x11 0 64k", "write -z 1M 64k");
-    QemuTool.img("snapshot", "-c", "snap1", plain.toString());
-    QemuTool.io(plain, "write -P 0x22 128k 64k");
-    QemuTool.img("snapshot", "-c", "second snap", plain.toString());
-    QemuTool.img("snapshot", "-c", "a-snapshot-name-much-longer-than-its-column", plain.toString());
+    Qemu.img("create", "-f", "qcow2", plain.toString(), "1G");
+    Qemu.io(plain, "write -P 0x11 0 64k", "write -z 1M 64k");
+    Qemu.img("snapshot", "-c", "snap1", plain.toString());
+    Qemu.io(plain, "write -P 0x22 128k 64k");
+    Qemu.img("snapshot", "-c", "second snap", plain.toString());
+    Qemu.img("snapshot", "-c", "a-snapshot-name-much-longer-than-its-column", plain.toString());
     // Non-ASCII and control characters: printf pads by bytes, JSON escapes them.
     snapshotNamed(plain, "ab\u00e9\u0001\"\\/\u007f\u20ac");
 
     Path v2 = img("v2.qcow2");
-    QemuTool.img("create", "-f", "qcow2", "-o", "compat=0.10", v2.toString(), "10M");
-    QemuTool.io(v2, "write -P 1 0 4k");
-    QemuTool.img("snapshot", "-c", "s1", v2.toString());
+    Qemu.img("create", "-f", "qcow2", "-o", "compat=0.10", v2.toString(), "10M");
+    Qemu.io(v2, "write -P 1 0 4k");
+    Qemu.img("snapshot", "-c", "s1", v2.toString());
 
-    QemuTool.img("create", "-f", "qcow2", "-o", "compression_type=zstd,extended_l2=on,"
+    Qemu.img("create", "-f", "qcow2", "-o", "compression_type=zstd,extended_l2=on,"
         + "cluster_size=128k,lazy_refcounts=on,refcount_bits=64", img("zstd-extl2.qcow2")
         .toString(), "1500M");
-    QemuTool.img("create", "-f", "qcow2", "-o", "cluster_size=512,refcount_bits=1",
+    Qemu.img("create", "-f", "qcow2", "-o", "cluster_size=512,refcount_bits=1",
         img("small-clusters.qcow2").toString(), "1000K");
 
     // qemu-img creates a relative data file in its working directory: name it absolutely.
-    QemuTool.img("create", "-f", "qcow2", "-o", "data_file=" + img("datafile.bin"),
+    Qemu.img("create", "-f", "qcow2", "-o", "data_file=" + img("datafile.bin"),
         img("datafile.qcow2").toString(), "64M");
-    QemuTool.img("create", "-f", "qcow2", "-o", "data_file=" + img("datafile-raw.bin")
+    Qemu.img("create", "-f", "qcow2", "-o", "data_file=" + img("datafile-raw.bin")
         + ",data_file_raw=on", img("datafile-raw.qcow2").toString(), "3G");
     // A data file that is missing: qemu-img info still reports the image.
-    QemuTool.img("create", "-f", "qcow2", "-o", "data_file=" + img("gone.bin"),
+    Qemu.img("create", "-f", "qcow2", "-o", "data_file=" + img("gone.bin"),
         img("datafile-gone.qcow2").toString(), "1M");
     Files.delete(img("gone.bin"));
 
     Path dirty = img("dirty.qcow2");
-    QemuTool.img("create", "-f", "qcow2", "-o", "lazy_refcounts=on", dirty.toString(), "64M");
-    QemuTool.ioThenCrash(dirty, "write 0 64k");
+    Qemu.img("create", "-f", "qcow2", "-o", "lazy_refcounts=on", dirty.toString(), "64M");
+    Qemu.ioThenCrash(dirty, "write 0 64k");
 
     Path corrupt = img("corrupt.qcow2");
-    QemuTool.img("create", "-f", "qcow2", corrupt.toString(), "64M");
+    Qemu.img("create", "-f", "qcow2", corrupt.toString(), "64M");
     // Incompatible feature bit 1 (corrupt): the last byte of the big-endian field at 72.
     try (FileChannel ch = FileChannel.open(corrupt, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(new byte[] {2}), 79);
     }
 
     Path bitmaps = img("bitmaps.qcow2");
-    QemuTool.img("create", "-f", "qcow2", bitmaps.toString(), "64M");
-    QemuTool.img("bitmap", "--add", bitmaps.toString(), "b0");
-    QemuTool.img("bitmap", "--add", "-g", "128k", "--disable", bitmaps.toString(), "second");
-    QemuTool.ioThenCrash(bitmaps, "write 0 64k");
+    Qemu.img("create", "-f", "qcow2", bitmaps.toString(), "64M");
+    Qemu.img("bitmap", "--add", bitmaps.toString(), "b0");
+    Qemu.img("bitmap", "--add", "-g", "128k", "--disable", bitmaps.toString(), "second");
+    Qemu.ioThenCrash(bitmaps, "write 0 64k");
 
     // A chain across directories: top.qcow2 -> sub/mid.qcow2 -> sub/base.raw (relative names).
     Files.createDirectories(dir.resolve("sub"));
-    QemuTool.img("create", "-f", "raw", img("sub/base.raw").toString(), "2M");
-    QemuTool.img("create", "-f", "qcow2", "-b", "base.raw", "-F", "raw",
+    Qemu.img("create", "-f", "raw", img("sub/base.raw").toString(), "2M");
+    Qemu.img("create", "-f", "qcow2", "-b", "base.raw", "-F", "raw",
         img("sub/mid.qcow2").toString());
-    QemuTool.io(img("sub/mid.qcow2"), "write -P 3 0 4k");
-    QemuTool.img("create", "-f", "qcow2", "-b", "sub/mid.qcow2", "-F", "qcow2",
+    Qemu.io(img("sub/mid.qcow2"), "write -P 3 0 4k");
+    Qemu.img("create", "-f", "qcow2", "-b", "sub/mid.qcow2", "-F", "qcow2",
         img("top.qcow2").toString(), "3M");
 
     // No backing format recorded: the chain's format is probed. qemu-img 7.2 refuses to create
     // such an image, so hide the format extension under an unknown type that QEMU ignores.
     Path probed = img("probed.qcow2");
-    QemuTool.img("create", "-f", "qcow2", "-b", "plain.qcow2", "-F", "qcow2", probed.toString());
+    Qemu.img("create", "-f", "qcow2", "-b", "plain.qcow2", "-F", "qcow2", probed.toString());
     hideBackingFormat(probed);
 
     Files.write(img("odd.raw"), new byte[1000]);
@@ -113,19 +114,19 @@ class InfoAgainstQemuTest {
 
     // Encrypted images: info shows their metadata and LUKS header without a key.
     String secret = "secret,id=s0,data=password";
-    QemuTool.img("create", "--object", secret, "-f", "qcow2", "-o",
+    Qemu.img("create", "--object", secret, "-f", "qcow2", "-o",
         "encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=10",
         img("luks.qcow2").toString(), "1M");
-    QemuTool.img("create", "--object", secret, "-f", "qcow2", "-o",
+    Qemu.img("create", "--object", secret, "-f", "qcow2", "-o",
         "encrypt.format=aes,encrypt.key-secret=s0", img("aes.qcow2").toString(), "1M");
-    QemuTool.img("create", "--object", secret, "-f", "qcow2", "-b", "plain.qcow2", "-F",
+    Qemu.img("create", "--object", secret, "-f", "qcow2", "-b", "plain.qcow2", "-F",
         "qcow2", "-o", "encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=10,"
             + "encrypt.cipher-alg=twofish-128,encrypt.cipher-mode=cbc,encrypt.ivgen-alg=essiv,"
             + "encrypt.ivgen-hash-alg=sha256,encrypt.hash-alg=sha512,data_file="
             + img("luks-twofish.bin"), img("luks-twofish.qcow2").toString(), "1M");
 
     Path v2Backed = img("empty-v2-backing.qcow2");
-    QemuTool.img("create", "-f", "qcow2", "-o", "compat=0.10", "-b", "v2.qcow2", "-F", "qcow2",
+    Qemu.img("create", "-f", "qcow2", "-o", "compat=0.10", "-b", "v2.qcow2", "-F", "qcow2",
         v2Backed.toString(), "20M");
   }
 
@@ -135,9 +136,9 @@ class InfoAgainstQemuTest {
    */
   private static void makeVmStateImage() throws IOException {
     Path image = img("vmstate.qcow2");
-    QemuTool.img("create", "-f", "qcow2", image.toString(), "1M");
-    QemuTool.img("snapshot", "-c", "one", image.toString());
-    QemuTool.img("snapshot", "-c", "two", image.toString());
+    Qemu.img("create", "-f", "qcow2", image.toString(), "1M");
+    Qemu.img("snapshot", "-c", "one", image.toString());
+    Qemu.img("snapshot", "-c", "two", image.toString());
     long[] clocks = {90_061_123_456_789L, 540_000_000_000_000L};
     long[] vmState = {123_456_789L, 5L << 30};
     long[] icounts = {-1, 12_345};
@@ -158,7 +159,7 @@ class InfoAgainstQemuTest {
         p += (length + 7) & ~7;
       }
     }
-    String shown = QemuTool.img("info", image.toString());
+    String shown = Qemu.img("info", image.toString());
     assertTrue(shown.contains(" 25:01:01.123 ") && shown.contains("150:00:00.000      12345"),
         "the patched snapshots are not what qemu-img shows:\n" + shown);
   }
@@ -176,13 +177,13 @@ class InfoAgainstQemuTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void printsWhatQemuImgPrints(String image, String mode) throws IOException {
-    QemuTool.assumeAvailable();
+    Qemu.assumeAvailable();
     List<String> args = new ArrayList<>(List.of("info"));
     if (!mode.isEmpty()) {
       args.addAll(List.of(mode.split(" ")));
     }
     args.add(img(image).toString());
-    String expected = QemuTool.img(args.toArray(String[]::new));
+    String expected = Qemu.img(args.toArray(String[]::new));
     ToolRun run = ToolRun.of(args.toArray(String[]::new));
     assertEquals("", run.err());
     assertEquals(0, run.status());
@@ -191,7 +192,7 @@ class InfoAgainstQemuTest {
 
   @Test
   void virtualSizesInQemuImgStyle() throws IOException {
-    QemuTool.assumeAvailable();
+    Qemu.assumeAvailable();
     // Sizes around every unit switch (1000 of a unit is shown in the next one) and rounding
     // edges of the three significant digits.
     long[] sizes = {512, 1024, 999 * 1024, 1000 * 1024 - 512, 1000 * 1024, 1023 * 1024,
@@ -200,9 +201,9 @@ class InfoAgainstQemuTest {
         (1L << 50) - (1L << 30), 1L << 50, 1_234_567_680L, 5_000_000_000L - 512};
     for (long size : sizes) {
       Path p = dir.resolve("size-" + size + ".qcow2");
-      QemuTool.img("create", "-f", "qcow2", "-o", "cluster_size=2M", p.toString(),
+      Qemu.img("create", "-f", "qcow2", "-o", "cluster_size=2M", p.toString(),
           Long.toString(size));
-      String expected = QemuTool.img("info", p.toString());
+      String expected = Qemu.img("info", p.toString());
       assertEquals(expected, ToolRun.of("info", p.toString()).out(), "size " + size);
       Files.delete(p);
     }
@@ -213,7 +214,7 @@ class InfoAgainstQemuTest {
     Path script = dir.resolve("snapshot.sh");
     Files.write(script, ("exec qemu-img snapshot -c '" + name + "' '" + image + "'\n")
         .getBytes(StandardCharsets.UTF_8));
-    QemuTool.Result r = QemuTool.run("sh", script.toString());
+    Qemu.Result r = Qemu.run("sh", script.toString());
     assertEquals(0, r.exitCode(), r.stderr());
   }
 
@@ -238,7 +239,7 @@ class InfoAgainstQemuTest {
 
   private static boolean qemuAvailable() {
     try {
-      return QemuTool.run("qemu-img", "--version").exitCode() == 0;
+      return Qemu.run("qemu-img", "--version").exitCode() == 0;
     } catch (IOException e) {
       return false;
     }

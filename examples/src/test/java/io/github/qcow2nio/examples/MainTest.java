@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.testing.Qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,9 +106,9 @@ class MainTest {
 
   @Test
   void brokenBackingChainIsOneLineOnStderr() throws IOException {
-    QemuTool.assumeAvailable();
+    Qemu.assumeAvailable();
     Path top = dir.resolve("top.qcow2");
-    QemuTool.img("create", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", "-u",
+    Qemu.img("create", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", "-u",
         top.toString(), "1M");
     // info alone does not need the backing file; the chain does.
     assertEquals(0, ToolRun.of("info", top.toString()).status());
@@ -119,10 +120,10 @@ class MainTest {
 
   @Test
   void backingChainLoopIsOneLineOnStderr() throws IOException {
-    QemuTool.assumeAvailable();
+    Qemu.assumeAvailable();
     Path loop = dir.resolve("loop.qcow2");
-    QemuTool.img("create", "-f", "qcow2", loop.toString(), "1M");
-    QemuTool.img("rebase", "-u", "-b", "loop.qcow2", "-F", "qcow2", loop.toString());
+    Qemu.img("create", "-f", "qcow2", loop.toString(), "1M");
+    Qemu.img("rebase", "-u", "-b", "loop.qcow2", "-F", "qcow2", loop.toString());
     // (qemu-img 7.2 refuses info --backing-chain here too; its map never returns.)
     for (String[] args : new String[][] {{"info", "--backing-chain", loop.toString()},
         {"map", loop.toString()}, {"map", "--output=json", loop.toString()}}) {
@@ -144,12 +145,12 @@ class MainTest {
 
   @Test
   void withoutAnImageShowsTheBundledSample() throws IOException {
-    QemuTool.assumeAvailable();
+    Qemu.assumeAvailable();
     Path copy = dir.resolve(SampleImage.NAME);
     try (InputStream in = Main.class.getResourceAsStream("/" + SampleImage.NAME)) {
       Files.copy(in, copy);
     }
-    String expected = QemuTool.img("info", copy.toString())
+    String expected = Qemu.img("info", copy.toString())
         .replace("image: " + copy, "image: " + SampleImage.NAME);
     String note = "qcow2: no image given; showing the sample image bundled in qcow2.jar "
         + "(sample.qcow2)\n";
@@ -159,32 +160,32 @@ class MainTest {
       assertEquals(note, run.err());
       assertEquals(expected, run.out());
     }
-    String expectedJson = QemuTool.img("info", "--output=json", copy.toString())
+    String expectedJson = Qemu.img("info", "--output=json", copy.toString())
         .replace("\"filename\": \"" + copy + "\"", "\"filename\": \"" + SampleImage.NAME + "\"");
     assertEquals(expectedJson, ToolRun.of("info", "--output=json").out());
   }
 
   @Test
   void theSampleHasWhatItsReadmePromises() throws IOException {
-    QemuTool.assumeAvailable();
+    Qemu.assumeAvailable();
     Path copy = dir.resolve(SampleImage.NAME);
     try (InputStream in = Main.class.getResourceAsStream("/" + SampleImage.NAME)) {
       Files.copy(in, copy);
     }
-    QemuTool.img("check", copy.toString());
-    String map = QemuTool.img("map", "--output=json", copy.toString());
+    Qemu.img("check", copy.toString());
+    String map = Qemu.img("map", "--output=json", copy.toString());
     assertTrue(map.contains("\"zero\": false, \"data\": true, \"offset\""), map);
     assertTrue(map.contains("\"present\": true, \"zero\": true"), map);
     assertTrue(map.contains("\"data\": true}"), map); // the compressed cluster has no offset
-    assertTrue(QemuTool.img("snapshot", "-l", copy.toString()).contains("installed"));
-    assertFalse(QemuTool.img("info", copy.toString()).contains("backing file"));
+    assertTrue(Qemu.img("snapshot", "-l", copy.toString()).contains("installed"));
+    assertFalse(Qemu.img("info", copy.toString()).contains("backing file"));
   }
 
   @Test
   void corruptBitOpensReadOnly() throws IOException {
-    QemuTool.assumeAvailable();
+    Qemu.assumeAvailable();
     Path img = dir.resolve("c.qcow2");
-    QemuTool.img("create", "-f", "qcow2", img.toString(), "1M");
+    Qemu.img("create", "-f", "qcow2", img.toString(), "1M");
     try (FileChannel ch = FileChannel.open(img, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(new byte[] {2}), 79);
     }

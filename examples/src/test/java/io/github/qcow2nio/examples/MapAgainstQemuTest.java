@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.testing.Qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -33,60 +34,60 @@ class MapAgainstQemuTest {
 
   @BeforeAll
   static void makeImages() throws IOException {
-    if (QemuTool.run("qemu-img", "--version").exitCode() != 0) {
+    if (Qemu.run("qemu-img", "--version").exitCode() != 0) {
       return;
     }
     Path plain = img("plain.qcow2");
-    QemuTool.img("create", "-f", "qcow2", plain.toString(), "4M");
-    QemuTool.io(plain, "write -P 1 0 64k", "write -P 2 64k 64k", "write -z 256k 128k",
+    Qemu.img("create", "-f", "qcow2", plain.toString(), "4M");
+    Qemu.io(plain, "write -P 1 0 64k", "write -P 2 64k 64k", "write -z 256k 128k",
         "write -c -P 3 512k 64k", "write -P 5 1M 192k", "write -z 1088k 64k",
         "write -z -u 1152k 64k", "write -P 6 4032k 64k");
-    QemuTool.img("snapshot", "-c", "s", plain.toString());
+    Qemu.img("snapshot", "-c", "s", plain.toString());
 
     Path extl2 = img("extl2.qcow2");
-    QemuTool.img("create", "-f", "qcow2", "-o", "extended_l2=on", extl2.toString(), "4M");
-    QemuTool.io(extl2, "write -P 1 0 4k", "write -z 64k 4k", "write -P 2 128k 128k",
+    Qemu.img("create", "-f", "qcow2", "-o", "extended_l2=on", extl2.toString(), "4M");
+    Qemu.io(extl2, "write -P 1 0 4k", "write -z 64k 4k", "write -P 2 128k 128k",
         "write -z 128k 8k", "write -z -u 160k 8k", "write -P 3 1M 2k");
 
     Path v2 = img("v2.qcow2");
-    QemuTool.img("create", "-f", "qcow2", "-o", "compat=0.10", v2.toString(), "2M");
-    QemuTool.io(v2, "write -P 1 0 64k", "write -P 1 1M 128k");
+    Qemu.img("create", "-f", "qcow2", "-o", "compat=0.10", v2.toString(), "2M");
+    Qemu.io(v2, "write -P 1 0 64k", "write -P 1 1M 128k");
 
     Path small = img("small.qcow2");
-    QemuTool.img("create", "-f", "qcow2", "-o", "cluster_size=512", small.toString(), "1M");
-    QemuTool.io(small, "write -P 1 0 100k", "write -z 100k 50k", "write -P 2 300k 1k",
+    Qemu.img("create", "-f", "qcow2", "-o", "cluster_size=512", small.toString(), "1M");
+    Qemu.io(small, "write -P 1 0 100k", "write -z 100k 50k", "write -P 2 300k 1k",
         "write -P 4 1000k 24k");
 
     Path datafile = img("datafile.qcow2");
-    QemuTool.img("create", "-f", "qcow2", "-o", "data_file=" + img("datafile.bin"),
+    Qemu.img("create", "-f", "qcow2", "-o", "data_file=" + img("datafile.bin"),
         datafile.toString(), "4M");
-    QemuTool.io(datafile, "write -P 1 0 64k", "write -P 2 1M 128k", "write -z 2M 64k");
+    Qemu.io(datafile, "write -P 1 0 64k", "write -P 2 1M 128k", "write -z 2M 64k");
 
     // top.qcow2 (3M) -> sub/mid.qcow2 (2M) -> sub/base.raw (2M, no holes), relative names.
     Files.createDirectories(dir.resolve("sub"));
     byte[] base = new byte[2 << 20];
     new Random(7).nextBytes(base);
     Files.write(img("sub/base.raw"), base);
-    QemuTool.img("create", "-f", "qcow2", "-b", "base.raw", "-F", "raw",
+    Qemu.img("create", "-f", "qcow2", "-b", "base.raw", "-F", "raw",
         img("sub/mid.qcow2").toString());
-    QemuTool.io(img("sub/mid.qcow2"), "write -P 3 64k 64k", "write -z 512k 64k");
-    QemuTool.img("create", "-f", "qcow2", "-b", "sub/mid.qcow2", "-F", "qcow2",
+    Qemu.io(img("sub/mid.qcow2"), "write -P 3 64k 64k", "write -z 512k 64k");
+    Qemu.img("create", "-f", "qcow2", "-b", "sub/mid.qcow2", "-F", "qcow2",
         img("top.qcow2").toString(), "3M");
-    QemuTool.io(img("top.qcow2"), "write -P 5 2560k 64k", "write -z 128k 64k",
+    Qemu.io(img("top.qcow2"), "write -P 5 2560k 64k", "write -z 128k 64k",
         "write -P 6 576k 64k");
 
     // A raw file that ends inside a sector, alone and as a backing file.
     byte[] odd = new byte[1000];
     new Random(8).nextBytes(odd);
     Files.write(img("odd.raw"), odd);
-    QemuTool.img("create", "-f", "qcow2", "-b", "odd.raw", "-F", "raw",
+    Qemu.img("create", "-f", "qcow2", "-b", "odd.raw", "-F", "raw",
         img("over-odd.qcow2").toString(), "4k");
 
     Path dataOnly = img("data-only.qcow2");
-    QemuTool.img("create", "-f", "qcow2", dataOnly.toString(), "1M");
-    QemuTool.io(dataOnly, "write -P 9 0 1M");
+    Qemu.img("create", "-f", "qcow2", dataOnly.toString(), "1M");
+    Qemu.io(dataOnly, "write -P 9 0 1M");
 
-    QemuTool.img("create", "-f", "qcow2", img("empty.qcow2").toString(), "16M");
+    Qemu.img("create", "-f", "qcow2", img("empty.qcow2").toString(), "16M");
   }
 
   static Stream<Arguments> cases() {
@@ -101,8 +102,8 @@ class MapAgainstQemuTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void printsWhatQemuImgPrints(String image, String mode) throws IOException {
-    QemuTool.assumeAvailable();
-    QemuTool.Result expected = QemuTool.run("qemu-img", "map", mode, img(image).toString());
+    Qemu.assumeAvailable();
+    Qemu.Result expected = Qemu.run("qemu-img", "map", mode, img(image).toString());
     ToolRun run = ToolRun.of("map", mode, img(image).toString());
     assertEquals(expected.stdout(), run.out());
     assertEquals(expected.exitCode(), run.status());
@@ -130,13 +131,13 @@ class MapAgainstQemuTest {
   @MethodSource("ranges")
   void rangesAsQemuImgTakesThem(String image, String mode, List<String> range)
       throws IOException {
-    QemuTool.assumeAvailable();
+    Qemu.assumeAvailable();
     List<String> args = new ArrayList<>(List.of("map", mode));
     args.addAll(range);
     args.add(img(image).toString());
     List<String> qemu = new ArrayList<>(List.of("qemu-img"));
     qemu.addAll(args);
-    QemuTool.Result expected = QemuTool.run(qemu.toArray(String[]::new));
+    Qemu.Result expected = Qemu.run(qemu.toArray(String[]::new));
     ToolRun run = ToolRun.of(args.toArray(String[]::new));
     assertEquals(expected.stdout(), run.out());
     assertEquals(expected.exitCode(), run.status());
@@ -145,8 +146,8 @@ class MapAgainstQemuTest {
 
   @Test
   void compressedDataStopsTheHumanTable() throws IOException {
-    QemuTool.assumeAvailable();
-    QemuTool.Result expected = QemuTool.run("qemu-img", "map", img("plain.qcow2").toString());
+    Qemu.assumeAvailable();
+    Qemu.Result expected = Qemu.run("qemu-img", "map", img("plain.qcow2").toString());
     assertEquals(1, expected.exitCode(), "the test image must have a compressed cluster");
     ToolRun run = ToolRun.of("map", img("plain.qcow2").toString());
     assertEquals(1, run.status());

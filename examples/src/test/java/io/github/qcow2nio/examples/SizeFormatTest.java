@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.testing.Qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -32,7 +33,7 @@ class SizeFormatTest {
       // %a keeps the exact binary value, so printf rounds the same double we do.
       cmd[i + 2] = Double.toHexString(values[i]);
     }
-    QemuTool.Result r = QemuTool.run(cmd);
+    Qemu.Result r = Qemu.run(cmd);
     org.junit.jupiter.api.Assumptions.assumeTrue(r.exitCode() == 0, "no printf(1)");
     String[] expected = r.stdout().split("\n");
     for (int i = 0; i < count; i++) {

@@ -12,6 +12,7 @@ import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.disk.Qcow2DiskWriter;
+import io.github.qcow2nio.format.meta.BitmapTracker;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
 import io.github.qcow2nio.format.meta.RefcountManager;
@@ -261,9 +262,9 @@ public final class Qcow2Image implements Closeable {
   }
 
   /**
-   * Prepares a writable open as QEMU does: unknown autoclear bits (and the bitmaps bit, since this
-   * library does not keep bitmaps up to date) are cleared before anything else is written, and a
-   * dirty image gets its refcounts rebuilt.
+   * Prepares a writable open as QEMU does: unknown autoclear bits are cleared before anything else
+   * is written (the bitmaps bit only when the bitmaps are already inconsistent), a dirty image gets
+   * its refcounts rebuilt, and enabled persistent bitmaps start tracking changes.
    */
   private void enableWrites() throws IOException {
     if (!file.isWritable()) {
@@ -277,7 +278,10 @@ public final class Qcow2Image implements Closeable {
           + "file; opening it writable needs its backing chain (openBacking)");
     }
     if (h.version() >= 3) {
-      long keep = h.autoclearFeatures() & Features.AUTOCLEAR_DATA_FILE_RAW;
+      // The bitmaps bit stays when the bitmaps are consistent: they are kept up to date below.
+      long known = Features.AUTOCLEAR_DATA_FILE_RAW
+          | (bitmaps.isEmpty() ? 0 : Features.AUTOCLEAR_BITMAPS);
+      long keep = h.autoclearFeatures() & known;
       if (keep != h.autoclearFeatures()) {
         headerUpdater.setAutoclearFeatures(keep);
       }
@@ -285,7 +289,7 @@ public final class Qcow2Image implements Closeable {
     RefcountManager refcounts = RefcountManager.load(file, headerUpdater);
     if (h.isDirty()) {
       RefcountRepair.rebuild(file, headerUpdater, refcounts, disk.l1(), snapshots,
-          extensions, dataFile != null);
+          extensions, bitmaps, dataFile != null);
       refcounts.flush();
       file.force();
       headerUpdater.setIncompatibleFeatures(
@@ -300,8 +304,13 @@ public final class Qcow2Image implements Closeable {
       }
       fixed.add(new long[] {h.snapshotsOffset(), tableBytes});
     }
-    disk.enableWrites(new Qcow2DiskWriter(disk, headerUpdater, refcounts, !snapshots.isEmpty(),
-        fixed));
+    Qcow2DiskWriter writer = new Qcow2DiskWriter(disk, headerUpdater, refcounts,
+        !snapshots.isEmpty(), fixed);
+    if (!bitmaps.isEmpty()) {
+      writer.setBitmaps(BitmapTracker.open(file, headerUpdater.header(),
+          extensions.bitmaps().get(), bitmaps, h.size()));
+    }
+    disk.enableWrites(writer);
   }
 
   private static ByteBuffer readStart(HostFile file, long length) throws IOException {

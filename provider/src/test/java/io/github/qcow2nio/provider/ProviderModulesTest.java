@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.luben.zstd.Zstd;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.provider.testing.ProviderProbe;
-import io.github.qcow2nio.provider.testing.Qemu;
+import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.provider.testing.TestImage;
 import java.io.File;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.qcow2nio.provider.testing.Qemu;
+import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.provider.testing.TestImage;
 import java.io.IOException;
 import java.net.URI;

@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.error.ReadOnlyDiskException;
 import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.meta.BitmapTracker;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
 import io.github.qcow2nio.format.meta.RefcountManager;
@@ -86,6 +87,8 @@ public final class Qcow2DiskWriter {
   /** Counts tables handed out for modification, so an operation can tell it changed nothing. */
   private long l2Updates;
   private boolean dirtyBitSet;
+  private BitmapTracker bitmaps;
+  private boolean trackWrites;
   private volatile boolean failed;
 
   /**
@@ -127,6 +130,12 @@ public final class Qcow2DiskWriter {
     }
   }
 
+  /** Keeps the image's persistent bitmaps: enabled ones record every change, all are resized. */
+  public void setBitmaps(BitmapTracker tracker) {
+    this.bitmaps = tracker;
+    this.trackWrites = tracker != null && !tracker.isEmpty();
+  }
+
   boolean isFailed() {
     return failed;
   }
@@ -145,6 +154,7 @@ public final class Qcow2DiskWriter {
     lock.readLock().lock();
     try {
       requireUsable();
+      track(offset, src.remaining());
       if (fastWrite(src, offset)) {
         return;
       }
@@ -191,6 +201,7 @@ public final class Qcow2DiskWriter {
     try {
       requireUsable();
       checkRange(offset, length);
+      track(offset, length);
       beginMetadataChange();
       long pos = offset;
       long end = offset + length;
@@ -236,11 +247,22 @@ public final class Qcow2DiskWriter {
         throw new Qcow2Exception(disk.name()
             + ": resizing an image with a raw external data file is not supported yet");
       }
+      if (bitmaps != null) {
+        bitmaps.checkResizable();
+      }
       beginMetadataChange();
+      if (bitmaps != null) {
+        bitmaps.beginResize();
+      }
       if (newSize > oldSize) {
         // Durable at the next flush (or at once when the L1 table moved or zeros were needed).
         grow(oldSize, newSize, true);
         endOperation();
+        if (bitmaps != null) {
+          // Persistent bitmaps are resized against a durable size, as before.
+          flushMetadata();
+          forceAll();
+        }
       } else {
         if (hasSnapshots) {
           throw new Qcow2Exception(disk.name() + ": can't shrink an image with internal snapshots");
@@ -249,6 +271,9 @@ public final class Qcow2DiskWriter {
         endOperation();
         flushMetadata();
         forceAll();
+      }
+      if (bitmaps != null) {
+        bitmaps.finishResize(newSize, this::allocate, this::flushAndForce, refcounts);
       }
     } catch (CorruptImageException e) {
       markCorrupt(e);
@@ -267,6 +292,7 @@ public final class Qcow2DiskWriter {
       }
       flushMetadata();
       forceAll();
+      storeBitmaps();
     } finally {
       lock.writeLock().unlock();
     }
@@ -281,6 +307,7 @@ public final class Qcow2DiskWriter {
       }
       flushMetadata();
       forceAll();
+      storeBitmaps();
       if (dirtyBitSet && !v2) {
         header.setIncompatibleFeatures(header.header().incompatibleFeatures()
             & ~Features.INCOMPAT_DIRTY);
@@ -290,6 +317,25 @@ public final class Qcow2DiskWriter {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** Marks the change in the tracked bitmaps (and them in_use on disk) before it is written. */
+  private void track(long offset, long length) throws IOException {
+    if (trackWrites) {
+      bitmaps.track(offset, length);
+    }
+  }
+
+  /** After guest data and metadata are durable: the bitmaps' contents, then in_use cleared. */
+  private void storeBitmaps() throws IOException {
+    if (bitmaps != null) {
+      bitmaps.store(this::allocate, this::flushAndForce);
+    }
+  }
+
+  private void flushAndForce() throws IOException {
+    flushMetadata();
+    forceAll();
   }
 
   // ------------------------------------------------------------------ fast path
@@ -487,6 +533,8 @@ public final class Qcow2DiskWriter {
         hit = "active L1 table";
       } else if (activeL2.contains(c)) {
         hit = "active L2 table";
+      } else if (bitmaps != null && bitmaps.isMetadata(c)) {
+        hit = "bitmap directory or table";
       } else {
         for (long[] r : fixedMetadata) {
           if (c + clusterSize > r[0] && c < r[0] + r[1]) {

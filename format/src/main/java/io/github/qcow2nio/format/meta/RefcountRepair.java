@@ -3,6 +3,8 @@ package io.github.qcow2nio.format.meta;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
+import io.github.qcow2nio.format.struct.BitmapsExtension;
 import io.github.qcow2nio.format.struct.CompressedDescriptor;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.HeaderExtensions;
@@ -17,7 +19,8 @@ import java.util.List;
 /**
  * Rebuilds the refcounts of a dirty image (one a lazy-refcounts writer did not close cleanly) from
  * what references clusters: header, L1/L2 tables of the active layer and of every snapshot, data
- * and compressed clusters, the snapshot table and the refcount structures themselves.
+ * and compressed clusters, the snapshot table, the persistent bitmaps (directory, tables, data)
+ * and the refcount structures themselves.
  *
  * <p>Counts that are too low are raised first, with the allocator held above every referenced
  * cluster so that a new refcount block can never land on a cluster in use; counts that are too
@@ -43,15 +46,15 @@ public final class RefcountRepair {
   }
 
   public static void rebuild(HostFile file, HeaderUpdater hu, RefcountManager refcounts,
-      long[] l1, List<SnapshotEntry> snapshots, HeaderExtensions ext, boolean externalData)
-      throws IOException {
-    if (ext.bitmaps().isPresent()) {
-      throw new Qcow2Exception(file.name() + ": the image is dirty and has persistent bitmaps; "
-          + "repairing it is not supported yet (run qemu-img check -r all)");
-    }
+      long[] l1, List<SnapshotEntry> snapshots, HeaderExtensions ext,
+      List<BitmapDirectoryEntry> bitmaps, boolean externalData) throws IOException {
     Header h = hu.header();
     RefcountRepair r = new RefcountRepair(file, h, externalData);
     r.countOthers(l1, snapshots);
+    if (!bitmaps.isEmpty()) {
+      // Only consistent bitmaps (autoclear bit 0 set) are counted, as in qemu-img check.
+      r.countBitmaps(ext.bitmaps().get(), bitmaps);
+    }
     long fileClusters = (r.fileSize + (1L << r.clusterBits) - 1) >>> r.clusterBits;
     long end = Math.max(fileClusters, r.highest + 1);
     if (end > MAX_CLUSTERS) {
@@ -189,6 +192,24 @@ public final class RefcountRepair {
           b.asLongBuffer().get(sl1);
         }
         countTree(sl1, s.l1TableOffset(), "L1 table of snapshot '" + s.name() + "'");
+      }
+    }
+  }
+
+  /** The bitmap directory, every bitmap table, and every data cluster a table points at. */
+  private void countBitmaps(BitmapsExtension ext, List<BitmapDirectoryEntry> bitmaps)
+      throws IOException {
+    ref(ext.directoryOffset(), ext.directorySize());
+    StructReader reader = new StructReader(file, fileSize);
+    for (BitmapDirectoryEntry b : bitmaps) {
+      ByteBuffer t = reader.read("bitmap table of '" + b.name() + "'", b.tableOffset(),
+          b.tableSize() * 8);
+      ref(b.tableOffset(), 8L * b.tableSize());
+      for (int i = 0; i < b.tableSize(); i++) {
+        long off = t.getLong(8 * i) & DirtyBitmap.ENTRY_OFFSET;
+        if (off != 0) {
+          ref(off, 1L << clusterBits);
+        }
       }
     }
   }

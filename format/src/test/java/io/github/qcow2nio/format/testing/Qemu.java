@@ -42,6 +42,10 @@ public final class Qemu {
   /** What a process printed and how it ended. */
   public record Result(int exitCode, String stdout, String stderr) {}
 
+  public static Result run(String... command) throws IOException {
+    return run(Arrays.asList(command), null);
+  }
+
   public static Result run(List<String> command) throws IOException {
     return run(command, null);
   }
@@ -125,5 +129,21 @@ public final class Qemu {
     byte[] bytes = Files.readAllBytes(raw);
     Files.delete(raw);
     return bytes;
+  }
+
+  /**
+   * Runs qemu-io with {@code commands} and then aborts it, leaving the image as a crashed QEMU
+   * would: dirty with lazy refcounts, bitmaps in use. The abort makes the exit status nonzero.
+   */
+  public static void ioThenCrash(Path image, String... commands) throws IOException {
+    List<String> c = new ArrayList<>(List.of("qemu-io", "-f", "qcow2"));
+    for (String cmd : commands) {
+      c.add("-c");
+      c.add(cmd);
+    }
+    c.add("-c");
+    c.add("abort");
+    c.add(image.toString());
+    run(c);
   }
 }

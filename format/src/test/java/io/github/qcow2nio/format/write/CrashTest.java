@@ -54,6 +54,9 @@ class CrashTest {
     // Starts from an image qemu wrote, with compressed clusters and an internal snapshot.
     a.add(Arguments.of("qemu snapshot", CreateOptions.defaults(2 << 20).withClusterSize(4096),
         false));
+    // Starts from an image qemu wrote, with an enabled and a disabled persistent bitmap.
+    a.add(Arguments.of("qemu bitmaps", CreateOptions.defaults(4 << 20).withClusterSize(512),
+        false));
     return a.stream();
   }
 
@@ -75,6 +78,32 @@ class CrashTest {
     return b;
   }
 
+  /**
+   * After a crash an enabled bitmap is either still in_use (inconsistent, as QEMU leaves it) or
+   * records every change made; the disabled one holds what qemu left in it.
+   */
+  private static void checkBitmapsAfterCrash(Path img, List<long[]> everTouched, long size,
+      String what) throws Exception {
+    String json = Qemu.img("info", "--output=json", img.toString());
+    boolean inUse = json.replaceAll("\\s", "").contains("\"flags\":[\"in-use\",\"auto\"],\"name\":\"on\"");
+    java.util.Map<String, BitSet> bits = BitmapWriteTest.readBitmaps(img);
+    if (!inUse) {
+      // Every change is recorded; the one in progress at the crash may not have started.
+      BitSet all = BitmapWriteTest.granules(everTouched, size, 9);
+      BitSet done = BitmapWriteTest.granules(everTouched.subList(0, everTouched.size() - 1),
+          size, 9);
+      BitSet on = bits.get("on");
+      BitSet missing = (BitSet) done.clone();
+      missing.andNot(on);
+      assertTrue(missing.isEmpty(), what + ": a consistent bitmap misses granules " + missing);
+      BitSet extra = (BitSet) on.clone();
+      extra.andNot(all);
+      assertTrue(extra.isEmpty(), what + ": granules never changed are marked: " + extra);
+    }
+    assertEquals(BitmapWriteTest.granules(everTouched.subList(0, 2), size, 12), bits.get("off"),
+        what + ": the disabled bitmap changed");
+  }
+
   private void runOnce(String what, CreateOptions options, boolean dataFile, long seed,
       boolean powerLoss) throws Exception {
     Random rnd = new Random(seed);
@@ -84,20 +113,31 @@ class CrashTest {
     CreateOptions o = dataFile ? options.withDataFile(dataPath.toString(), false) : options;
     int cluster = o.clusterSize();
     int unit = o.extendedL2() ? cluster / 32 : cluster;
-    boolean fromQemu = what.startsWith("qemu snapshot");
+    boolean fromQemu = what.startsWith("qemu");
+    boolean withBitmaps = what.startsWith("qemu bitmaps");
+    List<long[]> everTouched = new ArrayList<>();
     byte[] snapshot = null;
     byte[] model = new byte[(int) o.size()];
     Qcow2Image image;
     if (fromQemu) {
       Path seedImage = dir.resolve("seed.qcow2");
-      Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", seedImage.toString(),
-          Long.toString(o.size()));
-      Qemu.io(seedImage, "write -c -P 0x41 0 256k", "write -P 0x42 300k 300k", "write -z 700k 64k",
-          "write -c -P 0x43 1M 128k");
-      Qemu.img("snapshot", "-c", "s1", seedImage.toString());
-      Qemu.io(seedImage, "write -P 0x44 100k 100k");
+      Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=" + cluster,
+          seedImage.toString(), Long.toString(o.size()));
+      if (withBitmaps) {
+        Qemu.img("bitmap", "--add", "-g", "512", seedImage.toString(), "on");
+        Qemu.img("bitmap", "--add", "-g", "4096", seedImage.toString(), "off");
+        Qemu.io(seedImage, "write -P 0x42 300k 300k", "write -z 700k 64k");
+        Qemu.img("bitmap", "--disable", seedImage.toString(), "off");
+        everTouched.add(new long[] {300 << 10, 300 << 10});
+        everTouched.add(new long[] {700 << 10, 64 << 10});
+      } else {
+        Qemu.io(seedImage, "write -c -P 0x41 0 256k", "write -P 0x42 300k 300k",
+            "write -z 700k 64k", "write -c -P 0x43 1M 128k");
+        Qemu.img("snapshot", "-c", "s1", seedImage.toString());
+        Qemu.io(seedImage, "write -P 0x44 100k 100k");
+        snapshot = snapshotRaw(seedImage);
+      }
       model = Qemu.rawContents(seedImage, dir);
-      snapshot = snapshotRaw(seedImage);
       FaultyLocation.File f = new FaultyLocation.File(crash);
       f.current = Files.readAllBytes(seedImage);
       f.durable = f.current.clone();
@@ -133,14 +173,17 @@ class CrashTest {
           byte[] data = new byte[len];
           rnd.nextBytes(data);
           touched.set(off, off + len);
+          everTouched.add(new long[] {off, len});
           disk.write(ByteBuffer.wrap(data), off);
           System.arraycopy(data, 0, model, off, len);
         } else if (kind < 68) {
           touched.set(off, off + len);
+          everTouched.add(new long[] {off, len});
           disk.writeZeros(off, len);
           Arrays.fill(model, off, off + len, (byte) 0);
         } else if (kind < 80) {
           touched.set(off, off + len);
+          everTouched.add(new long[] {off, len});
           disk.discard(off, len);
           for (long c = ((long) off + cluster - 1) / cluster * cluster; c < off + len;
               c += cluster) {
@@ -154,7 +197,7 @@ class CrashTest {
           flushed = model.clone();
           touched.clear();
           sizesSinceFlush.clear();
-        } else if (kind < 94 && size + cluster <= maxSize && !fromQemu) {
+        } else if (kind < 94 && size + cluster <= maxSize && (!fromQemu || withBitmaps)) {
           long newSize = size + (1 + rnd.nextInt(4)) * 512L * (rnd.nextBoolean() ? 1 : cluster / 512);
           newSize = Math.min(newSize, maxSize);
           sizesSinceFlush.add(newSize);
@@ -171,6 +214,14 @@ class CrashTest {
       Path p = e.getKey().equals("crash.qcow2") ? img : Path.of(e.getKey());
       FaultyLocation.File f = e.getValue();
       Files.write(p, powerLoss ? f.afterPowerLoss(rnd) : f.current);
+    }
+    if (withBitmaps) {
+      long size;
+      try (Qcow2Image again = Qcow2Image.open(img)) {
+        size = again.disk().size();
+      }
+      checkBitmapsAfterCrash(img, everTouched, size,
+          what + (powerLoss ? " (power loss)" : ""));
     }
     Qemu.Result r = Qemu.run(List.of("qemu-img", "check", img.toString()));
     if (r.exitCode() != 0 && r.exitCode() != 3) {

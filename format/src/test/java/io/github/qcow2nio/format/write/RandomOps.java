@@ -31,6 +31,8 @@ final class RandomOps {
   private final boolean resizable;
   private final long maxSize;
   byte[] model;
+  /** Every range written, zeroed or discarded ({offset, length}), in order. */
+  final List<long[]> changes = new java.util.ArrayList<>();
   int ops;
   int writes;
   int zeros;
@@ -63,16 +65,19 @@ final class RandomOps {
           Arrays.fill(data, (byte) 0);
         }
         disk.write(ByteBuffer.wrap(data), r[0]);
+        changes.add(r);
         System.arraycopy(data, 0, model, (int) r[0], data.length);
         writes++;
       } else if (kind < 55) {
         long[] r = range(size);
         disk.writeZeros(r[0], r[1]);
+        changes.add(r);
         Arrays.fill(model, (int) r[0], (int) (r[0] + r[1]), (byte) 0);
         zeros++;
       } else if (kind < 63) {
         long[] r = range(size);
         disk.discard(r[0], r[1]);
+        changes.add(r);
         applyDiscard(r[0], r[1]);
         discards++;
       } else if (kind < 85) {
