@@ -78,10 +78,33 @@ public final class RefcountRepair {
           }
         }
       }
+      r.clearPastEnd(refcounts, end, h);
     } finally {
       refcounts.setFloor(0);
     }
     r.fixCopiedFlags(refcounts, l1, h.l1TableOffset());
+  }
+
+  /**
+   * Clusters from {@code end} on (past the file and everything referenced) must count 0, but for
+   * refcount structures the rebuild itself made there; a crash
+   * can leave an increment there whose data never reached the file. QEMU sees such a count as a
+   * leak once the file grows over it.
+   */
+  private void clearPastEnd(RefcountManager refcounts, long end, Header h) throws IOException {
+    int blockBits = clusterBits + 3 - h.refcountOrder();
+    long[] table = refcounts.tableEntries();
+    for (long ti = end >>> blockBits; ti < table.length; ti++) {
+      if (table[(int) ti] == 0) {
+        continue;
+      }
+      for (long c = Math.max(end, ti << blockBits); c < (ti + 1) << blockBits; c++) {
+        // A refcount block or table the rebuild itself placed up here stays counted.
+        if (refcounts.get(c) != 0 && !refcounts.isRefcountMetadata(c << clusterBits)) {
+          refcounts.set(c, 0);
+        }
+      }
+    }
   }
 
   /**
