@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
  * It needs qemu-img to build the images; it makes them in a temporary directory and deletes them.
  */
 public final class ReadBenchmark {
-  private static final int ROUNDS = 5;
 
   private ReadBenchmark() {}
 
@@ -32,89 +31,49 @@ public final class ReadBenchmark {
     Path dir = Files.createTempDirectory("qcow2-bench");
     try {
       Path raw = dir.resolve("disk.raw");
-      writeRandomish(raw, (long) mib << 20, 0.5);
+      Bench.writeRandomish(raw, (long) mib << 20, 0.5);
       Path fullRaw = dir.resolve("full.raw");
-      writeRandomish(fullRaw, (long) mib << 20, 1.0);
+      Bench.writeRandomish(fullRaw, (long) mib << 20, 1.0);
       Path full = dir.resolve("full.qcow2");
-      exec("qemu-img", "convert", "-O", "qcow2", fullRaw.toString(), full.toString());
+      Bench.exec("qemu-img", "convert", "-O", "qcow2", fullRaw.toString(), full.toString());
       Path plain = dir.resolve("plain.qcow2");
       Path zlib = dir.resolve("zlib.qcow2");
       Path zstd = dir.resolve("zstd.qcow2");
-      exec("qemu-img", "convert", "-O", "qcow2", raw.toString(), plain.toString());
-      exec("qemu-img", "convert", "-c", "-O", "qcow2", raw.toString(), zlib.toString());
-      exec("qemu-img", "convert", "-c", "-O", "qcow2", "-o", "compression_type=zstd",
+      Bench.exec("qemu-img", "convert", "-O", "qcow2", raw.toString(), plain.toString());
+      Bench.exec("qemu-img", "convert", "-c", "-O", "qcow2", raw.toString(), zlib.toString());
+      Bench.exec("qemu-img", "convert", "-c", "-O", "qcow2", "-o", "compression_type=zstd",
           raw.toString(), zstd.toString());
-      System.out.printf(Locale.ROOT, "disk: %d MiB (half data, half zero clusters; full: all data); best of %d rounds%n",
-          mib, ROUNDS);
+      System.out.printf(Locale.ROOT,
+          "disk: %d MiB (half data, half zero clusters; full: all data); best of %d rounds%n",
+          mib, Bench.ROUNDS);
 
-      report("sequential 1 MiB reads, uncompressed",
-          best(() -> seqRaw(raw, 1 << 20)), best(() -> seqQcow2(plain, 1 << 20)));
-      report("sequential 1 MiB reads, fully allocated",
-          best(() -> seqRaw(fullRaw, 1 << 20)), best(() -> seqQcow2(full, 1 << 20)));
-      report("sequential 64 KiB reads, fully allocated",
-          best(() -> seqRaw(fullRaw, 1 << 16)), best(() -> seqQcow2(full, 1 << 16)));
-      report("random 4 KiB reads (20000), fully allocated",
-          best(() -> randRaw(fullRaw, 4096, 20000)), best(() -> randQcow2(full, 4096, 20000)));
-      report("sequential 64 KiB reads, uncompressed",
-          best(() -> seqRaw(raw, 1 << 16)), best(() -> seqQcow2(plain, 1 << 16)));
-      report("random 4 KiB reads (20000), uncompressed",
-          best(() -> randRaw(raw, 4096, 20000)), best(() -> randQcow2(plain, 4096, 20000)));
-      report("sequential 1 MiB reads, deflate-compressed",
-          best(() -> seqRaw(raw, 1 << 20)), best(() -> seqQcow2(zlib, 1 << 20)));
-      report("sequential 1 MiB reads, zstd-compressed",
-          best(() -> seqRaw(raw, 1 << 20)), best(() -> seqQcow2(zstd, 1 << 20)));
+      Bench.report("sequential 1 MiB reads, uncompressed",
+          Bench.best(() -> seqRaw(raw, 1 << 20)), Bench.best(() -> seqQcow2(plain, 1 << 20)));
+      Bench.report("sequential 1 MiB reads, fully allocated",
+          Bench.best(() -> seqRaw(fullRaw, 1 << 20)), Bench.best(() -> seqQcow2(full, 1 << 20)));
+      Bench.report("sequential 64 KiB reads, fully allocated",
+          Bench.best(() -> seqRaw(fullRaw, 1 << 16)), Bench.best(() -> seqQcow2(full, 1 << 16)));
+      Bench.report("random 4 KiB reads (20000), fully allocated",
+          Bench.best(() -> randRaw(fullRaw, 4096, 20000)),
+          Bench.best(() -> randQcow2(full, 4096, 20000)));
+      Bench.report("sequential 64 KiB reads, uncompressed",
+          Bench.best(() -> seqRaw(raw, 1 << 16)), Bench.best(() -> seqQcow2(plain, 1 << 16)));
+      Bench.report("random 4 KiB reads (20000), uncompressed",
+          Bench.best(() -> randRaw(raw, 4096, 20000)),
+          Bench.best(() -> randQcow2(plain, 4096, 20000)));
+      Bench.report("sequential 1 MiB reads, deflate-compressed",
+          Bench.best(() -> seqRaw(raw, 1 << 20)), Bench.best(() -> seqQcow2(zlib, 1 << 20)));
+      Bench.report("sequential 1 MiB reads, zstd-compressed",
+          Bench.best(() -> seqRaw(raw, 1 << 20)), Bench.best(() -> seqQcow2(zstd, 1 << 20)));
       for (Path image : List.of(full, plain, zlib, zstd)) {
-        long qemu = best(() -> qemuImgConvert(image, dir));
-        long ours = best(() -> convertOurs(image, dir));
+        long qemu = Bench.best(() -> qemuImgConvert(image, dir));
+        long ours = Bench.best(() -> convertOurs(image, dir));
         System.out.printf(Locale.ROOT,
             "convert %-11s to a sparse raw file: qcow2-nio/qemu-img convert = %.2f%n",
             image.getFileName(), (double) ours / qemu);
       }
     } finally {
-      try (var files = Files.list(dir)) {
-        for (Path p : (Iterable<Path>) files::iterator) {
-          Files.deleteIfExists(p);
-        }
-      }
-      Files.deleteIfExists(dir);
-    }
-  }
-
-  @FunctionalInterface
-  private interface Run {
-    void run() throws Exception;
-  }
-
-  private static long best(Run r) throws Exception {
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < ROUNDS; i++) {
-      long t0 = System.nanoTime();
-      r.run();
-      best = Math.min(best, System.nanoTime() - t0);
-    }
-    return best;
-  }
-
-  private static void report(String what, long raw, long ours) {
-    System.out.printf(Locale.ROOT, "%-44s qcow2-nio/raw FileChannel = %.2f%n", what,
-        (double) ours / raw);
-  }
-
-  /** A share of the clusters hold pseudo-random text-like data, the rest are zero. */
-  private static void writeRandomish(Path raw, long size, double dataShare) throws IOException {
-    SplittableRandom rnd = new SplittableRandom(42);
-    byte[] chunk = new byte[1 << 20];
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
-      for (long off = 0; off < size; off += chunk.length) {
-        for (int c = 0; c < chunk.length; c += 65536) {
-          boolean data = rnd.nextDouble() < dataShare;
-          for (int i = c; i < c + 65536; i++) {
-            chunk[i] = data ? (byte) ('a' + rnd.nextInt(8)) : 0;
-          }
-        }
-        ch.write(ByteBuffer.wrap(chunk), off);
-      }
+      Bench.deleteScratch(dir);
     }
   }
 
@@ -183,7 +142,7 @@ public final class ReadBenchmark {
         buf.clear();
         int n = disk.read(buf, off);
         buf.flip();
-        if (!isZero(buf, n)) {
+        if (!Bench.isZero(buf, 0, n)) {
           while (buf.hasRemaining()) {
             ch.write(buf, off + buf.position());
           }
@@ -197,26 +156,9 @@ public final class ReadBenchmark {
     Files.delete(out);
   }
 
-  private static boolean isZero(ByteBuffer b, int n) {
-    for (int i = 0; i + 8 <= n; i += 8) {
-      if (b.getLong(i) != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private static void qemuImgConvert(Path image, Path dir) throws Exception {
     Path out = dir.resolve("out.raw");
-    exec("qemu-img", "convert", "-O", "raw", image.toString(), out.toString());
+    Bench.exec("qemu-img", "convert", "-O", "raw", image.toString(), out.toString());
     Files.delete(out);
-  }
-
-  private static void exec(String... command) throws Exception {
-    List<String> c = new ArrayList<>(List.of(command));
-    Process p = new ProcessBuilder(c).inheritIO().start();
-    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IOException("failed: " + String.join(" ", command));
-    }
   }
 }

@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
  * It needs qemu-img; it works in a temporary directory and deletes it.
  */
 public final class WriteBenchmark {
-  private static final int ROUNDS = 5;
   private static final int RANDOM_WRITES = 20000;
   private static final int APPEND_CHUNK = 8192;
 
@@ -42,73 +41,34 @@ public final class WriteBenchmark {
     Path dir = Files.createTempDirectory("qcow2-wbench");
     try {
       Path source = dir.resolve("source.raw");
-      writeRandomish(source, size, 0.5);
+      Bench.writeRandomish(source, size, 0.5);
       System.out.printf(Locale.ROOT, "disk: %d MiB, new images, one flush at the end; best of %d"
-          + " rounds%n", mib, ROUNDS);
+          + " rounds%n", mib, Bench.ROUNDS);
 
-      report("sequential 1 MiB writes, filling the disk",
-          best(() -> seqRaw(dir, size, 1 << 20)), best(() -> seqQcow2(dir, size, 1 << 20)));
-      report("sequential 64 KiB writes, filling the disk",
-          best(() -> seqRaw(dir, size, 1 << 16)), best(() -> seqQcow2(dir, size, 1 << 16)));
-      report("random 4 KiB writes (" + RANDOM_WRITES + ")",
-          best(() -> randRaw(dir, size, 4096)), best(() -> randQcow2(dir, size, 4096)));
-      report("provider: sequential 1 MiB writes",
-          best(() -> seqRaw(dir, size, 1 << 20)), best(() -> seqProvider(dir, size, 1 << 20)));
+      Bench.report("sequential 1 MiB writes, filling the disk",
+          Bench.best(() -> seqRaw(dir, size, 1 << 20)),
+          Bench.best(() -> seqQcow2(dir, size, 1 << 20)));
+      Bench.report("sequential 64 KiB writes, filling the disk",
+          Bench.best(() -> seqRaw(dir, size, 1 << 16)),
+          Bench.best(() -> seqQcow2(dir, size, 1 << 16)));
+      Bench.report("random 4 KiB writes (" + RANDOM_WRITES + ")",
+          Bench.best(() -> randRaw(dir, size, 4096)), Bench.best(() -> randQcow2(dir, size, 4096)));
+      Bench.report("provider: sequential 1 MiB writes",
+          Bench.best(() -> seqRaw(dir, size, 1 << 20)),
+          Bench.best(() -> seqProvider(dir, size, 1 << 20)));
       long grow = Math.min(size, 16L << 20);
-      report("provider: appending 8 KiB to a truncated disk (" + (grow >> 20) + " MiB)",
-          best(() -> appendRaw(dir, grow)), best(() -> appendProvider(dir, size, grow)));
+      Bench.report("provider: appending 8 KiB to a truncated disk (" + (grow >> 20) + " MiB)",
+          Bench.best(() -> appendRaw(dir, grow)),
+          Bench.best(() -> appendProvider(dir, size, grow)));
 
-      double convert = (double) best(() -> convertOurs(source, dir))
-          / best(() -> qemuImgConvert(source, dir));
+      double convert = (double) Bench.best(() -> convertOurs(source, dir))
+          / Bench.best(() -> qemuImgConvert(source, dir));
       System.out.printf(Locale.ROOT, "%-52s qcow2-nio/qemu-img = %.2f%n",
           "raw (half zeros) to a new qcow2, flushed", convert);
       qemuBench(dir, "sequential 4 KiB writes (" + RANDOM_WRITES + ")", 4096);
       qemuBench(dir, "4 KiB writes 64 KiB apart (" + RANDOM_WRITES + ")", 65536);
     } finally {
-      try (var files = Files.list(dir)) {
-        for (Path p : (Iterable<Path>) files::iterator) {
-          Files.deleteIfExists(p);
-        }
-      }
-      Files.deleteIfExists(dir);
-    }
-  }
-
-  @FunctionalInterface
-  private interface Run {
-    void run() throws Exception;
-  }
-
-  private static long best(Run r) throws Exception {
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < ROUNDS; i++) {
-      long t0 = System.nanoTime();
-      r.run();
-      best = Math.min(best, System.nanoTime() - t0);
-    }
-    return best;
-  }
-
-  private static void report(String what, long raw, long ours) {
-    System.out.printf(Locale.ROOT, "%-52s qcow2-nio/raw FileChannel = %.2f%n", what,
-        (double) ours / raw);
-  }
-
-  /** A share of the 64 KiB chunks hold pseudo-random text-like data, the rest are zero. */
-  private static void writeRandomish(Path raw, long size, double dataShare) throws IOException {
-    SplittableRandom rnd = new SplittableRandom(42);
-    byte[] chunk = new byte[1 << 20];
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
-      for (long off = 0; off < size; off += chunk.length) {
-        for (int c = 0; c < chunk.length; c += 65536) {
-          boolean data = rnd.nextDouble() < dataShare;
-          for (int i = c; i < c + 65536; i++) {
-            chunk[i] = data ? (byte) ('a' + rnd.nextInt(8)) : 0;
-          }
-        }
-        ch.write(ByteBuffer.wrap(chunk), off);
-      }
+      Bench.deleteScratch(dir);
     }
   }
 
@@ -261,11 +221,11 @@ public final class WriteBenchmark {
         int end = buf.position();
         int at = 0;
         while (at < end) {
-          while (at < end && isZero(buf, at, Math.min(end, at + block))) {
+          while (at < end && Bench.isZero(buf, at, Math.min(end, at + block))) {
             at += block;
           }
           int runEnd = at;
-          while (runEnd < end && !isZero(buf, runEnd, Math.min(end, runEnd + block))) {
+          while (runEnd < end && !Bench.isZero(buf, runEnd, Math.min(end, runEnd + block))) {
             runEnd += block;
           }
           if (runEnd > at) {
@@ -278,20 +238,11 @@ public final class WriteBenchmark {
     }
   }
 
-  private static boolean isZero(ByteBuffer b, int from, int to) {
-    for (int i = from; i + 8 <= to; i += 8) {
-      if (b.getLong(i) != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private static void qemuImgConvert(Path source, Path dir) throws Exception {
     Path out = dir.resolve("out.qcow2");
     Files.deleteIfExists(out);
     // writeback, not convert's default unsafe: qemu-img flushes at the end, as ours does.
-    exec("qemu-img", "convert", "-t", "writeback", "-O", "qcow2", source.toString(),
+    Bench.exec("qemu-img", "convert", "-t", "writeback", "-O", "qcow2", source.toString(),
         out.toString());
   }
 
@@ -306,16 +257,16 @@ public final class WriteBenchmark {
     long qemu = Long.MAX_VALUE;
     long ours = Long.MAX_VALUE;
     ByteBuffer buf = filled(4096);
-    for (int i = 0; i < ROUNDS; i++) {
+    for (int i = 0; i < Bench.ROUNDS; i++) {
       Files.deleteIfExists(img);
-      exec("qemu-img", "create", "-q", "-f", "qcow2", img.toString(), Long.toString(size));
+      Bench.exec("qemu-img", "create", "-q", "-f", "qcow2", img.toString(), Long.toString(size));
       long t0 = System.nanoTime();
-      exec("qemu-img", "bench", "-w", "-f", "qcow2", "-t", "writeback", "-c",
+      Bench.exec("qemu-img", "bench", "-w", "-f", "qcow2", "-t", "writeback", "-c",
           Integer.toString(RANDOM_WRITES), "-s", "4096", "-S", Integer.toString(step),
           img.toString());
       qemu = Math.min(qemu, System.nanoTime() - t0);
       Files.deleteIfExists(img);
-      exec("qemu-img", "create", "-q", "-f", "qcow2", img.toString(), Long.toString(size));
+      Bench.exec("qemu-img", "create", "-q", "-f", "qcow2", img.toString(), Long.toString(size));
       t0 = System.nanoTime();
       try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
         VirtualDisk disk = image.disk();
@@ -329,14 +280,5 @@ public final class WriteBenchmark {
     }
     System.out.printf(Locale.ROOT, "%-52s qcow2-nio/qemu-img bench = %.2f%n", what,
         (double) ours / qemu);
-  }
-
-  private static void exec(String... command) throws Exception {
-    List<String> c = new ArrayList<>(List.of(command));
-    Process p = new ProcessBuilder(c).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IOException("failed: " + String.join(" ", command));
-    }
   }
 }
