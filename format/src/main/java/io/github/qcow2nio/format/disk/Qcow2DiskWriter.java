@@ -287,27 +287,30 @@ public final class Qcow2DiskWriter {
   public void flush() throws IOException {
     lock.writeLock().lock();
     try {
-      if (failed) {
-        return;
-      }
-      flushMetadata();
-      forceAll();
-      storeBitmaps();
+      flushLocked();
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** The body of {@link #flush}, under the write lock; false when the writer had failed. */
+  private boolean flushLocked() throws IOException {
+    if (failed) {
+      return false;
+    }
+    flushMetadata();
+    forceAll();
+    storeBitmaps();
+    return true;
   }
 
   /** Flushes and, when lazy refcounts set the dirty bit, clears it: a clean close. */
   public void close() throws IOException {
     lock.writeLock().lock();
     try {
-      if (failed) {
+      if (!flushLocked()) {
         return;
       }
-      flushMetadata();
-      forceAll();
-      storeBitmaps();
       if (dirtyBitSet && !v2) {
         header.setIncompatibleFeatures(header.header().incompatibleFeatures()
             & ~Features.INCOMPAT_DIRTY);

@@ -98,48 +98,42 @@ public final class FileChannelHostFile implements HostFile {
 
   @Override
   public long size() throws IOException {
-    while (true) {
-      FileChannel ch = channel;
-      try {
-        return ch.size();
-      } catch (ClosedByInterruptException e) {
-        reopen(ch);
-        throw e;
-      } catch (ClosedChannelException e) {
-        reopenOrThrow(ch, e);
-      }
-    }
+    return onChannel(FileChannel::size);
   }
 
   @Override
   public void truncate(long size) throws IOException {
-    while (true) {
-      FileChannel ch = channel;
-      try {
-        long current = ch.size();
-        if (size < current) {
-          ch.truncate(size);
-        } else if (size > current) {
-          // FileChannel.truncate never grows; one byte at the new end does, sparsely.
-          ch.write(ByteBuffer.allocate(1), size - 1);
-        }
-        return;
-      } catch (ClosedByInterruptException e) {
-        reopen(ch);
-        throw e;
-      } catch (ClosedChannelException e) {
-        reopenOrThrow(ch, e);
+    onChannel(ch -> {
+      long current = ch.size();
+      if (size < current) {
+        ch.truncate(size);
+      } else if (size > current) {
+        // FileChannel.truncate never grows; one byte at the new end does, sparsely.
+        ch.write(ByteBuffer.allocate(1), size - 1);
       }
-    }
+      return null;
+    });
   }
 
   @Override
   public void force() throws IOException {
+    onChannel(ch -> {
+      ch.force(true);
+      return null;
+    });
+  }
+
+  /** One whole operation on the channel, tried again on a reopened channel if another closed it. */
+  @FunctionalInterface
+  private interface ChannelOp<T> {
+    T apply(FileChannel ch) throws IOException;
+  }
+
+  private <T> T onChannel(ChannelOp<T> op) throws IOException {
     while (true) {
       FileChannel ch = channel;
       try {
-        ch.force(true);
-        return;
+        return op.apply(ch);
       } catch (ClosedByInterruptException e) {
         reopen(ch);
         throw e;
