@@ -9,6 +9,7 @@ import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.testing.ForwardingHostFile;
 import io.github.qcow2nio.format.testing.Qemu;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,48 +68,18 @@ class ForceCountTest {
     }
   }
 
-  private record Counting(HostFile f, AtomicInteger forces, AtomicInteger writes)
-      implements HostFile {
-    @Override
-    public String name() {
-      return f.name();
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return f.read(dst, position);
-    }
-
+  private record Counting(HostFile delegate, AtomicInteger forces, AtomicInteger writes)
+      implements ForwardingHostFile {
     @Override
     public void write(ByteBuffer src, long position) throws IOException {
       writes.incrementAndGet();
-      f.write(src, position);
-    }
-
-    @Override
-    public long size() throws IOException {
-      return f.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      f.truncate(size);
+      delegate.write(src, position);
     }
 
     @Override
     public void force() throws IOException {
       forces.incrementAndGet();
-      f.force();
-    }
-
-    @Override
-    public boolean isWritable() {
-      return f.isWritable();
-    }
-
-    @Override
-    public void close() throws IOException {
-      f.close();
+      delegate.force();
     }
   }
 

@@ -3,8 +3,8 @@ package io.github.qcow2nio.format.write;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.testing.ForwardingHostFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -43,43 +43,8 @@ final class NoSyncLocation implements ImageLocation {
     return new NoSyncLocation(((PathLocation) path.resolve(name)).path());
   }
 
-  private record NoSync(HostFile f) implements HostFile {
-    @Override
-    public String name() {
-      return f.name();
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return f.read(dst, position);
-    }
-
-    @Override
-    public void write(ByteBuffer src, long position) throws IOException {
-      f.write(src, position);
-    }
-
-    @Override
-    public long size() throws IOException {
-      return f.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      f.truncate(size);
-    }
-
+  private record NoSync(HostFile delegate) implements ForwardingHostFile {
     @Override
     public void force() {}
-
-    @Override
-    public boolean isWritable() {
-      return f.isWritable();
-    }
-
-    @Override
-    public void close() throws IOException {
-      f.close();
-    }
   }
 }
