@@ -9,22 +9,11 @@ import java.util.Map;
 /**
  * The env map of {@code newFileSystem}, parsed and checked: every key of DESIGN.md's table, each
  * value given as a String or as its natural type.
+ *
+ * @param creation the creation keys, as the core takes them; its size is -1 when {@code size} was
+ *     not given (a new image then takes its backing file's size)
  */
-record Qcow2Env(
-    AccessMode accessMode,
-    boolean create,
-    Long size,
-    int clusterSize,
-    int version,
-    int refcountBits,
-    boolean extendedL2,
-    int compressionType,
-    boolean lazyRefcounts,
-    String backingFile,
-    String backingFormat,
-    String dataFile,
-    boolean dataFileRaw,
-    CreateOptions.Preallocation preallocation) {
+record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation) {
 
   /** {@code accessMode}: DEFAULT is read-write when the image file can be written. */
   enum AccessMode {
@@ -109,21 +98,24 @@ record Qcow2Env(
         default -> throw bad("preallocation", pa, "off, metadata, falloc, full");
       };
     }
-    return new Qcow2Env(mode, bool(env, "create"), size, (int) cluster, version, refcountBits,
-        bool(env, "extendedL2"), compression, bool(env, "lazyRefcounts"),
-        name(env, "backingFile"), backingFormat, name(env, "dataFile"), bool(env, "dataFileRaw"),
-        prealloc);
+    return new Qcow2Env(mode, bool(env, "create"), new CreateOptions(size == null ? -1 : size,
+        (int) cluster, version, refcountBits, bool(env, "extendedL2"), compression,
+        bool(env, "lazyRefcounts"), name(env, "backingFile"), backingFormat,
+        name(env, "dataFile"), bool(env, "dataFileRaw"), prealloc));
+  }
+
+  /** {@code dataFile}: on open, overrides the image's own data file name. */
+  String dataFile() {
+    return creation.dataFile();
   }
 
   /** The creation options, as {@code qemu-img create} would take them. */
   CreateOptions createOptions() {
-    if (size == null && backingFile == null) {
+    if (creation.size() < 0 && creation.backingFile() == null) {
       throw new IllegalArgumentException(
           "creating a qcow2 image needs 'size' (or a 'backingFile' to take the size from)");
     }
-    return new CreateOptions(size == null ? -1 : size, clusterSize, version, refcountBits,
-        extendedL2, compressionType, lazyRefcounts, backingFile, backingFormat, dataFile,
-        dataFileRaw, preallocation);
+    return creation;
   }
 
   private static boolean bool(Map<String, ?> env, String key) {

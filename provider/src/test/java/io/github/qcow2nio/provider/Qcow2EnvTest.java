@@ -2,7 +2,6 @@ package io.github.qcow2nio.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,12 +16,12 @@ class Qcow2EnvTest {
     Qcow2Env e = Qcow2Env.parse(Map.of());
     assertEquals(Qcow2Env.AccessMode.DEFAULT, e.accessMode());
     assertFalse(e.create());
-    assertNull(e.size());
-    assertEquals(65536, e.clusterSize());
-    assertEquals(3, e.version());
-    assertEquals(16, e.refcountBits());
-    assertEquals(0, e.compressionType());
-    assertEquals(CreateOptions.Preallocation.OFF, e.preallocation());
+    assertEquals(-1, e.creation().size());
+    assertEquals(65536, e.creation().clusterSize());
+    assertEquals(3, e.creation().version());
+    assertEquals(16, e.creation().refcountBits());
+    assertEquals(0, e.creation().compressionType());
+    assertEquals(CreateOptions.Preallocation.OFF, e.creation().preallocation());
     assertEquals(Qcow2Env.parse(null), e);
   }
 

@@ -8,9 +8,9 @@ import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
-import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.testing.ForwardingHostFile;
 import io.github.qcow2nio.format.testing.Qemu;
+import io.github.qcow2nio.format.testing.WrappingLocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -26,46 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ForceCountTest {
   @TempDir Path dir;
 
-  /** A location whose files count every force. */
-  private static final class CountingLocation implements ImageLocation {
-    final PathLocation path;
-    final AtomicInteger forces;
-    final AtomicInteger writes;
+  /** A location whose files count every force and write. */
+  private static ImageLocation counting(Path p, AtomicInteger forces, AtomicInteger writes) {
+    return new WrappingLocation(p, f -> new Counting(f, forces, writes));
+  }
 
-    CountingLocation(Path p, AtomicInteger forces) {
-      this(p, forces, new AtomicInteger());
-    }
-
-    CountingLocation(Path p, AtomicInteger forces, AtomicInteger writes) {
-      this.path = new PathLocation(p);
-      this.forces = forces;
-      this.writes = writes;
-    }
-
-    @Override
-    public String displayName() {
-      return path.displayName();
-    }
-
-    @Override
-    public Object identity() throws IOException {
-      return path.identity();
-    }
-
-    @Override
-    public HostFile open(boolean writable) throws IOException {
-      return new Counting(path.open(writable), forces, writes);
-    }
-
-    @Override
-    public HostFile create() throws IOException {
-      return new Counting(path.create(), forces, writes);
-    }
-
-    @Override
-    public ImageLocation resolve(String name) throws IOException {
-      return new CountingLocation(((PathLocation) path.resolve(name)).path(), forces, writes);
-    }
+  private static ImageLocation counting(Path p, AtomicInteger forces) {
+    return counting(p, forces, new AtomicInteger());
   }
 
   private record Counting(HostFile delegate, AtomicInteger forces, AtomicInteger writes)
@@ -97,7 +64,7 @@ class ForceCountTest {
     AtomicInteger forces = new AtomicInteger();
     byte[] model = new byte[size];
     Random rnd = new Random(3);
-    try (Qcow2Image image = Qcow2Image.create(new CountingLocation(img, forces),
+    try (Qcow2Image image = Qcow2Image.create(counting(img, forces),
         CreateOptions.defaults(size).withClusterSize(cluster), OpenOptions.readWrite())) {
       forces.set(0);
       // 100 allocating writes, each in its own cluster, in a scattered order.
@@ -125,7 +92,7 @@ class ForceCountTest {
     AtomicInteger writes = new AtomicInteger();
     byte[] model = new byte[8 << 20];
     Random rnd = new Random(5);
-    try (Qcow2Image image = Qcow2Image.create(new CountingLocation(img, forces, writes),
+    try (Qcow2Image image = Qcow2Image.create(counting(img, forces, writes),
         CreateOptions.defaults(model.length).withClusterSize(cluster), OpenOptions.readWrite())) {
       // Aligned and unaligned requests over several clusters never allocated before.
       int[][] requests = {{0, 1 << 20}, {(1 << 20) + 100, 5 * cluster}, {3 << 20, 3 * cluster + 7}};
@@ -158,7 +125,7 @@ class ForceCountTest {
     Path img = dir.resolve("t.qcow2");
     AtomicInteger forces = new AtomicInteger();
     byte[] model = new byte[(int) size];
-    try (Qcow2Image image = Qcow2Image.create(new CountingLocation(img, forces),
+    try (Qcow2Image image = Qcow2Image.create(counting(img, forces),
         CreateOptions.defaults(1 << 20).withClusterSize(cluster), OpenOptions.readWrite())) {
       // The cache was sized when the disk was small; the disk now needs 32 L2 tables.
       image.disk().resize(size);
@@ -190,7 +157,7 @@ class ForceCountTest {
     int chunks = 256;
     byte[] model = new byte[chunk * chunks];
     Random rnd = new Random(4);
-    try (Qcow2Image image = Qcow2Image.create(new CountingLocation(img, forces),
+    try (Qcow2Image image = Qcow2Image.create(counting(img, forces),
         CreateOptions.defaults(0).withClusterSize(cluster), OpenOptions.readWrite())) {
       // The first growth moves the (empty) L1 table; later ones fit in it.
       image.disk().resize(chunk);
