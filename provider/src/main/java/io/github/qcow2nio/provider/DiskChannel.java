@@ -132,8 +132,7 @@ final class DiskChannel extends FileChannel {
       begin();
       checkOpen();
       if (n > 0) {
-        fs.growFor(disk, pos + n);
-        disk.write(src, pos);
+        fs.writeGrowing(disk, src, pos);
         if (sync) {
           disk.flush(); // SYNC/DSYNC: durable, metadata included, before the call returns
         }

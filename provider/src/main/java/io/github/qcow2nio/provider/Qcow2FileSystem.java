@@ -7,6 +7,7 @@ import io.github.qcow2nio.format.struct.SnapshotEntry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
@@ -38,7 +39,8 @@ public final class Qcow2FileSystem extends FileSystem {
   private final Qcow2FileStore store;
   private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
   private final Map<String, VirtualDisk> snapshotDisks = new ConcurrentHashMap<>();
-  private final Object resizeLock = new Object();
+  private final java.util.concurrent.locks.ReentrantReadWriteLock resizeLock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   private volatile boolean closed;
 
   Qcow2FileSystem(Qcow2FileSystemProvider provider, Path imagePath, Object key, Qcow2Image image,
@@ -318,15 +320,30 @@ public final class Qcow2FileSystem extends FileSystem {
 
   // ---- resizing through channels
 
-  /** Grows {@code disk} to hold {@code end} bytes, to the next multiple of 512 (whole sectors). */
-  void growFor(VirtualDisk disk, long end) throws IOException {
-    if (end <= disk.size()) {
-      return;
+  /**
+   * Writes {@code src} at {@code pos}, growing the disk first when the write ends past it. A
+   * truncate must not slip in between the grow and the write (the write would then fall past the
+   * end): writes inside the disk share the resize lock, a growing write holds it alone.
+   */
+  void writeGrowing(VirtualDisk disk, ByteBuffer src, long pos) throws IOException {
+    long end = pos + src.remaining();
+    resizeLock.readLock().lock();
+    try {
+      if (end <= disk.size()) {
+        disk.write(src, pos);
+        return;
+      }
+    } finally {
+      resizeLock.readLock().unlock();
     }
-    synchronized (resizeLock) {
+    resizeLock.writeLock().lock();
+    try {
       if (end > disk.size()) {
         disk.resize((end + 511) & ~511L);
       }
+      disk.write(src, pos);
+    } finally {
+      resizeLock.writeLock().unlock();
     }
   }
 
@@ -335,7 +352,8 @@ public final class Qcow2FileSystem extends FileSystem {
    * exactly that. The core's other rules stand (whole sectors, no shrink under snapshots).
    */
   void shrink(VirtualDisk disk, long size) throws IOException {
-    synchronized (resizeLock) {
+    resizeLock.writeLock().lock();
+    try {
       if (size < disk.size()) {
         if (disk instanceof Qcow2Disk q) {
           q.resize(size, true);
@@ -343,6 +361,8 @@ public final class Qcow2FileSystem extends FileSystem {
           disk.resize(size);
         }
       }
+    } finally {
+      resizeLock.writeLock().unlock();
     }
   }
 }

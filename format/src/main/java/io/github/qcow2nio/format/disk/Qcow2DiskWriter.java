@@ -63,10 +63,13 @@ public final class Qcow2DiskWriter {
   private final BitSet dirtyL1 = new BitSet();
   private final List<long[]> fixedMetadata;
   private final java.util.HashSet<Long> activeL2 = new java.util.HashSet<>();
-  private final List<long[]> pendingFrees = new ArrayList<>();
+  private final java.util.ArrayDeque<PendingFree> pendingFrees = new java.util.ArrayDeque<>();
   private boolean dataWritten;
-  /** A grown size not yet written to the header (-1: none); written first by the next flush. */
-  private long pendingSize = -1;
+  /**
+   * Writes of the barrier's current step were issued but their force has not succeeded yet: the
+   * next flush forces before writing anything that depends on them, even when nothing is dirty.
+   */
+  private boolean unforced;
   /**
    * Guest data of the current request waiting to be written as one host write: {@code runLength}
    * bytes of {@code runBuffer} from {@code runFrom}, for {@code runHost}. Consecutive new clusters
@@ -268,8 +271,6 @@ public final class Qcow2DiskWriter {
           throw new Qcow2Exception(disk.name() + ": can't shrink an image with internal snapshots");
         }
         shrink(oldSize, newSize, discardData);
-        endOperation();
-        flushMetadata();
         forceAll();
       }
       if (bitmaps != null) {
@@ -492,7 +493,7 @@ public final class Qcow2DiskWriter {
       if (extended) {
         table[wi + 1] = ALL_ALLOC;
       }
-      freeLater(host, clusterSize, false);
+      freeLater(host, clusterSize, PendingFree.Kind.DATA);
       return;
     }
     if (extended && (int) bitmap != 0) {
@@ -767,7 +768,7 @@ public final class Qcow2DiskWriter {
     long fresh = allocate(1);
     l2Cache.putNew(fresh, t);
     setL1(l1Index, fresh | L1Entry.COPIED);
-    freeLater(off, clusterSize, true);
+    freeLater(off, clusterSize, PendingFree.Kind.L2_TABLE);
     return t;
   }
 
@@ -820,7 +821,7 @@ public final class Qcow2DiskWriter {
     if (compressed) {
       freeCompressedLater(word);
     } else if (hasHost && !keep && !externalData) {
-      freeLater(host, clusterSize, false);
+      freeLater(host, clusterSize, PendingFree.Kind.DATA);
     }
     if (v2) {
       table[wi] = 0;
@@ -1023,18 +1024,29 @@ public final class Qcow2DiskWriter {
       growL1((int) need);
     }
     disk.setSize(newSize);
-    long updates = l2Updates;
-    boolean dataBefore = dataWritten;
-    if (zeroNewPart) {
-      zeroGrownPart(oldSize, newSize);
-    }
-    if (l2Updates != updates || (dataWritten && !dataBefore)) {
-      flushMetadata();
-      header.setSize(newSize);
-      image.force();
-    } else {
-      header.stageSize(newSize);
-      pendingSize = newSize;
+    boolean sizeSet = false;
+    try {
+      long updates = l2Updates;
+      boolean dataBefore = dataWritten;
+      if (zeroNewPart) {
+        zeroGrownPart(oldSize, newSize);
+      }
+      if (l2Updates != updates || (dataWritten && !dataBefore)) {
+        flushMetadata();
+        // From here the header holds the new size (rewritten by the next flush if this fails).
+        sizeSet = true;
+        header.setSize(newSize);
+        image.force();
+      } else {
+        sizeSet = true;
+        header.stageSize(newSize);
+      }
+    } finally {
+      if (!sizeSet) {
+        // The header never saw the new size: the disk keeps the old one, so that a retry grows
+        // (and zeroes) again instead of finding nothing to do.
+        disk.setSize(oldSize);
+      }
     }
   }
 
@@ -1090,11 +1102,15 @@ public final class Qcow2DiskWriter {
     image.force();
     long oldOffset = disk.l1Offset();
     int oldLength = old.length;
+    // From the header's write on, the file may name either copy (a write that throws may still
+    // have landed), so memory moves to the new one first: later L1 changes go there, and a
+    // header write that failed is written again before the next flush's first force. The old
+    // table is freed only once the switch is durable; a failure leaks it.
+    disk.setL1(grown, off);
     header.setL1Table(entries, off);
     image.force();
-    disk.setL1(grown, off);
     if (oldLength > 0) {
-      refcounts.free(oldOffset, (long) oldLength * 8);
+      freeLater(oldOffset, (long) oldLength * 8, PendingFree.Kind.TABLE);
     }
   }
 
@@ -1138,7 +1154,7 @@ public final class Qcow2DiskWriter {
       if ((word & L2Entry.COMPRESSED) != 0) {
         freeCompressedLater(word);
       } else if (host != 0 && !externalData) {
-        freeLater(host, clusterSize, false);
+        freeLater(host, clusterSize, PendingFree.Kind.DATA);
       }
       table[wi] = 0;
       if (extended) {
@@ -1151,26 +1167,28 @@ public final class Qcow2DiskWriter {
       long off = L1Entry.l2Offset(l1[(int) i]);
       if (off != 0) {
         setL1(i, 0);
-        freeLater(off, clusterSize, true);
+        freeLater(off, clusterSize, PendingFree.Kind.L2_TABLE);
       }
     }
-    endOperation();
-    pendingSize = -1;
-    header.setSize(newSize);
+    // The cleared entries are durable before the smaller size is written: otherwise a crash
+    // in between, and a later grow, would bring the cut-off data back. Until the header is
+    // reached the disk keeps its old size, so a retry shrinks again (clearing nothing twice).
+    flushMetadata();
     disk.setSize(newSize);
+    header.setSize(newSize);
   }
 
   // ------------------------------------------------------------------ ordering machinery
 
-  private void freeLater(long offset, long length, boolean l2Table) {
-    pendingFrees.add(new long[] {offset, length, l2Table ? 1 : 0});
+  private void freeLater(long offset, long length, PendingFree.Kind kind) {
+    pendingFrees.add(new PendingFree(offset, offset + length, kind));
   }
 
   private void freeCompressedLater(long word) {
     CompressedDescriptor d = CompressedDescriptor.decode(word, clusterBits);
     long start = d.offset() & ~511L;
     long length = (d.additionalSectors() + 1L) * 512;
-    pendingFrees.add(new long[] {start, length, 2});
+    freeLater(start, length, PendingFree.Kind.COMPRESSED);
   }
 
   /**
@@ -1184,19 +1202,28 @@ public final class Qcow2DiskWriter {
     ensureCacheRoom();
   }
 
-  /** Applies the decrements whose dropping structures are durable (called by flushMetadata). */
+  /**
+   * Applies the decrements whose dropping structures are durable (called by flushMetadata), one
+   * host cluster at a time, taking each off the queue as it is applied: a failure part-way leaves
+   * exactly the decrements not yet made, so a retried flush never applies one twice.
+   */
   private void applyFrees() throws IOException {
-    boolean compressedFreed = false;
-    for (long[] f : pendingFrees) {
-      refcounts.free(f[0], f[1]);
-      if (f[2] == 1 && refcounts.get(f[0] >>> clusterBits) == 0) {
-        l2Cache.invalidate(f[0]);
+    PendingFree f;
+    while ((f = pendingFrees.peekFirst()) != null) {
+      long cluster = f.start() >>> clusterBits;
+      if (f.kind() == PendingFree.Kind.COMPRESSED) {
+        // Readers cache decompressed clusters by host offset: this one may be reused.
+        disk.compressedGeneration++;
       }
-      compressedFreed |= f[2] == 2;
-    }
-    pendingFrees.clear();
-    if (compressedFreed) {
-      disk.compressedGeneration++;
+      refcounts.decrement(cluster);
+      if (f.kind() == PendingFree.Kind.L2_TABLE && refcounts.get(cluster) == 0) {
+        l2Cache.invalidate(cluster << clusterBits);
+      }
+      pendingFrees.pollFirst();
+      PendingFree rest = f.after(cluster, clusterBits);
+      if (rest != null) {
+        pendingFrees.addFirst(rest);
+      }
     }
   }
 
@@ -1213,30 +1240,34 @@ public final class Qcow2DiskWriter {
    */
   void flushMetadata() throws IOException {
     writeRun();
-    boolean l2Dirty = l2Cache.dirtyCount() > 0;
-    boolean l1Dirty = !dirtyL1.isEmpty();
-    if (pendingSize >= 0) {
-      // Before the force that precedes the L2 tables: nothing mapping the grown part can be
-      // durable while the header still holds the old size.
-      header.setSize(pendingSize);
-      pendingSize = -1;
-      dataWritten = true;
-    }
-    if (refcounts.isDirty() || dataWritten) {
-      refcounts.flush();
-      forceAll();
+    // Each step's writes are forced before the next step writes; `unforced` carries a force that
+    // failed over to the retry, whose own steps may find nothing dirty.
+    if (dataWritten) {
+      unforced = true;
       dataWritten = false;
     }
-    if (l2Dirty) {
+    // Header fields first (a staged grown size, a table switch whose write failed): nothing
+    // mapping the grown part, or living in a moved table, can be durable before them.
+    if (header.writePending()) {
+      unforced = true;
+    }
+    if (refcounts.isDirty()) {
+      unforced = true;
+      refcounts.flush();
+    }
+    forceIfNeeded(true);
+    if (l2Cache.dirtyCount() > 0) {
+      unforced = true;
       ByteBuffer buf = ByteBuffer.allocate(clusterSize);
       l2Cache.flush((offset, table) -> {
         buf.clear();
         buf.asLongBuffer().put(table);
         image.write(buf, offset);
       });
-      image.force();
     }
-    if (l1Dirty) {
+    forceIfNeeded(false);
+    if (!dirtyL1.isEmpty()) {
+      unforced = true;
       long[] l1 = disk.l1();
       long base = disk.l1Offset();
       int i = dirtyL1.nextSetBit(0);
@@ -1245,14 +1276,25 @@ public final class Qcow2DiskWriter {
         ByteBuffer b = ByteBuffer.allocate((j - i) * 8);
         b.asLongBuffer().put(l1, i, j - i);
         image.write(b, base + 8L * i);
+        dirtyL1.clear(i, j);
         i = dirtyL1.nextSetBit(j);
       }
-      dirtyL1.clear();
-      image.force();
     }
+    forceIfNeeded(false);
     if (!pendingFrees.isEmpty()) {
       applyFrees();
       refcounts.flush();
+    }
+  }
+
+  private void forceIfNeeded(boolean dataToo) throws IOException {
+    if (unforced) {
+      if (dataToo) {
+        forceAll();
+      } else {
+        image.force();
+      }
+      unforced = false;
     }
   }
 

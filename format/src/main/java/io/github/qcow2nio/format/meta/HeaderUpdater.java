@@ -4,16 +4,34 @@ import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.struct.Header;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
 
 /**
  * Rewrites single fields of a live header in place, each with one write of the adjacent bytes QEMU
  * also writes together (so a crash leaves either the old or the new pair, never half of each), and
  * keeps the in-memory {@link Header} in step. Every other byte of cluster 0 is left alone, so
  * fields and extensions this library does not interpret survive.
+ *
+ * <p>The in-memory header is the state the writer works from, so it changes first. A field group
+ * whose write failed (or was interrupted, when the bytes may or may not have landed) stays
+ * <em>unwritten</em> and is written again by {@link #writePending}, which every flush calls before
+ * its first force: memory never silently runs ahead of the file.
  */
 public final class HeaderUpdater {
+  /** The groups of fields QEMU writes together, by their place in the header. */
+  private enum Group {
+    SIZE(24), L1_TABLE(36), REFCOUNT_TABLE(48);
+
+    final int offset;
+
+    Group(int offset) {
+      this.offset = offset;
+    }
+  }
+
   private final HostFile file;
   private volatile Header header;
+  private final EnumSet<Group> unwritten = EnumSet.noneOf(Group.class);
 
   public HeaderUpdater(HostFile file, Header header) {
     this.file = file;
@@ -26,31 +44,62 @@ public final class HeaderUpdater {
 
   /** l1_size and l1_table_offset: 12 bytes at 36. */
   public synchronized void setL1Table(int l1Size, long l1Offset) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(12).putInt(l1Size).putLong(l1Offset).flip();
-    file.write(b, 36);
     header = header.withL1Table(l1Size, l1Offset);
+    write(Group.L1_TABLE);
   }
 
   /** refcount_table_offset and refcount_table_clusters: 12 bytes at 48. */
   public synchronized void setRefcountTable(long offset, int clusters) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(12).putLong(offset).putInt(clusters).flip();
-    file.write(b, 48);
     header = header.withRefcountTable(offset, clusters);
+    write(Group.REFCOUNT_TABLE);
   }
 
   /** The virtual size: 8 bytes at 24. */
   public synchronized void setSize(long size) throws IOException {
-    file.write(ByteBuffer.allocate(8).putLong(size).flip(), 24);
     header = header.withSize(size);
+    write(Group.SIZE);
   }
 
   /**
-   * The virtual size in memory only; the writer puts it on disk with {@link #setSize} at its next
+   * The virtual size in memory only; {@link #writePending} puts it on disk at the writer's next
    * flush (see WRITE-PATH.md: a grown size reaches the disk before anything that maps the grown
    * part).
    */
   public synchronized void stageSize(long size) {
     header = header.withSize(size);
+    unwritten.add(Group.SIZE);
+  }
+
+  /** True when some field group in memory may differ from the file. */
+  public synchronized boolean hasPending() {
+    return !unwritten.isEmpty();
+  }
+
+  /**
+   * Writes every field group whose last write failed or was only staged (not forced: the caller
+   * forces). Returns true when it wrote anything.
+   */
+  public synchronized boolean writePending() throws IOException {
+    if (unwritten.isEmpty()) {
+      return false;
+    }
+    for (Group g : unwritten.toArray(new Group[0])) {
+      write(g);
+    }
+    return true;
+  }
+
+  private void write(Group g) throws IOException {
+    unwritten.add(g);
+    Header h = header;
+    ByteBuffer b = switch (g) {
+      case SIZE -> ByteBuffer.allocate(8).putLong(h.size());
+      case L1_TABLE -> ByteBuffer.allocate(12).putInt(h.l1Size()).putLong(h.l1TableOffset());
+      case REFCOUNT_TABLE -> ByteBuffer.allocate(12).putLong(h.refcountTableOffset())
+          .putInt(h.refcountTableClusters());
+    };
+    file.write(b.flip(), g.offset);
+    unwritten.remove(g);
   }
 
   /** incompatible_features (v3 only): 8 bytes at 72, forced, as QEMU does for the dirty bit. */
@@ -58,6 +107,8 @@ public final class HeaderUpdater {
     if (header.version() < 3) {
       throw new IllegalStateException("version 2 headers have no feature fields");
     }
+    // Written before memory changes: a failure leaves memory at the old bits, and whoever set
+    // them writes them again (the dirty bit before the next metadata change, for example).
     file.write(ByteBuffer.allocate(8).putLong(bits).flip(), 72);
     file.force();
     header = header.withIncompatibleFeatures(bits);

@@ -38,6 +38,8 @@ public final class RefcountManager {
   private final LinkedHashMap<Long, RefcountBlock> cache = new LinkedHashMap<>(16, 0.75f, true);
   private final java.util.HashSet<Long> dirty = new java.util.HashSet<>();
   private final java.util.HashSet<Long> blocks = new java.util.HashSet<>();
+  // Table entries set in memory whose 8-byte write has not succeeded yet: written by flush().
+  private final java.util.TreeSet<Integer> dirtyEntries = new java.util.TreeSet<>();
   private long[] table;
   private long tableOffset;
   private int tableClusters;
@@ -143,19 +145,34 @@ public final class RefcountManager {
         continue;
       }
       long blockOffset = blockOffset((int) ti);
-      block(blockOffset).set((int) (index & blockMask), value);
+      // Loading the block is the last step that can fail: once the value changes, the call
+      // succeeds, so callers can tell an applied change from one that never happened.
+      RefcountBlock b = block(blockOffset);
+      b.set((int) (index & blockMask), value);
       if (blockOffset != memoOffset || !memoDirty) {
         dirty.add(blockOffset);
         if (blockOffset == memoOffset) {
           memoDirty = true;
         }
       }
-      evict();
       if (value == 0 && index < freeHint) {
         freeHint = Math.max(1, index);
       }
       return;
     }
+  }
+
+  /**
+   * Drops one reference from host cluster {@code index}. Either the refcount is lower afterwards
+   * or nothing changed (the call threw), so a caller can resume a list of decrements exactly.
+   */
+  public void decrement(long index) throws IOException {
+    long v = get(index);
+    if (v == 0) {
+      throw new CorruptImageException("refcount of host cluster " + index, index << clusterBits,
+          "freeing a cluster whose refcount is already 0");
+    }
+    set(index, v - 1);
   }
 
   public void increment(long index) throws IOException {
@@ -175,12 +192,7 @@ public final class RefcountManager {
     long first = offset >>> clusterBits;
     long last = (offset + length - 1) >>> clusterBits;
     for (long c = first; c <= last; c++) {
-      long v = get(c);
-      if (v == 0) {
-        throw new CorruptImageException("refcount of host cluster " + c, c << clusterBits,
-            "freeing a cluster whose refcount is already 0");
-      }
-      set(c, v - 1);
+      decrement(c);
     }
   }
 
@@ -293,15 +305,20 @@ public final class RefcountManager {
         memoOffset = -1;
         memoBlock = null;
       }
-      if (dirty.remove(e.getKey())) {
+      // Written before it is forgotten: a failed write keeps the block cached and dirty.
+      if (dirty.contains(e.getKey())) {
         file.write(ByteBuffer.wrap(e.getValue().bytes()), e.getKey());
+        dirty.remove(e.getKey());
       }
       it.remove();
     }
   }
 
-  /** Writes every dirty refcount block (not forced). */
+  /** Writes every dirty refcount block and table entry (not forced). */
   public void flush() throws IOException {
+    while (!dirtyEntries.isEmpty()) {
+      writeEntry(dirtyEntries.first());
+    }
     if (dirty.isEmpty()) {
       return;
     }
@@ -309,13 +326,21 @@ public final class RefcountManager {
     Arrays.sort(offsets);
     for (Long off : offsets) {
       file.write(ByteBuffer.wrap(cache.get(off).bytes()), off);
+      dirty.remove(off);
+      if (off == memoOffset) {
+        // A flush that fails after this block must not leave the memo believing it still dirty.
+        memoDirty = false;
+      }
     }
-    dirty.clear();
-    memoDirty = false;
   }
 
   public boolean isDirty() {
-    return !dirty.isEmpty();
+    return !dirty.isEmpty() || !dirtyEntries.isEmpty();
+  }
+
+  private void writeEntry(int ti) throws IOException {
+    file.write(ByteBuffer.allocate(8).putLong(0, table[ti]), tableOffset + 8L * ti);
+    dirtyEntries.remove(ti);
   }
 
   /** Makes a refcount block for table index {@code ti} (growing the table when needed). */
@@ -338,12 +363,16 @@ public final class RefcountManager {
       flush();
     }
     long off = c << clusterBits;
+    // The block is durable before anything can point at it. From the entry's write on, the file
+    // may name the block (even a write that throws may have landed), so memory takes it as made
+    // and keeps the entry dirty until a write of it succeeds (flush() retries it).
     file.write(ByteBuffer.wrap(b.bytes()), off);
     file.force();
     table[(int) ti] = off;
     blocks.add(off);
-    file.write(ByteBuffer.allocate(8).putLong(0, off), tableOffset + 8 * ti);
     cache.put(off, b);
+    dirtyEntries.add((int) ti);
+    writeEntry((int) ti);
     evict();
   }
 
@@ -398,17 +427,22 @@ public final class RefcountManager {
     tb.asLongBuffer().put(newTable);
     file.write(tb, newOffset);
     file.force();
-    header.setRefcountTable(newOffset, (int) tClusters);
-    file.force();
+    // The new table is durable and holds every entry of the old one. Memory switches before the
+    // header does: once the header's write starts, the file may name either table, and later
+    // changes must go to the new one. A header write that fails is written again by the next
+    // flush (HeaderUpdater); the old table is then never freed, a leak.
     long oldOffset = tableOffset;
     int oldClusters = tableClusters;
     table = newTable;
     tableOffset = newOffset;
     tableClusters = (int) tClusters;
+    dirtyEntries.clear();
     for (int k = 0; k < nb; k++) {
       cache.put((s + k) << clusterBits, blocks[k]);
       this.blocks.add((s + k) << clusterBits);
     }
+    header.setRefcountTable(newOffset, (int) tClusters);
+    file.force();
     evict();
     free(oldOffset, (long) oldClusters * clusterSize);
   }

@@ -1,10 +1,10 @@
 package io.github.qcow2nio.format.write;
 
+import io.github.qcow2nio.format.io.FileChannelHostFile;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,10 +14,16 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * In-memory files that can crash: after a chosen number of writes every further call fails (the
- * world stops), and the files' contents can then be taken either as every completed write (the
- * process died) or as what was forced plus a random subset of the unforced writes (the power
- * failed, and the disk reordered or dropped what was not flushed).
+ * In-memory files that fail on purpose at one chosen host write or force (a "fault point"; the
+ * points are numbered across every file of the image): an I/O error for that call alone (a torn
+ * write: a random prefix lands), an interrupt that closes the channel as the JDK does (the write
+ * may or may not land), or a crash after which every call fails (the world stops). The files'
+ * contents can then be taken as every completed write (the process died) or as what was forced
+ * plus a random subset of the unforced writes (the power failed, and the disk reordered or
+ * dropped what was not flushed).
+ *
+ * <p>Files are served through the production {@link FileChannelHostFile} over an in-memory
+ * {@link java.nio.channels.FileChannel}, so an interrupt goes through the real reopen path.
  */
 final class FaultyLocation implements ImageLocation {
   static final class Crashed extends IOException {
@@ -28,10 +34,38 @@ final class FaultyLocation implements ImageLocation {
     }
   }
 
-  /** Shared by all files of one image: the write countdown. */
+  /** An injected I/O error (not a crash: later calls succeed). */
+  static final class InjectedIoError extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    InjectedIoError(long point) {
+      super("injected I/O error at fault point " + point);
+    }
+  }
+
+  /** What happens at the chosen fault point. */
+  enum Mode {
+    IO_ERROR, INTERRUPT, CRASH, POWER_LOSS;
+
+    boolean stopsTheWorld() {
+      return this == CRASH || this == POWER_LOSS;
+    }
+  }
+
+  /** Shared by all files of one image: the fault points counted so far and the one chosen. */
   static final class Crash {
+    /** Countdown to a crash (the older interface): -1 never; 0 crashes at the next write. */
     long writesLeft = -1;
     boolean crashed;
+    /** Fault points (writes, truncates, forces) seen so far. */
+    long points;
+    /** The point to fail at, or -1. */
+    long target = -1;
+    Mode mode = Mode.CRASH;
+    /** Decides torn-write lengths and whether an interrupted write landed. */
+    Random rnd = new Random(1);
+    /** Set when the chosen fault has fired. */
+    boolean fired;
 
     void beforeWrite() throws Crashed {
       check();
@@ -42,6 +76,24 @@ final class FaultyLocation implements ImageLocation {
       if (writesLeft > 0) {
         writesLeft--;
       }
+    }
+
+    /** Counts one fault point; true when this is the chosen one (crash modes stop here). */
+    boolean atFaultPoint() throws Crashed {
+      check();
+      long p = points++;
+      if (p != target) {
+        return false;
+      }
+      fired = true;
+      if (Boolean.getBoolean("qcow2.faultTrace")) {
+        new Throwable("fault point " + p + ": " + mode).printStackTrace();
+      }
+      if (mode.stopsTheWorld()) {
+        crashed = true;
+        throw new Crashed();
+      }
+      return true;
     }
 
     void check() throws Crashed {
@@ -87,13 +139,18 @@ final class FaultyLocation implements ImageLocation {
     if (f == null) {
       throw new java.nio.file.NoSuchFileException(name);
     }
-    return new Handle(f, writable);
+    return new FileChannelHostFile(name, () -> new FaultyChannel(f, writable), writable);
   }
 
   @Override
   public HostFile create() throws IOException {
     crash.check();
-    files.put(name, new File(crash));
+    File f = files.get(name);
+    if (f == null) {
+      files.put(name, new File(crash));
+    } else {
+      f.truncate(0);
+    }
     return open(true);
   }
 
@@ -107,7 +164,7 @@ final class FaultyLocation implements ImageLocation {
 
   /** One file's states. */
   static final class File {
-    private final Crash crash;
+    final Crash crash;
     byte[] current = new byte[0];
     byte[] durable = new byte[0];
     final List<Object[]> pending = new ArrayList<>();
@@ -116,8 +173,20 @@ final class FaultyLocation implements ImageLocation {
       this.crash = crash;
     }
 
+    /** A file holding {@code bytes}, all of them durable. */
+    static File of(Crash crash, byte[] bytes) {
+      File f = new File(crash);
+      f.current = bytes.clone();
+      f.durable = bytes.clone();
+      return f;
+    }
+
     synchronized void write(byte[] data, long pos) throws IOException {
       crash.beforeWrite();
+      apply(data, pos);
+    }
+
+    synchronized void apply(byte[] data, long pos) {
       current = apply(current, data, (int) pos);
       pending.add(new Object[] {data, pos});
     }
@@ -153,66 +222,5 @@ final class FaultyLocation implements ImageLocation {
       System.arraycopy(data, 0, b, pos, data.length);
       return b;
     }
-  }
-
-  private static final class Handle implements HostFile {
-    private final File f;
-    private final boolean writable;
-
-    Handle(File f, boolean writable) {
-      this.f = f;
-      this.writable = writable;
-    }
-
-    @Override
-    public String name() {
-      return "faulty";
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      synchronized (f) {
-        f.crash.check();
-        if (position >= f.current.length) {
-          return 0;
-        }
-        int n = (int) Math.min(dst.remaining(), f.current.length - position);
-        dst.put(f.current, (int) position, n);
-        return n;
-      }
-    }
-
-    @Override
-    public void write(ByteBuffer src, long position) throws IOException {
-      byte[] b = new byte[src.remaining()];
-      src.get(b);
-      f.write(b, position);
-    }
-
-    @Override
-    public long size() throws IOException {
-      synchronized (f) {
-        f.crash.check();
-        return f.current.length;
-      }
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      f.truncate(size);
-    }
-
-    @Override
-    public void force() throws IOException {
-      f.force();
-    }
-
-    @Override
-    public boolean isWritable() {
-      return writable;
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -1,0 +1,182 @@
+package io.github.qcow2nio.format.write;
+
+import static io.github.qcow2nio.format.write.FaultStep.discard;
+import static io.github.qcow2nio.format.write.FaultStep.flush;
+import static io.github.qcow2nio.format.write.FaultStep.resize;
+import static io.github.qcow2nio.format.write.FaultStep.write;
+import static io.github.qcow2nio.format.write.FaultStep.zeros;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.qcow2nio.format.CreateOptions;
+import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.testing.Qemu;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Fault injection at every host write, truncate and force of small workloads that between them
+ * create, write (allocating, in place, copy-on-write from backing files, snapshots and compressed
+ * clusters, subclusters), zero, discard, flush, grow (L1 table growth), grow the refcount table,
+ * shrink, repair a dirty image and keep persistent bitmaps: each point in turn gets an I/O error,
+ * an interrupt, a crash and a power loss ({@link FaultSweep} says what must hold after each).
+ *
+ * <p>{@code -Dqcow2.faultStride=N} tries every Nth point only (default 1: every point);
+ * {@code -Dqcow2.faultPoint=N} only point N, and {@code -Dqcow2.faultTrace=true} prints where the
+ * fault struck (for debugging one point).
+ */
+class FaultSweepTest {
+  static final int STRIDE = Integer.getInteger("qcow2.faultStride", 1);
+
+  @TempDir static Path seeds;
+  @TempDir Path dir;
+
+  static Stream<Arguments> sweeps() throws IOException {
+    List<Arguments> a = new ArrayList<>();
+    for (String s : List.of("create and grow", "refcount table growth", "extended L2 over backing",
+        "v2", "lazy refcounts repair", "data file", "qemu snapshot", "qemu bitmaps")) {
+      for (FaultyLocation.Mode m : FaultyLocation.Mode.values()) {
+        a.add(Arguments.of(s, m));
+      }
+    }
+    return a.stream();
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("sweeps")
+  void everyFaultPoint(String name, FaultyLocation.Mode mode) throws IOException {
+    Qemu.assumeAvailable();
+    FaultSweep sweep = new FaultSweep(scenario(name), dir);
+    long points = sweep.countPoints();
+    assertTrue(points > 10, name + ": only " + points + " fault points");
+    long only = Long.getLong("qcow2.faultPoint", -1);
+    for (long p = 0; p < points; p += STRIDE) {
+      if (only < 0 || p == only) {
+        sweep.runAt(p, mode);
+      }
+    }
+  }
+
+  private static FaultSweep.Scenario scenario(String name) throws IOException {
+    return switch (name) {
+      case "create and grow" -> created(name, CreateOptions.defaults(256 << 10)
+          .withClusterSize(512).withRefcountBits(64), List.of(
+              write(0, 20 << 10, 1), write(100 * 1024 + 77, 3000, 2), flush(),
+              zeros(8 << 10, 8 << 10), discard(16 << 10, 4 << 10), write(5000, 1000, 3),
+              resize(4 << 20), write(3 << 20, 16 << 10, 4), flush(),
+              resize(128 << 10), resize(256 << 10), write(200 << 10, 2048, 5)));
+      case "v2" -> created(name, CreateOptions.defaults(512 << 10).withVersion(2)
+          .withClusterSize(4096), List.of(
+              write(0, 12 << 10, 6), write(40000, 5000, 7), flush(), zeros(4096, 8192),
+              discard(0, 4096), write(1000, 100, 8), resize(2 << 20), write(1 << 20, 9000, 9),
+              flush(), resize(256 << 10), resize(512 << 10), write(300 << 10, 5000, 10)));
+      case "data file" -> created(name, CreateOptions.defaults(512 << 10)
+          .withClusterSize(4096).withDataFile(seeds.resolve("img.data").toString(), false), List.of(
+              write(0, 12 << 10, 11), write(40000, 5000, 12), flush(), zeros(4096, 8192),
+              discard(16 << 10, 8192), write(1000, 100, 13), resize(2 << 20),
+              write(1 << 20, 9000, 14), flush(), resize(256 << 10), write(200 << 10, 5000, 15)));
+      case "extended L2 over backing" -> overBacking(name);
+      case "refcount table growth" -> fromQemu(name, "cluster_size=512,refcount_bits=64", 4 << 20,
+          new String[] {"write -P 0x11 0 1900k"}, List.of(
+              write(1900 << 10, 160 << 10, 16), flush(), write(100, 3000, 17),
+              write(3 << 20, 4096, 18)), null);
+      case "lazy refcounts repair" -> fromQemu(name, "cluster_size=4096,lazy_refcounts=on",
+          1 << 20, new String[] {"write -P 0x22 0 64k", "write -P 0x23 200k 40k"}, List.of(
+              write(8 << 10, 10000, 19), flush(), write(300 << 10, 8192, 20)), null);
+      case "qemu snapshot" -> snapshotScenario(name);
+      case "qemu bitmaps" -> bitmapScenario(name);
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  private static FaultSweep.Scenario created(String name, CreateOptions o, List<FaultStep> steps) {
+    return new FaultSweep.Scenario(name, Map.of(), o, new byte[(int) o.size()], steps, null);
+  }
+
+  private static FaultSweep.Scenario overBacking(String name) throws IOException {
+    Path base = seeds.resolve("base.raw");
+    if (!Files.exists(base)) {
+      byte[] b = new byte[1 << 20];
+      new java.util.Random(99).nextBytes(b);
+      Files.write(base, b);
+    }
+    CreateOptions o = CreateOptions.defaults(1 << 20).withClusterSize(16384)
+        .withExtendedL2(true).withBacking(base.toString(), "raw");
+    return new FaultSweep.Scenario(name, Map.of(), o, Files.readAllBytes(base), List.of(
+        write(1000, 700, 21), write(32 << 10, 16 << 10, 22), zeros(40 << 10, 8 << 10),
+        discard(64 << 10, 16 << 10), flush(), write(900 << 10, 3000, 23), resize(512 << 10),
+        resize(1 << 20), write(700 << 10, 1500, 24)), null);
+  }
+
+  /** A seed image made by qemu-img and qemu-io; lazy-refcount seeds are left dirty. */
+  private static FaultSweep.Scenario fromQemu(String name, String options, long size,
+      String[] io, List<FaultStep> steps, FaultSweep.Check check) throws IOException {
+    Path img = seeds.resolve(name.replace(' ', '-') + ".qcow2");
+    if (!Files.exists(img)) {
+      Qemu.img("create", "-q", "-f", "qcow2", "-o", options, img.toString(), Long.toString(size));
+      if (options.contains("lazy_refcounts=on")) {
+        Qemu.ioThenCrash(img, io);
+      } else {
+        Qemu.io(img, io);
+      }
+    }
+    return new FaultSweep.Scenario(name, Map.of(FaultSweep.IMAGE, Files.readAllBytes(img)), null,
+        Qemu.rawContents(img, seeds), steps, check);
+  }
+
+  private static FaultSweep.Scenario snapshotScenario(String name) throws IOException {
+    Path img = seeds.resolve("qemu-snapshot.qcow2");
+    FaultSweep.Scenario s = fromQemu(name, "cluster_size=4096", 1 << 20, new String[] {
+        "write -c -P 0x41 0 64k", "write -P 0x42 100k 100k", "write -z 300k 16k"}, List.of(
+            write(4096 + 100, 500, 25), write(110 << 10, 8192, 26), zeros(150 << 10, 8192),
+            discard(180 << 10, 8192), flush(), write(20 << 10, 4096, 27)), null);
+    if (!snapshotTaken(img)) {
+      Qemu.img("snapshot", "-c", "s1", img.toString());
+      Qemu.io(img, "write -P 0x44 120k 4k");
+    }
+    byte[] snapshot = snapshotRaw(img);
+    return new FaultSweep.Scenario(name, Map.of(FaultSweep.IMAGE, Files.readAllBytes(img)), null,
+        Qemu.rawContents(img, seeds), s.steps(), (image, what) -> {
+          try (Qcow2Image i = Qcow2Image.open(image)) {
+            byte[] b = new byte[snapshot.length];
+            i.snapshotDisk("s1").read(ByteBuffer.wrap(b), 0);
+            assertArrayEquals(snapshot, b, what + ": the snapshot changed");
+          }
+        });
+  }
+
+  private static boolean snapshotTaken(Path img) throws IOException {
+    return Qemu.img("snapshot", "-l", img.toString()).contains("s1");
+  }
+
+  private static byte[] snapshotRaw(Path img) throws IOException {
+    Path raw = seeds.resolve("snap.raw");
+    Qemu.img("convert", "-O", "raw", "-l", "snapshot.name=s1", img.toString(), raw.toString());
+    return Files.readAllBytes(raw);
+  }
+
+  private static FaultSweep.Scenario bitmapScenario(String name) throws IOException {
+    Path img = seeds.resolve("bitmaps.qcow2");
+    if (!Files.exists(img)) {
+      Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", img.toString(), "1M");
+      Qemu.img("bitmap", "--add", "-g", "4096", img.toString(), "on");
+      Qemu.img("bitmap", "--add", "-g", "65536", img.toString(), "off");
+      Qemu.io(img, "write -P 0x42 300k 100k");
+      Qemu.img("bitmap", "--disable", img.toString(), "off");
+    }
+    return new FaultSweep.Scenario(name, Map.of(FaultSweep.IMAGE, Files.readAllBytes(img)), null,
+        Qemu.rawContents(img, seeds), List.of(write(0, 8192, 28), zeros(64 << 10, 4096), flush(),
+            resize(2 << 20), write(1500 << 10, 4096, 29), resize(1 << 20)), null);
+  }
+
+}

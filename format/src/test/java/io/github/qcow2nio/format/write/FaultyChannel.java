@@ -1,0 +1,191 @@
+package io.github.qcow2nio.format.write;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * A positional {@link FileChannel} over a {@link FaultyLocation.File} that fails at the fault
+ * point its file's {@link FaultyLocation.Crash} chooses. An interrupt behaves as the JDK's: the
+ * thread's interrupt status is set, the channel closes, and {@link ClosedByInterruptException}
+ * is thrown; the write itself may or may not have landed. Only what {@code FileChannelHostFile}
+ * uses is supported.
+ */
+final class FaultyChannel extends FileChannel {
+  private final FaultyLocation.File file;
+  private final boolean writable;
+
+  FaultyChannel(FaultyLocation.File file, boolean writable) {
+    this.file = file;
+    this.writable = writable;
+  }
+
+  @Override
+  public int read(ByteBuffer dst, long position) throws IOException {
+    ensureOpen();
+    synchronized (file) {
+      file.crash.check();
+      if (position >= file.current.length) {
+        return -1;
+      }
+      int n = (int) Math.min(dst.remaining(), file.current.length - position);
+      dst.put(file.current, (int) position, n);
+      return n;
+    }
+  }
+
+  @Override
+  public int write(ByteBuffer src, long position) throws IOException {
+    ensureOpen();
+    if (!writable) {
+      throw new NonWritableChannelException();
+    }
+    byte[] b = new byte[src.remaining()];
+    src.get(b);
+    FaultyLocation.Crash c = file.crash;
+    synchronized (file) {
+      if (c.atFaultPoint()) {
+        switch (c.mode) {
+          case IO_ERROR -> {
+            // A torn write: some prefix may land before the error.
+            int landed = c.rnd.nextBoolean() ? 0 : c.rnd.nextInt(b.length + 1);
+            if (landed > 0) {
+              file.apply(java.util.Arrays.copyOf(b, landed), position);
+            }
+            throw new FaultyLocation.InjectedIoError(c.points - 1);
+          }
+          case INTERRUPT -> {
+            if (c.rnd.nextBoolean()) {
+              file.apply(b, position);
+            }
+            throw interrupt();
+          }
+          default -> throw new IllegalStateException(c.mode.toString());
+        }
+      }
+      file.write(b, position);
+    }
+    return b.length;
+  }
+
+  @Override
+  public void force(boolean metaData) throws IOException {
+    ensureOpen();
+    FaultyLocation.Crash c = file.crash;
+    synchronized (file) {
+      if (c.atFaultPoint()) {
+        if (c.mode == FaultyLocation.Mode.INTERRUPT) {
+          throw interrupt();
+        }
+        throw new FaultyLocation.InjectedIoError(c.points - 1);
+      }
+      file.force();
+    }
+  }
+
+  @Override
+  public FileChannel truncate(long size) throws IOException {
+    ensureOpen();
+    FaultyLocation.Crash c = file.crash;
+    synchronized (file) {
+      if (c.atFaultPoint()) {
+        if (c.mode == FaultyLocation.Mode.INTERRUPT) {
+          throw interrupt();
+        }
+        throw new FaultyLocation.InjectedIoError(c.points - 1);
+      }
+      if (size < file.current.length) {
+        file.truncate(size);
+      }
+    }
+    return this;
+  }
+
+  private ClosedByInterruptException interrupt() throws IOException {
+    Thread.currentThread().interrupt();
+    close();
+    return new ClosedByInterruptException();
+  }
+
+  @Override
+  public long size() throws IOException {
+    ensureOpen();
+    synchronized (file) {
+      file.crash.check();
+      return file.current.length;
+    }
+  }
+
+  private void ensureOpen() throws ClosedChannelException {
+    if (!isOpen()) {
+      throw new ClosedChannelException();
+    }
+  }
+
+  @Override
+  protected void implCloseChannel() {}
+
+  // ---- not used by FileChannelHostFile
+
+  @Override
+  public int read(ByteBuffer dst) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public long read(ByteBuffer[] dsts, int offset, int length) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int write(ByteBuffer src) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public long write(ByteBuffer[] srcs, int offset, int length) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public long position() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public FileChannel position(long newPosition) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public long transferTo(long position, long count, WritableByteChannel target) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public long transferFrom(ReadableByteChannel src, long position, long count) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public MappedByteBuffer map(MapMode mode, long position, long size) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public FileLock lock(long position, long size, boolean shared) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public FileLock tryLock(long position, long size, boolean shared) {
+    throw new UnsupportedOperationException();
+  }
+}
