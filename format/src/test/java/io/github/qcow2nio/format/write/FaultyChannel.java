@@ -55,7 +55,7 @@ final class FaultyChannel extends FileChannel {
         switch (c.mode) {
           case IO_ERROR -> {
             // A torn write: some prefix may land before the error.
-            int landed = c.rnd.nextBoolean() ? 0 : c.rnd.nextInt(b.length + 1);
+            int landed = !c.tornWrites || c.rnd.nextBoolean() ? 0 : c.rnd.nextInt(b.length + 1);
             if (landed > 0) {
               file.apply(java.util.Arrays.copyOf(b, landed), position);
             }
@@ -80,6 +80,10 @@ final class FaultyChannel extends FileChannel {
     ensureOpen();
     FaultyLocation.Crash c = file.crash;
     synchronized (file) {
+      if (c.crashAtNextForce) {
+        c.crashed = true;
+        throw new FaultyLocation.Crashed();
+      }
       if (c.atFaultPoint()) {
         if (c.mode == FaultyLocation.Mode.INTERRUPT) {
           throw interrupt();

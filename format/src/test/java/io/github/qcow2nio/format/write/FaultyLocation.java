@@ -66,6 +66,18 @@ final class FaultyLocation implements ImageLocation {
     Random rnd = new Random(1);
     /** Set when the chosen fault has fired. */
     boolean fired;
+    /**
+     * Instead of {@link #target}: fail the {@link #insideIndex}th fault point (0 first, -1 the
+     * last of a dry run, which only counts) met while a method of this name is on the stack.
+     */
+    String inside;
+    long insideIndex;
+    /** Fault points met inside {@link #inside} so far. */
+    long insideSeen;
+    /** The world stops at the next force (whatever the fault point). */
+    boolean crashAtNextForce;
+    /** Whether an I/O error may land a prefix of the write (false: nothing lands). */
+    boolean tornWrites = true;
 
     void beforeWrite() throws Crashed {
       check();
@@ -82,7 +94,16 @@ final class FaultyLocation implements ImageLocation {
     boolean atFaultPoint() throws Crashed {
       check();
       long p = points++;
-      if (p != target) {
+      if (inside != null) {
+        String m = inside;
+        if (fired || !StackWalker.getInstance().walk(
+            frames -> frames.anyMatch(f -> f.getMethodName().equals(m)))) {
+          return false;
+        }
+        if (insideSeen++ != insideIndex) {
+          return false;
+        }
+      } else if (p != target) {
         return false;
       }
       fired = true;
@@ -211,6 +232,19 @@ final class FaultyLocation implements ImageLocation {
           b = w[0] == null ? Arrays.copyOf(b, (int) (long) (Long) w[1])
               : apply(b, (byte[]) w[0], (int) (long) (Long) w[1]);
         }
+      }
+      return b;
+    }
+
+    /**
+     * A power failure in which only the unforced writes from the {@code first}th on landed (the
+     * disk reordered them ahead of the earlier ones).
+     */
+    synchronized byte[] afterPowerLossKeepingFrom(int first) {
+      byte[] b = durable.clone();
+      for (Object[] w : pending.subList(Math.min(first, pending.size()), pending.size())) {
+        b = w[0] == null ? Arrays.copyOf(b, (int) (long) (Long) w[1])
+            : apply(b, (byte[]) w[0], (int) (long) (Long) w[1]);
       }
       return b;
     }
