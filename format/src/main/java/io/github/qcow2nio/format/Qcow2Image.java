@@ -590,6 +590,8 @@ public final class Qcow2Image implements Closeable {
       } catch (IOException e) {
         if (first == null) {
           first = e;
+        } else {
+          first.addSuppressed(e);
         }
       }
     }

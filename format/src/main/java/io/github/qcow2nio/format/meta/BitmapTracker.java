@@ -51,6 +51,15 @@ public final class BitmapTracker {
   private final DirtyBitmap[] loaded;
   private volatile boolean marked;
   private boolean allMarked;
+  /**
+   * A resize failed part-way: the bitmaps on disk may no longer match memory, so they stay
+   * in_use (inconsistent, as after a crash) for the rest of this open, never claimed consistent.
+   * Non-null while a directory the header may name still has to get its in_use flags: the
+   * directory written by the failed resize (its pointer's write may have landed).
+   */
+  private boolean broken;
+  private byte[] unmarkedDirectory;
+  private long unmarkedDirectoryOffset;
 
   private BitmapTracker(HostFile file, int clusterBits, long extensionDataOffset,
       long directoryOffset, byte[] directory, int[] entryPositions,
@@ -146,6 +155,10 @@ public final class BitmapTracker {
   /** Records a change to {@code [offset, offset + length)}; call before the change is written. */
   public void track(long offset, long length) throws IOException {
     synchronized (this) {
+      if (broken) {
+        markAbandonedDirectory();
+        return;
+      }
       if (!marked) {
         writeFlags(false, true);
         marked = true;
@@ -163,6 +176,10 @@ public final class BitmapTracker {
    * change is tracked meanwhile.
    */
   public synchronized void store(Allocator allocator, Barrier barrier) throws IOException {
+    if (broken) {
+      markAbandonedDirectory();
+      return;
+    }
     if (!marked) {
       return;
     }
@@ -226,6 +243,10 @@ public final class BitmapTracker {
 
   /** Refuses a resize QEMU refuses: an inconsistent bitmap cannot be resized. */
   public void checkResizable() throws Qcow2Exception {
+    if (broken) {
+      throw new Qcow2Exception(file.name() + ": the persistent bitmaps are inconsistent after a "
+          + "failed resize (marked in use); resizing refused");
+    }
     for (int i = 0; i < loaded.length; i++) {
       if (loaded[i] == null) {
         throw new Qcow2Exception(file.name() + ": Bitmap '" + entries.get(i).name()
@@ -247,6 +268,36 @@ public final class BitmapTracker {
    * switch is durable.
    */
   public synchronized void finishResize(long newSize, Allocator allocator, Barrier barrier,
+      RefcountManager refcounts) throws IOException {
+    try {
+      resize(newSize, allocator, barrier, refcounts);
+    } catch (IOException | RuntimeException e) {
+      // Every bitmap was marked in_use by beginResize; keep it that way from now on.
+      broken = true;
+      try {
+        markAbandonedDirectory();
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+  }
+
+  /** Gives the directory a failed resize wrote (and may have switched to) its in_use flags. */
+  private void markAbandonedDirectory() throws IOException {
+    if (unmarkedDirectory == null) {
+      return;
+    }
+    ByteBuffer d = ByteBuffer.wrap(unmarkedDirectory);
+    for (int p : entryPositions) {
+      d.putInt(p + 12, d.getInt(p + 12) | BitmapDirectoryEntry.FLAG_IN_USE);
+    }
+    file.write(ByteBuffer.wrap(unmarkedDirectory), unmarkedDirectoryOffset);
+    file.force();
+    unmarkedDirectory = null;
+  }
+
+  private void resize(long newSize, Allocator allocator, Barrier barrier,
       RefcountManager refcounts) throws IOException {
     List<Long> dropped = new ArrayList<>();
     List<long[]> oldTables = new ArrayList<>();
@@ -286,6 +337,10 @@ public final class BitmapTracker {
     file.write(ByteBuffer.wrap(dir), newDir);
     barrier.flush();
     file.force();
+    // From here the extension may name the new directory, which says "consistent": if anything
+    // fails before the end, it is marked in_use (the tracker gives up on consistency).
+    unmarkedDirectory = dir.clone();
+    unmarkedDirectoryOffset = newDir;
     file.write(ByteBuffer.allocate(8).putLong(0, newDir), extensionDataOffset + 16);
     file.force();
     long oldDir = directoryOffset;
@@ -305,6 +360,7 @@ public final class BitmapTracker {
       refcounts.free(off, clusterSize);
     }
     refcounts.flush();
+    unmarkedDirectory = null;
   }
 
   private static boolean allOnes(byte[] c) {

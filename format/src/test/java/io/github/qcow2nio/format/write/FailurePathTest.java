@@ -243,6 +243,53 @@ class FailurePathTest {
   }
 
   @Test
+  void aBitmapResizeThatFailsLeavesTheBitmapsHonestlyInconsistent() throws IOException {
+    Qemu.assumeAvailable();
+    Path seed = dir.resolve("seed.qcow2");
+    Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", seed.toString(), "1M");
+    Qemu.img("bitmap", "--add", "-g", "4096", seed.toString(), "on");
+    byte[] seedBytes = Files.readAllBytes(seed);
+    failAt("finishResize", Long.MAX_VALUE);
+    bitmapResizeWorkload(seedBytes, crash);
+    long points = crash.insideSeen;
+    assertTrue(points > 3, "only " + points + " fault points in the bitmap resize");
+    for (long k = 0; k < points; k++) {
+      FaultyLocation.Crash c = new FaultyLocation.Crash();
+      c.mode = FaultyLocation.Mode.IO_ERROR;
+      c.tornWrites = false;
+      c.inside = "finishResize";
+      c.insideIndex = k;
+      loc = FaultyLocation.root(FaultSweep.IMAGE, c, dir);
+      bitmapResizeWorkload(seedBytes, c);
+      assertTrue(c.fired);
+      Path img = save();
+      assertClean(img);
+      // Whatever the bitmap claims must be true: in use (inconsistent), or every write recorded.
+      String flags = BitmapWriteTest.qemuFlags(img).get("on");
+      if (!flags.contains("in-use")) {
+        java.util.BitSet on = BitmapWriteTest.readBitmaps(img).get("on");
+        java.util.BitSet need = BitmapWriteTest.granules(List.of(new long[] {0, 8192},
+            new long[] {700 << 10, 4096}), 1 << 20, 12);
+        need.andNot(on);
+        assertTrue(need.isEmpty(), "point " + k + ": a consistent bitmap misses " + need);
+      }
+    }
+  }
+
+  private void bitmapResizeWorkload(byte[] seed, FaultyLocation.Crash c) throws IOException {
+    loc.files().put(FaultSweep.IMAGE, FaultyLocation.File.of(c, seed));
+    try (Qcow2Image image = Qcow2Image.open(loc, OpenOptions.readWrite())) {
+      image.disk().write(ByteBuffer.wrap(data(8192, 5)), 0);
+      try {
+        image.disk().resize(2 << 20);
+      } catch (FaultyLocation.InjectedIoError e) {
+        // The caller goes on with the size it has.
+      }
+      image.disk().write(ByteBuffer.wrap(data(4096, 6)), 700 << 10);
+    }
+  }
+
+  @Test
   void aRetriedFlushForcesWhatTheFailedOneWroteBeforeAnyDecrement() throws IOException {
     Qemu.assumeAvailable();
     Qcow2Image image = Qcow2Image.create(loc, CreateOptions.defaults(1 << 20)
