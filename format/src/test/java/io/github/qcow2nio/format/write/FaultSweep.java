@@ -108,12 +108,13 @@ final class FaultSweep {
   }
 
   /** Runs the workload with a fault at {@code point} and checks the files it leaves. */
-  void runAt(long point, FaultyLocation.Mode mode) throws IOException {
+  void runAt(long point, FaultyLocation.Mode mode, int seed) throws IOException {
     FaultyLocation.Crash crash = new FaultyLocation.Crash();
     crash.target = point;
     crash.mode = mode;
-    crash.rnd = new Random(point * 4 + mode.ordinal());
-    String what = scenario.name() + ", " + mode + " at fault point " + point;
+    crash.rnd = new Random((point * 4 + mode.ordinal()) * 1000 + seed);
+    String what = scenario.name() + ", " + mode + " at fault point " + point
+        + (seed == 0 ? "" : " (seed " + seed + ")");
     Outcome o;
     try {
       o = run(crash);

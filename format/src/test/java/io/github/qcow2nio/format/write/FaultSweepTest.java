@@ -31,12 +31,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * shrink, repair a dirty image and keep persistent bitmaps: each point in turn gets an I/O error,
  * an interrupt, a crash and a power loss ({@link FaultSweep} says what must hold after each).
  *
- * <p>{@code -Dqcow2.faultStride=N} tries every Nth point only (default 1: every point);
+ * <p>{@code -Dqcow2.faultSeeds=N} runs each point N times with other random choices (how much of
+ * a torn write lands, whether an interrupted write landed, which unforced writes a power loss
+ * keeps; default 1); {@code -Dqcow2.faultStride=N} tries every Nth point only (default 1);
  * {@code -Dqcow2.faultPoint=N} only point N, and {@code -Dqcow2.faultTrace=true} prints where the
  * fault struck (for debugging one point).
  */
 class FaultSweepTest {
   static final int STRIDE = Integer.getInteger("qcow2.faultStride", 1);
+  static final int SEEDS = Integer.getInteger("qcow2.faultSeeds", 1);
 
   @TempDir static Path seeds;
   @TempDir Path dir;
@@ -59,10 +62,13 @@ class FaultSweepTest {
     FaultSweep sweep = new FaultSweep(scenario(name), dir);
     long points = sweep.countPoints();
     assertTrue(points > 10, name + ": only " + points + " fault points");
+    System.out.println("fault sweep " + name + ", " + mode + ": " + points + " fault points");
     long only = Long.getLong("qcow2.faultPoint", -1);
     for (long p = 0; p < points; p += STRIDE) {
       if (only < 0 || p == only) {
-        sweep.runAt(p, mode);
+        for (int seed = 0; seed < SEEDS; seed++) {
+          sweep.runAt(p, mode, seed);
+        }
       }
     }
   }
