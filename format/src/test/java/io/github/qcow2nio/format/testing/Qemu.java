@@ -39,6 +39,10 @@ public final class Qemu {
     org.junit.jupiter.api.Assumptions.assumeTrue(Probe.AVAILABLE, "qemu-img/qemu-io not installed");
   }
 
+  /** qemu-img's message when its PBKDF timing fails: worth another try. */
+  static final String TRANSIENT_CPU_USAGE = "Unable to get accurate CPU usage";
+  static final int TRANSIENT_RETRIES = 8;
+
   /** What a process printed and how it ended. */
   public record Result(int exitCode, String stdout, String stderr) {}
 
@@ -93,6 +97,12 @@ public final class Qemu {
   /** Runs a command and fails with its output unless it exits 0. */
   public static String ok(String... command) throws IOException {
     Result r = run(Arrays.asList(command));
+    // qemu-img 7.2 times LUKS key derivation by the CPU time it used, and on a busy machine now
+    // and then reads zero and gives up: a known transient failure, tried again.
+    for (int attempt = 1; attempt < TRANSIENT_RETRIES && r.exitCode != 0
+        && r.stderr.contains(TRANSIENT_CPU_USAGE); attempt++) {
+      r = run(Arrays.asList(command));
+    }
     if (r.exitCode != 0) {
       throw new IOException(String.join(" ", command) + " exited " + r.exitCode + ":\n"
           + r.stdout + r.stderr);
