@@ -38,7 +38,11 @@ public final class Qcow2Disk implements VirtualDisk {
       long size) {
 
     int l2Bits() {
-      return clusterBits - (extendedL2 ? 4 : 3);
+      return geometry().l2Bits();
+    }
+
+    ClusterGeometry geometry() {
+      return new ClusterGeometry(clusterBits, extendedL2);
     }
   }
 
@@ -96,12 +100,14 @@ public final class Qcow2Disk implements VirtualDisk {
     this.l2Cache = l2Cache;
     this.codec = codec;
     this.backing = backing;
-    this.clusterBits = layout.clusterBits();
-    this.clusterMask = (1L << clusterBits) - 1;
-    this.l1Shift = clusterBits + layout.l2Bits();
-    this.l2Mask = (1 << layout.l2Bits()) - 1;
-    this.extended = layout.extendedL2();
-    this.unitBits = extended ? clusterBits - 5 : clusterBits;
+    // The geometry's values, kept in fields for the read path's hot loops.
+    ClusterGeometry g = layout.geometry();
+    this.clusterBits = g.clusterBits();
+    this.clusterMask = g.clusterMask();
+    this.l1Shift = g.l1Shift();
+    this.l2Mask = (1 << g.l2Bits()) - 1;
+    this.extended = g.extended();
+    this.unitBits = g.unitBits();
     this.unitMask = (1L << unitBits) - 1;
     this.compressed = ThreadLocal.withInitial(() -> new CompressedCluster(clusterBits));
   }

@@ -133,7 +133,7 @@ class FailurePathTest {
     loc.files().put(FaultSweep.IMAGE, FaultyLocation.File.of(crash, Files.readAllBytes(seed)));
     // The overwrites drop the active tree's references to clusters the snapshot keeps: over 64
     // refcount blocks' worth, so applying the decrements evicts (and writes) blocks.
-    failAt("applyFrees", 0);
+    failAt("applyDecrements", 0);
     try (Qcow2Image image = Qcow2Image.open(loc, OpenOptions.readWrite())) {
       for (int at = 0; at < 4 << 20; at += 64 << 10) {
         byte[] b = data(64 << 10, at);

@@ -54,8 +54,15 @@ final class FaultyChannel extends FileChannel {
       if (c.atFaultPoint()) {
         switch (c.mode) {
           case IO_ERROR -> {
-            // A torn write: some prefix may land before the error.
-            int landed = !c.tornWrites || c.rnd.nextBoolean() ? 0 : c.rnd.nextInt(b.length + 1);
+            // A torn write: some whole sectors may land before the error (disks write a 512-byte
+            // sector whole or not at all, which qcow2's 8-byte entries rely on).
+            int landed = 0;
+            if (c.tornWrites && c.rnd.nextBoolean()) {
+              long end = position + b.length;
+              long cut = Math.min(end, ((position >>> 9) + 1 + c.rnd.nextInt(b.length / 512 + 1))
+                  << 9);
+              landed = (int) (cut - position);
+            }
             if (landed > 0) {
               file.apply(java.util.Arrays.copyOf(b, landed), position);
             }

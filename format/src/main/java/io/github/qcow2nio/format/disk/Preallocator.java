@@ -1,0 +1,87 @@
+package io.github.qcow2nio.format.disk;
+
+import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.struct.L2Entry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Allocates every cluster of a new disk as {@code qemu-img create -o preallocation=} does: L2
+ * tables and data clusters (each L2 table followed by its data clusters), entries normal and
+ * COPIED (with extended L2: host offset set, no subcluster allocated).
+ */
+final class Preallocator {
+  private final Qcow2Disk disk;
+  private final ClusterAllocator allocator;
+  private final TableUpdater tables;
+  private final WriteBarrier barrier;
+  private final ClusterGeometry g;
+
+  Preallocator(Qcow2Disk disk, ClusterAllocator allocator, TableUpdater tables,
+      WriteBarrier barrier, ClusterGeometry geometry) {
+    this.disk = disk;
+    this.allocator = allocator;
+    this.tables = tables;
+    this.barrier = barrier;
+    this.g = geometry;
+  }
+
+  /**
+   * With {@code writeZeros} the data clusters are written with zeros; otherwise the file is only
+   * extended to cover them. Flushed and forced at the end.
+   */
+  void preallocate(boolean writeZeros) throws IOException {
+    HostFile image = disk.imageFile();
+    HostFile data = disk.dataFile();
+    boolean externalData = disk.layout().externalData();
+    int clusterBits = g.clusterBits();
+    int l2Bits = g.l2Bits();
+    long size = disk.size();
+    long count = (size + g.clusterMask()) >>> clusterBits;
+    long tableCount = g.l1Entries(size);
+    int perTable = 1 << l2Bits;
+    long end = image.size();
+    for (long t = 0; t < tableCount; t++) {
+      barrier.ensureCacheRoom();
+      long[] table = tables.writableL2(t);
+      long first = t << l2Bits;
+      int n = (int) Math.min(perTable, count - first);
+      long host = externalData ? first << clusterBits : allocator.allocate(n);
+      for (int k = 0; k < n; k++) {
+        long h = externalData ? (first + k) << clusterBits : host + ((long) k << clusterBits);
+        if (g.extended()) {
+          table[2 * k] = h | L2Entry.COPIED;
+          table[2 * k + 1] = 0;
+        } else {
+          table[k] = h | L2Entry.COPIED;
+        }
+      }
+      if (!externalData) {
+        end = Math.max(end, host + ((long) n << clusterBits));
+        if (writeZeros) {
+          writeZeroBytes(image, host, (long) n << clusterBits);
+        }
+      }
+    }
+    if (externalData) {
+      if (writeZeros) {
+        writeZeroBytes(data, 0, size);
+      } else if (data.size() < size) {
+        data.truncate(size);
+      }
+    } else if (image.size() < end) {
+      image.truncate(end);
+    }
+    barrier.flushAndForce();
+  }
+
+  private void writeZeroBytes(HostFile f, long at, long length) throws IOException {
+    ByteBuffer z = ByteBuffer.allocate((int) Math.min(length, g.clusterSize()));
+    for (long done = 0; done < length; ) {
+      int n = (int) Math.min(z.capacity(), length - done);
+      z.clear().limit(n);
+      f.write(z, at + done);
+      done += n;
+    }
+  }
+}
