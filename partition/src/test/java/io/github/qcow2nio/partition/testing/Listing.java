@@ -24,13 +24,17 @@ public final class Listing {
       String attrs, boolean bootable) {}
 
   /** The partitions sfdisk --json lists for {@code disk}. */
-  @SuppressWarnings("unchecked")
   public static List<Row> sfdisk(Path disk, String... extraArgs) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("sfdisk", "--json"));
     cmd.addAll(List.of(extraArgs));
     cmd.add(disk.toString());
-    Map<String, Object> root = (Map<String, Object>) Json.parse(
-        Tools.ok(cmd.toArray(String[]::new)));
+    return sfdiskJson(Tools.ok(cmd.toArray(String[]::new)));
+  }
+
+  /** The partitions in what sfdisk --json printed. */
+  @SuppressWarnings("unchecked")
+  public static List<Row> sfdiskJson(String json) {
+    Map<String, Object> root = (Map<String, Object>) Json.parse(json);
     Map<String, Object> table = (Map<String, Object>) root.get("partitiontable");
     List<Row> rows = new ArrayList<>();
     for (Object o : (List<Object>) table.getOrDefault("partitions", List.of())) {
