@@ -34,27 +34,41 @@ public final class PartitionTables {
    * Writes a new GPT on an empty disk of {@code diskSize} bytes, as sgdisk lays one out: a
    * protective MBR, 128 entries, partitions on 1 MiB boundaries in the order given, the backup
    * entries and header in the last sectors, random disk and partition GUIDs. The channel grows to
-   * {@code diskSize} if it is shorter.
+   * {@code diskSize} if it is shorter; its position is not kept.
    *
    * @return the table as read back from the disk
    */
   public static PartitionTable createGpt(SeekableByteChannel disk, long diskSize, int sectorSize,
       List<PartitionSpec> specs) throws IOException {
-    GptWriter.create(DiskAccess.of(disk), diskSize, sectorSize, specs);
+    GptWriter.create(DiskAccess.of(grow(disk, diskSize)), diskSize, sectorSize, specs);
     return readBack(disk, sectorSize);
   }
 
   /**
    * Writes a new MBR on an empty disk, as sfdisk lays one out: partitions on 1 MiB boundaries, a
    * random disk signature. Five or more specs make slot 4 an extended partition to the end of the
-   * disk holding specs 4 and on as logical partitions (numbered 5 and on).
+   * disk holding specs 4 and on as logical partitions (numbered 5 and on). The channel grows to
+   * {@code diskSize} if it is shorter; its position is not kept.
    *
    * @return the table as read back from the disk
    */
   public static PartitionTable createMbr(SeekableByteChannel disk, long diskSize, int sectorSize,
       List<PartitionSpec> specs) throws IOException {
-    MbrWriter.create(DiskAccess.of(disk), diskSize, sectorSize, specs);
+    MbrWriter.create(DiskAccess.of(grow(disk, diskSize)), diskSize, sectorSize, specs);
     return readBack(disk, sectorSize);
+  }
+
+  /** A new file is shorter than its disk; the table's bounds are checked against the size. */
+  private static SeekableByteChannel grow(SeekableByteChannel disk, long diskSize)
+      throws IOException {
+    if (diskSize <= 0) {
+      throw new IllegalArgumentException("disk size must be positive: " + diskSize);
+    }
+    if (disk.size() < diskSize) {
+      disk.position(diskSize - 1);
+      disk.write(java.nio.ByteBuffer.allocate(1));
+    }
+    return disk;
   }
 
   private static PartitionTable readBack(SeekableByteChannel disk, int sectorSize)
