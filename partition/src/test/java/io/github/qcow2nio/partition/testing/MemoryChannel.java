@@ -28,14 +28,14 @@ public final class MemoryChannel implements SeekableByteChannel {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     check();
+    // Yield between the caller's position() and the copy: a caller that does not hold one lock
+    // over position+read reads where another thread moved the position to.
+    Thread.yield();
     if (position >= size) {
       return -1;
     }
     int n = (int) Math.min(dst.remaining(), size - position);
     dst.put(bytes, (int) position, n);
-    // Yield between the read and the position update: a caller that does not hold one lock
-    // over position+read gets the wrong bytes here.
-    Thread.yield();
     position += n;
     return n;
   }
