@@ -54,7 +54,7 @@ class CreationInteropTest {
         StandardOpenOption.WRITE)) {
       made = PartitionTables.createGpt(ch, 24 * MIB, 512, GPT_SPECS);
     }
-    assertToolsAgree(raw, made);
+    assertToolsAgree(raw, made, expectedGpt(GPT_SPECS, 24 * MIB));
   }
 
   @Test
@@ -69,7 +69,7 @@ class CreationInteropTest {
     assertEquals(List.of(1, 2, 3, 4, 5, 6, 7),
         made.partitions().stream().map(Partition::number).toList());
     assertEquals(Partition.Kind.EXTENDED, made.partition(4).orElseThrow().kind());
-    assertToolsAgree(raw, made);
+    assertToolsAgree(raw, made, expectedMbr(MBR_SPECS, 24 * MIB));
   }
 
   @Test
@@ -81,7 +81,7 @@ class CreationInteropTest {
         StandardOpenOption.WRITE)) {
       made = PartitionTables.createMbr(ch, 12 * MIB, 512, MBR_SPECS.subList(0, 3));
     }
-    assertToolsAgree(raw, made);
+    assertToolsAgree(raw, made, expectedMbr(MBR_SPECS.subList(0, 3), 12 * MIB));
   }
 
   /** Written through the qcow2 provider's /disk, checked on what qemu-img converts it to. */
@@ -103,7 +103,8 @@ class CreationInteropTest {
       Path raw = dir.resolve(scheme + ".raw");
       Tools.ok("qemu-img", "convert", "-f", "qcow2", "-O", "raw", image.toString(),
           raw.toString());
-      assertToolsAgree(raw, made);
+      assertToolsAgree(raw, made, scheme.equals("gpt") ? expectedGpt(GPT_SPECS, 24 * MIB)
+          : expectedMbr(MBR_SPECS, 24 * MIB));
       try (FileSystem qcow2 = FileSystems.newFileSystem(image);
           FileSystem fs = FileSystems.newFileSystem(qcow2.getPath("/disk"))) {
         assertEquals(made, ((PartitionFileSystem) fs).table());
@@ -111,7 +112,8 @@ class CreationInteropTest {
     }
   }
 
-  private static void assertToolsAgree(Path raw, PartitionTable made) throws IOException {
+  private static void assertToolsAgree(Path raw, PartitionTable made,
+      List<Listing.Row> expected) throws IOException {
     Tools.Result verify = Tools.run(List.of("sfdisk", "--verify", raw.toString()), null);
     assertEquals(0, verify.exitCode(), verify.stdout() + verify.stderr());
     assertTrue(verify.stdout().contains("No errors detected"), verify.stdout());
@@ -121,24 +123,77 @@ class CreationInteropTest {
       assertTrue(v.stdout().contains("No problems found"), v.stdout());
       assertTrue(!v.stdout().toLowerCase(Locale.ROOT).contains("warning"), v.stdout());
     }
-    assertEquals(expectedRows(made), Listing.sfdisk(raw));
+    List<Listing.Row> listed = Listing.sfdisk(raw);
+    assertEquals(withoutUuids(expected), withoutUuids(listed), "sfdisk --json against the specs");
     assertEquals(made.diskId(), Listing.sfdiskId(raw));
     try (FileSystem fs = FileSystems.newFileSystem(raw)) {
       assertEquals(made, ((PartitionFileSystem) fs).table());
-      assertEquals(expectedRows(made), Listing.of(fs));
+      assertEquals(listed, Listing.of(fs), "our listing against sfdisk's, GUIDs included");
     }
   }
 
-  /** What we asked for, in sfdisk's terms: taken from the specs, not from our reader. */
-  private static List<Listing.Row> expectedRows(PartitionTable made) {
+  private static List<Listing.Row> withoutUuids(List<Listing.Row> rows) {
+    return rows.stream().map(r -> new Listing.Row(r.number(), r.start(), r.size(), r.type(), "",
+        r.name(), r.attrs(), r.bootable())).toList();
+  }
+
+  // What the specs ask for, laid out here by the rule sfdisk and sgdisk follow (every start on
+  // a 1 MiB boundary = 2048 sectors), independently of the writer and reader under test.
+
+  static final Map<String, String> GPT_TYPES = Map.of(
+      "efi", "C12A7328-F81F-11D2-BA4B-00A0C93EC93B",
+      "linux", "0FC63DAF-8483-4772-8E79-3D69D8477DE4",
+      "swap", "0657FD6D-A4AB-43C4-84E5-0933C84B4F4F",
+      "basic data", "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7");
+  static final Map<String, String> MBR_TYPES = Map.of(
+      "efi", "EF", "83", "83", "0x0c", "C", "swap", "82", "msdata", "7", "linux", "83");
+
+  static long alignUp(long lba) {
+    return (lba + 2047) / 2048 * 2048;
+  }
+
+  static List<Listing.Row> expectedGpt(List<PartitionSpec> specs, long diskSize) {
+    long lastUsable = diskSize / 512 - 34;
     List<Listing.Row> rows = new ArrayList<>();
-    for (Partition p : made.partitions()) {
-      rows.add(new Listing.Row(p.number(), p.firstLba(), p.lastLba() - p.firstLba() + 1,
-          p.type().toUpperCase(Locale.ROOT),
-          p.uniqueGuid() == null ? "" : p.uniqueGuid().toString().toUpperCase(Locale.ROOT),
-          p.name(), p.kind() == Partition.Kind.GPT ? Listing.attrs(p.attributes()) : "",
-          p.bootable()));
+    long next = 34;
+    for (int i = 0; i < specs.size(); i++) {
+      PartitionSpec s = specs.get(i);
+      long start = alignUp(next);
+      long end = s.size() == PartitionSpec.REST ? (lastUsable + 1) / 2048 * 2048 - 1
+          : start + s.size() / 512 - 1;
+      rows.add(new Listing.Row(i + 1, start, end - start + 1,
+          GPT_TYPES.getOrDefault(s.type(), s.type()).toUpperCase(Locale.ROOT), "", s.name(),
+          Listing.attrs(s.attributes()), false));
+      next = end + 1;
     }
+    return rows;
+  }
+
+  static List<Listing.Row> expectedMbr(List<PartitionSpec> specs, long diskSize) {
+    long last = diskSize / 512 - 1;
+    List<Listing.Row> rows = new ArrayList<>();
+    List<Listing.Row> logicals = new ArrayList<>();
+    long next = 1;
+    long extendedStart = -1;
+    for (int i = 0; i < specs.size(); i++) {
+      PartitionSpec s = specs.get(i);
+      boolean logical = specs.size() > 4 && i >= 3;
+      long ebr = alignUp(next);
+      if (logical && extendedStart < 0) {
+        extendedStart = ebr;
+      }
+      long start = logical ? ebr + 2048 : alignUp(next);
+      long end = s.size() == PartitionSpec.REST ? last : start + s.size() / 512 - 1;
+      Listing.Row row = new Listing.Row(logical ? 5 + logicals.size() : i + 1, start,
+          end - start + 1, MBR_TYPES.get(s.type()), "", "", "", s.attributes() == 0x80);
+      (logical ? logicals : rows).add(row);
+      next = end + 1;
+    }
+    if (extendedStart >= 0) {
+      rows.add(new Listing.Row(4, extendedStart, last - extendedStart + 1, "F", "", "", "",
+          false));
+    }
+    rows.addAll(logicals);
     return rows;
   }
 }
