@@ -138,16 +138,17 @@ final class PartitionChannel extends FileChannel {
     }
     checkWritable();
     int n = src.remaining();
+    if (n == 0) {
+      return 0;
+    }
     if (pos > size - n) {
       throw new FileSystemException(fs.getPath("/" + partition.number()).toString(), null,
           "a write of " + n + " bytes at " + pos + " would cross the partition's end at " + size
               + "; a partition cannot grow");
     }
-    if (n > 0) {
-      disk.write(src, start + pos);
-      if (sync) {
-        disk.force(true);
-      }
+    disk.write(src, start + pos);
+    if (sync) {
+      disk.force(true);
     }
     return n;
   }

@@ -172,7 +172,11 @@ public final class PartitionFileSystem extends FileSystem {
   }
 
   @Override
-  public PartitionPath getPath(String first, String... more) {
+  public Path getPath(String first, String... more) {
+    return path(first, more);
+  }
+
+  PartitionPath path(String first, String... more) {
     StringBuilder sb = new StringBuilder(first);
     for (String m : more) {
       if (!m.isEmpty()) {

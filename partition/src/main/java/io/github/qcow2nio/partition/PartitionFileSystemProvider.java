@@ -1,7 +1,5 @@
 package io.github.qcow2nio.partition;
 
-import io.github.qcow2nio.partition.table.DiskAccess;
-import io.github.qcow2nio.partition.table.TableReader;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -12,7 +10,6 @@ import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
-import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
@@ -23,27 +20,22 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
 import java.nio.file.ReadOnlyFileSystemException;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The {@code partition:} provider. A file system per open disk file, found by the file's real
- * path: one disk is never open twice at once through this provider.
+ * path: one disk is never open twice at once through this provider (see {@link DiskRegistry}).
  */
 public final class PartitionFileSystemProvider extends FileSystemProvider {
   private static final String FIXED_TREE =
       "a partition file system holds only the partitions its table lists";
-
-  /** Every open partition file system, by its disk file's identity. Guarded by itself. */
-  private static final Map<Object, PartitionFileSystem> fileSystems = new HashMap<>();
 
   /** Called by the JDK's provider lookup. */
   public PartitionFileSystemProvider() {}
@@ -63,7 +55,7 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
     if (!Files.isRegularFile(disk)) {
       throw new NoSuchFileException(disk.toString(), null, "no disk file to read a table from");
     }
-    Optional<PartitionFileSystem> fs = open(disk, e);
+    Optional<PartitionFileSystem> fs = DiskRegistry.open(this, disk, e);
     if (fs.isEmpty()) {
       throw new PartitionTableException("sector 0 of " + disk, 0,
           "an MBR or GPT partition table");
@@ -87,124 +79,28 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
       e = PartitionEnv.parse(env);
     } catch (IllegalArgumentException bad) {
       // Keys of another provider: only an error if this file is ours after all.
-      if (probe(path, 0)) {
+      if (DiskRegistry.probe(path, 0)) {
         throw bad;
       }
       throw new UnsupportedOperationException(path + " holds no partition table");
     }
-    if (!probe(path, e.sectorSize())) {
+    if (!DiskRegistry.probe(path, e.sectorSize())) {
       throw new UnsupportedOperationException(path + " holds no partition table");
     }
-    return open(path, e).orElseThrow(() ->
+    return DiskRegistry.open(this, path, e).orElseThrow(() ->
         new UnsupportedOperationException(path + " holds no partition table"));
   }
 
-  /** True when the file holds a table; a damaged table is a table (its error surfaces here). */
-  private static boolean probe(Path path, int sectorSize) throws IOException {
-    try (SeekableByteChannel ch = openChannel(path, false)) {
-      return TableReader.read(DiskAccess.of(ch), sectorSize).isPresent();
-    }
-  }
-
-  private Optional<PartitionFileSystem> open(Path disk, PartitionEnv env) throws IOException {
-    synchronized (fileSystems) {
-      Object key = identity(disk);
-      if (fileSystems.containsKey(key)) {
-        throw new FileSystemAlreadyExistsException(
-            "a partition file system is already open on " + disk.toUri());
-      }
-      boolean writable = env.accessMode() != PartitionEnv.AccessMode.READ_ONLY;
-      if (env.accessMode() == PartitionEnv.AccessMode.DEFAULT) {
-        writable = !disk.getFileSystem().isReadOnly() && Files.isWritable(disk);
-      }
-      SeekableByteChannel ch = null;
-      try {
-        ch = openChannel(disk, writable);
-      } catch (AccessDeniedException denied) {
-        if (env.accessMode() == PartitionEnv.AccessMode.READ_WRITE) {
-          throw denied;
-        }
-      } catch (UnsupportedOperationException denied) { // ReadOnlyFileSystemException too
-        if (env.accessMode() == PartitionEnv.AccessMode.READ_WRITE) {
-          throw denied;
-        }
-      }
-      if (ch == null) {
-        // The disk's provider says it can be written but will not open it so: read it only.
-        writable = false;
-        ch = openChannel(disk, false);
-      }
-      DiskAccess access = DiskAccess.of(ch);
-      try {
-        Optional<PartitionTable> table = TableReader.read(access, env.sectorSize());
-        if (table.isEmpty()) {
-          access.close();
-          return Optional.empty();
-        }
-        PartitionFileSystem fs =
-            new PartitionFileSystem(this, disk, key, access, table.get(), !writable);
-        fileSystems.put(key, fs);
-        return Optional.of(fs);
-      } catch (IOException | RuntimeException e) {
-        try {
-          access.close();
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-    }
-  }
-
-  /** A FileChannel where the disk's provider has one (positional I/O), else a byte channel. */
-  private static SeekableByteChannel openChannel(Path disk, boolean writable) throws IOException {
-    Set<OpenOption> opts = writable
-        ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE)
-        : Set.of(StandardOpenOption.READ);
-    try {
-      return disk.getFileSystem().provider().newFileChannel(disk, opts);
-    } catch (UnsupportedOperationException noFileChannel) {
-      return Files.newByteChannel(disk, opts);
-    }
-  }
-
-  private static Object identity(Path disk) {
-    try {
-      return disk.toRealPath();
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return disk.toAbsolutePath().normalize();
-    }
-  }
-
   void removeFileSystem(PartitionFileSystem fs) {
-    synchronized (fileSystems) {
-      fileSystems.remove(fs.key(), fs);
-    }
-  }
-
-  /** The open file system on the disk at {@code disk}: by the URI it reports, then by path. */
-  private static PartitionFileSystem find(URI disk) {
-    synchronized (fileSystems) {
-      for (PartitionFileSystem fs : fileSystems.values()) {
-        if (fs.diskUri().equals(disk)) {
-          return fs;
-        }
-      }
-      try {
-        return fileSystems.get(identity(Path.of(disk)));
-      } catch (RuntimeException e) {
-        // A disk URI whose provider or file system is gone names no open file system.
-        return null;
-      }
-    }
+    DiskRegistry.remove(fs);
   }
 
   /** The open file system of {@code partition:<disk-uri>} (a path URI with "!/N" works too). */
   @Override
   public PartitionFileSystem getFileSystem(URI uri) {
-    PartitionFileSystem fs = find(PartitionUris.fileSystemDisk(uri));
+    PartitionFileSystem fs = DiskRegistry.find(PartitionUris.fileSystemDisk(uri));
     if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
-      fs = find(PartitionUris.split(uri).disk());
+      fs = DiskRegistry.find(PartitionUris.split(uri).disk());
     }
     if (fs == null) {
       throw new FileSystemNotFoundException("no partition file system is open for " + uri);
@@ -214,9 +110,9 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
 
   /** The path of {@code partition:<disk-uri>!/N}, cut at the last "!/", in an open file system. */
   @Override
-  public PartitionPath getPath(URI uri) {
+  public Path getPath(URI uri) {
     PartitionUris.Split s = PartitionUris.split(uri);
-    PartitionFileSystem fs = find(s.disk());
+    PartitionFileSystem fs = DiskRegistry.find(s.disk());
     if (fs == null) {
       throw new FileSystemNotFoundException("no partition file system is open for " + s.disk());
     }

@@ -1,6 +1,6 @@
 package io.github.qcow2nio.partition.table;
 
-import java.io.EOFException;
+import io.github.qcow2nio.partition.PartitionTableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,15 +44,19 @@ public abstract class DiskAccess implements AutoCloseable {
   public abstract void close() throws IOException;
 
   /**
-   * {@code length} bytes at {@code pos}, little-endian (both tables are). The caller has checked
-   * that they lie inside the disk, so a short file is an {@link EOFException}.
+   * {@code length} bytes at {@code pos}, little-endian (both tables are). Callers check that
+   * they lie inside the disk's size; a file that is shorter than its size said (it shrank) is
+   * a {@link PartitionTableException} too.
    */
   public final ByteBuffer readFully(long pos, int length) throws IOException {
+    if (pos < 0 || length < 0 || pos > size - length) {
+      throw new PartitionTableException("disk", pos, length + " bytes inside its " + size);
+    }
     ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     while (buf.hasRemaining()) {
       if (read(buf, pos + buf.position()) < 0) {
-        throw new EOFException("disk ends at byte " + (pos + buf.position()) + ", reading "
-            + length + " bytes at " + pos);
+        throw new PartitionTableException("disk", pos + buf.position(),
+            length + " bytes from " + pos + "; the file ends here");
       }
     }
     return buf.flip();
