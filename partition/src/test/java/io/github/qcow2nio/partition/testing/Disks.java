@@ -23,7 +23,8 @@ public final class Disks {
     long count = b.getInt(h + 80) & 0xFFFFFFFFL;
     long size = b.getInt(h + 84) & 0xFFFFFFFFL;
     long arrayBytes = count * size;
-    if (arrayBytes > 0 && entriesLba * ss + arrayBytes <= disk.length) {
+    if (arrayBytes > 0 && entriesLba >= 0 && entriesLba < disk.length / ss
+        && entriesLba * ss + arrayBytes <= disk.length) {
       CRC32 a = new CRC32();
       a.update(disk, (int) (entriesLba * ss), (int) arrayBytes);
       b.putInt(h + 88, (int) a.getValue());
@@ -31,9 +32,14 @@ public final class Disks {
     fixGptHeaderCrc(disk, ss, lba);
   }
 
+  /** Recomputes the CRC of the header at {@code lba}, if its size field leaves one to compute. */
   public static void fixGptHeaderCrc(byte[] disk, int ss, long lba) {
     ByteBuffer b = le(disk);
     int h = (int) (lba * ss);
+    int size = b.getInt(h + 12);
+    if (size < 20 || size > ss) {
+      return;
+    }
     b.putInt(h + 16, 0);
     CRC32 c = new CRC32();
     c.update(disk, h, b.getInt(h + 12));
