@@ -86,7 +86,7 @@ final class DiskRegistry {
   }
 
   /** A FileChannel where the disk's provider has one (positional I/O), else a byte channel. */
-  private static SeekableByteChannel openChannel(Path disk, boolean writable) throws IOException {
+  static SeekableByteChannel openChannel(Path disk, boolean writable) throws IOException {
     Set<OpenOption> opts = writable
         ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE)
         : Set.of(StandardOpenOption.READ);

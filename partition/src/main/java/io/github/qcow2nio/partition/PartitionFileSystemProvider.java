@@ -47,11 +47,17 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
 
   // ---- file systems
 
-  /** Opens {@code partition:<disk-uri>}; the disk file may live on any installed provider. */
+  /**
+   * Opens {@code partition:<disk-uri>}; the disk file may live on any installed provider. With
+   * {@code create} in env, a table is written first on a disk that has none.
+   */
   @Override
   public PartitionFileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
     Path disk = Path.of(PartitionUris.fileSystemDisk(uri));
     PartitionEnv e = PartitionEnv.parse(env);
+    if (e.create() != null) {
+      TableCreation.ensureTable(disk, e);
+    }
     if (!Files.isRegularFile(disk)) {
       throw new NoSuchFileException(disk.toString(), null, "no disk file to read a table from");
     }
@@ -67,10 +73,18 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
    * Opens the partitions of the disk file at {@code path}. A file that holds no partition table
    * (a whole-disk FAT volume, a qcow2 image, anything else) gets
    * {@link UnsupportedOperationException}, so that {@code FileSystems.newFileSystem} moves on to
-   * the next provider; so does a missing file or a directory.
+   * the next provider; so does a missing file or a directory. An env that asks for a table
+   * ({@code create} gpt or mbr, {@code partitions}, for a new file {@code size}) writes one first
+   * on a disk that has none.
    */
   @Override
   public PartitionFileSystem newFileSystem(Path path, Map<String, ?> env) throws IOException {
+    if (PartitionEnv.asksForCreation(env)) {
+      PartitionEnv e = PartitionEnv.parse(env);
+      TableCreation.ensureTable(path, e);
+      return DiskRegistry.open(this, path, e).orElseThrow(() ->
+          new PartitionTableException("sector 0 of " + path, 0, "the table just written"));
+    }
     if (!Files.isRegularFile(path)) {
       throw new UnsupportedOperationException(path + " is not a file holding a partition table");
     }
