@@ -86,6 +86,17 @@ class HostileTableTest {
   }
 
   @Test
+  void primaryPointingAtItselfForItsBackupIsReported() throws IOException {
+    byte[] disk = gpt(8 * MIB, 512);
+    Disks.le(disk).putLong(512 + 32, 1);
+    Disks.fixGptHeaderCrc(disk, 512, 1);
+    PartitionTable t = read(disk);
+    assertEquals(PartitionTable.Header.PRIMARY, t.header());
+    assertEquals(1, t.problems().size());
+    assertTrue(t.problems().get(0).contains("AlternateLBA 1"), t.problems().toString());
+  }
+
+  @Test
   void badCrcsWithNoValidBackupAreRefused() throws IOException {
     byte[] disk = gpt(8 * MIB, 512);
     disk[512 + 16] ^= 1;

@@ -49,7 +49,17 @@ final class GptReader {
     } catch (PartitionTableException e) {
       primaryProblem = e;
     }
-    long backupLba = primary != null ? primary.header().alternateLba() : sectors - 1;
+    long backupLba = sectors - 1;
+    List<String> problems = new ArrayList<>();
+    if (primary != null) {
+      long alternate = primary.header().alternateLba();
+      if (alternate > 1 && alternate < sectors) {
+        backupLba = alternate; // not the last LBA when the disk grew after the table was made
+      } else {
+        problems.add("primary GPT header at byte " + (ss + 32L) + ": AlternateLBA " + alternate
+            + " is not a sector of the disk after LBA 1; the last LBA was read instead");
+      }
+    }
     Loaded backup = null;
     PartitionTableException backupProblem = null;
     try {
@@ -57,7 +67,6 @@ final class GptReader {
     } catch (PartitionTableException e) {
       backupProblem = e;
     }
-    List<String> problems = new ArrayList<>();
     Loaded used;
     PartitionTable.Header which;
     if (primary != null) {
