@@ -57,6 +57,76 @@ class CreationInteropTest {
     assertToolsAgree(raw, made, expectedGpt(GPT_SPECS, 24 * MIB));
   }
 
+  /** The protective MBR is byte for byte the one sgdisk writes on a disk of the same size. */
+  @Test
+  void protectiveMbrIsTheOneSgdiskWrites() throws IOException {
+    Tools.assume("sgdisk");
+    for (long size : new long[] {24 * MIB, 9000L * MIB}) {
+      Path theirs = ToolDisks.sparse(dir.resolve("sgdisk-" + size + ".img"), size);
+      Tools.ok("sgdisk", "-o", theirs.toString());
+      Path ours = ToolDisks.sparse(dir.resolve("ours-" + size + ".img"), size);
+      try (FileChannel ch = FileChannel.open(ours, StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
+        PartitionTables.createGpt(ch, size, 512, List.of(PartitionSpec.rest("linux")));
+      }
+      byte[] a = java.util.Arrays.copyOf(ToolDisks.slice(theirs, 0, 512), 512);
+      byte[] b = java.util.Arrays.copyOf(ToolDisks.slice(ours, 0, 512), 512);
+      assertEquals(java.util.HexFormat.of().formatHex(a, 440, 512),
+          java.util.HexFormat.of().formatHex(b, 440, 512), "sector 0 from byte 440, " + size);
+    }
+  }
+
+  /** MBR entries, CHS values included, are byte for byte sfdisk's for the same layout. */
+  @Test
+  void mbrEntriesAreTheOnesSfdiskWrites() throws IOException {
+    Tools.assume("sfdisk");
+    for (long size : new long[] {24 * MIB, 9000L * MIB}) {
+      long big = size / 2 / MIB;
+      Path theirs = ToolDisks.sparse(dir.resolve("sfdisk-" + size + ".img"), size);
+      Tools.okWithInput("label: dos\nsize=" + big + "MiB, type=83, bootable\n"
+          + "size=1MiB, type=c\ntype=82\n", "sfdisk", "-q", theirs.toString());
+      Path ours = ToolDisks.sparse(dir.resolve("ours-mbr-" + size + ".img"), size);
+      try (FileChannel ch = FileChannel.open(ours, StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
+        PartitionTables.createMbr(ch, size, 512, List.of(
+            PartitionSpec.of(big * MIB, "83").withAttributes(0x80), PartitionSpec.of(MIB, "c"),
+            PartitionSpec.rest("82")));
+      }
+      assertEquals(java.util.HexFormat.of().formatHex(ToolDisks.slice(theirs, 446, 66)),
+          java.util.HexFormat.of().formatHex(ToolDisks.slice(ours, 446, 66)),
+          "MBR entries, disk of " + size);
+    }
+  }
+
+  /** With logical partitions: the MBR and every EBR are byte for byte sfdisk's. */
+  @Test
+  void ebrChainIsTheOneSfdiskWrites() throws IOException {
+    Tools.assume("sfdisk");
+    long size = 24 * MIB;
+    Path theirs = ToolDisks.sparse(dir.resolve("sfdisk-ebr.img"), size);
+    Tools.okWithInput("label: dos\nsize=2MiB, type=83\nsize=1MiB, type=83\nsize=1MiB, type=c\n"
+        + "type=f\nsize=3MiB, type=83\nsize=1MiB, type=82\ntype=7\n",
+        "sfdisk", "-q", theirs.toString());
+    Path ours = ToolDisks.sparse(dir.resolve("ours-ebr.img"), size);
+    PartitionTable made;
+    try (FileChannel ch = FileChannel.open(ours, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      made = PartitionTables.createMbr(ch, size, 512, List.of(PartitionSpec.of(2 * MIB, "83"),
+          PartitionSpec.of(MIB, "83"), PartitionSpec.of(MIB, "c"), PartitionSpec.of(3 * MIB, "83"),
+          PartitionSpec.of(MIB, "82"), PartitionSpec.rest("7")));
+    }
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    assertEquals(hex.formatHex(ToolDisks.slice(theirs, 446, 66)),
+        hex.formatHex(ToolDisks.slice(ours, 446, 66)), "MBR entries");
+    for (Partition p : made.partitions()) {
+      if (p.kind() == Partition.Kind.LOGICAL) {
+        long ebr = p.start() - MIB;
+        assertEquals(hex.formatHex(ToolDisks.slice(theirs, ebr + 446, 66)),
+            hex.formatHex(ToolDisks.slice(ours, ebr + 446, 66)), "EBR of " + p.number());
+      }
+    }
+  }
+
   @Test
   void mbrWithLogicalsOnARawFile() throws IOException {
     Tools.assume("sfdisk");

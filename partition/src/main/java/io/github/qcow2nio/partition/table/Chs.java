@@ -12,6 +12,11 @@ final class Chs {
 
   private Chs() {}
 
+  /** True when {@code lba} has a CHS address of its own (cylinder 1023 or below). */
+  static boolean reaches(long lba) {
+    return lba / (HEADS * SECTORS) <= 1023;
+  }
+
   static void put(ByteBuffer b, int off, long lba) {
     long cylinder = lba / (HEADS * SECTORS);
     int head;

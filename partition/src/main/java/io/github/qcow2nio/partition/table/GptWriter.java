@@ -64,7 +64,13 @@ public final class GptWriter {
   private static ByteBuffer protectiveMbr(long sectors) {
     MbrEntry pmbr = new MbrEntry(0, MbrEntry.PROTECTIVE, 1, Math.min(sectors - 1, 0xFFFFFFFFL));
     MbrEntry none = new MbrEntry(0, 0, 0, 0);
-    return new MasterBootRecord(0, List.of(pmbr, none, none, none), true).serialize();
+    ByteBuffer b = new MasterBootRecord(0, List.of(pmbr, none, none, none), true).serialize();
+    if (!Chs.reaches(pmbr.lastLba())) {
+      // sgdisk ends a protective entry past CHS reach with 0xFFFFFF, where sfdisk's MBR
+      // entries have 0xFEFFFF (cylinder 1023, head 254, sector 63).
+      b.put(MasterBootRecord.ENTRIES + 5, (byte) 0xFF);
+    }
+    return b;
   }
 
   static ByteBuffer sector0(ByteBuffer mbr, int ss) {
