@@ -9,7 +9,7 @@ import java.util.Objects;
  *     spec only)
  * @param type for GPT a type GUID or an alias ("linux", "efi", "msdata" or "basic data", "swap",
  *     "bios"); for MBR a hex type byte ("83", "0x83", "c") or an alias ("linux", "efi", "swap",
- *     "fat32", "msdata", "extended")
+ *     "fat32", "msdata"); not empty (0), protective (0xEE) or extended (the writer makes those)
  * @param name the GPT partition name (at most 36 UTF-16 code units); ignored for MBR
  * @param attributes GPT attribute bits; for MBR only 0x80 (bootable) is allowed
  */
