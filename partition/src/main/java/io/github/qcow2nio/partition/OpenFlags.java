@@ -1,0 +1,51 @@
+package io.github.qcow2nio.partition;
+
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+/** The open options of a channel on a partition, checked as {@code FileChannel.open} asks. */
+record OpenFlags(boolean read, boolean write, boolean append, boolean truncate, boolean create,
+    boolean createNew, boolean sync) {
+
+  static OpenFlags parse(Set<? extends OpenOption> options) {
+    boolean read = false;
+    boolean write = false;
+    boolean append = false;
+    boolean truncate = false;
+    boolean create = false;
+    boolean createNew = false;
+    boolean sync = false;
+    for (OpenOption o : options) {
+      if (o == StandardOpenOption.READ) {
+        read = true;
+      } else if (o == StandardOpenOption.WRITE) {
+        write = true;
+      } else if (o == StandardOpenOption.APPEND) {
+        append = true;
+      } else if (o == StandardOpenOption.TRUNCATE_EXISTING) {
+        truncate = true;
+      } else if (o == StandardOpenOption.CREATE) {
+        create = true;
+      } else if (o == StandardOpenOption.CREATE_NEW) {
+        createNew = true;
+      } else if (o == StandardOpenOption.SYNC || o == StandardOpenOption.DSYNC) {
+        sync = true;
+      } else if (o == StandardOpenOption.SPARSE || o instanceof LinkOption) {
+        // Partitions have a fixed layout; there are no links.
+      } else if (o == StandardOpenOption.DELETE_ON_CLOSE) {
+        throw new UnsupportedOperationException(
+            "DELETE_ON_CLOSE: partitions cannot be deleted through the file system");
+      } else {
+        throw new UnsupportedOperationException("open option " + o);
+      }
+    }
+    if (append && (read || truncate)) {
+      throw new IllegalArgumentException("APPEND is not allowed with READ or TRUNCATE_EXISTING");
+    }
+    write |= append;
+    read |= !write;
+    return new OpenFlags(read, write, append, truncate && write, create, createNew, sync);
+  }
+}

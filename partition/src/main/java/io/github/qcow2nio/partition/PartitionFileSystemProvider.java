@@ -1,0 +1,338 @@
+package io.github.qcow2nio.partition;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.ProviderMismatchException;
+import java.nio.file.ReadOnlyFileSystemException;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileAttributeView;
+import java.nio.file.spi.FileSystemProvider;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code partition:} provider. A file system per open disk file, found by the file's real
+ * path: one disk is never open twice at once through this provider (see {@link DiskRegistry}).
+ */
+public final class PartitionFileSystemProvider extends FileSystemProvider {
+  private static final String FIXED_TREE =
+      "a partition file system holds only the partitions its table lists";
+
+  /** Called by the JDK's provider lookup. */
+  public PartitionFileSystemProvider() {}
+
+  @Override
+  public String getScheme() {
+    return PartitionUris.SCHEME;
+  }
+
+  // ---- file systems
+
+  /**
+   * Opens {@code partition:<disk-uri>}; the disk file may live on any installed provider. With
+   * {@code create} in env, a table is written first on a disk that has none.
+   */
+  @Override
+  public PartitionFileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
+    Path disk = Path.of(PartitionUris.fileSystemDisk(uri));
+    PartitionEnv e = PartitionEnv.parse(env);
+    if (e.create() != null) {
+      TableCreation.ensureTable(disk, e);
+    }
+    if (!Files.isRegularFile(disk)) {
+      throw new NoSuchFileException(disk.toString(), null, "no disk file to read a table from");
+    }
+    Optional<PartitionFileSystem> fs = DiskRegistry.open(this, disk, e);
+    if (fs.isEmpty()) {
+      throw new PartitionTableException("sector 0 of " + disk, 0,
+          "an MBR or GPT partition table");
+    }
+    return fs.get();
+  }
+
+  /**
+   * Opens the partitions of the disk file at {@code path}. A file that holds no partition table
+   * (a whole-disk FAT volume, a qcow2 image, anything else) gets
+   * {@link UnsupportedOperationException}, so that {@code FileSystems.newFileSystem} moves on to
+   * the next provider; so does a missing file or a directory. An env that asks for a table
+   * ({@code create} gpt or mbr, {@code partitions}, for a new file {@code size}) writes one first
+   * on a disk that has none.
+   */
+  @Override
+  public PartitionFileSystem newFileSystem(Path path, Map<String, ?> env) throws IOException {
+    if (PartitionEnv.asksForCreation(env)) {
+      PartitionEnv e = PartitionEnv.parse(env);
+      TableCreation.ensureTable(path, e);
+      return DiskRegistry.open(this, path, e).orElseThrow(() ->
+          new PartitionTableException("sector 0 of " + path, 0, "the table just written"));
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new UnsupportedOperationException(path + " is not a file holding a partition table");
+    }
+    PartitionEnv e;
+    try {
+      e = PartitionEnv.parse(env);
+    } catch (IllegalArgumentException bad) {
+      // Keys of another provider: only an error if this file is ours after all.
+      if (DiskRegistry.probe(path, 0)) {
+        throw bad;
+      }
+      throw new UnsupportedOperationException(path + " holds no partition table");
+    }
+    if (!DiskRegistry.probe(path, e.sectorSize())) {
+      throw new UnsupportedOperationException(path + " holds no partition table");
+    }
+    return DiskRegistry.open(this, path, e).orElseThrow(() ->
+        new UnsupportedOperationException(path + " holds no partition table"));
+  }
+
+  void removeFileSystem(PartitionFileSystem fs) {
+    DiskRegistry.remove(fs);
+  }
+
+  /** The open file system of {@code partition:<disk-uri>} (a path URI with "!/N" works too). */
+  @Override
+  public PartitionFileSystem getFileSystem(URI uri) {
+    PartitionFileSystem fs = DiskRegistry.find(PartitionUris.fileSystemDisk(uri));
+    if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
+      fs = DiskRegistry.find(PartitionUris.split(uri).disk());
+    }
+    if (fs == null) {
+      throw new FileSystemNotFoundException("no partition file system is open for " + uri);
+    }
+    return fs;
+  }
+
+  /** The path of {@code partition:<disk-uri>!/N}, cut at the last "!/", in an open file system. */
+  @Override
+  public Path getPath(URI uri) {
+    PartitionUris.Split s = PartitionUris.split(uri);
+    PartitionFileSystem fs = DiskRegistry.find(s.disk());
+    if (fs == null) {
+      throw new FileSystemNotFoundException("no partition file system is open for " + s.disk());
+    }
+    return fs.getPath(s.path());
+  }
+
+  // ---- files
+
+  @Override
+  public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
+      FileAttribute<?>... attrs) throws IOException {
+    return newFileChannel(path, options, attrs);
+  }
+
+  @Override
+  public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
+      FileAttribute<?>... attrs) throws IOException {
+    PartitionPath p = check(path);
+    PartitionFileSystem fs = p.getFileSystem();
+    fs.checkOpen();
+    if (attrs.length > 0) {
+      throw new UnsupportedOperationException(
+          "file attributes cannot be set on a partition: " + attrs[0].name());
+    }
+    OpenFlags f = OpenFlags.parse(options);
+    PartitionFileSystem.Node n = fs.lookup(p).orElse(null);
+    if (n == null) {
+      if (!(f.write() && (f.create() || f.createNew()))) {
+        throw new NoSuchFileException(p.toString());
+      }
+      throw denied(fs, p);
+    }
+    if (f.write() && f.createNew()) {
+      throw new FileAlreadyExistsException(p.toString());
+    }
+    if (n.isDirectory()) {
+      throw new FileSystemException(p.toString(), null, "is a directory");
+    }
+    if (f.write()) {
+      if (fs.isReadOnly()) {
+        throw new ReadOnlyFileSystemException();
+      }
+      if (f.append()) {
+        throw new UnsupportedOperationException("APPEND: a partition cannot grow");
+      }
+      if (f.truncate()) {
+        throw new FileSystemException(p.toString(), null, "TRUNCATE_EXISTING: a partition's "
+            + "size is fixed by its table (open with WRITE alone to overwrite it)");
+      }
+    }
+    PartitionChannel ch =
+        new PartitionChannel(fs, fs.disk(), n.partition(), f.read(), f.write(), f.sync());
+    fs.register(ch);
+    return ch;
+  }
+
+  @Override
+  public DirectoryStream<Path> newDirectoryStream(Path dir,
+      DirectoryStream.Filter<? super Path> filter) throws IOException {
+    PartitionPath p = check(dir);
+    PartitionFileSystem fs = p.getFileSystem();
+    if (!fs.node(p).isDirectory()) {
+      throw new NotDirectoryException(p.toString());
+    }
+    PartitionDirectoryStream stream = new PartitionDirectoryStream(fs, p, fs.names(), filter);
+    fs.register(stream);
+    return stream;
+  }
+
+  @Override
+  public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
+    PartitionPath p = check(dir);
+    PartitionFileSystem fs = p.getFileSystem();
+    if (fs.lookup(p).isPresent()) {
+      throw new FileAlreadyExistsException(p.toString());
+    }
+    throw denied(fs, p);
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    PartitionPath p = check(path);
+    p.getFileSystem().node(p);
+    throw denied(p.getFileSystem(), p);
+  }
+
+  @Override
+  public void copy(Path source, Path target, CopyOption... options) throws IOException {
+    PartitionPath s = check(source);
+    PartitionPath t = check(target);
+    s.getFileSystem().node(s);
+    throw denied(t.getFileSystem(), t);
+  }
+
+  @Override
+  public void move(Path source, Path target, CopyOption... options) throws IOException {
+    PartitionPath s = check(source);
+    check(target);
+    s.getFileSystem().node(s);
+    throw denied(s.getFileSystem(), s);
+  }
+
+  private static IOException denied(PartitionFileSystem fs, PartitionPath p) {
+    if (fs.isReadOnly()) {
+      throw new ReadOnlyFileSystemException();
+    }
+    return new AccessDeniedException(p.toString(), null, FIXED_TREE);
+  }
+
+  @Override
+  public boolean isSameFile(Path path, Path path2) throws IOException {
+    if (path.equals(path2)) {
+      return true;
+    }
+    if (!(path instanceof PartitionPath a) || !(path2 instanceof PartitionPath b)
+        || a.getFileSystem() != b.getFileSystem()) {
+      return false;
+    }
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+  }
+
+  @Override
+  public boolean isHidden(Path path) {
+    check(path);
+    return false;
+  }
+
+  @Override
+  public FileStore getFileStore(Path path) throws IOException {
+    PartitionPath p = check(path);
+    p.getFileSystem().node(p);
+    return p.getFileSystem().store();
+  }
+
+  /** Write access holds for the partitions of a read-write file system. */
+  @Override
+  public void checkAccess(Path path, AccessMode... modes) throws IOException {
+    PartitionPath p = check(path);
+    PartitionFileSystem fs = p.getFileSystem();
+    PartitionFileSystem.Node n = fs.node(p);
+    for (AccessMode m : modes) {
+      switch (m) {
+        case READ -> { }
+        case WRITE -> {
+          if (fs.isReadOnly()) {
+            throw new AccessDeniedException(p.toString(), null, "read-only file system");
+          }
+          if (n.isDirectory()) {
+            throw new AccessDeniedException(p.toString(), null, FIXED_TREE);
+          }
+        }
+        case EXECUTE -> throw new AccessDeniedException(p.toString(), null,
+            "nothing in a partition file system is executable");
+        default -> throw new UnsupportedOperationException("access mode " + m);
+      }
+    }
+  }
+
+  // ---- attributes
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type,
+      LinkOption... options) {
+    PartitionPath p = check(path);
+    if (type == BasicFileAttributeView.class) {
+      return (V) new PartitionAttributeView(p, "basic");
+    }
+    if (type == PartitionFileAttributeView.class) {
+      return (V) new PartitionAttributeView(p, PartitionFileAttributeView.NAME);
+    }
+    return null;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type,
+      LinkOption... options) throws IOException {
+    PartitionPath p = check(path);
+    if (type == BasicFileAttributes.class || type == PartitionFileAttributes.class) {
+      return (A) new PartitionAttributeView(p, PartitionFileAttributeView.NAME).readAttributes();
+    }
+    throw new UnsupportedOperationException("attributes " + type.getName()
+        + "; a partition file system has basic and partition attributes");
+  }
+
+  @Override
+  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+      throws IOException {
+    return PartitionAttributeView.readByName(check(path), attributes);
+  }
+
+  @Override
+  public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
+      throws IOException {
+    PartitionAttributeView.setByName(check(path), attribute, value);
+  }
+
+  private static PartitionPath check(Path path) {
+    if (path == null) {
+      throw new NullPointerException("path");
+    }
+    if (!(path instanceof PartitionPath p)) {
+      throw new ProviderMismatchException("not a partition path: " + path + " ("
+          + path.getFileSystem().provider().getScheme() + ")");
+    }
+    return p;
+  }
+}
