@@ -76,7 +76,7 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
     checkEnv(env);
     URI device = Ext4Uris.fileSystemDevice(uri);
     Path path = Path.of(device);
-    SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ);
+    SeekableByteChannel ch = openDevice(path);
     Superblock sb;
     try {
       sb = Superblock.parse(superblockBytes(ch));
@@ -97,7 +97,7 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
     if (Files.isDirectory(path)) {
       throw new UnsupportedOperationException(path + " is a directory, not an ext4 device");
     }
-    SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ);
+    SeekableByteChannel ch = openDevice(path);
     try {
       Superblock sb = Superblock.probe(superblockBytes(ch)).orElse(null);
       if (sb == null) {
@@ -108,6 +108,22 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
+    }
+  }
+
+  /**
+   * A channel on the device that can seek. Some providers' byte channels cannot (zipfs on a
+   * compressed entry throws on {@code position(long)}); their {@code FileChannel}, where they
+   * have one, can.
+   */
+  private static SeekableByteChannel openDevice(Path path) throws IOException {
+    SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ);
+    try {
+      ch.position(0);
+      return ch;
+    } catch (UnsupportedOperationException e) {
+      ch.close();
+      return FileChannel.open(path, StandardOpenOption.READ);
     }
   }
 
