@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * The volume, as the superblock describes it. Space figures are the superblock's counters, which
  * a clean unmount brings up to date. Attributes by name: {@code needsRecovery} (a journal waiting
- * for replay), {@code blockSize}, {@code uuid}, {@code volumeName}, {@code incompatFeatures}.
+ * for replay), {@code blockSize}, {@code uuid}, {@code volumeName}, {@code incompatFeatures},
+ * each also with the prefix "ext4:".
  */
 public final class Ext4FileStore extends FileStore {
   private static final int EXT4_ONLY_INCOMPAT = Features.INCOMPAT_EXTENTS | Features.INCOMPAT_64BIT
@@ -96,7 +97,8 @@ public final class Ext4FileStore extends FileStore {
 
   @Override
   public Object getAttribute(String attribute) {
-    return switch (attribute) {
+    String name = attribute.startsWith("ext4:") ? attribute.substring(5) : attribute;
+    return switch (name) {
       case "needsRecovery" -> fs.needsRecovery();
       case "blockSize" -> sb().blockSize();
       case "uuid" -> {

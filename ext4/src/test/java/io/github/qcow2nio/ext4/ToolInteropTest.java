@@ -19,6 +19,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
@@ -247,6 +248,10 @@ class ToolInteropTest {
         () -> Files.readAllBytes(fs.getPath("/links/loop1")));
     assertTrue(loop.getMessage().contains("symbolic links"), loop.getMessage());
     assertFalse(Files.exists(fs.getPath("/links/dangling")));
+    if (Files.exists(source.resolve("links/fifo"))) {
+      assertTrue(Files.readAttributes(fs.getPath("/links/fifo"), BasicFileAttributes.class)
+          .isOther());
+    }
     assertTrue(Files.exists(fs.getPath("/links/dangling"), NOFOLLOW));
     if (built.xattrs()) {
       UserDefinedFileAttributeView x = Files.getFileAttributeView(fs.getPath("/xattr/big"),

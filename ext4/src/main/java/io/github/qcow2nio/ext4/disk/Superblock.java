@@ -126,7 +126,10 @@ public record Superblock(
     if (blocksCount <= firstDataBlock || firstDataBlock > 1 || blocksCount >= (1L << 48)) {
       return false;
     }
-    if (inodesCount < 2 || inodesCount > groupCount() * inodesPerGroup) {
+    long g = groupCount();
+    long inodeCapacity = Math.multiplyHigh(g, inodesPerGroup) != 0 || g * inodesPerGroup < 0
+        ? Long.MAX_VALUE : g * inodesPerGroup;
+    if (inodesCount < 2 || inodesCount > inodeCapacity) {
       return false;
     }
     if (firstIno < 1 || firstIno > inodesCount) {

@@ -86,6 +86,9 @@ public final class SourceTree {
     Files.createSymbolicLink(links.resolve("loop1"), Path.of("loop2"));
     Files.createSymbolicLink(links.resolve("loop2"), Path.of("loop1"));
     Files.createSymbolicLink(links.resolve("dir"), Path.of("../deep/d1"));
+    if (Tools.find("mkfifo") != null) {
+      Tools.run(java.util.List.of("mkfifo", links.resolve("fifo").toString()), false);
+    }
     Path hard = Files.createDirectories(root.resolve("hard"));
     Files.createLink(hard.resolve("h1"), files.resolve("f001"));
     Files.createLink(hard.resolve("h2"), files.resolve("f001"));
