@@ -8,7 +8,6 @@ import io.github.qcow2nio.ext4.read.FileData;
 import io.github.qcow2nio.ext4.read.Volume;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -73,13 +72,13 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
   /** Opens {@code ext4:<device-uri>}; the device is a file on any installed provider. */
   @Override
   public Ext4FileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
-    checkEnv(env);
+    Devices.checkEnv(env);
     URI device = Ext4Uris.fileSystemDevice(uri);
     Path path = Path.of(device);
-    SeekableByteChannel ch = openDevice(path);
+    SeekableByteChannel ch = Devices.open(path);
     Superblock sb;
     try {
-      sb = Superblock.parse(superblockBytes(ch));
+      sb = Superblock.parse(Devices.superblockBytes(ch));
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -97,63 +96,18 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
     if (Files.isDirectory(path)) {
       throw new UnsupportedOperationException(path + " is a directory, not an ext4 device");
     }
-    SeekableByteChannel ch = openDevice(path);
+    SeekableByteChannel ch = Devices.open(path);
     try {
-      Superblock sb = Superblock.probe(superblockBytes(ch)).orElse(null);
+      Superblock sb = Superblock.probe(Devices.superblockBytes(ch)).orElse(null);
       if (sb == null) {
         throw new UnsupportedOperationException(path + " holds no ext2/ext3/ext4 file system");
       }
-      checkEnv(env);
+      Devices.checkEnv(env);
       return open(path.toUri(), ch, sb);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
-  }
-
-  /**
-   * A channel on the device that can seek. Some providers' byte channels cannot (zipfs on a
-   * compressed entry throws on {@code position(long)}); their {@code FileChannel}, where they
-   * have one, can.
-   */
-  private static SeekableByteChannel openDevice(Path path) throws IOException {
-    SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ);
-    try {
-      ch.position(0);
-      return ch;
-    } catch (UnsupportedOperationException e) {
-      ch.close();
-      return FileChannel.open(path, StandardOpenOption.READ);
-    }
-  }
-
-  /** The only key is accessMode, and only readOnly: nothing here writes. */
-  private static void checkEnv(Map<String, ?> env) {
-    if (env == null) {
-      return;
-    }
-    for (Map.Entry<String, ?> e : env.entrySet()) {
-      if (!e.getKey().equals("accessMode")) {
-        throw new IllegalArgumentException("unknown env key '" + e.getKey()
-            + "'; the ext4 provider knows accessMode (readOnly)");
-      }
-      if (!"readOnly".equals(String.valueOf(e.getValue()))) {
-        throw new IllegalArgumentException("accessMode=" + e.getValue()
-            + ": ext4 file systems are read-only here; the only value is readOnly");
-      }
-    }
-  }
-
-  private static ByteBuffer superblockBytes(SeekableByteChannel ch) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(Superblock.SIZE);
-    if (ch.size() < Superblock.OFFSET + Superblock.SIZE) {
-      return b.limit(0);
-    }
-    ch.position(Superblock.OFFSET);
-    while (b.hasRemaining() && ch.read(b) >= 0) {
-      // a channel may return short reads
-    }
-    return b.flip();
   }
 
   private Ext4FileSystem open(URI device, SeekableByteChannel ch, Superblock sb)

@@ -94,6 +94,9 @@ class ToolInteropTest {
     Tools.run(mkfs);
     // mkfs -d writes directories linearly; e2fsck -D rebuilds large ones as htrees.
     Tools.run(List.of("e2fsck", "-fyD", img.toString()), false);
+    if (v.extents) {
+      garbageInUninitialisedExtent(img);
+    }
     try {
       Map<String, String> expectedBytes = checkAgainstDebugfs(v, img);
       if (v.qcow2 && Tools.find("qemu-img") != null) {
@@ -102,6 +105,32 @@ class ToolInteropTest {
     } finally {
       Files.deleteIfExists(img);
     }
+  }
+
+  /** Byte offset in /sparse of an uninitialised extent whose blocks hold garbage, or -1. */
+  private long uninitialisedAt = -1;
+
+  /**
+   * Allocates part of /sparse's first hole as uninitialised extents (debugfs fallocate) and
+   * fills the first of their blocks with 0xAA: the file must still read zeros there.
+   */
+  private void garbageInUninitialisedExtent(Path img) throws IOException {
+    Tools.run(List.of("debugfs", "-w", "-R", "fallocate /sparse 2000 2100", img.toString()));
+    String ex = Debugfs.one(img, "ex /sparse");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "(\\d+) -\\s*\\d+\\s+(\\d+) -\\s*\\d+\\s+(\\d+) Uninit").matcher(ex);
+    assertTrue(m.find(), "debugfs fallocate made no uninitialised extent:\n" + ex);
+    long blockSize = Long.parseLong(field(Debugfs.one(img, "stats"), "Block size"));
+    long logical = Long.parseLong(m.group(1));
+    long physical = Long.parseLong(m.group(2));
+    int blocks = (int) Math.min(8, Long.parseLong(m.group(3)));
+    byte[] garbage = new byte[(int) blockSize * blocks];
+    java.util.Arrays.fill(garbage, (byte) 0xAA);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(img,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(garbage), physical * blockSize);
+    }
+    uninitialisedAt = logical * blockSize;
   }
 
   /** Compares the whole tree with debugfs; returns each regular file's digest by path. */
@@ -226,7 +255,8 @@ class ToolInteropTest {
       assertEquals(SourceTree.SPARSE_FAR + 7, ours.size());
       assertEquals(theirs.size(), ours.size());
       for (long at : new long[] {0, 4096, (10L << 20) - 10, 10L << 20, (10L << 20) + 4000,
-          40L << 20, SourceTree.SPARSE_FAR - 3000, SourceTree.SPARSE_FAR - 1}) {
+          40L << 20, SourceTree.SPARSE_FAR - 3000, SourceTree.SPARSE_FAR - 1,
+          Math.max(0, uninitialisedAt)}) {
         ByteBuffer a = ByteBuffer.allocate(8192);
         ByteBuffer b = ByteBuffer.allocate(8192);
         ours.position(at).read(a);
