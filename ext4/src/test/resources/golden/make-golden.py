@@ -94,7 +94,20 @@ def manifest(img):
     return "\n".join(lines) + "\n"
 
 
-def build(name, opts, size):
+def garbage_in_uninit(img):
+    """Allocates part of /sparse's hole as uninitialised extents, their blocks full of 0xAA:
+    the file must still read as zeros there (debugfs's dump does)."""
+    run("debugfs", "-w", "-R", "fallocate /sparse 100 120", img)
+    ex = run("debugfs", "-R", "ex /sparse", img)
+    m = re.search(r"\d+ -\s*\d+\s+(\d+) -\s*(\d+)\s+\d+ Uninit", ex)
+    first, last = int(m.group(1)), int(m.group(2))
+    bs = int(re.search(r"Block size:\s+(\d+)", run("debugfs", "-R", "stats", img)).group(1))
+    with open(img, "r+b") as f:
+        f.seek(first * bs)
+        f.write(b"\xaa" * ((last - first + 1) * bs))
+
+
+def build(name, opts, size, uninit=False):
     work = tempfile.mkdtemp()
     try:
         tree(f"{work}/src")
@@ -103,6 +116,8 @@ def build(name, opts, size):
         subprocess.run(["e2fsck", "-fyD", img], capture_output=True, env=ENV)
         run("debugfs", "-w", "-R", "ea_set /hello.txt user.greeting hi", img)
         run("debugfs", "-w", "-R", "ea_set /mid.bin user.long " + "v" * 600, img)
+        if uninit:
+            garbage_in_uninit(img)
         with open(img, "rb") as f, gzip.open(f"{name}.img.gz", "wb", 9) as g:
             shutil.copyfileobj(f, g)
         with open(f"{name}.manifest", "w") as f:
@@ -114,7 +129,9 @@ def build(name, opts, size):
         shutil.rmtree(work)
 
 
-build("ext4-1k", ["-t", "ext4", "-b", "1024", "-N", "512", "-O", "^has_journal"], "3M")
+build("ext4-1k", ["-t", "ext4", "-b", "1024", "-N", "512", "-O", "^has_journal"], "3M",
+      uninit=True)
 build("ext2-1k", ["-t", "ext2", "-b", "1024", "-N", "512"], "3M")
-build("ext4-inline", ["-t", "ext4", "-b", "4096", "-O", "inline_data,^has_journal", "-N", "512"], "4M")
+build("ext4-inline", ["-t", "ext4", "-b", "4096", "-O", "inline_data,^has_journal", "-N", "512"],
+      "4M", uninit=True)
 build("ext3-journal", ["-t", "ext3", "-b", "1024", "-N", "512"], "4M")
