@@ -131,6 +131,7 @@ class ProviderContractTest {
     try (FileSystem again = FileSystems.newFileSystem(URI.create("ext4:" + img.toUri()),
         Map.of("accessMode", "readOnly"))) {
       assertEquals("hello, golden ext4\n", Files.readString(Path.of(uri)));
+      assertSame(again, Path.of(uri).getFileSystem());
     }
     assertThrows(IllegalArgumentException.class,
         () -> FileSystems.newFileSystem(URI.create("ext4:" + img.toUri()), Map.of("x", 1)));
