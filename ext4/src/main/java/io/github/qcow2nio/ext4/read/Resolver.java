@@ -53,7 +53,7 @@ public final class Resolver {
     Deque<String> todo = new ArrayDeque<>(names);
     List<Inode> stack = new ArrayList<>();
     List<String> real = new ArrayList<>();
-    stack.add(directory(volume.inode(Volume.ROOT_INODE), shown));
+    stack.add(root());
     real.add("");
     int links = 0;
     while (!todo.isEmpty()) {
@@ -115,7 +115,8 @@ public final class Resolver {
   /** An inode and the names that reach it with no symlink, ".", or ".." on the way. */
   public record Resolved(Inode inode, List<String> realNames) {}
 
-  private Inode directory(Inode root, String shown) throws IOException {
+  private Inode root() throws IOException {
+    Inode root = volume.inode(Volume.ROOT_INODE);
     if (!root.isDirectory()) {
       throw new Ext4CorruptException("root inode", -1, "a directory, found mode 0"
           + Integer.toOctalString(root.mode()));
