@@ -1,6 +1,6 @@
 package io.github.qcow2nio.format;
 
-import io.github.qcow2nio.format.disk.ClusterCodec;
+import io.github.qcow2nio.format.codec.ClusterCodec;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.disk.RawDisk;
 import io.github.qcow2nio.format.disk.VirtualDisk;
@@ -59,7 +59,8 @@ public final class Qcow2Image implements Closeable {
   private Qcow2Image(ImageLocation location, HostFile file, Header header,
       HeaderExtensions extensions, List<SnapshotEntry> snapshots,
       List<BitmapDirectoryEntry> bitmaps, HostFile dataFile, Closeable backingOwner,
-      VirtualDisk backingDisk, String backingFormat, long[] l1, OpenOptions options) {
+      VirtualDisk backingDisk, String backingFormat, long[] l1, OpenOptions options)
+      throws UnsupportedImageException {
     this.location = location;
     this.file = file;
     this.header = header;
@@ -72,7 +73,7 @@ public final class Qcow2Image implements Closeable {
     this.backingDisk = backingDisk;
     this.backingFormat = backingFormat;
     this.options = options;
-    this.codec = ClusterCodec.forType(header.compressionType());
+    this.codec = ClusterCodec.forType(header.compressionType(), location.displayName());
     this.disk = newDisk(location.displayName(), header.size(), l1, header.l1TableOffset(),
         backingDisk);
   }

@@ -71,7 +71,8 @@ class ProviderModulesTest {
     cmd.addAll(List.of("--module-path", String.join(File.pathSeparator,
             location(Qcow2Image.class), location(Qcow2FileSystemProvider.class),
             location(Zstd.class)),
-        "--add-modules", "io.github.qcow2nio.provider",
+        // The core only requires zstd-jni statically: a zstd user adds its module.
+        "--add-modules", "io.github.qcow2nio.provider,com.github.luben.zstd_jni",
         "-cp", location(ProviderProbe.class), ProviderProbe.class.getName()));
     images.forEach(i -> cmd.add(i[0]));
     String out = run(cmd);
@@ -79,6 +80,32 @@ class ProviderModulesTest {
         + " in module io.github.qcow2nio.provider"), out);
     for (String[] i : images) {
       assertTrue(out.contains("disk " + i[0] + " " + i[1]), out);
+    }
+  }
+
+  /** Without zstd-jni, a zlib image reads as ever and a zstd image is refused, saying why. */
+  @Test
+  void zstdJniIsNeededOnlyForZstdImages() throws Exception {
+    Qemu.assumeAvailable();
+    List<String[]> images = images();
+    List<String> classPath = java();
+    classPath.addAll(List.of("-cp", String.join(File.pathSeparator, location(Qcow2Image.class),
+            location(Qcow2FileSystemProvider.class), location(ProviderProbe.class)),
+        ProviderProbe.class.getName()));
+    List<String> modulePath = java();
+    modulePath.addAll(List.of("--module-path", String.join(File.pathSeparator,
+            location(Qcow2Image.class), location(Qcow2FileSystemProvider.class),
+            location(Zstd.class)),
+        "--add-modules", "io.github.qcow2nio.provider",
+        "-cp", location(ProviderProbe.class), ProviderProbe.class.getName()));
+    for (List<String> cmd : List.of(classPath, modulePath)) {
+      images.forEach(i -> cmd.add(i[0]));
+      String out = run(cmd);
+      String[] zlib = images.get(0);
+      assertTrue(out.contains("disk " + zlib[0] + " " + zlib[1]), out);
+      assertTrue(out.contains("refused " + images.get(1)[0]
+          + " io.github.qcow2nio.format.error.UnsupportedImageException: "), out);
+      assertTrue(out.contains("needs zstd-jni (Maven com.github.luben:zstd-jni)"), out);
     }
   }
 

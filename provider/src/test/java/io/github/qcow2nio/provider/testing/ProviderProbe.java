@@ -1,5 +1,6 @@
 package io.github.qcow2nio.provider.testing;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.FileSystem;
@@ -13,7 +14,7 @@ import java.util.Map;
 
 /**
  * Run in a child JVM by ProviderModulesTest: reports how the qcow2 provider was found and reads
- * the disk of each image named on the command line through it.
+ * the disk of each image named on the command line through it (or why it was refused).
  */
 public final class ProviderProbe {
   private ProviderProbe() {}
@@ -33,6 +34,9 @@ public final class ProviderProbe {
         byte[] disk = in.readAllBytes();
         System.out.println("disk " + image + " "
             + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(disk)));
+      } catch (IOException e) {
+        System.out.println("refused " + image + " " + e.getClass().getName() + ": "
+            + e.getMessage());
       }
     }
   }

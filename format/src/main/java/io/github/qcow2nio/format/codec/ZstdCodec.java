@@ -1,4 +1,4 @@
-package io.github.qcow2nio.format.disk;
+package io.github.qcow2nio.format.codec;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDecompressCtx;

@@ -1,4 +1,4 @@
-package io.github.qcow2nio.format.disk;
+package io.github.qcow2nio.format.codec;
 
 import java.io.IOException;
 import java.util.zip.DataFormatException;
