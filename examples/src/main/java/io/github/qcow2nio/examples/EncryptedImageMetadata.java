@@ -3,6 +3,7 @@ package io.github.qcow2nio.examples;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.io.StructReader;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.CryptoHeaderPointer;
@@ -54,9 +55,10 @@ record EncryptedImageMetadata(Header header, HeaderExtensions extensions,
       }
       Header h = Header.parse(cluster0, name);
       HeaderExtensions ext = HeaderExtensions.parse(cluster0, h);
-      List<SnapshotEntry> snapshots = SnapshotTable.read(file, h);
+      StructReader structs = new StructReader(file, file.size());
+      List<SnapshotEntry> snapshots = SnapshotTable.read(structs, h);
       List<BitmapDirectoryEntry> bitmaps = ext.bitmaps().isPresent() && h.hasBitmaps()
-          ? BitmapDirectoryEntry.readDirectory(file, h, ext.bitmaps().get()) : List.of();
+          ? BitmapDirectoryEntry.readDirectory(structs, h, ext.bitmaps().get()) : List.of();
       switch (h.cryptMethod()) {
         case Header.CRYPT_AES -> {
           return new EncryptedImageMetadata(h, ext, snapshots, bitmaps, "aes", null);

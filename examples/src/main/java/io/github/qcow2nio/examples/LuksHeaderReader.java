@@ -3,7 +3,7 @@ package io.github.qcow2nio.examples;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.struct.CryptoHeaderPointer;
-import io.github.qcow2nio.format.struct.StructReader;
+import io.github.qcow2nio.format.io.StructReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -24,7 +24,7 @@ import io.github.qcow2nio.format.struct.HeaderExtensions;
 import io.github.qcow2nio.format.struct.Qcow2Limits;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import io.github.qcow2nio.format.struct.SnapshotTable;
-import io.github.qcow2nio.format.struct.StructReader;
+import io.github.qcow2nio.format.io.StructReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -168,10 +168,11 @@ public final class Qcow2Image implements Closeable {
     validateTables(h, fileSize);
 
     long[] l1 = readL1(file, h, fileSize);
-    List<SnapshotEntry> snapshots = SnapshotTable.read(file, h);
+    StructReader structs = new StructReader(file, fileSize);
+    List<SnapshotEntry> snapshots = SnapshotTable.read(structs, h);
     List<BitmapDirectoryEntry> bitmaps = List.of();
     if (ext.bitmaps().isPresent() && h.hasBitmaps()) {
-      bitmaps = BitmapDirectoryEntry.readDirectory(file, h, ext.bitmaps().get());
+      bitmaps = BitmapDirectoryEntry.readDirectory(structs, h, ext.bitmaps().get());
     }
 
     HostFile dataFile = null;

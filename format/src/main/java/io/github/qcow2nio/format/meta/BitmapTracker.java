@@ -6,7 +6,7 @@ import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.BitmapsExtension;
 import io.github.qcow2nio.format.struct.Header;
-import io.github.qcow2nio.format.struct.StructReader;
+import io.github.qcow2nio.format.io.StructReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import io.github.qcow2nio.format.struct.HeaderExtensions;
 import io.github.qcow2nio.format.struct.L1Entry;
 import io.github.qcow2nio.format.struct.L2Entry;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
-import io.github.qcow2nio.format.struct.StructReader;
+import io.github.qcow2nio.format.io.StructReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;

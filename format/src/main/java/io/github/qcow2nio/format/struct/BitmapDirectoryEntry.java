@@ -1,7 +1,6 @@
 package io.github.qcow2nio.format.struct;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
-import io.github.qcow2nio.format.io.HostFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +30,10 @@ public record BitmapDirectoryEntry(
   }
 
   /** Reads and validates the whole directory, as QEMU does when it loads bitmaps. */
-  public static List<BitmapDirectoryEntry> readDirectory(HostFile file, Header h,
+  public static List<BitmapDirectoryEntry> readDirectory(StructSource source, Header h,
       BitmapsExtension ext) throws IOException {
-    long fileSize = file.size();
-    ByteBuffer dir = new StructReader(file, fileSize)
-        .read("bitmap directory", ext.directoryOffset(), (int) ext.directorySize());
+    ByteBuffer dir = source.read("bitmap directory", ext.directoryOffset(),
+        (int) ext.directorySize());
     List<BitmapDirectoryEntry> list = new ArrayList<>();
     int p = 0;
     int size = dir.limit();

@@ -1,21 +1,21 @@
 package io.github.qcow2nio.format.struct;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
-import io.github.qcow2nio.format.io.HostFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the internal snapshot table, within QEMU's limits. */
+/** Parses the internal snapshot table, within QEMU's limits. */
 public final class SnapshotTable {
   public static final int MAX_SNAPSHOTS = 65536;
   public static final long MAX_TABLE_SIZE = 64L * 1024 * 1024;
 
   private SnapshotTable() {}
 
-  public static List<SnapshotEntry> read(HostFile file, Header h) throws IOException {
+  /** The snapshot table {@code h} describes, its bytes taken from {@code r}. */
+  public static List<SnapshotEntry> read(StructSource r, Header h) throws IOException {
     int count = h.nbSnapshots();
     long offset = h.snapshotsOffset();
     long clusterMask = h.clusterSize() - 1L;
@@ -34,8 +34,6 @@ public final class SnapshotTable {
       throw new CorruptImageException("snapshot table", offset,
           "nb_snapshots is " + count + " but the table would overlap the header");
     }
-    long fileSize = file.size();
-    StructReader r = new StructReader(file, fileSize);
     List<SnapshotEntry> list = new ArrayList<>(Math.min(count, 1024));
     long p = offset;
     for (int i = 0; i < count; i++) {

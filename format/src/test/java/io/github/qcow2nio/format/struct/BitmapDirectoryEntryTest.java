@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.io.MemoryHostFile;
+import io.github.qcow2nio.format.io.StructReader;
 import io.github.qcow2nio.format.testing.Bytes;
 import java.io.IOException;
 import java.util.List;
@@ -36,7 +37,8 @@ class BitmapDirectoryEntryTest {
       f.resize(DIR + size + e.length()).put(DIR + size, e.array());
       size += e.length();
     }
-    return BitmapDirectoryEntry.readDirectory(new MemoryHostFile("t", f.array(), false), H,
+    return BitmapDirectoryEntry.readDirectory(new StructReader(
+        new MemoryHostFile("t", f.array(), false), f.array().length), H,
         new BitmapsExtension(nb, size, DIR));
   }
 
@@ -103,7 +105,8 @@ class BitmapDirectoryEntryTest {
   @Test
   void directoryPastTheEndOfTheFile() {
     MemoryHostFile f = new MemoryHostFile("t", new byte[DIR + 8], false);
-    assertThrows(CorruptImageException.class, () -> BitmapDirectoryEntry.readDirectory(f, H,
+    StructReader r = new StructReader(f, DIR + 8);
+    assertThrows(CorruptImageException.class, () -> BitmapDirectoryEntry.readDirectory(r, H,
         new BitmapsExtension(1, 32, DIR)));
   }
 }

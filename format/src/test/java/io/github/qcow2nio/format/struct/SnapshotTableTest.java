@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.io.MemoryHostFile;
+import io.github.qcow2nio.format.io.StructReader;
 import io.github.qcow2nio.format.testing.Bytes;
 import java.io.IOException;
 import java.util.List;
@@ -47,14 +48,14 @@ class SnapshotTableTest {
         .ascii(40, "3").ascii(41, "x");
   }
 
-  static MemoryHostFile file(Bytes... entries) {
+  static StructSource file(Bytes... entries) {
     Bytes f = new Bytes(TABLE + 4096);
     int p = TABLE;
     for (Bytes e : entries) {
       f.put(p, e.array());
       p += e.length();
     }
-    return new MemoryHostFile("t", f.resize(Math.max(p, TABLE)).array(), false);
+    return source(f.resize(Math.max(p, TABLE)).array());
   }
 
   @Test
@@ -109,7 +110,12 @@ class SnapshotTableTest {
     assertEquals(List.of(), SnapshotTable.read(file(), header(0, 0)));
   }
 
-  static CorruptImageException fails(MemoryHostFile f, Header h) {
+  /** The bytes as the opener reads them: refused past their end. */
+  static StructSource source(byte[] bytes) {
+    return new StructReader(new MemoryHostFile("t", bytes, false), bytes.length);
+  }
+
+  static CorruptImageException fails(StructSource f, Header h) {
     return assertThrows(CorruptImageException.class, () -> SnapshotTable.read(f, h));
   }
 
@@ -156,16 +162,16 @@ class SnapshotTableTest {
   @Test
   void idAndNamePastTheEndOfTheFile() {
     Bytes f = new Bytes(TABLE + 72).put(TABLE, entry0().u16(14, 0xFFFF).array());
-    var e = fails(new MemoryHostFile("t", f.array(), false), header(1, TABLE));
+    var e = fails(source(f.array()), header(1, TABLE));
     assertEquals(TABLE + 40, e.offset());
     Bytes g = new Bytes(TABLE + 72).put(TABLE, entry0().u16(12, 0xFFFF).array());
-    fails(new MemoryHostFile("t", g.array(), false), header(1, TABLE));
+    fails(source(g.array()), header(1, TABLE));
   }
 
   @Test
   void fixedPartPastTheEndOfTheFile() {
     Bytes f = new Bytes(TABLE + 20).put(TABLE, entry0().range(0, 20));
-    assertEquals(TABLE, fails(new MemoryHostFile("t", f.array(), false), header(1, TABLE))
+    assertEquals(TABLE, fails(source(f.array()), header(1, TABLE))
         .offset());
   }
 

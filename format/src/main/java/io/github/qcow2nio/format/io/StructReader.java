@@ -1,12 +1,12 @@
-package io.github.qcow2nio.format.struct;
+package io.github.qcow2nio.format.io;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
-import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.struct.StructSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** Reads a structure of known length from a host file, refusing anything past its end. */
-public final class StructReader {
+public final class StructReader implements StructSource {
   private final HostFile file;
   private final long fileSize;
 
@@ -15,7 +15,7 @@ public final class StructReader {
     this.fileSize = fileSize;
   }
 
-  /** The {@code length} bytes at {@code offset}, or an error naming {@code what}. */
+  @Override
   public ByteBuffer read(String what, long offset, int length) throws IOException {
     if (offset < 0 || length < 0 || offset > fileSize || fileSize - offset < length) {
       throw new CorruptImageException(what, offset,
