@@ -1,0 +1,436 @@
+package io.github.qcow2nio.fat.volume;
+
+import io.github.qcow2nio.fat.FatException;
+import io.github.qcow2nio.fat.FatType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A mounted FAT volume: names to entries, and the changes to the namespace (create, delete,
+ * move). File contents go through {@link FileIo}. Paths are given as arrays of names from the
+ * root. Every public method holds the volume's monitor, the one lock of the file system.
+ */
+public final class FatVolume {
+  private final Device device;
+  private final BootSector boot;
+  private final FatTable fat;
+  private final Map<Object, FileHandle> open = new HashMap<>();
+  private final FileIo io;
+
+  private FatVolume(Device device, BootSector boot, FatTable fat) {
+    this.device = device;
+    this.boot = boot;
+    this.fat = fat;
+    this.io = new FileIo(this);
+  }
+
+  /** Mounts the volume on {@code device}, checking its geometry and reading its FAT. */
+  public static FatVolume mount(Device device) throws IOException {
+    ByteBuffer first = ByteBuffer.allocate(BootSector.SIZE);
+    device.readFully(0, first, "boot sector");
+    BootSector boot = BootSector.parse(first, device.size());
+    FatTable fat = FatTable.load(device, boot);
+    FatVolume v = new FatVolume(device, boot, fat);
+    if (boot.fat32() && boot.fsInfoSector() >= 1 && boot.fsInfoSector() < boot.reservedSectors()) {
+      ByteBuffer s = ByteBuffer.allocate(boot.bytesPerSector());
+      device.readFully((long) boot.fsInfoSector() * boot.bytesPerSector(), s, "FSInfo");
+      fat.setNextFreeHint(FsInfo.parse(s).nextFree());
+    }
+    return v;
+  }
+
+  Device device() {
+    return device;
+  }
+
+  BootSector boot() {
+    return boot;
+  }
+
+  FatTable fat() {
+    return fat;
+  }
+
+  public FileIo io() {
+    return io;
+  }
+
+  public FatType type() {
+    return boot.type();
+  }
+
+  public boolean isWritable() {
+    return device.isWritable();
+  }
+
+  public int clusterSize() {
+    return boot.clusterSize();
+  }
+
+  public synchronized long totalClusters() {
+    return fat.entries() - 2;
+  }
+
+  public synchronized long freeClusters() {
+    return fat.freeCount();
+  }
+
+  /** The label from the root's volume-label entry, else the boot sector's; trimmed. */
+  public synchronized String label() throws IOException {
+    ShortEntry e = new Directory(this, rootCluster()).volumeLabel();
+    String l = e != null ? new String(e.name(), StandardCharsets.ISO_8859_1) : boot.label();
+    l = l.strip();
+    return l.equals("NO NAME") ? "" : l;
+  }
+
+  long clusterOffset(long cluster) {
+    return boot.dataStartSector() * boot.bytesPerSector() + (cluster - 2) * boot.clusterSize();
+  }
+
+  long rootCluster() {
+    return boot.fat32() ? boot.rootCluster() : 0;
+  }
+
+  long clusterOf(Node n) {
+    return n.isRoot() ? rootCluster() : n.entry().firstCluster();
+  }
+
+  /** A cluster taken from the free ones and filled with zeros. */
+  long allocateZeroed() throws IOException {
+    long c = fat.allocate();
+    device.writeFully(clusterOffset(c), ByteBuffer.allocate(boot.clusterSize()));
+    return c;
+  }
+
+  // ---- lookup
+
+  /** The node at {@code names} and the clusters of the directories above it (for loop checks). */
+  private record Found(Node node, Set<Long> ancestors) {}
+
+  private Found resolve(String[] names) throws IOException {
+    Node node = Node.root();
+    Set<Long> ancestors = new HashSet<>();
+    ancestors.add(rootCluster());
+    for (int i = 0; i < names.length; i++) {
+      if (!node.isDirectory()) {
+        throw new NotDirectoryException(join(names, i));
+      }
+      Node child = child(node, names[i]);
+      if (child == null) {
+        throw new NoSuchFileException(join(names, names.length));
+      }
+      if (child.isDirectory()) {
+        checkNoLoop(child, ancestors);
+        if (i < names.length - 1) {
+          ancestors.add(child.entry().firstCluster());
+        }
+      }
+      node = child;
+    }
+    return new Found(node, ancestors);
+  }
+
+  private void checkNoLoop(Node dir, Set<Long> ancestors) throws FatException {
+    long c = dir.entry().firstCluster();
+    if (c == 0 || ancestors.contains(c)) {
+      throw FatException.corrupt("directory entry '" + dir.name() + "'",
+          clusterOffset(Math.max(2, dir.dirCluster())),
+          "a directory cluster of its own, but it points at " + c
+              + (c == 0 ? " (the root)" : ", a directory above it (a loop)"));
+    }
+  }
+
+  private Node child(Node dir, String name) throws IOException {
+    long c = clusterOf(dir);
+    for (DirRecord r : new Directory(this, c).records()) {
+      if (r.matches(name)) {
+        return new Node(r.name(), r.entry(), c, r.firstSlot(), r.shortSlot());
+      }
+    }
+    return null;
+  }
+
+  private static String join(String[] names, int count) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      b.append('/').append(names[i]);
+    }
+    return b.length() == 0 ? "/" : b.toString();
+  }
+
+  public synchronized Node lookup(String[] names) throws IOException {
+    return resolve(names).node();
+  }
+
+  /** The entries of the directory at {@code names}. */
+  public synchronized List<Node> list(String[] names) throws IOException {
+    Found f = resolve(names);
+    if (!f.node().isDirectory()) {
+      throw new NotDirectoryException(join(names, names.length));
+    }
+    long c = clusterOf(f.node());
+    Set<Long> above = new HashSet<>(f.ancestors());
+    above.add(c);
+    List<Node> out = new ArrayList<>();
+    for (DirRecord r : new Directory(this, c).records()) {
+      Node n = new Node(r.name(), r.entry(), c, r.firstSlot(), r.shortSlot());
+      if (n.isDirectory()) {
+        checkNoLoop(n, above);
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
+  // ---- changes
+
+  private void checkWritable() throws IOException {
+    if (!device.isWritable()) {
+      throw new FileSystemException(null, null, "the FAT volume is read-only");
+    }
+  }
+
+  /** Creates an empty file or directory at {@code names}, stamped {@code now}. */
+  public synchronized Node create(String[] names, boolean directory, Instant now)
+      throws IOException {
+    checkWritable();
+    String name = names[names.length - 1];
+    String why = ShortNames.invalidReason(name);
+    if (why != null) {
+      throw new FileSystemException(join(names, names.length), null, why);
+    }
+    Node parent = parentOf(names);
+    if (child(parent, name) != null) {
+      throw new FileAlreadyExistsException(join(names, names.length));
+    }
+    long parentCluster = clusterOf(parent);
+    int date = DosTime.date(now);
+    int time = DosTime.time(now);
+    ShortEntry e = new ShortEntry(new byte[11], directory ? ShortEntry.DIRECTORY
+        : ShortEntry.ARCHIVE, 0, DosTime.tenMs(now), time, date, date, 0, time, date, 0);
+    if (directory) {
+      long c = allocateZeroed();
+      e = e.withCluster(c);
+      ByteBuffer dots = ByteBuffer.allocate(2 * ShortEntry.SIZE);
+      e.withName(".          ".getBytes(StandardCharsets.US_ASCII), 0).serialize(dots, 0);
+      e.withName("..         ".getBytes(StandardCharsets.US_ASCII), 0)
+          .withCluster(parent.isRoot() ? 0 : parentCluster).serialize(dots, ShortEntry.SIZE);
+      device.writeFully(clusterOffset(c), dots);
+    }
+    return insert(new Directory(this, parentCluster), name, e);
+  }
+
+  private Node parentOf(String[] names) throws IOException {
+    if (names.length == 0) {
+      throw new FileSystemException("/", null, "the root directory has no name");
+    }
+    String[] up = java.util.Arrays.copyOf(names, names.length - 1);
+    Node parent = resolve(up).node();
+    if (!parent.isDirectory()) {
+      throw new NotDirectoryException(join(up, up.length));
+    }
+    return parent;
+  }
+
+  /** Writes {@code name}'s long-name entries (when it needs them) and its short entry. */
+  private Node insert(Directory dir, String name, ShortEntry e) throws IOException {
+    ShortNames.Stored exact = ShortNames.exact(name);
+    Set<String> taken = dir.shortNamesTaken();
+    LfnEntry[] lfn;
+    if (exact != null && !taken.contains(ShortNames.key(exact.name()))) {
+      e = e.withName(exact.name(), exact.caseFlags());
+      lfn = new LfnEntry[0];
+    } else {
+      byte[] alias = ShortNames.generate(name, taken);
+      e = e.withName(alias, 0);
+      lfn = LfnEntry.forName(name, LfnEntry.checksum(alias));
+    }
+    int slot = dir.findFree(lfn.length + 1);
+    ByteBuffer b = ByteBuffer.allocate((lfn.length + 1) * ShortEntry.SIZE);
+    for (int i = 0; i < lfn.length; i++) {
+      lfn[i].serialize(b, i * ShortEntry.SIZE);
+    }
+    e.serialize(b, lfn.length * ShortEntry.SIZE);
+    dir.write(slot, b);
+    return new Node(name, e, dir.cluster(), slot, slot + lfn.length);
+  }
+
+  /** Deletes the file, or the directory when it is empty. */
+  public synchronized void delete(String[] names) throws IOException {
+    checkWritable();
+    Node n = resolve(names).node();
+    if (n.isRoot()) {
+      throw new FileSystemException("/", null, "the root directory cannot be deleted");
+    }
+    remove(n, join(names, names.length));
+  }
+
+  private void remove(Node n, String shown) throws IOException {
+    if (open.containsKey(n.key())) {
+      throw new FileSystemException(shown, null, "the file is open");
+    }
+    if (n.isDirectory()) {
+      if (!new Directory(this, n.entry().firstCluster()).records().isEmpty()) {
+        throw new DirectoryNotEmptyException(shown);
+      }
+    }
+    long[] chain = fat.chain(n.entry().firstCluster(), shown);
+    new Directory(this, n.dirCluster()).delete(n.firstSlot(), n.shortSlot());
+    fat.free(chain, 0);
+  }
+
+  /** Moves (renames) {@code from} to {@code to}, replacing an existing file only if asked. */
+  public synchronized void move(String[] from, String[] to, boolean replace) throws IOException {
+    checkWritable();
+    Node src = resolve(from).node();
+    if (src.isRoot()) {
+      throw new FileSystemException("/", null, "the root directory cannot be moved");
+    }
+    String name = to[to.length - 1];
+    String why = ShortNames.invalidReason(name);
+    if (why != null) {
+      throw new FileSystemException(join(to, to.length), null, why);
+    }
+    Found parentFound = resolve(java.util.Arrays.copyOf(to, to.length - 1));
+    Node parent = parentFound.node();
+    if (!parent.isDirectory()) {
+      throw new NotDirectoryException(join(to, to.length - 1));
+    }
+    long parentCluster = clusterOf(parent);
+    if (src.isDirectory() && (parentFound.ancestors().contains(src.entry().firstCluster())
+        || parentCluster == src.entry().firstCluster())) {
+      throw new FileSystemException(join(from, from.length), join(to, to.length),
+          "a directory cannot move into itself");
+    }
+    Node existing = child(parent, name);
+    if (existing != null && !existing.key().equals(src.key())) {
+      if (!replace) {
+        throw new FileAlreadyExistsException(join(to, to.length));
+      }
+      remove(existing, join(to, to.length));
+    }
+    FileHandle h = open.remove(src.key());
+    new Directory(this, src.dirCluster()).delete(src.firstSlot(), src.shortSlot());
+    ShortEntry e = h != null ? h.entry : src.entry();
+    Node moved = insert(new Directory(this, parentCluster), name, e);
+    if (src.isDirectory() && src.dirCluster() != parentCluster) {
+      Directory d = new Directory(this, src.entry().firstCluster());
+      ShortEntry dotdot = d.entry(1);
+      if (dotdot.name()[0] == '.' && dotdot.name()[1] == '.') {
+        d.writeEntry(1, dotdot.withCluster(parent.isRoot() ? 0 : parentCluster));
+      }
+    }
+    if (h != null) {
+      h.dirCluster = moved.dirCluster();
+      h.shortSlot = moved.shortSlot();
+      h.entry = moved.entry();
+      open.put(h.key(), h);
+    }
+  }
+
+  /** Sets the attribute bits that may change (read-only, hidden, system, archive). */
+  public synchronized void setAttributes(String[] names, int attributes) throws IOException {
+    checkWritable();
+    Node n = resolve(names).node();
+    if (n.isRoot()) {
+      throw new FileSystemException("/", null, "the root directory has no attributes");
+    }
+    int keep = n.entry().attributes() & (ShortEntry.DIRECTORY | ShortEntry.VOLUME_ID);
+    int set = attributes & (ShortEntry.READ_ONLY | ShortEntry.HIDDEN | ShortEntry.SYSTEM
+        | ShortEntry.ARCHIVE);
+    rewrite(n, n.entry().withAttributes(keep | set));
+  }
+
+  /** Sets whichever of the three times is not null. */
+  public synchronized void setTimes(String[] names, Instant modified, Instant accessed,
+      Instant created) throws IOException {
+    checkWritable();
+    Node n = resolve(names).node();
+    if (n.isRoot()) {
+      throw new FileSystemException("/", null, "the root directory has no times on FAT");
+    }
+    FileHandle h = open.get(n.key());
+    ShortEntry e = h != null ? h.entry : n.entry();
+    if (modified != null) {
+      e = e.withWritten(DosTime.date(modified), DosTime.time(modified));
+    }
+    if (accessed != null) {
+      e = e.withAccessed(DosTime.date(accessed));
+    }
+    if (created != null) {
+      e = e.withCreated(DosTime.date(created), DosTime.time(created), DosTime.tenMs(created));
+    }
+    rewrite(n, e);
+  }
+
+  private void rewrite(Node n, ShortEntry e) throws IOException {
+    new Directory(this, n.dirCluster()).writeEntry(n.shortSlot(), e);
+    FileHandle h = open.get(n.key());
+    if (h != null) {
+      h.entry = e;
+    }
+  }
+
+  // ---- open files
+
+  /** The shared handle of the file {@code n}, its chain checked against its size. */
+  public synchronized FileHandle open(Node n, String shown) throws IOException {
+    FileHandle h = open.get(n.key());
+    if (h == null) {
+      long[] chain = fat.chain(n.entry().firstCluster(), "file " + shown);
+      long capacity = (long) chain.length * boot.clusterSize();
+      if (n.entry().size() > capacity) {
+        throw FatException.corrupt("directory entry of " + shown,
+            clusterOffset(Math.max(2, n.dirCluster())), "a size within its " + chain.length
+                + " clusters (" + capacity + " bytes), got " + n.entry().size());
+      }
+      h = new FileHandle(n, chain);
+      open.put(h.key(), h);
+    }
+    h.opens++;
+    return h;
+  }
+
+  public synchronized void close(FileHandle h) {
+    if (--h.opens == 0) {
+      open.remove(h.key(), h);
+    }
+  }
+
+  /** Writes a handle's entry back to its directory. */
+  void writeEntry(FileHandle h) throws IOException {
+    new Directory(this, h.dirCluster).writeEntry(h.shortSlot, h.entry);
+  }
+
+  /** Writes the FAT copies and, on FAT32, the FSInfo hints; then forces the device. */
+  public synchronized void flush() throws IOException {
+    if (!device.isWritable()) {
+      return;
+    }
+    fat.flush();
+    if (boot.fat32() && boot.fsInfoSector() >= 1 && boot.fsInfoSector() < boot.reservedSectors()) {
+      long pos = (long) boot.fsInfoSector() * boot.bytesPerSector();
+      ByteBuffer s = ByteBuffer.allocate(boot.bytesPerSector());
+      device.readFully(pos, s, "FSInfo");
+      if (FsInfo.isValid(s)) {
+        ByteBuffer out = new FsInfo(fat.freeCount(), fat.nextFreeHint())
+            .serialize(boot.bytesPerSector());
+        device.writeFully(pos + 488, out.slice(488, 8));
+      }
+    }
+    device.force();
+  }
+}
