@@ -71,12 +71,14 @@ final class FatFileStore extends FileStore {
     return null;
   }
 
+  /** The space figures by name, and "fat:clusterSize": bytes per cluster. */
   @Override
   public Object getAttribute(String attribute) throws IOException {
     return switch (attribute) {
       case "totalSpace" -> getTotalSpace();
       case "usableSpace" -> getUsableSpace();
       case "unallocatedSpace" -> getUnallocatedSpace();
+      case "clusterSize", "fat:clusterSize" -> fs.volume().clusterSize();
       default -> throw new UnsupportedOperationException("file store attribute '" + attribute + "'");
     };
   }

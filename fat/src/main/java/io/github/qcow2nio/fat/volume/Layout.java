@@ -4,10 +4,11 @@ import io.github.qcow2nio.fat.FatType;
 import io.github.qcow2nio.fat.FormatOptions;
 
 /**
- * Where a new volume's regions go: the geometry a formatter writes. FAT12, FAT16 or FAT32 by
- * size when none is asked for (FAT12 below 4.1 MB, FAT16 below 512 MiB, as the FAT
- * specification's tables and mkfs.fat choose), and a cluster size from the specification's
- * size tables unless one is given.
+ * Where a new volume's regions go: the geometry a formatter writes. When no type is asked for,
+ * the choice follows what mkfs.fat 4.2 is seen to do: FAT12 while 4-sector clusters stay below
+ * FAT12's limit, FAT16 below 512 MiB, FAT32 from there. Clusters start at 4 sectors on FAT12/16
+ * (more when there would be too many, fewer when too few) and follow the FAT specification's
+ * size table on FAT32 (4 KiB up to 8 GiB), unless a size is given.
  */
 public record Layout(FatType type, long totalSectors, int sectorsPerCluster, int reservedSectors,
     int fatCount, int rootEntries, long fatSize, long clusters) {
@@ -19,16 +20,21 @@ public record Layout(FatType type, long totalSectors, int sectorsPerCluster, int
     if (sectors > 0xFFFFFFFFL) {
       throw new IllegalArgumentException("a FAT volume has at most 2^32-1 sectors: " + size);
     }
-    FatType type = requested != null ? requested
-        : sectors < 8400 ? FatType.FAT12 : sectors < (1L << 20) ? FatType.FAT16 : FatType.FAT32;
+    FatType type = requested;
+    if (type == null) {
+      Layout small = compute(FatType.FAT12, sectors,
+          opts.sectorsPerCluster() != 0 ? opts.sectorsPerCluster() : 4, opts);
+      type = small != null && small.clusters < FatType.FAT12.clusterLimit() ? FatType.FAT12
+          : sectors < (1L << 20) ? FatType.FAT16 : FatType.FAT32;
+    }
     int spc = opts.sectorsPerCluster() != 0 ? opts.sectorsPerCluster()
         : defaultSectorsPerCluster(type, sectors);
     while (true) {
       Layout l = compute(type, sectors, spc, opts);
-      if (l != null && l.clusters >= minClusters(type) && l.clusters < type.clusterLimit() - 10) {
+      if (l != null && l.clusters >= minClusters(type) && l.clusters < type.clusterLimit()) {
         return l;
       }
-      boolean tooMany = l != null && l.clusters >= type.clusterLimit() - 10;
+      boolean tooMany = l != null && l.clusters >= type.clusterLimit();
       if (opts.sectorsPerCluster() != 0 || (tooMany ? spc >= 128 : spc <= 1)) {
         throw new IllegalArgumentException(size + " bytes make no " + type + " volume with "
             + spc + " sectors per cluster" + (l == null ? "" : " (" + l.clusters + " clusters)"));
@@ -48,9 +54,7 @@ public record Layout(FatType type, long totalSectors, int sectorsPerCluster, int
   private static int defaultSectorsPerCluster(FatType type, long sectors) {
     long mib = sectors / 2048;
     return switch (type) {
-      case FAT12 -> 1;
-      case FAT16 -> mib <= 16 ? 2 : mib <= 128 ? 4 : mib <= 256 ? 8 : mib <= 512 ? 16
-          : mib <= 1024 ? 32 : mib <= 2048 ? 64 : 128;
+      case FAT12, FAT16 -> 4;
       case FAT32 -> mib <= 8192 ? 8 : mib <= 16384 ? 16 : mib <= 32768 ? 32 : 64;
     };
   }
