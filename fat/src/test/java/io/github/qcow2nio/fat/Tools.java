@@ -54,6 +54,11 @@ final class Tools {
   }
 
   static Result run(String... cmd) throws IOException {
+    return runIn("C", cmd);
+  }
+
+  /** Runs in {@code locale} (mtools converts long names to the locale's character set). */
+  static Result runIn(String locale, String... cmd) throws IOException {
     List<String> argv = new ArrayList<>(Arrays.asList(cmd));
     Path exe = find(cmd[0]);
     if (exe != null) {
@@ -61,7 +66,7 @@ final class Tools {
     }
     ProcessBuilder pb = new ProcessBuilder(argv);
     Map<String, String> env = pb.environment();
-    env.put("LC_ALL", "C");
+    env.put("LC_ALL", locale);
     env.put("MTOOLS_SKIP_CHECK", "1");
     env.put("MTOOLSRC", "/dev/null");
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
