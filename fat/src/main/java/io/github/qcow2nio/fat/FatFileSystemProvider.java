@@ -107,9 +107,11 @@ public final class FatFileSystemProvider extends FileSystemProvider {
       if (fileSystems.containsKey(uri)) {
         throw new FileSystemAlreadyExistsException("a FAT file system is already open on " + uri);
       }
-      SeekableByteChannel ch = writable
-          ? Files.newByteChannel(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
-          : Files.newByteChannel(path, StandardOpenOption.READ);
+      SeekableByteChannel ch = writable ? readWrite(path, e.readWrite() != null) : null;
+      writable = ch != null;
+      if (ch == null) {
+        ch = Files.newByteChannel(path, StandardOpenOption.READ);
+      }
       Device device = new Device(ch, writable);
       FatVolume volume;
       try {
@@ -122,6 +124,23 @@ public final class FatFileSystemProvider extends FileSystemProvider {
       fileSystems.put(uri, fs);
       return fs;
     }
+  }
+
+  /**
+   * A channel that reads and writes {@code path} in place, or null when its provider cannot give
+   * one and read-write was not asked for. zipfs cannot: its write channel starts empty and
+   * replaces the entry when closed, so it is never opened for writing (even a probe would
+   * destroy the volume).
+   */
+  private static SeekableByteChannel readWrite(Path path, boolean asked) throws IOException {
+    if (path.getFileSystem().provider().getScheme().equals("jar")) {
+      if (asked) {
+        throw new FatException("zipfs cannot read and write " + path
+            + " in place; use accessMode=readOnly");
+      }
+      return null;
+    }
+    return Files.newByteChannel(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   void removeFileSystem(FatFileSystem fs) {

@@ -393,6 +393,32 @@ class ProviderTest {
             Map.of("accessMode", "readOnly"))) {
       assertEquals("from a zip", Files.readString(fs.getPath("/zipped.txt")));
     }
+    // zipfs cannot update an entry in place: by default the volume opens read-only.
+    try (FileSystem z = FileSystems.newFileSystem(zip)) {
+      try (FileSystem fs = FileSystems.newFileSystem(z.getPath("/v.img"))) {
+        assertTrue(fs.isReadOnly());
+        assertEquals("from a zip", Files.readString(fs.getPath("/zipped.txt")));
+      }
+      assertThrows(FatException.class, () -> FileSystems.newFileSystem(z.getPath("/v.img"),
+          Map.of("accessMode", "readWrite")));
+    }
+  }
+
+  @Test
+  void deleteOnCloseAndSync() throws Exception {
+    try (FileSystem fs = FileSystems.newFileSystem(img)) {
+      Path f = fs.getPath("/temp");
+      try (SeekableByteChannel ch = Files.newByteChannel(f, StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE,
+          StandardOpenOption.SYNC)) {
+        ch.write(ByteBuffer.wrap(new byte[4000]));
+        assertTrue(Files.exists(f));
+        assertThrows(FileSystemException.class, () -> Files.delete(f));
+      }
+      assertFalse(Files.exists(f));
+      assertEquals(Files.getFileStore(fs.getPath("/")).getTotalSpace(),
+          Files.getFileStore(fs.getPath("/")).getUnallocatedSpace());
+    }
   }
 
   @Test
