@@ -184,11 +184,32 @@ class HostileVolumeTest {
     }
   }
 
+  /** A long name ".." (checksum intact) would make a walk loop: the short name stands in. */
+  @Test
+  void longNameThatIsDotDot() throws Exception {
+    try (FileSystem fs = FileSystems.newFileSystem(img)) {
+      Files.write(fs.getPath("/a long name"), new byte[10]);
+    }
+    Node n = node("a long name");
+    ByteBuffer lfn = read(entryOffset(n) - 32L * (n.shortSlot() - n.firstSlot()), 32);
+    int[] at = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+    for (int i = 0; i < at.length; i++) {
+      lfn.putChar(at[i], i < 2 ? '.' : i == 2 ? '\0' : '\uffff');
+    }
+    write(entryOffset(n) - 32L * (n.shortSlot() - n.firstSlot()), lfn);
+    try (FileSystem fs = FileSystems.newFileSystem(img);
+        Stream<Path> s = Files.walk(fs.getPath("/"))) {
+      java.util.List<String> all = s.map(Path::toString).toList();
+      assertTrue(all.contains("/ALONGN~1"), all.toString());
+      assertTrue(all.size() < 10, all.toString());
+    }
+  }
+
   /** Seeded random damage to the metadata: any outcome but an IOException is a failure. */
   @Test
   void randomDamageIsAnIoExceptionOrReadable() throws Exception {
-    byte[] clean = Files.readAllBytes(img);
     int metadata = (int) ((boot.dataStartSector() + 40) * 512);
+    byte[] clean = read(0, metadata).array();
     Random r = new Random(11);
     for (int round = 0; round < 150; round++) {
       byte[] b = clean.clone();
@@ -196,13 +217,13 @@ class HostileVolumeTest {
         int at = r.nextInt(metadata);
         b[at] = (byte) r.nextInt(256);
       }
-      Files.write(img, b);
+      write(0, ByteBuffer.wrap(b));
       try (FileSystem fs = new FatFileSystemProvider().newFileSystem(img,
           Map.of("accessMode", "readOnly"))) {
         try (Stream<Path> s = Files.walk(fs.getPath("/"))) {
           s.forEach(p -> {
             try {
-              if (Files.isRegularFile(p)) {
+              if (Files.isRegularFile(p) && Files.size(p) < 100_000) {
                 Files.readAllBytes(p);
               }
             } catch (IOException e) {

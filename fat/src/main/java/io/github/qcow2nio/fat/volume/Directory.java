@@ -91,10 +91,10 @@ final class Directory {
       }
       ShortEntry e = ShortEntry.parse(slots, off);
       boolean lfnValid = longName != null && expect == 0 && longName.length() > 0
-          && LfnEntry.checksum(e.name()) == checksum;
+          && LfnEntry.checksum(e.name()) == checksum && !unsafe(longName.toString());
       if (!e.isDotEntry() && !e.isVolumeLabel()) {
         String name = lfnValid ? longName.toString()
-            : ShortNames.display(e.name(), e.caseFlags());
+            : safe(ShortNames.display(e.name(), e.caseFlags()));
         out.add(new DirRecord(name, e, lfnValid ? lfnStart : i, i));
       }
       longName = null;
@@ -118,6 +118,21 @@ final class Directory {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a stored name would not name one entry as a path element ("..", a "/" or a NUL
+   * would make a walk loop or escape): such long names are ignored for their short name.
+   */
+  private static boolean unsafe(String name) {
+    return name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+        || name.indexOf('\0') >= 0;
+  }
+
+  /** A short name that is unsafe as a path element, made safe: '/' and NUL become '_'. */
+  private static String safe(String name) {
+    String s = name.replace('/', '_').replace('\0', '_');
+    return s.isEmpty() || s.equals(".") || s.equals("..") ? "_" + s : s;
   }
 
   private static String part(char[] chars) {
