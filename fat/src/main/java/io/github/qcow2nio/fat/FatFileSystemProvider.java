@@ -7,7 +7,6 @@ import io.github.qcow2nio.fat.volume.FileHandle;
 import io.github.qcow2nio.fat.volume.Node;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -15,7 +14,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
@@ -30,7 +28,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
 import java.nio.file.ReadOnlyFileSystemException;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -281,79 +278,12 @@ public final class FatFileSystemProvider extends FileSystemProvider {
 
   @Override
   public void copy(Path source, Path target, CopyOption... options) throws IOException {
-    FatPath s = check(source);
-    FatPath t = check(target);
-    boolean replace = false;
-    boolean attributes = false;
-    for (CopyOption o : options) {
-      if (o == StandardCopyOption.REPLACE_EXISTING) {
-        replace = true;
-      } else if (o == StandardCopyOption.COPY_ATTRIBUTES) {
-        attributes = true;
-      } else if (o != LinkOption.NOFOLLOW_LINKS) {
-        throw new UnsupportedOperationException("copy option " + o);
-      }
-    }
-    checkWritable(t.getFileSystem());
-    DosFileAttributes from = readAttributes(s, DosFileAttributes.class);
-    if (isSameFile(s, t)) {
-      return;
-    }
-    if (Files.exists(t)) {
-      if (!replace) {
-        throw new FileAlreadyExistsException(t.toString());
-      }
-      delete(t);
-    }
-    if (from.isDirectory()) {
-      createDirectory(t);
-    } else {
-      try (InputStream in = newInputStream(s);
-          OutputStream out = newOutputStream(t, StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE)) {
-        in.transferTo(out);
-      }
-    }
-    if (attributes) {
-      DosFileAttributeView v = getFileAttributeView(t, DosFileAttributeView.class);
-      v.setTimes(from.lastModifiedTime(), from.lastAccessTime(), from.creationTime());
-      v.setHidden(from.isHidden());
-      v.setSystem(from.isSystem());
-      v.setArchive(from.isArchive());
-      v.setReadOnly(from.isReadOnly());
-    }
+    new FatCopier(this).copy(check(source), check(target), options);
   }
 
   @Override
   public void move(Path source, Path target, CopyOption... options) throws IOException {
-    FatPath s = check(source);
-    FatPath t = check(target);
-    boolean replace = false;
-    for (CopyOption o : options) {
-      if (o == StandardCopyOption.REPLACE_EXISTING) {
-        replace = true;
-      } else if (o != StandardCopyOption.ATOMIC_MOVE && o != LinkOption.NOFOLLOW_LINKS
-          && o != StandardCopyOption.COPY_ATTRIBUTES) {
-        throw new UnsupportedOperationException("move option " + o);
-      }
-    }
-    checkWritable(s.getFileSystem());
-    if (s.getFileSystem() == t.getFileSystem()) {
-      String[] to = FatFileSystem.names(t);
-      if (to.length == 0) {
-        throw new FileAlreadyExistsException("/");
-      }
-      s.getFileSystem().volume().move(FatFileSystem.names(s), to, replace);
-      return;
-    }
-    // Another FAT volume: copy, then delete (a directory moves only when empty, as Files says).
-    if (readAttributes(s, BasicFileAttributes.class).isDirectory()
-        && !s.getFileSystem().volume().list(FatFileSystem.names(s)).isEmpty()) {
-      throw new DirectoryNotEmptyException(s.toString());
-    }
-    copy(s, t, replace ? new CopyOption[] {StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.COPY_ATTRIBUTES} : new CopyOption[] {StandardCopyOption.COPY_ATTRIBUTES});
-    delete(s);
+    new FatCopier(this).move(check(source), check(target), options);
   }
 
   /** Same volume and the same entry, whatever case or "." and ".." the paths are written in. */

@@ -52,6 +52,9 @@ public final class FatTable {
       }
     }
     t.nextFree = 2;
+    if (t.hasFsInfo()) {
+      t.setNextFreeHint(FsInfo.parse(t.readFsInfo()).nextFree());
+    }
     return t;
   }
 
@@ -222,7 +225,21 @@ public final class FatTable {
     }
   }
 
-  /** Writes the changed sectors to every FAT copy. */
+  private boolean hasFsInfo() {
+    return boot.fat32() && boot.fsInfoSector() >= 1
+        && boot.fsInfoSector() < boot.reservedSectors();
+  }
+
+  private ByteBuffer readFsInfo() throws IOException {
+    ByteBuffer s = ByteBuffer.allocate(boot.bytesPerSector());
+    device.readFully((long) boot.fsInfoSector() * boot.bytesPerSector(), s, "FSInfo");
+    return s;
+  }
+
+  /**
+   * Writes the changed sectors to every FAT copy, then FAT32's FSInfo hints (only when the
+   * sector is a valid FSInfo: a volume without one keeps none).
+   */
   public void flush() throws IOException {
     int bps = boot.bytesPerSector();
     for (int s = dirty.nextSetBit(0); s >= 0; s = dirty.nextSetBit(s + 1)) {
@@ -233,5 +250,13 @@ public final class FatTable {
       }
     }
     dirty.clear();
+    if (hasFsInfo()) {
+      ByteBuffer s = readFsInfo();
+      if (FsInfo.isValid(s)) {
+        ByteBuffer out = new FsInfo(free, nextFree).serialize(boot.bytesPerSector());
+        device.writeFully((long) boot.fsInfoSector() * boot.bytesPerSector() + 488,
+            out.slice(488, 8));
+      }
+    }
   }
 }

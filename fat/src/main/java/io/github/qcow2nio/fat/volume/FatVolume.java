@@ -43,13 +43,7 @@ public final class FatVolume {
     device.readFully(0, first, "boot sector");
     BootSector boot = BootSector.parse(first, device.size());
     FatTable fat = FatTable.load(device, boot);
-    FatVolume v = new FatVolume(device, boot, fat);
-    if (boot.fat32() && boot.fsInfoSector() >= 1 && boot.fsInfoSector() < boot.reservedSectors()) {
-      ByteBuffer s = ByteBuffer.allocate(boot.bytesPerSector());
-      device.readFully((long) boot.fsInfoSector() * boot.bytesPerSector(), s, "FSInfo");
-      fat.setNextFreeHint(FsInfo.parse(s).nextFree());
-    }
-    return v;
+    return new FatVolume(device, boot, fat);
   }
 
   Device device() {
@@ -421,16 +415,6 @@ public final class FatVolume {
       return;
     }
     fat.flush();
-    if (boot.fat32() && boot.fsInfoSector() >= 1 && boot.fsInfoSector() < boot.reservedSectors()) {
-      long pos = (long) boot.fsInfoSector() * boot.bytesPerSector();
-      ByteBuffer s = ByteBuffer.allocate(boot.bytesPerSector());
-      device.readFully(pos, s, "FSInfo");
-      if (FsInfo.isValid(s)) {
-        ByteBuffer out = new FsInfo(fat.freeCount(), fat.nextFreeHint())
-            .serialize(boot.bytesPerSector());
-        device.writeFully(pos + 488, out.slice(488, 8));
-      }
-    }
     device.force();
   }
 }
