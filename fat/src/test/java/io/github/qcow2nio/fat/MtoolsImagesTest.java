@@ -27,26 +27,30 @@ class MtoolsImagesTest {
 
   static Stream<Arguments> volumes() {
     return Stream.of(
-        Arguments.of(12, 1, 2L << 20),
-        Arguments.of(12, 4, 6L << 20),
-        Arguments.of(16, 1, 16L << 20),
-        Arguments.of(16, 8, 64L << 20),
-        Arguments.of(32, 1, 40L << 20),
-        Arguments.of(32, 8, 300L << 20));
+        Arguments.of(12, 1, 2L << 20, 512),
+        Arguments.of(12, 4, 6L << 20, 512),
+        Arguments.of(16, 1, 16L << 20, 512),
+        Arguments.of(16, 8, 64L << 20, 512),
+        Arguments.of(32, 1, 40L << 20, 512),
+        Arguments.of(32, 8, 300L << 20, 512),
+        Arguments.of(12, 1, 8L << 20, 4096),
+        Arguments.of(16, 1, 64L << 20, 4096),
+        Arguments.of(32, 1, 300L << 20, 4096));
   }
 
-  @ParameterizedTest(name = "FAT{0}, {1} sectors per cluster")
+  @ParameterizedTest(name = "FAT{0}, {1} sectors of {3} bytes per cluster")
   @MethodSource("volumes")
-  void readsWhatMtoolsWrote(int bits, int spc, long size) throws Exception {
+  void readsWhatMtoolsWrote(int bits, int spc, long size, int sector) throws Exception {
     Tools.assume("mkfs.fat", "mcopy", "mmd", "mdir", "mtype", "mdel");
     Path img = tmp.resolve("v.img");
     try (var f = new java.io.RandomAccessFile(img.toFile(), "rw")) {
       f.setLength(size);
     }
-    Tools.ok("mkfs.fat", "-F", "" + bits, "-s", "" + spc, "-n", "TOOLS" + bits, img.toString());
-    LinkedHashMap<String, byte[]> tree = Trees.random(bits * 100L + spc, 512 * spc);
+    Tools.ok("mkfs.fat", "-F", "" + bits, "-s", "" + spc, "-S", "" + sector, "-n",
+        "TOOLS" + bits, img.toString());
+    LinkedHashMap<String, byte[]> tree = Trees.random(bits * 100L + spc + sector, sector * spc);
     Trees.mtoolsWrite(img, tree, tmp);
-    fragment(img, tree, 512 * spc);
+    fragment(img, tree, sector * spc);
 
     TreeMap<String, byte[]> mtools = Trees.mtoolsRead(img);
     assertEquals("", Trees.diff(Trees.sorted(tree), mtools), "mtools reads back what it wrote");

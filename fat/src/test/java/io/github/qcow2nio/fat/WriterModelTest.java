@@ -44,26 +44,28 @@ class WriterModelTest {
 
   static Stream<Arguments> runs() {
     return Stream.of(
-        Arguments.of(FatType.FAT12, 2L << 20, false, 1L),
-        Arguments.of(FatType.FAT12, 1L << 20, true, 2L),
-        Arguments.of(FatType.FAT16, 16L << 20, false, 3L),
-        Arguments.of(FatType.FAT16, 20L << 20, true, 4L),
-        Arguments.of(FatType.FAT32, 40L << 20, false, 5L),
-        Arguments.of(FatType.FAT32, 40L << 20, true, 6L));
+        Arguments.of(FatType.FAT12, 2L << 20, false, 1L, 512),
+        Arguments.of(FatType.FAT12, 1L << 20, true, 2L, 512),
+        Arguments.of(FatType.FAT16, 16L << 20, false, 3L, 512),
+        Arguments.of(FatType.FAT16, 20L << 20, true, 4L, 512),
+        Arguments.of(FatType.FAT32, 40L << 20, false, 5L, 512),
+        Arguments.of(FatType.FAT32, 40L << 20, true, 6L, 512),
+        Arguments.of(FatType.FAT16, 64L << 20, true, 7L, 4096),
+        Arguments.of(FatType.FAT32, 300L << 20, true, 8L, 4096));
   }
 
-  @ParameterizedTest(name = "{0}, mkfs.fat={2}, seed {3}")
+  @ParameterizedTest(name = "{0}, mkfs.fat={2}, seed {3}, {4}-byte sectors")
   @MethodSource("runs")
-  void randomOperationsMatchTheModel(FatType type, long size, boolean byMkfs, long seed)
-      throws Exception {
+  void randomOperationsMatchTheModel(FatType type, long size, boolean byMkfs, long seed,
+      int sector) throws Exception {
     Path img = tmp.resolve("w.img");
     if (byMkfs) {
       Tools.assume("mkfs.fat");
       try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
         f.setLength(size);
       }
-      Tools.ok("mkfs.fat", "-F", type.name().substring(3), "-s", "1", "-n", "MODEL",
-          img.toString());
+      Tools.ok("mkfs.fat", "-F", type.name().substring(3), "-s", "1", "-S", "" + sector, "-n",
+          "MODEL", img.toString());
     } else {
       try (FileChannel ch = FileChannel.open(img, StandardOpenOption.CREATE_NEW,
           StandardOpenOption.READ, StandardOpenOption.WRITE)) {
