@@ -405,6 +405,26 @@ class ProviderTest {
   }
 
   @Test
+  void anOpenFileFollowsItsMove() throws Exception {
+    try (FileSystem fs = FileSystems.newFileSystem(img)) {
+      Files.createDirectory(fs.getPath("/to"));
+      try (SeekableByteChannel ch = Files.newByteChannel(fs.getPath("/moving"),
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap("before ".getBytes()));
+        Files.move(fs.getPath("/moving"), fs.getPath("/to/A longer name after the move"));
+        ch.write(ByteBuffer.wrap("after".getBytes()));
+        assertThrows(FileSystemException.class, () -> Files.delete(fs.getPath(
+            "/to/a longer name after the move")));
+      }
+      assertEquals("before after", Files.readString(fs.getPath(
+          "/to/A longer name after the move")));
+      assertFalse(Files.exists(fs.getPath("/moving")));
+    }
+    Tools.assume("fsck.fat");
+    Tools.assertFsckClean(img);
+  }
+
+  @Test
   void deleteOnCloseAndSync() throws Exception {
     try (FileSystem fs = FileSystems.newFileSystem(img)) {
       Path f = fs.getPath("/temp");
