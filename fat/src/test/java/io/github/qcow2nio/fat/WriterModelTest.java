@@ -3,6 +3,7 @@ package io.github.qcow2nio.fat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -90,6 +91,43 @@ class WriterModelTest {
     Tools.assume("fsck.fat", "mdir", "mtype");
     Tools.assertFsckClean(img);
     assertEquals("", Trees.diff(model, Trees.mtoolsRead(img)), "mtools reads the model");
+  }
+
+  /**
+   * The file as it stands at any moment of a session (a crash: no close, no flush) reads as the
+   * model, and fsck.fat finds no entry pointing into free clusters and no cross-links; only
+   * lost clusters, over-long chains and a stale free count, which it repairs.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(FatType.class)
+  void aCrashLeavesAReadableVolume(FatType type) throws Exception {
+    long size = type == FatType.FAT32 ? 40L << 20 : type == FatType.FAT16 ? 16L << 20 : 2L << 20;
+    Path img = Volumes.format(tmp.resolve("c.img"), size, type,
+        FormatOptions.defaults().withSectorsPerCluster(1));
+    TreeMap<String, byte[]> model = new TreeMap<>();
+    Random r = new Random(type.ordinal() + 100);
+    try (FileSystem fs = FileSystems.newFileSystem(img)) {
+      for (int step = 1; step <= 160; step++) {
+        step(fs, model, r);
+        if (step % 40 == 0) {
+          Path crashed = tmp.resolve("crash" + step + ".img");
+          Files.copy(img, crashed);
+          try (FileSystem after = FileSystems.newFileSystem(crashed,
+              Map.of("accessMode", "readOnly"))) {
+            assertEquals("", Trees.diff(model, Trees.read(after.getPath("/"))), "step " + step);
+          }
+          if (Tools.find("fsck.fat") != null) {
+            Tools.Result fsck = Tools.run("fsck.fat", "-n", crashed.toString());
+            String said = fsck.text() + fsck.err();
+            for (String bad : List.of("free cluster", "shares", "cross-link", "Bad", "bad")) {
+              assertTrue(!said.contains(bad), "step " + step + ": " + said);
+            }
+          }
+        }
+      }
+    }
+    Tools.assume("fsck.fat");
+    Tools.assertFsckClean(img);
   }
 
   private static List<String> dirs(Map<String, byte[]> model) {

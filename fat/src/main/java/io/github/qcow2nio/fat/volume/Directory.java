@@ -190,6 +190,7 @@ final class Directory {
     }
     long c = volume.allocateZeroed();
     volume.fat().set(chain[chain.length - 1], c);
+    volume.fat().writeDirty();
     chain = Arrays.copyOf(chain, chain.length + 1);
     chain[chain.length - 1] = c;
     ByteBuffer bigger = ByteBuffer.allocate(slots.capacity() + cs);

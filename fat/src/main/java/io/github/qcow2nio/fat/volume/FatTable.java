@@ -237,10 +237,27 @@ public final class FatTable {
   }
 
   /**
-   * Writes the changed sectors to every FAT copy, then FAT32's FSInfo hints (only when the
-   * sector is a valid FSInfo: a volume without one keeps none).
+   * Writes the changed sectors, then FAT32's FSInfo hints (only when the sector is a valid
+   * FSInfo: a volume without one keeps none).
    */
   public void flush() throws IOException {
+    writeDirty();
+    if (hasFsInfo()) {
+      ByteBuffer s = readFsInfo();
+      if (FsInfo.isValid(s)) {
+        ByteBuffer out = new FsInfo(free, nextFree).serialize(boot.bytesPerSector());
+        device.writeFully((long) boot.fsInfoSector() * boot.bytesPerSector() + 488,
+            out.slice(488, 8));
+      }
+    }
+  }
+
+  /**
+   * Writes the changed sectors to every FAT copy. Called before a directory entry comes to name
+   * newly allocated clusters, so that a crash leaves at worst lost clusters, never an entry
+   * pointing into clusters the FAT calls free.
+   */
+  public void writeDirty() throws IOException {
     int bps = boot.bytesPerSector();
     for (int s = dirty.nextSetBit(0); s >= 0; s = dirty.nextSetBit(s + 1)) {
       int len = Math.min(bps, raw.length - s * bps);
@@ -250,13 +267,5 @@ public final class FatTable {
       }
     }
     dirty.clear();
-    if (hasFsInfo()) {
-      ByteBuffer s = readFsInfo();
-      if (FsInfo.isValid(s)) {
-        ByteBuffer out = new FsInfo(free, nextFree).serialize(boot.bytesPerSector());
-        device.writeFully((long) boot.fsInfoSector() * boot.bytesPerSector() + 488,
-            out.slice(488, 8));
-      }
-    }
   }
 }

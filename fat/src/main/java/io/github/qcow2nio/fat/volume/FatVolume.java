@@ -223,6 +223,7 @@ public final class FatVolume {
       e.withName("..         ".getBytes(StandardCharsets.US_ASCII), 0)
           .withCluster(parent.isRoot() ? 0 : parentCluster).serialize(dots, ShortEntry.SIZE);
       device.writeFully(clusterOffset(c), dots);
+      fat.writeDirty();
     }
     return insert(new Directory(this, parentCluster), name, e);
   }

@@ -56,6 +56,7 @@ public final class FileIo {
       }
       transfer(h, pos, src.slice(src.position(), n), true);
       src.position(src.position() + n);
+      volume.fat().writeDirty();
       h.entry = h.entry.withSize(Math.max(size, end))
           .withWritten(DosTime.date(now), DosTime.time(now))
           .withAccessed(DosTime.date(now))
