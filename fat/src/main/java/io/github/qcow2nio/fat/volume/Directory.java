@@ -231,6 +231,13 @@ final class Directory {
     write(slot, b);
   }
 
+  /** A copy of slots {@code from..to}, as stored. */
+  ByteBuffer copy(int from, int to) {
+    ByteBuffer b = ByteBuffer.allocate((to - from + 1) * ShortEntry.SIZE);
+    b.put(0, slots, from * ShortEntry.SIZE, b.capacity());
+    return b;
+  }
+
   /** Marks slots {@code from..to} deleted. */
   void delete(int from, int to) throws IOException {
     for (int i = from; i <= to; i++) {

@@ -225,7 +225,16 @@ public final class FatVolume {
       device.writeFully(clusterOffset(c), dots);
       fat.writeDirty();
     }
-    return insert(new Directory(this, parentCluster), name, e);
+    try {
+      return insert(new Directory(this, parentCluster), name, e);
+    } catch (IOException | RuntimeException failed) {
+      if (directory) {
+        // The name did not fit (a full root or a full volume): the cluster goes back.
+        fat.set(e.firstCluster(), 0);
+        fat.writeDirty();
+      }
+      throw failed;
+    }
   }
 
   private Node parentOf(String[] names) throws IOException {
@@ -318,9 +327,21 @@ public final class FatVolume {
       remove(existing, join(to, to.length));
     }
     FileHandle h = open.remove(src.key());
-    new Directory(this, src.dirCluster()).delete(src.firstSlot(), src.shortSlot());
+    Directory from = new Directory(this, src.dirCluster());
+    ByteBuffer saved = from.copy(src.firstSlot(), src.shortSlot());
+    from.delete(src.firstSlot(), src.shortSlot());
     ShortEntry e = h != null ? h.entry : src.entry();
-    Node moved = insert(new Directory(this, parentCluster), name, e);
+    Node moved;
+    try {
+      moved = insert(new Directory(this, parentCluster), name, e);
+    } catch (IOException | RuntimeException failed) {
+      // No room for the new name: the old entries come back as they were.
+      new Directory(this, src.dirCluster()).write(src.firstSlot(), saved);
+      if (h != null) {
+        open.put(h.key(), h);
+      }
+      throw failed;
+    }
     if (src.isDirectory() && src.dirCluster() != parentCluster) {
       Directory d = new Directory(this, src.entry().firstCluster());
       ShortEntry dotdot = d.entry(1);
