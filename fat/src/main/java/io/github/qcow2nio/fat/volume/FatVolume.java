@@ -327,9 +327,9 @@ public final class FatVolume {
       remove(existing, join(to, to.length));
     }
     FileHandle h = open.remove(src.key());
-    Directory from = new Directory(this, src.dirCluster());
-    ByteBuffer saved = from.copy(src.firstSlot(), src.shortSlot());
-    from.delete(src.firstSlot(), src.shortSlot());
+    Directory oldDir = new Directory(this, src.dirCluster());
+    ByteBuffer saved = oldDir.copy(src.firstSlot(), src.shortSlot());
+    oldDir.delete(src.firstSlot(), src.shortSlot());
     ShortEntry e = h != null ? h.entry : src.entry();
     Node moved;
     try {
