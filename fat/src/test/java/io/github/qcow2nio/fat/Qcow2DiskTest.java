@@ -52,6 +52,12 @@ class Qcow2DiskTest {
       }
       try (FileSystem fs = FileSystems.newFileSystem(disk)) {
         assertEquals("", Trees.diff(Trees.sorted(tree), Trees.read(fs.getPath("/"))));
+        // The file's own URI holds "!/": the path is what follows the last one.
+        Files.writeString(fs.getPath("/by uri"), "found");
+        java.net.URI uri = fs.getPath("/by uri").toUri();
+        assertEquals("fat:" + disk.toUri() + "!/by%20uri", uri.toString());
+        assertEquals("found", Files.readString(java.nio.file.Paths.get(uri)));
+        tree.put("/by uri", "found".getBytes());
       }
     }
     Tools.assume("qemu-img", "fsck.fat", "mdir", "mtype");
