@@ -285,6 +285,41 @@ class ProviderTest {
     }
   }
 
+  private interface Change {
+    void run() throws Exception;
+  }
+
+  @Test
+  void aDirectoryIsStampedWhenItsEntriesChange() throws Exception {
+    FileTime old = FileTime.from(Instant.parse("1999-01-01T12:00:00Z"));
+    try (FileSystem fs = FileSystems.newFileSystem(img)) {
+      Path a = fs.getPath("/a");
+      Path b = fs.getPath("/b");
+      Files.createDirectory(a);
+      Files.createDirectory(b);
+      List<Change> changes = List.of(
+          () -> Files.writeString(fs.getPath("/a/f"), "f"),
+          () -> Files.move(fs.getPath("/a/f"), fs.getPath("/b/f")),
+          () -> Files.move(fs.getPath("/b/f"), fs.getPath("/b/g")),
+          () -> Files.delete(fs.getPath("/b/g")));
+      String[] stamped = {"a", "ab", "b", "b"};
+      for (int i = 0; i < changes.size(); i++) {
+        Files.setLastModifiedTime(a, old);
+        Files.setLastModifiedTime(b, old);
+        changes.get(i).run();
+        String now = (Files.getLastModifiedTime(a).equals(old) ? "" : "a")
+            + (Files.getLastModifiedTime(b).equals(old) ? "" : "b");
+        assertEquals(stamped[i], now, "change " + i);
+      }
+      // Reading and writing a file's contents leaves its directory as it was.
+      Files.writeString(fs.getPath("/a/h"), "h");
+      Files.setLastModifiedTime(a, old);
+      Files.writeString(fs.getPath("/a/h"), "more", StandardOpenOption.APPEND);
+      Files.readString(fs.getPath("/a/h"));
+      assertEquals(old, Files.getLastModifiedTime(a));
+    }
+  }
+
   @Test
   void storeSpaceFollowsTheFreeCount() throws Exception {
     Path img = Volumes.format(tmp.resolve("s.img"), 16L << 20, FatType.FAT16,

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -226,7 +227,9 @@ public final class FatVolume {
       fat.writeDirty();
     }
     try {
-      return insert(new Directory(this, parentCluster), name, e);
+      Node made = insert(new Directory(this, parentCluster), name, e);
+      touch(Arrays.copyOf(names, names.length - 1), now);
+      return made;
     } catch (IOException | RuntimeException failed) {
       if (directory) {
         // The name did not fit (a full root or a full volume): the cluster goes back.
@@ -241,7 +244,7 @@ public final class FatVolume {
     if (names.length == 0) {
       throw new FileSystemException("/", null, "the root directory has no name");
     }
-    String[] up = java.util.Arrays.copyOf(names, names.length - 1);
+    String[] up = Arrays.copyOf(names, names.length - 1);
     Node parent = resolve(up).node();
     if (!parent.isDirectory()) {
       throw new NotDirectoryException(join(up, up.length));
@@ -280,6 +283,15 @@ public final class FatVolume {
       throw new FileSystemException("/", null, "the root directory cannot be deleted");
     }
     remove(n, join(names, names.length));
+    touch(Arrays.copyOf(names, names.length - 1), Instant.now());
+  }
+
+  /** Stamps a directory modified (its contents changed), as Linux does; the root has no entry. */
+  private void touch(String[] dir, Instant now) throws IOException {
+    Node d = resolve(dir).node();
+    if (!d.isRoot()) {
+      rewrite(d, d.entry().withWritten(DosTime.date(now), DosTime.time(now)));
+    }
   }
 
   private void remove(Node n, String shown) throws IOException {
@@ -308,7 +320,7 @@ public final class FatVolume {
     if (why != null) {
       throw new FileSystemException(join(to, to.length), null, why);
     }
-    Found parentFound = resolve(java.util.Arrays.copyOf(to, to.length - 1));
+    Found parentFound = resolve(Arrays.copyOf(to, to.length - 1));
     Node parent = parentFound.node();
     if (!parent.isDirectory()) {
       throw new NotDirectoryException(join(to, to.length - 1));
@@ -355,6 +367,9 @@ public final class FatVolume {
       h.entry = moved.entry();
       open.put(h.key(), h);
     }
+    Instant now = Instant.now();
+    touch(Arrays.copyOf(from, from.length - 1), now);
+    touch(Arrays.copyOf(to, to.length - 1), now);
   }
 
   /** Sets the attribute bits that may change (read-only, hidden, system, archive). */
