@@ -8,13 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,58 +109,18 @@ public final class FatVolume {
 
   // ---- lookup
 
-  /** The node at {@code names} and the clusters of the directories above it (for loop checks). */
-  private record Found(Node node, Set<Long> ancestors) {}
+  private final Lookup lookup = new Lookup(this);
 
-  private Found resolve(String[] names) throws IOException {
-    Node node = Node.root();
-    Set<Long> ancestors = new HashSet<>();
-    ancestors.add(rootCluster());
-    for (int i = 0; i < names.length; i++) {
-      if (!node.isDirectory()) {
-        throw new NotDirectoryException(join(names, i));
-      }
-      Node child = child(node, names[i]);
-      if (child == null) {
-        throw new NoSuchFileException(join(names, names.length));
-      }
-      if (child.isDirectory()) {
-        checkNoLoop(child, ancestors);
-        if (i < names.length - 1) {
-          ancestors.add(child.entry().firstCluster());
-        }
-      }
-      node = child;
-    }
-    return new Found(node, ancestors);
-  }
-
-  private void checkNoLoop(Node dir, Set<Long> ancestors) throws FatException {
-    long c = dir.entry().firstCluster();
-    if (c == 0 || ancestors.contains(c)) {
-      throw FatException.corrupt("directory entry '" + dir.name() + "'",
-          clusterOffset(Math.max(2, dir.dirCluster())),
-          "a directory cluster of its own, but it points at " + c
-              + (c == 0 ? " (the root)" : ", a directory above it (a loop)"));
-    }
+  private Lookup.Found resolve(String[] names) throws IOException {
+    return lookup.resolve(names);
   }
 
   private Node child(Node dir, String name) throws IOException {
-    long c = clusterOf(dir);
-    for (DirRecord r : new Directory(this, c).records()) {
-      if (r.matches(name)) {
-        return new Node(r.name(), r.entry(), c, r.firstSlot(), r.shortSlot());
-      }
-    }
-    return null;
+    return lookup.child(dir, name);
   }
 
   private static String join(String[] names, int count) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      b.append('/').append(names[i]);
-    }
-    return b.length() == 0 ? "/" : b.toString();
+    return Lookup.join(names, count);
   }
 
   public synchronized Node lookup(String[] names) throws IOException {
@@ -172,22 +129,7 @@ public final class FatVolume {
 
   /** The entries of the directory at {@code names}. */
   public synchronized List<Node> list(String[] names) throws IOException {
-    Found f = resolve(names);
-    if (!f.node().isDirectory()) {
-      throw new NotDirectoryException(join(names, names.length));
-    }
-    long c = clusterOf(f.node());
-    Set<Long> above = new HashSet<>(f.ancestors());
-    above.add(c);
-    List<Node> out = new ArrayList<>();
-    for (DirRecord r : new Directory(this, c).records()) {
-      Node n = new Node(r.name(), r.entry(), c, r.firstSlot(), r.shortSlot());
-      if (n.isDirectory()) {
-        checkNoLoop(n, above);
-      }
-      out.add(n);
-    }
-    return out;
+    return lookup.list(names);
   }
 
   // ---- changes
@@ -320,7 +262,7 @@ public final class FatVolume {
     if (why != null) {
       throw new FileSystemException(join(to, to.length), null, why);
     }
-    Found parentFound = resolve(Arrays.copyOf(to, to.length - 1));
+    Lookup.Found parentFound = resolve(Arrays.copyOf(to, to.length - 1));
     Node parent = parentFound.node();
     if (!parent.isDirectory()) {
       throw new NotDirectoryException(join(to, to.length - 1));
