@@ -95,8 +95,7 @@ class WriterModelTest {
 
   /**
    * The file as it stands at any moment of a session (a crash: no close, no flush) reads as the
-   * model, and fsck.fat finds no entry pointing into free clusters and no cross-links; only
-   * lost clusters, over-long chains and a stale free count, which it repairs.
+   * model, and fsck.fat finds nothing wrong but, on FAT32, FSInfo's free count.
    */
   @ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(FatType.class)
@@ -117,10 +116,16 @@ class WriterModelTest {
             assertEquals("", Trees.diff(model, Trees.read(after.getPath("/"))), "step " + step);
           }
           if (Tools.find("fsck.fat") != null) {
+            // Every FAT change is on disk when its call returns: only FSInfo's free count,
+            // written at close, may be stale.
             Tools.Result fsck = Tools.run("fsck.fat", "-n", crashed.toString());
-            String said = fsck.text() + fsck.err();
-            for (String bad : List.of("free cluster", "shares", "cross-link", "Bad", "bad")) {
-              assertTrue(!said.contains(bad), "step " + step + ": " + said);
+            for (String line : (fsck.text() + fsck.err()).split("\n")) {
+              assertTrue(line.isBlank() || line.startsWith("fsck.fat ")
+                  || line.matches(".*: \\d+ files, \\d+/\\d+ clusters")
+                  || line.startsWith("Free cluster summary wrong")
+                  || line.strip().equals("Auto-correcting.")
+                  || line.equals("Leaving filesystem unchanged."),
+                  "step " + step + ": " + fsck.text() + fsck.err());
             }
           }
         }

@@ -218,9 +218,9 @@ public final class FatTable {
         + free + " said");
   }
 
-  /** Frees {@code clusters}. */
-  public void free(long[] clusters, int from) {
-    for (int i = from; i < clusters.length; i++) {
+  /** Frees {@code clusters[from..to)}. */
+  public void free(long[] clusters, int from, int to) {
+    for (int i = from; i < to; i++) {
       set(clusters[i], 0);
     }
   }

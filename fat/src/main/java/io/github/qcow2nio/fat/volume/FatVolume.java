@@ -247,7 +247,8 @@ public final class FatVolume {
     }
     long[] chain = fat.chain(n.entry().firstCluster(), shown);
     new Directory(this, n.dirCluster()).delete(n.firstSlot(), n.shortSlot());
-    fat.free(chain, 0);
+    fat.free(chain, 0, chain.length);
+    fat.writeDirty();
   }
 
   /** Moves (renames) {@code from} to {@code to}, replacing an existing file only if asked. */
@@ -385,7 +386,23 @@ public final class FatVolume {
 
   /** Writes a handle's entry back to its directory. */
   void writeEntry(FileHandle h) throws IOException {
-    new Directory(this, h.dirCluster).writeEntry(h.shortSlot, h.entry);
+    // Straight to the slot's bytes: a file's writes should not reread its whole directory.
+    long pos;
+    int at = h.shortSlot * ShortEntry.SIZE;
+    if (h.dirCluster == 0) {
+      pos = boot.rootDirStartSector() * boot.bytesPerSector() + at;
+    } else {
+      long[] chain = fat.chain(h.dirCluster, "directory at cluster " + h.dirCluster);
+      int cs = boot.clusterSize();
+      if (at / cs >= chain.length) {
+        throw FatException.corrupt("directory at cluster " + h.dirCluster,
+            clusterOffset(h.dirCluster), "an entry " + h.shortSlot + " inside its chain");
+      }
+      pos = clusterOffset(chain[at / cs]) + at % cs;
+    }
+    ByteBuffer b = ByteBuffer.allocate(ShortEntry.SIZE);
+    h.entry.serialize(b, 0);
+    device.writeFully(pos, b);
   }
 
   /** Writes the FAT copies and, on FAT32, the FSInfo hints; then forces the device. */

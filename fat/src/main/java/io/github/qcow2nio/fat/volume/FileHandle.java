@@ -9,7 +9,9 @@ public final class FileHandle {
   long dirCluster;
   int shortSlot;
   ShortEntry entry;
+  /** The file's clusters in {@code chain[0..length)}; the array grows by doubling. */
   long[] chain;
+  int length;
   int opens;
 
   FileHandle(Node node, long[] chain) {
@@ -17,6 +19,7 @@ public final class FileHandle {
     this.shortSlot = node.shortSlot();
     this.entry = node.entry();
     this.chain = chain;
+    this.length = chain.length;
   }
 
   Object key() {

@@ -57,11 +57,15 @@ public final class FileIo {
       transfer(h, pos, src.slice(src.position(), n), true);
       src.position(src.position() + n);
       volume.fat().writeDirty();
-      h.entry = h.entry.withSize(Math.max(size, end))
+      ShortEntry e = h.entry.withSize(Math.max(size, end))
           .withWritten(DosTime.date(now), DosTime.time(now))
           .withAccessed(DosTime.date(now))
           .withAttributes(h.entry.attributes() | ShortEntry.ARCHIVE);
-      volume.writeEntry(h);
+      // Within one two-second tick of a rewrite in place nothing in the entry changes.
+      if (!e.equals(h.entry)) {
+        h.entry = e;
+        volume.writeEntry(h);
+      }
       return n;
     }
   }
@@ -74,45 +78,51 @@ public final class FileIo {
       }
       int cs = volume.clusterSize();
       int keep = (int) ((size + cs - 1) / cs);
-      if (keep < h.chain.length) {
+      if (keep < h.length) {
         FatTable fat = volume.fat();
         if (keep > 0) {
           fat.set(h.chain[keep - 1], fat.endOfChain());
         }
-        fat.free(h.chain, keep);
-        h.chain = Arrays.copyOf(h.chain, keep);
+        fat.free(h.chain, keep, h.length);
+        h.length = keep;
         if (keep == 0) {
           h.entry = h.entry.withCluster(0);
         }
       }
       h.entry = h.entry.withSize(size).withWritten(DosTime.date(now), DosTime.time(now))
           .withAttributes(h.entry.attributes() | ShortEntry.ARCHIVE);
+      // The entry stops naming the tail first; then the FAT lets it go.
       volume.writeEntry(h);
+      volume.fat().writeDirty();
     }
   }
 
   private void ensureCapacity(FileHandle h, long bytes) throws IOException {
     int cs = volume.clusterSize();
     long need = (bytes + cs - 1) / cs;
-    if (need <= h.chain.length) {
+    if (need <= h.length) {
       return;
     }
-    if (need - h.chain.length > volume.fat().freeCount()) {
-      throw new IOException("no space left on the FAT volume: " + (need - h.chain.length)
-          + " clusters needed, " + volume.fat().freeCount() + " free");
-    }
     FatTable fat = volume.fat();
-    long[] chain = Arrays.copyOf(h.chain, (int) need);
-    for (int i = h.chain.length; i < need; i++) {
+    if (need - h.length > fat.freeCount()) {
+      throw new IOException("no space left on the FAT volume: " + (need - h.length)
+          + " clusters needed, " + fat.freeCount() + " free");
+    }
+    if (need > h.chain.length) {
+      // Doubling keeps a file written in small pieces from copying its chain each time.
+      h.chain = Arrays.copyOf(h.chain, (int) Math.max(need, Math.min(2L * h.chain.length + 8,
+          fat.entries())));
+    }
+    for (int i = h.length; i < need; i++) {
       long c = fat.allocate();
       if (i == 0) {
         h.entry = h.entry.withCluster(c);
       } else {
-        fat.set(chain[i - 1], c);
+        fat.set(h.chain[i - 1], c);
       }
-      chain[i] = c;
+      h.chain[i] = c;
+      h.length = i + 1;
     }
-    h.chain = chain;
   }
 
   private void zero(FileHandle h, long from, long to) throws IOException {
@@ -131,15 +141,18 @@ public final class FileIo {
     Device device = volume.device();
     while (buf.hasRemaining()) {
       int i = (int) (pos / cs);
-      if (i >= h.chain.length) {
+      if (i >= h.length) {
         throw io.github.qcow2nio.fat.FatException.corrupt("cluster chain", 0,
             "a cluster for file offset " + pos);
       }
+      long within = pos % cs;
+      // Adjacent clusters go in one call, but the scan stops once the buffer is covered: a
+      // small read of a big contiguous file must not walk the rest of it.
       int run = 1;
-      while (i + run < h.chain.length && h.chain[i + run] == h.chain[i] + run) {
+      while (i + run < h.length && h.chain[i + run] == h.chain[i] + run
+          && (long) run * cs - within < buf.remaining()) {
         run++;
       }
-      long within = pos % cs;
       int n = (int) Math.min(buf.remaining(), (long) run * cs - within);
       ByteBuffer part = buf.slice(buf.position(), n);
       long at = volume.clusterOffset(h.chain[i]) + within;
