@@ -184,6 +184,26 @@ class HostileVolumeTest {
     }
   }
 
+  /**
+   * A FAT32 boot sector claiming 2^27 clusters on a (sparse) file big enough for them: the FAT
+   * would need 512 MiB of memory, which is refused before anything is allocated.
+   */
+  @Test
+  void aHugeFatIsRefusedBeforeAllocation() throws Exception {
+    Path big = tmp.resolve("huge.img");
+    Volumes.format(big, 40L << 20, FatType.FAT32);
+    ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
+    try (FileChannel ch = FileChannel.open(big, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ch.read(b, 0);
+      b.put(13, (byte) 1).putInt(32, 1 << 27).putInt(36, 1 << 20);
+      ch.write(b.clear(), 0);
+      ch.write(ByteBuffer.allocate(1), (1L << 36) - 1);
+    }
+    FatException e = assertThrows(FatException.class, () -> FileSystems.newFileSystem(big));
+    assertTrue(e.getMessage().contains("memory"), e.getMessage());
+  }
+
   /** A long name ".." (checksum intact) would make a walk loop: the short name stands in. */
   @Test
   void longNameThatIsDotDot() throws Exception {

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.fat.volume;
 
+import io.github.qcow2nio.fat.FatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -142,7 +143,7 @@ public final class FileIo {
     while (buf.hasRemaining()) {
       int i = (int) (pos / cs);
       if (i >= h.length) {
-        throw io.github.qcow2nio.fat.FatException.corrupt("cluster chain", 0,
+        throw FatException.corrupt("cluster chain", 0,
             "a cluster for file offset " + pos);
       }
       long within = pos % cs;
