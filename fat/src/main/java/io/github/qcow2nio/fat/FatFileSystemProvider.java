@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
@@ -187,6 +188,12 @@ public final class FatFileSystemProvider extends FileSystemProvider {
   @Override
   public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
       FileAttribute<?>... attrs) throws IOException {
+    return newFileChannel(path, options, attrs);
+  }
+
+  @Override
+  public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
+      FileAttribute<?>... attrs) throws IOException {
     FatPath p = check(path);
     FatFileSystem fs = p.getFileSystem();
     fs.checkOpen();
@@ -224,7 +231,7 @@ public final class FatFileSystemProvider extends FileSystemProvider {
         if (f.truncate()) {
           v.io().truncate(h, 0, Instant.now());
         }
-        FatChannel ch = new FatChannel(fs, h, f, p);
+        FatFileChannel ch = new FatFileChannel(fs, h, f, p);
         fs.register(ch);
         return ch;
       } catch (IOException | RuntimeException e) {

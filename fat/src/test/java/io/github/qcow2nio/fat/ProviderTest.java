@@ -198,6 +198,37 @@ class ProviderTest {
   }
 
   @Test
+  void fileChannelsArePositionalAndLock() throws Exception {
+    try (FileSystem fs = FileSystems.newFileSystem(img)) {
+      Path f = fs.getPath("/fc.bin");
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap("0123456789".getBytes()), 5000);
+        assertEquals(5010, ch.size());
+        assertEquals(0, ch.position());
+        ByteBuffer b = ByteBuffer.allocate(4);
+        ch.read(b, 5003);
+        assertEquals("3456", new String(b.array()));
+        java.nio.channels.FileLock lock = ch.lock(0, 100, false);
+        assertThrows(java.nio.channels.OverlappingFileLockException.class,
+            () -> ch.tryLock(50, 10, false));
+        lock.release();
+        ch.tryLock(50, 10, false).close();
+        Path out = tmp.resolve("transferred");
+        try (java.nio.channels.FileChannel target = java.nio.channels.FileChannel.open(out,
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          assertEquals(10, ch.transferTo(5000, 100, target));
+        }
+        assertEquals("0123456789", Files.readString(out));
+        ch.force(true);
+      }
+      assertEquals(5010, Files.size(f));
+    }
+    Tools.assume("fsck.fat");
+    Tools.assertFsckClean(img);
+  }
+
+  @Test
   void listingsGlobsAndCaseInsensitiveNames() throws Exception {
     try (FileSystem fs = FileSystems.newFileSystem(img)) {
       for (String n : List.of("Alpha.txt", "beta.TXT", "gamma.dat", "A much longer name.txt")) {
