@@ -124,6 +124,24 @@ class FormatterTest {
     }
   }
 
+  /** One FAT copy and a small root directory: fsck.fat and mtools still agree. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(FatType.class)
+  void oneFatCopyAndAFewRootEntries(FatType type) throws Exception {
+    Path img = Volumes.format(tmp.resolve("one.img"), type == FatType.FAT32 ? 40L << 20
+        : type == FatType.FAT16 ? 8L << 20 : 2L << 20, type,
+        new FormatOptions("ONE FAT", 7, 1, 1, 64));
+    try (FileSystem fs = FileSystems.newFileSystem(img)) {
+      // Two entries each (a long name and its alias) and the label: 61 of the 64.
+      for (int i = 0; i < 30; i++) {
+        Files.writeString(fs.getPath("/file " + i), "n" + i);
+      }
+    }
+    Tools.assume("fsck.fat", "mtype");
+    Tools.assertFsckClean(img);
+    assertEquals("n29", new String(Tools.mtype(img, "/file 29")));
+  }
+
   @Test
   void impossibleLayoutsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> Volumes.format(tmp.resolve("a"),
