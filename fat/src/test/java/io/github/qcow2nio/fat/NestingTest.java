@@ -50,4 +50,33 @@ class NestingTest {
     Tools.assume("fsck.fat");
     Tools.assertFsckClean(outer);
   }
+
+  /** A FAT image kept as a file on a FAT volume: the inner volume's file is a FileChannel. */
+  @Test
+  void aFatVolumeInAFileOfAFatVolume() throws Exception {
+    Path outer = Volumes.format(tmp.resolve("outer16.img"), 16L << 20, FatType.FAT16);
+    try (FileSystem fat = FileSystems.newFileSystem(outer)) {
+      Path file = fat.getPath("/inner floppy.img");
+      try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        assertEquals(true, ch instanceof java.nio.channels.FileChannel);
+        FatFormatter.format(ch, 1440L << 10, null, FormatOptions.defaults().withLabel("INNER"));
+      }
+      try (FileSystem inner = FileSystems.newFileSystem(file)) {
+        assertEquals("INNER", Files.getFileStore(inner.getPath("/")).name());
+        Files.createDirectories(inner.getPath("/a/b"));
+        Files.write(inner.getPath("/a/b/data"), new byte[100_000]);
+        assertEquals("fat:" + file.toUri() + "!/a/b/data",
+            inner.getPath("/a/b/data").toUri().toString());
+      }
+      try (FileSystem inner = FileSystems.newFileSystem(file)) {
+        assertEquals(100_000, Files.size(inner.getPath("/A/B/DATA")));
+      }
+    }
+    Tools.assume("fsck.fat", "mtype");
+    Tools.assertFsckClean(outer);
+    Path copy = tmp.resolve("inner.img");
+    Files.write(copy, Tools.mtype(outer, "/inner floppy.img"));
+    Tools.assertFsckClean(copy);
+  }
 }
