@@ -1,0 +1,7 @@
+/**
+ * Host I/O: {@code HostFile}, positional I/O on one file (the image, a data file, a raw backing
+ * file), its adapters from {@code FileChannel} (reopened after an interrupt) and any {@code
+ * SeekableByteChannel}, {@code ImageLocation} (where an image lives and how it names others) and
+ * {@code StructReader}. May import {@code error} and {@code struct}'s source interface only.
+ */
+package io.github.qcow2nio.format.io;

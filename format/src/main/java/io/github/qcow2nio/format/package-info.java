@@ -1,0 +1,8 @@
+/**
+ * The qcow2 core's entry points: {@link io.github.qcow2nio.format.Qcow2Image} opens and creates
+ * images (with their backing chains and external data files), {@link
+ * io.github.qcow2nio.format.CreateOptions} and {@link io.github.qcow2nio.format.OpenOptions} say
+ * how. The top layer: it may import every package of the core, and nothing outside the JDK and
+ * the core (no {@code java.nio.file.FileSystem} code: that is the provider's).
+ */
+package io.github.qcow2nio.format;

@@ -1,0 +1,73 @@
+package io.github.qcow2nio.format.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The core's layering, as each package's package-info says it: bottom to top error, struct, io
+ * and codec, meta, disk, then the entry points; nothing below the top reaches up, and the core
+ * has no file-system code.
+ */
+@AnalyzeClasses(packages = "io.github.qcow2nio.format", importOptions =
+    ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+  private static final String CORE = "io.github.qcow2nio.format";
+
+  private static String[] allowed(String... packages) {
+    String[] out = new String[packages.length + 1];
+    out[0] = "java..";
+    for (int i = 0; i < packages.length; i++) {
+      out[i + 1] = CORE + "." + packages[i] + "..";
+    }
+    return out;
+  }
+
+  @ArchTest
+  static final ArchRule errorsImportNothingOfTheCore = classes().that()
+      .resideInAPackage(CORE + ".error..").should().onlyDependOnClassesThat()
+      .resideInAnyPackage(allowed("error"));
+
+  @ArchTest
+  static final ArchRule structuresArePure = classes().that()
+      .resideInAPackage(CORE + ".struct..").should().onlyDependOnClassesThat()
+      .resideInAnyPackage(allowed("struct", "error"));
+
+  @ArchTest
+  static final ArchRule hostIoKnowsOnlyErrorsAndStructSources = classes().that()
+      .resideInAPackage(CORE + ".io..").should().onlyDependOnClassesThat()
+      .resideInAnyPackage(allowed("io", "error", "struct"));
+
+  @ArchTest
+  static final ArchRule codecsKnowNoImages = classes().that()
+      .resideInAPackage(CORE + ".codec..").should().onlyDependOnClassesThat()
+      .resideInAnyPackage(allowed("codec", "error"))
+      .orShould().dependOnClassesThat().resideInAPackage("com.github.luben.zstd..");
+
+  @ArchTest
+  static final ArchRule metadataSitsOnStructuresAndHostIo = classes().that()
+      .resideInAPackage(CORE + ".meta..").should().onlyDependOnClassesThat()
+      .resideInAnyPackage(allowed("meta", "struct", "io", "error"));
+
+  @ArchTest
+  static final ArchRule theDiskNeverReachesTheEntryPoints = classes().that()
+      .resideInAPackage(CORE + ".disk..").should().onlyDependOnClassesThat()
+      .resideInAnyPackage(allowed("disk", "meta", "struct", "codec", "io", "error"));
+
+  /** The core uses paths (to open files) but implements no file system: that is the provider. */
+  @ArchTest
+  static final ArchRule theCoreHasNoFileSystemCode = noClasses().should()
+      .beAssignableTo(java.nio.file.FileSystem.class)
+      .orShould().beAssignableTo(java.nio.file.spi.FileSystemProvider.class)
+      .orShould().beAssignableTo(java.nio.file.Path.class)
+      .orShould().beAssignableTo(java.nio.file.FileStore.class);
+
+  @ArchTest
+  static final ArchRule onlyTheCodecTouchesZstd = noClasses().that()
+      .resideOutsideOfPackage(CORE + ".codec..").should().dependOnClassesThat()
+      .resideInAPackage("com.github.luben.zstd..");
+}
