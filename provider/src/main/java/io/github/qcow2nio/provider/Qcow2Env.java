@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The env map of {@code newFileSystem}, parsed and checked: every key of DESIGN.md's table, each
+ * The env map of {@code newFileSystem}, parsed and checked: every key of README's env table, each
  * value given as a String or as its natural type.
  *
  * @param creation the creation keys, as the core takes them; its size is -1 when {@code size} was
