@@ -28,9 +28,20 @@ import java.util.Set;
  */
 public final class ImageInspector {
   private final HostAllocation allocation;
+  private final boolean forceShare;
 
   public ImageInspector(HostAllocation allocation) {
+    this(allocation, false);
+  }
+
+  private ImageInspector(HostAllocation allocation, boolean forceShare) {
     this.allocation = allocation;
+    this.forceShare = forceShare;
+  }
+
+  /** This inspector opening images as {@code qemu-img info -U} does, or not. */
+  public ImageInspector withForceShare(boolean share) {
+    return new ImageInspector(allocation, share);
   }
 
   /** The image and every image below it, top first; {@code format} as for {@link #inspect}. */
@@ -82,7 +93,7 @@ public final class ImageInspector {
           m.encryption(), m.luks());
     }
     try (Qcow2Image image = Qcow2Image.open(new MetadataOnlyLocation(new PathLocation(path)),
-        OpenOptions.readOnly().withOpenBacking(false))) {
+        OpenOptions.readOnly().withOpenBacking(false).withForceShare(forceShare))) {
       return qcow2Info(filename, path, image.header(), image.extensions(), image.snapshots(),
           image.bitmaps(), null, null);
     }
