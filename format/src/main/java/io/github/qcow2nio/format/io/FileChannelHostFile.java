@@ -210,11 +210,6 @@ public final class FileChannelHostFile implements HostFile {
     lock = ImageLocks.acquire(lockPath, lockKey, permissions, name);
   }
 
-  /** The locks this file holds, or null. */
-  public synchronized ImageLocks.Lock heldLock() {
-    return lock;
-  }
-
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
