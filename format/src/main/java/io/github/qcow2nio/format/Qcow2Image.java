@@ -41,6 +41,12 @@ import java.util.Set;
 /**
  * An open qcow2 image: its header and metadata, its active disk, its snapshots' disks, and the
  * backing chain below it. Closing the image closes every file it opened.
+ *
+ * <p>Unless {@link OpenOptions#locking()} is off, opening takes QEMU's image locks on the image,
+ * its backing files and its data file, as qemu-io/qemu-img 7.2 do for the same open (the table
+ * is in {@link LockPermissions} and format/LOCKING.md), and fails with an
+ * {@link ImageLockedException} in QEMU's words when another program or another open in this JVM
+ * holds one of them in conflict. Closing releases them.
  */
 public final class Qcow2Image implements Closeable {
   private final ImageLocation location;

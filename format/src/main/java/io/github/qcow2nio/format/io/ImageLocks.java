@@ -67,12 +67,20 @@ public final class ImageLocks {
 
     @Override
     public void close() throws IOException {
-      synchronized (FILES) {
-        if (released) {
-          return;
+      // An interrupted closer must not have the lock channel closed under it by the JDK.
+      boolean interrupted = Thread.interrupted();
+      try {
+        synchronized (FILES) {
+          if (released) {
+            return;
+          }
+          released = true;
+          entry.release(this);
         }
-        released = true;
-        entry.release(this);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }
@@ -183,8 +191,10 @@ public final class ImageLocks {
     private FileChannel channel() throws IOException {
       if (channel == null || !channel.isOpen()) {
         openChannel();
-        // A new channel has none of the old one's locks.
-        java.util.Arrays.fill(locks, null);
+        // A new channel has none of the old one's locks (its close dropped them all).
+        for (int b = 0; b < SLOTS; b++) {
+          locks[b] = counts[b] > 0 ? lockShared(b, path.toString()) : null;
+        }
       }
       return channel;
     }
@@ -225,11 +235,23 @@ public final class ImageLocks {
       for (FileLock t : tests) {
         t.release();
       }
-      for (int b = 0; b < SLOTS; b++) {
-        if (wants(p, b)) {
-          if (counts[b] == 0 && locks[b] == null) {
+      try {
+        for (int b = 0; b < SLOTS; b++) {
+          if (wants(p, b) && counts[b] == 0 && locks[b] == null) {
             locks[b] = lockShared(b, name);
           }
+        }
+      } catch (IOException | RuntimeException ex) {
+        for (int b = 0; b < SLOTS; b++) {
+          if (counts[b] == 0 && locks[b] != null) {
+            releaseQuietly(locks[b]);
+            locks[b] = null;
+          }
+        }
+        throw ex;
+      }
+      for (int b = 0; b < SLOTS; b++) {
+        if (wants(p, b)) {
           counts[b]++;
         }
       }
