@@ -1,7 +1,9 @@
 package io.github.qcow2nio.format.testing;
 
+import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,12 +16,11 @@ import java.util.regex.Pattern;
 
 /**
  * A qemu-io process holding an image open, as a VM would, for at most a minute; closing it kills
- * the process. {@link #start} returns once QEMU's locks on every file named are in place.
+ * the process. {@link #start} returns once qemu-io's open is complete, locks and all.
  */
 public final class QemuHolder implements Closeable {
   private static final Pattern LOCK_FAILURE =
-      Pattern.compile("Failed to (get (shared )?\"[a-z ]+\"|lock byte \\d+) lock|Failed to lock "
-          + "byte \\d+");
+      Pattern.compile("Failed to get (shared )?\"[a-z ]+\" lock|Failed to lock byte \\d+");
 
   private final Process process;
 
@@ -28,21 +29,23 @@ public final class QemuHolder implements Closeable {
   }
 
   /**
-   * Runs {@code qemu-io [flags] -f format -c 'sleep 60000' image} and waits until {@code image}
-   * and each of {@code alsoLocked} (backing and data files) carry its locks, unchanged over a few
-   * polls (QEMU takes them one by one). {@code flags}: "-r" read-only, "-U" force-share.
+   * Runs {@code qemu-io [flags] -f format -c 'read 0 512' -c 'sleep 60000' image} and returns once
+   * the read was printed: qemu-io runs its commands only after the whole open (backing and data
+   * files included) is done, locks and all. {@code flags}: "-r" read-only, "-U" force-share.
+   * {@code alsoLocked} (backing and data files) are checked to carry QEMU's locks too.
    */
   public static QemuHolder start(Path image, String format, List<String> flags,
       Path... alsoLocked) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("timeout", "90", "qemu-io"));
+    // stdbuf: qemu-io's stdout is a pipe here, which C's stdio would only flush at exit.
+    List<String> cmd = new ArrayList<>(List.of("timeout", "90", "stdbuf", "-oL", "qemu-io"));
     cmd.addAll(flags);
-    cmd.addAll(List.of("-f", format, "-c", "sleep 60000", image.toString()));
+    cmd.addAll(List.of("-f", format, "-c", "read 0 512", "-c", "sleep 60000", image.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("LC_ALL", "C");
     QemuHolder h = new QemuHolder(pb.start());
     boolean ok = false;
     try {
-      h.awaitLocks(image, alsoLocked);
+      h.awaitOpen(image, alsoLocked);
       ok = true;
       return h;
     } finally {
@@ -52,31 +55,26 @@ public final class QemuHolder implements Closeable {
     }
   }
 
-  private void awaitLocks(Path image, Path... others) throws IOException {
-    List<Path> files = new ArrayList<>(List.of(image));
-    files.addAll(Arrays.asList(others));
-    String last = null;
-    int stable = 0;
-    for (int i = 0; i < 400; i++) { // at most 20 s
-      if (!process.isAlive()) {
-        throw new IOException("qemu-io ended before holding " + image + ": "
-            + new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      }
-      StringBuilder now = new StringBuilder();
-      boolean all = true;
-      for (Path f : files) {
-        SortedSet<Integer> b = ProcLocks.ofd(f);
-        all &= b.contains(100); // every qemu-io open holds consistent read
-        now.append(b);
-      }
-      stable = all && now.toString().equals(last) ? stable + 1 : 0;
-      if (stable >= 3) {
+  private void awaitOpen(Path image, Path... others) throws IOException {
+    BufferedReader out = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    // Bounded: timeout(1) ends qemu-io, and with it this stream, after 90 s at most.
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      seen.append(line).append('\n');
+      if (line.startsWith("read 512/512 bytes")) {
+        List<Path> files = new ArrayList<>(List.of(image));
+        files.addAll(Arrays.asList(others));
+        for (Path f : files) {
+          SortedSet<Integer> b = ProcLocks.ofd(f);
+          if (!b.contains(100)) { // every qemu-io open holds consistent read
+            throw new IOException("qemu-io opened " + image + " without locking " + f + ": " + b);
+          }
+        }
         return;
       }
-      last = now.toString();
-      sleep(50);
     }
-    throw new IOException("qemu-io did not lock " + files + " within 20 s");
+    throw new IOException("qemu-io ended before holding " + image + ": " + seen);
   }
 
   @Override
@@ -117,13 +115,5 @@ public final class QemuHolder implements Closeable {
   public static String outcome(Path file, String... command) throws IOException {
     Qemu.Result r = Qemu.run(List.of(command));
     return outcome(r.exitCode() == 0, r.stdout() + r.stderr(), file);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
