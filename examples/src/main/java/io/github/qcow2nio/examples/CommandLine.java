@@ -19,6 +19,9 @@ import java.util.Set;
 public record CommandLine(String output, String format, Set<String> flags,
     Map<String, String> values, List<String> operands) {
 
+  /** The flag {@code -U} (or {@code --force-share}) records, whichever spelling was given. */
+  public static final String FORCE_SHARE = "-U";
+
   /** What is wrong with a command line; Main prints it with the usage and exits 1. */
   public static final class UsageException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -59,7 +62,9 @@ public record CommandLine(String output, String format, Set<String> flags,
       } else if (a.equals("-f")) {
         format = value(args, ++i, a);
       } else if (a.equals("-U") || a.equals("--force-share")) {
-        // Accepted for qemu-img compatibility: we open images read-only and take no locks.
+        // As qemu-img: open read-only, sharing every permission with the program that holds
+        // the image (a running VM), instead of failing on its locks.
+        flags.add(FORCE_SHARE);
       } else if (a.contains("=") && valued.contains(a.substring(0, a.indexOf('=')))) {
         values.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
       } else if (valued.contains(a)) {
@@ -86,6 +91,11 @@ public record CommandLine(String output, String format, Set<String> flags,
 
   public boolean has(String flag) {
     return flags.contains(flag);
+  }
+
+  /** {@code -U}: open images as {@code qemu-img -U} does, whoever holds them. */
+  public boolean forceShare() {
+    return flags.contains(FORCE_SHARE);
   }
 
   /**

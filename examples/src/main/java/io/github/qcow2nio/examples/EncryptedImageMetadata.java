@@ -13,8 +13,6 @@ import io.github.qcow2nio.format.struct.SnapshotEntry;
 import io.github.qcow2nio.format.struct.SnapshotTable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,13 +32,10 @@ record EncryptedImageMetadata(Header header, HeaderExtensions extensions,
 
   /** True when the file's header names an encryption method (crypt_method, bytes 32..35). */
   static boolean isEncrypted(Path path) throws IOException {
-    try (SeekableByteChannel ch = Files.newByteChannel(path)) {
+    // Through the core's host file: its close gives back this process's image locks on the file.
+    try (HostFile f = new PathLocation(path).open(false)) {
       ByteBuffer b = ByteBuffer.allocate(4);
-      ch.position(CRYPT_METHOD_OFFSET);
-      while (b.hasRemaining() && ch.read(b) > 0) {
-        // A short read just needs another call.
-      }
-      return b.position() == 4 && b.getInt(0) != Header.CRYPT_NONE;
+      return f.read(b, CRYPT_METHOD_OFFSET) == 4 && b.getInt(0) != Header.CRYPT_NONE;
     }
   }
 

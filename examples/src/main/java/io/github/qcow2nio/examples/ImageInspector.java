@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.error.BackingChainException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
+import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Header;
@@ -12,7 +13,6 @@ import io.github.qcow2nio.format.struct.Qcow2Limits;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,9 +28,20 @@ import java.util.Set;
  */
 public final class ImageInspector {
   private final HostAllocation allocation;
+  private final boolean forceShare;
 
   public ImageInspector(HostAllocation allocation) {
+    this(allocation, false);
+  }
+
+  private ImageInspector(HostAllocation allocation, boolean forceShare) {
     this.allocation = allocation;
+    this.forceShare = forceShare;
+  }
+
+  /** This inspector opening images as {@code qemu-img info -U} does, or not. */
+  public ImageInspector withForceShare(boolean share) {
+    return new ImageInspector(allocation, share);
   }
 
   /** The image and every image below it, top first; {@code format} as for {@link #inspect}. */
@@ -82,7 +93,7 @@ public final class ImageInspector {
           m.encryption(), m.luks());
     }
     try (Qcow2Image image = Qcow2Image.open(new MetadataOnlyLocation(new PathLocation(path)),
-        OpenOptions.readOnly().withOpenBacking(false))) {
+        OpenOptions.readOnly().withOpenBacking(false).withForceShare(forceShare))) {
       return qcow2Info(filename, path, image.header(), image.extensions(), image.snapshots(),
           image.bitmaps(), null, null);
     }
@@ -122,12 +133,11 @@ public final class ImageInspector {
 
   /** "qcow2" when the file starts with the qcow2 magic, "raw" otherwise. */
   static String probe(Path path) throws IOException {
-    try (SeekableByteChannel ch = Files.newByteChannel(path)) {
+    // Through the core's host file, whose close gives back the image locks this process holds
+    // on the file (closing any channel of it drops them).
+    try (HostFile f = new PathLocation(path).open(false)) {
       ByteBuffer magic = ByteBuffer.allocate(4);
-      while (magic.hasRemaining() && ch.read(magic) > 0) {
-        // A short read just means we need another call.
-      }
-      return magic.position() == 4 && magic.getInt(0) == Header.MAGIC ? "qcow2" : "raw";
+      return f.read(magic, 0) == 4 && magic.getInt(0) == Header.MAGIC ? "qcow2" : "raw";
     }
   }
 

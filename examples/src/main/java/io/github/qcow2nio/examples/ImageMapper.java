@@ -35,9 +35,10 @@ public final class ImageMapper implements Closeable {
 
   /**
    * Opens {@code filename} and its backing chain; {@code format} is "qcow2", "raw", or null to
-   * tell from the file.
+   * tell from the file; {@code forceShare} opens it as {@code qemu-img map -U}.
    */
-  public static ImageMapper open(String filename, String format) throws IOException {
+  public static ImageMapper open(String filename, String format, boolean forceShare)
+      throws IOException {
     Path path = Path.of(filename);
     if (format == null) {
       format = ImageInspector.probe(path);
@@ -46,7 +47,8 @@ public final class ImageMapper implements Closeable {
       long length = Files.size(path);
       return new ImageMapper(() -> {}, List.of(raw(filename, length)));
     }
-    Qcow2Image top = Qcow2Image.open(path, OpenOptions.readOnly());
+    Qcow2Image top = Qcow2Image.open(path,
+        OpenOptions.readOnly().withForceShare(forceShare));
     List<Layer> layers = new ArrayList<>();
     String name = filename;
     Qcow2Image image = top;

@@ -53,9 +53,10 @@ public final class InfoCommand implements Command {
   }
 
   private List<ImageInfo> inspect(CommandLine cl, String filename) throws IOException {
+    ImageInspector i = inspector.withForceShare(cl.forceShare());
     if (cl.has("--backing-chain")) {
-      return inspector.chain(filename, cl.format());
+      return i.chain(filename, cl.format());
     }
-    return List.of(inspector.inspect(filename, cl.format()));
+    return List.of(i.inspect(filename, cl.format()));
   }
 }

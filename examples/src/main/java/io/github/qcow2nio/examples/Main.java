@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.error.ImageLockedException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -23,10 +24,16 @@ public final class Main {
       "usage: qcow2 <command> [options]",
       "",
       "Commands:",
-      "  info [--output=human|json] [--backing-chain] [-f qcow2|raw] [IMAGE]",
+      "  info [--output=human|json] [--backing-chain] [-f qcow2|raw] [-U] [IMAGE]",
       "      what 'qemu-img info' prints; without IMAGE, the sample image bundled in the jar",
-      "  map [--output=human|json] [-f qcow2|raw] [--start-offset=N] [--max-length=N] IMAGE",
+      "  map [--output=human|json] [-f qcow2|raw] [--start-offset=N] [--max-length=N] [-U]",
+      "      IMAGE",
       "      how guest ranges map to the image's files, as 'qemu-img map' prints it",
+      "",
+      "Options:",
+      "  -U, --force-share",
+      "      open the image even while another program (a VM, qemu-io) holds it, as",
+      "      'qemu-img -U': without it, an image in use fails with QEMU's lock message",
       "  help",
       "      this text",
       "",
@@ -93,6 +100,9 @@ public final class Main {
 
   /** The JDK's file exceptions carry only the file name; say what went wrong, as qemu-img does. */
   static String message(IOException e) {
+    if (e instanceof ImageLockedException l) {
+      return "Could not open '" + l.file() + "': " + l.getMessage();
+    }
     if (e instanceof NoSuchFileException n) {
       return "Could not open '" + n.getFile() + "': No such file or directory";
     }

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code qcow2 map [--output=human|json] [-f FMT] [--start-offset=N] [--max-length=N] IMAGE}:
+ * {@code qcow2 map [--output=human|json] [-f FMT] [--start-offset=N] [--max-length=N] [-U]
+ * IMAGE}:
  * what {@code qemu-img map} prints.
  *
  * <p>JSON: one object per merged range, in qemu-img 7.2's layout ({@code "compressed"} only
@@ -24,7 +25,8 @@ public final class MapCommand implements Command {
     }
     long start = cl.size("--start-offset", 0);
     long maxLength = cl.size("--max-length", Long.MAX_VALUE);
-    try (ImageMapper mapper = ImageMapper.open(cl.operands().get(0), cl.format())) {
+    try (ImageMapper mapper = ImageMapper.open(cl.operands().get(0), cl.format(),
+        cl.forceShare())) {
       long end = maxLength > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxLength;
       if (cl.json()) {
         json(mapper, start, end, out);

@@ -6,10 +6,12 @@ import io.github.qcow2nio.format.disk.RawDisk;
 import io.github.qcow2nio.format.disk.VirtualDisk;
 import io.github.qcow2nio.format.error.BackingChainException;
 import io.github.qcow2nio.format.error.CorruptImageException;
+import io.github.qcow2nio.format.error.ImageLockedException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
+import io.github.qcow2nio.format.io.LockPermissions;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.disk.Qcow2DiskWriter;
 import io.github.qcow2nio.format.meta.BitmapTracker;
@@ -39,6 +41,12 @@ import java.util.Set;
 /**
  * An open qcow2 image: its header and metadata, its active disk, its snapshots' disks, and the
  * backing chain below it. Closing the image closes every file it opened.
+ *
+ * <p>Unless {@link OpenOptions#locking()} is off, opening takes QEMU's image locks on the image,
+ * its backing files and its data file, as qemu-io/qemu-img 7.2 do for the same open (the table
+ * is in {@link LockPermissions} and format/LOCKING.md), and fails with an
+ * {@link ImageLockedException} in QEMU's words when another program or another open in this JVM
+ * holds one of them in conflict. Closing releases them.
  */
 public final class Qcow2Image implements Closeable {
   private final ImageLocation location;
@@ -112,6 +120,10 @@ public final class Qcow2Image implements Closeable {
     boolean ok = false;
     List<Closeable> opened = new ArrayList<>();
     try {
+      // Before the first byte is read, as QEMU: a writer elsewhere may be mid-update.
+      if (options.locking()) {
+        file.lock(LockPermissions.image(options.writable(), options.forceShare()));
+      }
       Qcow2Image image = openOn(location, file, options, chain, depth, opened);
       ok = true;
       return image;
@@ -192,6 +204,16 @@ public final class Qcow2Image implements Closeable {
             + e, e);
       }
       opened.add(dataFile);
+      try {
+        if (options.locking()) {
+          dataFile.lock(LockPermissions.dataFile(options.writable(), options.forceShare()));
+        }
+      } catch (ImageLockedException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new Qcow2Exception(name + ": cannot open external data file '" + dataName + "': "
+            + e, e);
+      }
     } else if (options.dataFile() != null) {
       throw new Qcow2Exception(
           name + ": 'data-file' can only be set for images with an external data file");
@@ -228,7 +250,8 @@ public final class Qcow2Image implements Closeable {
           try {
             backing = open(backingLocation, options.withWritable(false).withDataFile(null),
                 chain, depth + 1);
-          } catch (BackingChainException e) {
+          } catch (BackingChainException | ImageLockedException e) {
+            // A lock conflict reads as QEMU's, naming the backing file that is in use.
             throw e;
           } catch (IOException e) {
             // Our own exceptions read well alone; the JDK's need their type ("NoSuchFile...").
@@ -244,6 +267,18 @@ public final class Qcow2Image implements Closeable {
           try {
             raw = backingLocation.open(false);
           } catch (IOException e) {
+            throw new BackingChainException(name + ": cannot open backing file '" + backingName
+                + "': " + e, e);
+          }
+          try {
+            if (options.locking()) {
+              raw.lock(LockPermissions.rawBacking());
+            }
+          } catch (IOException e) {
+            closeQuietly(raw);
+            if (e instanceof ImageLockedException) {
+              throw e;
+            }
             throw new BackingChainException(name + ": cannot open backing file '" + backingName
                 + "': " + e, e);
           }

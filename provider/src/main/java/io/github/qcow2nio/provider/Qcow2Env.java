@@ -12,8 +12,12 @@ import java.util.Map;
  *
  * @param creation the creation keys, as the core takes them; its size is -1 when {@code size} was
  *     not given (a new image then takes its backing file's size)
+ * @param locking {@code locking}: take QEMU's image locks (default true)
+ * @param forceShare {@code forceShare}: open an image another program holds, as {@code qemu-img
+ *     -U}; read-only
  */
-record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation) {
+record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, boolean locking,
+    boolean forceShare) {
 
   /** {@code accessMode}: DEFAULT is read-write when the image file can be written. */
   enum AccessMode {
@@ -22,7 +26,7 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation) {
 
   static final List<String> KEYS = List.of("accessMode", "create", "size", "clusterSize", "compat",
       "refcountBits", "extendedL2", "compressionType", "lazyRefcounts", "backingFile",
-      "backingFormat", "dataFile", "dataFileRaw", "preallocation");
+      "backingFormat", "dataFile", "dataFileRaw", "preallocation", "locking", "forceShare");
 
   static Qcow2Env parse(Map<String, ?> env) {
     if (env == null) {
@@ -98,10 +102,30 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation) {
         default -> throw bad("preallocation", pa, "off, metadata, falloc, full");
       };
     }
-    return new Qcow2Env(mode, bool(env, "create"), new CreateOptions(size == null ? -1 : size,
-        (int) cluster, version, refcountBits, bool(env, "extendedL2"), compression,
-        bool(env, "lazyRefcounts"), name(env, "backingFile"), backingFormat,
-        name(env, "dataFile"), bool(env, "dataFileRaw"), prealloc));
+    boolean forceShare = bool(env, "forceShare", false);
+    if (forceShare && (mode == AccessMode.READ_WRITE || bool(env, "create", false))) {
+      // QEMU's words for qemu-img -U on a writable open.
+      throw new IllegalArgumentException("qcow2 file system option 'forceShare': "
+          + "force-share=on can only be used with read-only images (accessMode=readOnly)");
+    }
+    return new Qcow2Env(mode, bool(env, "create", false),
+        new CreateOptions(size == null ? -1 : size, (int) cluster, version, refcountBits,
+            bool(env, "extendedL2", false), compression, bool(env, "lazyRefcounts", false),
+            name(env, "backingFile"), backingFormat, name(env, "dataFile"),
+            bool(env, "dataFileRaw", false), prealloc),
+        bool(env, "locking", true), forceShare);
+  }
+
+  /**
+   * Whether the image is opened writable: {@code accessMode}, or by default when its file can be
+   * written; a force-share open is read-only, as {@code qemu-img -U}.
+   */
+  boolean writable(java.util.function.BooleanSupplier fileWritable) {
+    return switch (accessMode) {
+      case READ_ONLY -> false;
+      case READ_WRITE -> true;
+      case DEFAULT -> !forceShare && fileWritable.getAsBoolean();
+    };
   }
 
   /** {@code dataFile}: on open, overrides the image's own data file name. */
@@ -118,10 +142,10 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation) {
     return creation;
   }
 
-  private static boolean bool(Map<String, ?> env, String key) {
+  private static boolean bool(Map<String, ?> env, String key, boolean otherwise) {
     Object v = env.get(key);
     if (v == null) {
-      return false;
+      return otherwise;
     }
     if (v instanceof Boolean b) {
       return b;

@@ -3,6 +3,7 @@ package io.github.qcow2nio.provider;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.Header;
 import java.io.IOException;
@@ -102,12 +103,11 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
     if (Files.isDirectory(path)) {
       return false;
     }
-    try (SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ)) {
+    // Through the core's host file: closing it gives back the image locks that this process
+    // holds on the file (an image open here already), which any close of a channel drops.
+    try (HostFile f = new PathLocation(path).open(false)) {
       ByteBuffer magic = ByteBuffer.allocate(4);
-      while (magic.hasRemaining() && ch.read(magic) >= 0) {
-        // a channel may return short reads
-      }
-      return !magic.hasRemaining() && magic.getInt(0) == Header.MAGIC;
+      return f.read(magic, 0) == 4 && magic.getInt(0) == Header.MAGIC;
     }
   }
 
@@ -126,13 +126,11 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
     Qcow2Image img;
     boolean writable;
     if (Files.exists(image)) {
-      writable = switch (env.accessMode()) {
-        case READ_ONLY -> false;
-        case READ_WRITE -> true;
-        case DEFAULT -> !image.getFileSystem().isReadOnly() && Files.isWritable(image);
-      };
+      writable = env.writable(
+          () -> !image.getFileSystem().isReadOnly() && Files.isWritable(image));
       img = Qcow2Image.open(new PathLocation(image),
-          OpenOptions.readOnly().withWritable(writable).withDataFile(env.dataFile()));
+          OpenOptions.readOnly().withWritable(writable).withDataFile(env.dataFile())
+              .withLocking(env.locking()).withForceShare(env.forceShare()));
     } else {
       if (!env.create()) {
         throw new NoSuchFileException(image.toString());
@@ -143,7 +141,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       }
       writable = true;
       img = Qcow2Image.create(new PathLocation(image), env.createOptions(),
-          OpenOptions.readWrite());
+          OpenOptions.readWrite().withLocking(env.locking()));
       key = identity(image);
     }
     Qcow2FileSystem fs = new Qcow2FileSystem(this, image, key, img, !writable);

@@ -101,7 +101,8 @@ class QemuInteropTest {
       assertArrayEquals(active, readAll(fs.getPath("/disk")));
       for (String name : List.of("first", "second one")) {
         Path raw = dir.resolve("snap.raw");
-        Qemu.img("convert", "-l", "snapshot.name=" + name, "-O", "raw", img.toString(),
+        // -U: the file system holds the image writable, with QEMU's locks, as a VM would.
+        Qemu.img("convert", "-U", "-l", "snapshot.name=" + name, "-O", "raw", img.toString(),
             raw.toString());
         Path snap = snaps.resolve(name);
         assertTrue(Files.isRegularFile(snap));

@@ -6,6 +6,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 /**
  * A host file over a {@link FileChannel}. A thread interrupted during channel I/O closes the
@@ -24,15 +25,40 @@ public final class FileChannelHostFile implements HostFile {
   private final String name;
   private final Opener opener;
   private final boolean writable;
+  private final Path lockPath;
+  private final Object lockKey;
   private volatile FileChannel channel;
   private volatile boolean closed;
+  private ImageLocks.Lock lock;
 
   /** A host file that reopens its channel through {@code opener} after an interrupt. */
   public FileChannelHostFile(String name, Opener opener, boolean writable) throws IOException {
+    this(name, opener, writable, null);
+  }
+
+  /**
+   * A host file that reopens its channel through {@code opener} after an interrupt, over the file
+   * at {@code lockPath}, which {@link #lock} can lock as QEMU does (null: a file that cannot be
+   * locked). Every close of its channel, even an unlocked one's, lets {@link ImageLocks} take
+   * again the locks this process holds on the same file, which the close dropped.
+   */
+  public FileChannelHostFile(String name, Opener opener, boolean writable, Path lockPath)
+      throws IOException {
     this.name = name;
     this.opener = opener;
     this.writable = writable;
     this.channel = opener.open();
+    Object key = null;
+    if (lockPath != null) {
+      try {
+        key = ImageLocks.keyOf(lockPath);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    }
+    this.lockKey = key;
+    this.lockPath = key == null ? null : lockPath;
   }
 
   /** A host file over a channel the caller owns and that cannot be reopened. */
@@ -41,6 +67,8 @@ public final class FileChannelHostFile implements HostFile {
     this.opener = null;
     this.writable = writable;
     this.channel = channel;
+    this.lockPath = null;
+    this.lockKey = null;
   }
 
   @Override
@@ -158,6 +186,8 @@ public final class FileChannelHostFile implements HostFile {
     boolean interrupted = Thread.interrupted();
     try {
       channel = opener.open();
+      // The interrupt closed a channel of the file: this process's locks on it are gone.
+      ImageLocks.retake(lockKey);
     } catch (RuntimeException e) {
       // A provider reports a file system closed under us (a disk inside another disk whose file
       // system closed) as ClosedFileSystemException: to the image that is an I/O failure.
@@ -170,9 +200,32 @@ public final class FileChannelHostFile implements HostFile {
   }
 
   @Override
+  public synchronized void lock(LockPermissions permissions) throws IOException {
+    if (lockPath == null) {
+      return;
+    }
+    if (closed || lock != null) {
+      throw new IllegalStateException(name + ": " + (closed ? "closed" : "already locked"));
+    }
+    lock = ImageLocks.acquire(lockPath, lockKey, permissions, name);
+  }
+
+  @Override
   public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
     closed = true;
-    channel.close();
+    try {
+      channel.close();
+    } finally {
+      // Closing dropped every lock of this process on the file: give back ours, retake the rest.
+      if (lock != null) {
+        lock.close();
+      } else {
+        ImageLocks.retake(lockKey);
+      }
+    }
   }
 
   @Override

@@ -33,6 +33,16 @@ public interface HostFile extends Closeable {
   boolean isWritable();
 
   /**
+   * Takes QEMU's image locks for {@code permissions} on this file, after checking that no other
+   * program (and no other open in this JVM) conflicts; closing the file releases them. Files that
+   * cannot be locked across processes (in memory, on jimfs, in a zip, on a qcow2 disk) take none:
+   * this default does nothing.
+   *
+   * @throws io.github.qcow2nio.format.error.ImageLockedException on a conflict
+   */
+  default void lock(LockPermissions permissions) throws IOException {}
+
+  /**
    * Reads exactly {@code dst.remaining()} bytes; the part past end of file reads as zeros, as
    * QEMU's file layer does. Returns how many bytes really came from the file.
    */

@@ -2,6 +2,7 @@ package io.github.qcow2nio.format.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -66,14 +67,33 @@ public final class PathLocation implements ImageLocation {
           }
           return FileChannel.open(path, options);
         },
-        writable);
+        writable, path);
   }
 
+  /**
+   * Creates the file, or empties it once QEMU's locks for creating it are held (as
+   * {@code qemu-img create}): an image another program (or another open here) uses is left
+   * alone, with QEMU's {@code Failed to get "write" lock}.
+   */
   @Override
   public HostFile create() throws IOException {
-    Files.newByteChannel(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE).close();
-    return open(true);
+    try {
+      Files.newByteChannel(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+    } catch (FileAlreadyExistsException e) {
+      // Emptied below, under the lock; closing a channel of it here would drop our own locks.
+    }
+    HostFile file = open(true);
+    boolean ok = false;
+    try {
+      file.lock(LockPermissions.create());
+      file.truncate(0);
+      ok = true;
+      return file;
+    } finally {
+      if (!ok) {
+        file.close();
+      }
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.qcow2nio.format.testing;
 
 import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.io.LockPermissions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -46,6 +47,11 @@ public interface ForwardingHostFile extends HostFile {
   @Override
   default boolean isWritable() {
     return delegate().isWritable();
+  }
+
+  @Override
+  default void lock(LockPermissions permissions) throws IOException {
+    delegate().lock(permissions);
   }
 
   @Override

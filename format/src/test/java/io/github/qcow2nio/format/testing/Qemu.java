@@ -57,6 +57,7 @@ public final class Qemu {
   /** Runs {@code command} in {@code directory} (null: this process's working directory). */
   public static Result run(List<String> command, Path directory) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("LC_ALL", "C");
     if (directory != null) {
       pb.directory(directory.toFile());
     }
