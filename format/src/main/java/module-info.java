@@ -9,5 +9,6 @@ module io.github.qcow2nio.format {
   exports io.github.qcow2nio.format.error;
   exports io.github.qcow2nio.format.io;
   exports io.github.qcow2nio.format.meta;
+  exports io.github.qcow2nio.format.ops;
   exports io.github.qcow2nio.format.struct;
 }

@@ -10,6 +10,7 @@ import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.ops.CreateImage;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
@@ -93,12 +94,12 @@ public final class Qcow2Image implements Closeable {
    */
   public static Qcow2Image create(ImageLocation location, CreateOptions options, OpenOptions open)
       throws IOException {
-    return Qcow2Creator.create(location, options, open);
+    return CreateImage.run(location, options, open);
   }
 
   /** Creates an image at {@code path} and opens it read-write. */
   public static Qcow2Image create(Path path, CreateOptions options) throws IOException {
-    return Qcow2Creator.create(new PathLocation(path), options, OpenOptions.readWrite());
+    return CreateImage.run(new PathLocation(path), options, OpenOptions.readWrite());
   }
 
   public static Qcow2Image open(ImageLocation location, OpenOptions options) throws IOException {

@@ -9,7 +9,7 @@ import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.meta.BitmapTracker;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.RefcountManager;
-import io.github.qcow2nio.format.meta.RefcountRepair;
+import io.github.qcow2nio.format.ops.RefcountRebuild;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Features;
 import io.github.qcow2nio.format.struct.Header;
@@ -57,7 +57,7 @@ final class WritableOpen {
     }
     RefcountManager refcounts = RefcountManager.load(file, headerUpdater);
     if (h.isDirty()) {
-      RefcountRepair.rebuild(file, headerUpdater, refcounts, disk.l1(), snapshots,
+      RefcountRebuild.rebuild(file, headerUpdater, refcounts, disk.l1(), snapshots,
           extensions, bitmaps, image.dataFileName().isPresent());
       refcounts.flush();
       file.force();

@@ -1,6 +1,9 @@
-package io.github.qcow2nio.format;
+package io.github.qcow2nio.format.ops;
 
+import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.CreateOptions.Preallocation;
+import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.disk.Qcow2DiskWriter;
 import io.github.qcow2nio.format.disk.VirtualDisk;
 import io.github.qcow2nio.format.error.Qcow2Exception;
@@ -25,10 +28,14 @@ import java.util.Optional;
  * exactly the size the disk needs (only its entries are written, so a new image ends mid-cluster,
  * as QEMU's do).
  */
-final class Qcow2Creator {
-  private Qcow2Creator() {}
+public final class CreateImage {
+  private CreateImage() {}
 
-  static Qcow2Image create(ImageLocation location, CreateOptions o, OpenOptions open)
+  /**
+   * Creates (or empties and recreates) the image at {@code location} as {@code o} says, and opens
+   * it with {@code open}: the result is the new image, open.
+   */
+  public static Qcow2Image run(ImageLocation location, CreateOptions o, OpenOptions open)
       throws IOException {
     String name = location.displayName();
     validate(name, o);

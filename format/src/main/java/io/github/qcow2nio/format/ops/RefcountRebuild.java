@@ -1,4 +1,8 @@
-package io.github.qcow2nio.format.meta;
+package io.github.qcow2nio.format.ops;
+
+import io.github.qcow2nio.format.meta.HeaderUpdater;
+import io.github.qcow2nio.format.meta.DirtyBitmap;
+import io.github.qcow2nio.format.meta.RefcountManager;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
@@ -26,7 +30,11 @@ import java.util.List;
  * cluster so that a new refcount block can never land on a cluster in use; counts that are too
  * high (leaks) are lowered afterwards. Finally the active tables' COPIED flags are made to match.
  */
-public final class RefcountRepair {
+public final class RefcountRebuild {
+
+  /** What the rebuild changed: counts raised (too low before) and lowered (leaks). */
+  public record Result(long raised, long lowered) {}
+
   private static final int MAX_CLUSTERS = 1 << 27;
 
   private final HostFile file;
@@ -36,8 +44,10 @@ public final class RefcountRepair {
   private final boolean externalData;
   private int[] counts = new int[1024];
   private long highest = 0;
+  private long raised;
+  private long lowered;
 
-  private RefcountRepair(HostFile file, Header header, boolean externalData) throws IOException {
+  private RefcountRebuild(HostFile file, Header header, boolean externalData) throws IOException {
     this.file = file;
     this.header = header;
     this.clusterBits = header.clusterBits();
@@ -45,11 +55,11 @@ public final class RefcountRepair {
     this.externalData = externalData;
   }
 
-  public static void rebuild(HostFile file, HeaderUpdater hu, RefcountManager refcounts,
+  public static Result rebuild(HostFile file, HeaderUpdater hu, RefcountManager refcounts,
       long[] l1, List<SnapshotEntry> snapshots, HeaderExtensions ext,
       List<BitmapDirectoryEntry> bitmaps, boolean externalData) throws IOException {
     Header h = hu.header();
-    RefcountRepair r = new RefcountRepair(file, h, externalData);
+    RefcountRebuild r = new RefcountRebuild(file, h, externalData);
     r.countOthers(l1, snapshots);
     if (!bitmaps.isEmpty()) {
       // Only consistent bitmaps (autoclear bit 0 set) are counted, as in qemu-img check.
@@ -75,6 +85,11 @@ public final class RefcountRepair {
           // Pass 0 only raises (new blocks may appear); pass 1 settles every count exactly.
           if (pass == 0 ? target > current : target != current) {
             refcounts.set(c, target);
+            if (target > current) {
+              r.raised++;
+            } else {
+              r.lowered++;
+            }
           }
         }
       }
@@ -83,6 +98,7 @@ public final class RefcountRepair {
       refcounts.setFloor(0);
     }
     r.fixCopiedFlags(refcounts, l1, h.l1TableOffset());
+    return new Result(r.raised, r.lowered);
   }
 
   /**
@@ -102,6 +118,7 @@ public final class RefcountRepair {
         // A refcount block or table the rebuild itself placed up here stays counted.
         if (refcounts.get(c) != 0 && !refcounts.isRefcountMetadata(c << clusterBits)) {
           refcounts.set(c, 0);
+          lowered++;
         }
       }
     }
