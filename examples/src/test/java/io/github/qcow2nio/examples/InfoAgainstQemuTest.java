@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * {@code qcow2 info} against {@code qemu-img info} on images qemu-img made, in every output mode:
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * both as the same absolute paths, both read the disk size from the file's allocated blocks and
  * both show dates in the local time zone.
  */
+@Tag("qemu")
 class InfoAgainstQemuTest {
   @TempDir static Path dir;
 

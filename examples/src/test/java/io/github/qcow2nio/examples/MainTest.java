@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** The tool's dispatch, usage, exit status and error reporting. */
+@Tag("qemu")
 class MainTest {
   @TempDir Path dir;
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * {@code qcow2 map} against {@code qemu-img map}, human and JSON, byte for byte.
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * whole (or whole subclusters), and raw files are written out in full rather than left sparse.
  * That is the one thing arranged rather than compared.
  */
+@Tag("qemu")
 class MapAgainstQemuTest {
   @TempDir static Path dir;
 

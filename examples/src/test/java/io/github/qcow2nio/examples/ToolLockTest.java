@@ -13,8 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** The tool's info and map next to a running qemu-io, with and without -U, as qemu-img's. */
+@Tag("qemu")
 class ToolLockTest {
   @TempDir Path dir;
   Path base;

@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A table of hostile images: a valid golden image with one thing corrupted per case. Each must
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Offsets of L1/L2 entries are those of the committed golden images (see golden/README.md):
  * 512-byte-cluster images have the header's L1 table at 0x600 and the first L2 table at 0x800.
  */
+@Tag("qemu")
 class HostileImageTest {
   static final Duration LIMIT = Duration.ofSeconds(1);
 

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** header_length may reach the cluster size; fields past 112 are unknown and kept. */
+@Tag("qemu")
 class LongHeaderTest {
   @TempDir Path dir;
 

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.testing.Knobs;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * are fixed so a failure reproduces.
  */
 class MutationFuzzTest {
-  static final int ROUNDS = Integer.getInteger("fuzz.rounds", 300);
+  static final int ROUNDS = Knobs.fuzzRounds(300);
   static final int[] INTERESTING = {0, 1, -1, 0x7FFFFFFF, 0x80000000, 0xFFFF, 0x10000, 8, 9, 12,
       16, 21, 22, 104, 112, 0x200, 0x201, 0x1000, 0x40000000, 0x7FFFFE00, 65536, 65537};
 

@@ -22,8 +22,10 @@ import java.util.SortedSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** Image locks through the provider: its env keys against qemu-io and qemu-img, both ways. */
+@Tag("qemu")
 class ProviderLockTest {
   @TempDir Path dir;
   Path base;

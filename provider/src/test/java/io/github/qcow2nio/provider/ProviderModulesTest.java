@@ -19,11 +19,13 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The provider is found both ways a user deploys it: on the class path (META-INF/services) and on
  * the module path (module-info's provides), each in a JVM of its own.
  */
+@Tag("qemu")
 class ProviderModulesTest {
   @TempDir Path dir;
 

@@ -22,8 +22,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** The provider over images qemu-img made, and qemu-img's view of the images tests build. */
+@Tag("qemu")
 class QemuInteropTest {
   @TempDir Path dir;
 

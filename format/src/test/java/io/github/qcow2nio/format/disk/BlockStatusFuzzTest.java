@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.disk;
 
+import io.github.qcow2nio.format.testing.Knobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * IOException; never anything else. Seeds are fixed so a failure reproduces.
  */
 class BlockStatusFuzzTest {
-  private static final int ROUNDS = Integer.getInteger("fuzz.rounds", 150);
+  private static final int ROUNDS = Knobs.fuzzRounds(150);
 
   @ParameterizedTest
   @ValueSource(strings = {"c512.qcow2", "v2.qcow2", "extl2.qcow2", "compressed-zlib.qcow2",

@@ -16,12 +16,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * {@link Qcow2Disk#blockStatus} against {@code qemu-img map --output=json} on single-layer images:
  * each extent, in qemu-img's terms (present, zero, data, offset) and merged the way qemu-img merges
  * adjacent entries, must give qemu-img's map exactly.
  */
+@Tag("qemu")
 class BlockStatusTest {
   @TempDir Path dir;
 

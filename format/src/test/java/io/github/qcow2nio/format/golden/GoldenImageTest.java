@@ -18,12 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Reads every golden image (made by qemu-img/qemu-io, see golden/README.md) and checks the whole
  * disk against the SHA-256 of qemu-img's raw conversion, plus spot reads whose expected bytes come
  * from the qemu-io commands that wrote them. Needs no qemu-img.
  */
+@Tag("qemu")
 class GoldenImageTest {
   @TempDir static Path dir;
   static Map<String, String> sums;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Backing chains as qemu-img builds them: qcow2 and raw backing files shorter and longer than the
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * recorded and left for the reader to probe, layers with different cluster sizes and versions,
  * and overlay zero clusters and discards hiding backing data.
  */
+@Tag("qemu")
 class BackingChainInteropTest {
   private static final long MIB = 1 << 20;
 

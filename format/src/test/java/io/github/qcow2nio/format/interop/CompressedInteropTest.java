@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Compressed clusters (deflate and zstd) as qemu-img convert -c writes them: clusters of every
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * partial last cluster; then the same image after qemu-io overwrote, zeroed and discarded some
  * compressed clusters; and compressed clusters in an overlay over a backing file.
  */
+@Tag("qemu")
 class CompressedInteropTest {
   @TempDir Path dir;
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * External data files ({@code data_file=}), with and without data_file_raw, with standard and
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The data file is named by absolute path: qemu-img 7.2 resolves a relative data_file name
  * against its working directory, not the image's directory, at create and at open alike.
  */
+@Tag("qemu")
 class DataFileInteropTest {
   private static final long MIB = 1 << 20;
 

@@ -11,12 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * An image whose writer died: qemu-io writes with lazy_refcounts=on and then kills itself, so the
  * dirty bit stays set and the refcounts are stale. The data it wrote is reachable through the L2
  * tables and must read as qemu-img reads it.
  */
+@Tag("qemu")
 class DirtyImageInteropTest {
   @TempDir Path dir;
 

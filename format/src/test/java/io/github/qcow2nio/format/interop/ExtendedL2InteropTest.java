@@ -11,12 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Extended L2 entries: qemu-io writes, zero writes and discards of subcluster granularity, so that
  * allocated, zero (with and without a host cluster) and unallocated subclusters mix inside one
  * cluster, alone and over raw and qcow2 backing files shorter than the overlay.
  */
+@Tag("qemu")
 class ExtendedL2InteropTest {
   @TempDir Path dir;
 

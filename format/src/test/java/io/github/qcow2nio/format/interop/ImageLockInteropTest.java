@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * QEMU's image locks, with qemu-io and qemu-img as the oracle: the bytes we lock are the bytes
  * qemu-io locks for the same open, and every open attempt (ours or QEMU's) next to a holder (ours
  * or QEMU's) comes to what it comes to next to QEMU itself.
  */
+@Tag("qemu")
 class ImageLockInteropTest {
   @TempDir Path dir;
   Path base;

@@ -12,12 +12,14 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Images after qemu-img rewrote their metadata: rebase (safe and unsafe, to longer names),
  * commit, amend between compat levels and refcount widths, snapshot apply and delete. These move
  * tables, rewrite the header and its extensions, and turn zero clusters into data or back.
  */
+@Tag("qemu")
 class ImageOperationsInteropTest {
   private static final long MIB = 1 << 20;
 

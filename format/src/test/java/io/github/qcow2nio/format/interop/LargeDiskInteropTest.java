@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Sparse disks of gigabytes to terabytes, with data, zeros and compressed clusters just below and
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * shift, show here. Too big to convert whole, they are compared window by window with what
  * qemu-img reads through a raw node with an offset.
  */
+@Tag("qemu")
 class LargeDiskInteropTest {
   private static final long TIB = 1L << 40;
   private static final int WINDOW = 600_064; // qemu wants raw windows in whole sectors

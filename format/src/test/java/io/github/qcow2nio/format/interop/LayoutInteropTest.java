@@ -11,12 +11,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Standard L2 layouts across the option matrix (compat, cluster size, refcount width,
  * preallocation): one qemu-io workload of data, zero clusters with and without a host cluster,
  * discards, L2-table boundaries and the last byte, read back and compared with qemu-img.
  */
+@Tag("qemu")
 class LayoutInteropTest {
   static final int[] CLUSTER_SIZES = {512, 1024, 4096, 16384, 65536, 2 << 20};
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Internal snapshots taken with qemu-img snapshot -c between qemu-io writes that overwrite, zero
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every snapshot's disk must read as qemu-img convert reads them ({@code -l snapshot.name=}), at
  * the size the disk had when the snapshot was taken.
  */
+@Tag("qemu")
 class SnapshotInteropTest {
   private static final long MIB = 1 << 20;
 

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * One read call that crosses, in order, an allocated cluster, a zero cluster, an unallocated
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * or restart at the wrong offset, break here. The fixture's cluster kinds are checked with
  * qemu-img map so the test cannot pass on a layout it did not intend.
  */
+@Tag("qemu")
 class SpanningReadInteropTest {
   @TempDir Path dir;
 

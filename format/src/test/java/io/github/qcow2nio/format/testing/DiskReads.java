@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
  * mixed with the label; a failure prints it, and setting the property reproduces other runs.
  */
 public final class DiskReads {
-  private static final long BASE_SEED = Long.getLong("qcow2.interop.seed", 0x0C0FFEE5EEDL);
+  private static final long BASE_SEED = Knobs.INTEROP_SEED;
   private static final int CHUNK = 12345;
   private static final int RANDOM_READS = 200;
 

@@ -54,8 +54,21 @@ public final class Qemu {
     return run(command, null);
   }
 
-  /** Runs {@code command} in {@code directory} (null: this process's working directory). */
+  /**
+   * Runs {@code command} in {@code directory} (null: this process's working directory). qemu-img
+   * 7.2 times LUKS key derivation by the CPU time it used, and on a busy machine now and then
+   * reads zero and gives up: that known transient failure is tried again.
+   */
   public static Result run(List<String> command, Path directory) throws IOException {
+    Result r = runOnce(command, directory);
+    for (int attempt = 1; attempt < TRANSIENT_RETRIES && r.exitCode != 0
+        && r.stderr.contains(TRANSIENT_CPU_USAGE); attempt++) {
+      r = runOnce(command, directory);
+    }
+    return r;
+  }
+
+  private static Result runOnce(List<String> command, Path directory) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("LC_ALL", "C");
     if (directory != null) {
@@ -98,12 +111,6 @@ public final class Qemu {
   /** Runs a command and fails with its output unless it exits 0. */
   public static String ok(String... command) throws IOException {
     Result r = run(Arrays.asList(command));
-    // qemu-img 7.2 times LUKS key derivation by the CPU time it used, and on a busy machine now
-    // and then reads zero and gives up: a known transient failure, tried again.
-    for (int attempt = 1; attempt < TRANSIENT_RETRIES && r.exitCode != 0
-        && r.stderr.contains(TRANSIENT_CPU_USAGE); attempt++) {
-      r = run(Arrays.asList(command));
-    }
     if (r.exitCode != 0) {
       throw new IOException(String.join(" ", command) + " exited " + r.exitCode + ":\n"
           + r.stdout + r.stderr);

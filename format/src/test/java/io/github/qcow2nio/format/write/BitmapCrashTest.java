@@ -17,6 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A crash at every single host write of the steps that rewrite bitmaps: storing them on close
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * header switch, old clusters freed). After each: qemu-img check finds no corruption, and the
  * enabled bitmap is either in_use or records the change; the disabled one is unchanged.
  */
+@Tag("qemu")
 class BitmapCrashTest {
   @TempDir Path dir;
 

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.write;
 
+import io.github.qcow2nio.format.testing.Knobs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,14 +30,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Persistent dirty bitmaps on images we write: enabled bitmaps record every change (checked
  * against a model of the requests and against what qemu copies with {@code convert --bitmaps}),
  * disabled and in-use bitmaps stay as they were, and qemu-img check finds no errors or leaks.
  */
+@Tag("qemu")
 class BitmapWriteTest {
-  static final int OPS = Integer.getInteger("qcow2.bitmapOps", 600);
+  static final int OPS = Knobs.BITMAP_OPS;
 
   @TempDir Path dir;
 

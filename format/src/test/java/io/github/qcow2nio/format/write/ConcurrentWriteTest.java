@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.write;
 
+import io.github.qcow2nio.format.testing.Knobs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Eight threads write one image at once. Each owns a region (random writes, zero writes,
@@ -30,9 +32,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the last write some thread made to it, never a mix, and the image passes qemu-img check and
  * compares equal to the combined model.
  */
+@Tag("qemu")
 class ConcurrentWriteTest {
   static final int THREADS = 8;
-  static final int OPS = Integer.getInteger("qcow2.ops", 2000) / 2;
+  static final int OPS = Knobs.OPS / 2;
 
   @TempDir Path dir;
 

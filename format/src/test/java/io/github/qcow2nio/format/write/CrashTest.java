@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.write;
 
+import io.github.qcow2nio.format.testing.Knobs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Crash consistency: the world stops at a random host write (then either every issued write
@@ -33,8 +35,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>{@code -Dqcow2.crashes=N} sets the crashes per configuration (default 16).
  */
+@Tag("qemu")
 class CrashTest {
-  static final int CRASHES = Integer.getInteger("qcow2.crashes", 16);
+  static final int CRASHES = Knobs.CRASHES;
 
   @TempDir Path dir;
 

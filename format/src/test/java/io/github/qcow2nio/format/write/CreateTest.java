@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** Images we create are byte-identical to qemu-img's (or, with preallocation, equivalent). */
+@Tag("qemu")
 class CreateTest {
   @TempDir Path dir;
 

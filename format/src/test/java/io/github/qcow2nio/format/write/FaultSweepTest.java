@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.write;
 
+import io.github.qcow2nio.format.testing.Knobs;
 import static io.github.qcow2nio.format.write.FaultStep.discard;
 import static io.github.qcow2nio.format.write.FaultStep.flush;
 import static io.github.qcow2nio.format.write.FaultStep.resize;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Fault injection at every host write, truncate and force of small workloads that between them
@@ -37,9 +39,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code -Dqcow2.faultPoint=N} only point N, and {@code -Dqcow2.faultTrace=true} prints where the
  * fault struck (for debugging one point).
  */
+@Tag("qemu")
 class FaultSweepTest {
-  static final int STRIDE = Integer.getInteger("qcow2.faultStride", 1);
-  static final int SEEDS = Integer.getInteger("qcow2.faultSeeds", 1);
+  static final int STRIDE = Knobs.FAULT_STRIDE;
+  static final int SEEDS = Knobs.FAULT_SEEDS;
 
   @TempDir static Path seeds;
   @TempDir Path dir;
@@ -63,7 +66,7 @@ class FaultSweepTest {
     long points = sweep.countPoints();
     assertTrue(points > 10, name + ": only " + points + " fault points");
     System.out.println("fault sweep " + name + ", " + mode + ": " + points + " fault points");
-    long only = Long.getLong("qcow2.faultPoint", -1);
+    long only = Knobs.FAULT_POINT;
     for (long p = 0; p < points; p += STRIDE) {
       if (only < 0 || p == only) {
         for (int seed = 0; seed < SEEDS; seed++) {
@@ -73,7 +76,7 @@ class FaultSweepTest {
     }
   }
 
-  private static FaultSweep.Scenario scenario(String name) throws IOException {
+  static FaultSweep.Scenario scenario(String name) throws IOException {
     return switch (name) {
       case "create and grow" -> created(name, CreateOptions.defaults(256 << 10)
           .withClusterSize(512).withRefcountBits(64), List.of(

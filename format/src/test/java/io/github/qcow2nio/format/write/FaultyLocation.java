@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.write;
 
+import io.github.qcow2nio.format.testing.Knobs;
 import io.github.qcow2nio.format.io.FileChannelHostFile;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
@@ -107,7 +108,7 @@ final class FaultyLocation implements ImageLocation {
         return false;
       }
       fired = true;
-      if (Boolean.getBoolean("qcow2.faultTrace")) {
+      if (Knobs.FAULT_TRACE) {
         new Throwable("fault point " + p + ": " + mode).printStackTrace();
       }
       if (mode.stopsTheWorld()) {

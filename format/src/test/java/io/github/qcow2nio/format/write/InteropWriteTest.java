@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.write;
 
+import io.github.qcow2nio.format.testing.Knobs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.github.qcow2nio.format.CreateOptions;
@@ -14,14 +15,16 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Images made and written by qemu (compressed clusters, zero clusters, internal snapshots) then
  * written by us; images written by us then written by qemu-io, then by us again. After each
  * round qemu-img check finds no errors or leaks and qemu-img compare finds the model.
  */
+@Tag("qemu")
 class InteropWriteTest {
-  static final int OPS = Integer.getInteger("qcow2.ops", 2000) / 2;
+  static final int OPS = Knobs.OPS / 2;
 
   @TempDir Path dir;
 

@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** Dirty images, the dirty bit of lazy refcounts, the corrupt bit, autoclear bits. */
+@Tag("qemu")
 class OpenForWriteTest {
   @TempDir Path dir;
 

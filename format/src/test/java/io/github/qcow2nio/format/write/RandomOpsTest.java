@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.write;
 
+import io.github.qcow2nio.format.testing.Knobs;
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Seeded random operation sequences over the option matrix, each checked against a model while
@@ -23,9 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * whose name contains the text. A soak run: {@code mvn -o -pl format test
  * -Dtest=RandomOpsTest -Dqcow2.ops=200000}.
  */
+@Tag("qemu")
 class RandomOpsTest {
-  static final int OPS = Integer.getInteger("qcow2.ops", 2000);
-  static final long SEED = Long.getLong("qcow2.seed", 20261121L);
+  static final int OPS = Knobs.OPS;
+  static final long SEED = Knobs.SEED;
 
   @TempDir Path dir;
 
