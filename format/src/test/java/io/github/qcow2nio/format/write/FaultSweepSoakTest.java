@@ -19,13 +19,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("qemu")
 @Tag("soak")
 class FaultSweepSoakTest {
+  @TempDir static Path seedDir;
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("io.github.qcow2nio.format.write.FaultSweepTest#sweeps")
   void everyFaultPointManyTimes(String name, FaultyLocation.Mode mode) throws IOException {
     Qemu.assumeAvailable();
-    FaultSweep sweep = new FaultSweep(FaultSweepTest.scenario(name), dir);
+    FaultSweep sweep = new FaultSweep(FaultSweepTest.scenario(name, seedDir), dir);
     long points = sweep.countPoints();
     int seeds = Math.max(8, Knobs.FAULT_SEEDS);
     for (long p = 0; p < points; p++) {

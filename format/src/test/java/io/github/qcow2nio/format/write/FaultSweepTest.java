@@ -44,7 +44,7 @@ class FaultSweepTest {
   static final int STRIDE = Knobs.FAULT_STRIDE;
   static final int SEEDS = Knobs.FAULT_SEEDS;
 
-  @TempDir static Path seeds;
+  @TempDir static Path seedDir;
   @TempDir Path dir;
 
   static Stream<Arguments> sweeps() throws IOException {
@@ -62,7 +62,7 @@ class FaultSweepTest {
   @MethodSource("sweeps")
   void everyFaultPoint(String name, FaultyLocation.Mode mode) throws IOException {
     Qemu.assumeAvailable();
-    FaultSweep sweep = new FaultSweep(scenario(name), dir);
+    FaultSweep sweep = new FaultSweep(scenario(name, seedDir), dir);
     long points = sweep.countPoints();
     assertTrue(points > 10, name + ": only " + points + " fault points");
     System.out.println("fault sweep " + name + ", " + mode + ": " + points + " fault points");
@@ -76,7 +76,7 @@ class FaultSweepTest {
     }
   }
 
-  static FaultSweep.Scenario scenario(String name) throws IOException {
+  static FaultSweep.Scenario scenario(String name, Path seeds) throws IOException {
     return switch (name) {
       case "create and grow" -> created(name, CreateOptions.defaults(256 << 10)
           .withClusterSize(512).withRefcountBits(64), List.of(
@@ -90,20 +90,22 @@ class FaultSweepTest {
               discard(0, 4096), write(1000, 100, 8), resize(2 << 20), write(1 << 20, 9000, 9),
               flush(), resize(256 << 10), resize(512 << 10), write(300 << 10, 5000, 10)));
       case "data file" -> created(name, CreateOptions.defaults(512 << 10)
-          .withClusterSize(4096).withDataFile(seeds.resolve("img.data").toString(), false), List.of(
+          .withClusterSize(4096).withDataFile(seeds.resolve("img.data").toString(), false),
+          List.of(
               write(0, 12 << 10, 11), write(40000, 5000, 12), flush(), zeros(4096, 8192),
               discard(16 << 10, 8192), write(1000, 100, 13), resize(2 << 20),
               write(1 << 20, 9000, 14), flush(), resize(256 << 10), write(200 << 10, 5000, 15)));
-      case "extended L2 over backing" -> overBacking(name);
-      case "refcount table growth" -> fromQemu(name, "cluster_size=512,refcount_bits=64", 4 << 20,
+      case "extended L2 over backing" -> overBacking(name, seeds);
+      case "refcount table growth" -> fromQemu(seeds, name,
+          "cluster_size=512,refcount_bits=64", 4 << 20,
           new String[] {"write -P 0x11 0 1900k"}, List.of(
               write(1900 << 10, 160 << 10, 16), flush(), write(100, 3000, 17),
               write(3 << 20, 4096, 18)), null);
-      case "lazy refcounts repair" -> fromQemu(name, "cluster_size=4096,lazy_refcounts=on",
+      case "lazy refcounts repair" -> fromQemu(seeds, name, "cluster_size=4096,lazy_refcounts=on",
           1 << 20, new String[] {"write -P 0x22 0 64k", "write -P 0x23 200k 40k"}, List.of(
               write(8 << 10, 10000, 19), flush(), write(300 << 10, 8192, 20)), null);
-      case "qemu snapshot" -> snapshotScenario(name);
-      case "qemu bitmaps" -> bitmapScenario(name);
+      case "qemu snapshot" -> snapshotScenario(name, seeds);
+      case "qemu bitmaps" -> bitmapScenario(name, seeds);
       default -> throw new IllegalArgumentException(name);
     };
   }
@@ -112,7 +114,7 @@ class FaultSweepTest {
     return new FaultSweep.Scenario(name, Map.of(), o, new byte[(int) o.size()], steps, null);
   }
 
-  private static FaultSweep.Scenario overBacking(String name) throws IOException {
+  private static FaultSweep.Scenario overBacking(String name, Path seeds) throws IOException {
     Path base = seeds.resolve("base.raw");
     if (!Files.exists(base)) {
       byte[] b = new byte[1 << 20];
@@ -128,7 +130,7 @@ class FaultSweepTest {
   }
 
   /** A seed image made by qemu-img and qemu-io; lazy-refcount seeds are left dirty. */
-  private static FaultSweep.Scenario fromQemu(String name, String options, long size,
+  private static FaultSweep.Scenario fromQemu(Path seeds, String name, String options, long size,
       String[] io, List<FaultStep> steps, FaultSweep.Check check) throws IOException {
     Path img = seeds.resolve(name.replace(' ', '-') + ".qcow2");
     if (!Files.exists(img)) {
@@ -143,9 +145,9 @@ class FaultSweepTest {
         Qemu.rawContents(img, seeds), steps, check);
   }
 
-  private static FaultSweep.Scenario snapshotScenario(String name) throws IOException {
+  private static FaultSweep.Scenario snapshotScenario(String name, Path seeds) throws IOException {
     Path img = seeds.resolve("qemu-snapshot.qcow2");
-    FaultSweep.Scenario s = fromQemu(name, "cluster_size=4096", 1 << 20, new String[] {
+    FaultSweep.Scenario s = fromQemu(seeds, name, "cluster_size=4096", 1 << 20, new String[] {
         "write -c -P 0x41 0 64k", "write -P 0x42 100k 100k", "write -z 300k 16k"}, List.of(
             write(4096 + 100, 500, 25), write(110 << 10, 8192, 26), zeros(150 << 10, 8192),
             discard(180 << 10, 8192), flush(), write(20 << 10, 4096, 27)), null);
@@ -153,7 +155,7 @@ class FaultSweepTest {
       Qemu.img("snapshot", "-c", "s1", img.toString());
       Qemu.io(img, "write -P 0x44 120k 4k");
     }
-    byte[] snapshot = snapshotRaw(img);
+    byte[] snapshot = snapshotRaw(img, seeds);
     return new FaultSweep.Scenario(name, Map.of(FaultSweep.IMAGE, Files.readAllBytes(img)), null,
         Qemu.rawContents(img, seeds), s.steps(), (image, what) -> {
           try (Qcow2Image i = Qcow2Image.open(image)) {
@@ -168,13 +170,13 @@ class FaultSweepTest {
     return Qemu.img("snapshot", "-l", img.toString()).contains("s1");
   }
 
-  private static byte[] snapshotRaw(Path img) throws IOException {
+  private static byte[] snapshotRaw(Path img, Path seeds) throws IOException {
     Path raw = seeds.resolve("snap.raw");
     Qemu.img("convert", "-O", "raw", "-l", "snapshot.name=s1", img.toString(), raw.toString());
     return Files.readAllBytes(raw);
   }
 
-  private static FaultSweep.Scenario bitmapScenario(String name) throws IOException {
+  private static FaultSweep.Scenario bitmapScenario(String name, Path seeds) throws IOException {
     Path img = seeds.resolve("bitmaps.qcow2");
     if (!Files.exists(img)) {
       Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", img.toString(), "1M");
