@@ -291,7 +291,8 @@ final class FaultSweep {
       byte[] b = readAll(image);
       size = b.length;
       assertTrue(size == e.flushed.size() || e.sizesSinceFlush.contains(size),
-          what + ": size " + size + ", flushed " + e.flushed.size() + ", since " + e.sizesSinceFlush);
+          what + ": size " + size + ", flushed " + e.flushed.size() + ", since "
+              + e.sizesSinceFlush);
       int n = Math.min(size, e.flushed.size());
       for (int i = e.touched.nextClearBit(0); i < n; i = e.touched.nextClearBit(i + 1)) {
         String m = e.flushed.mismatch(i, b[i]);
