@@ -1,6 +1,10 @@
 package io.github.qcow2nio.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.qcow2nio.format.testing.Qemu;
+import io.github.qcow2nio.format.testing.QemuImg;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -57,6 +61,10 @@ class GrowAndTruncateRaceTest {
       }
       t.join();
       assertEquals(null, failure.get(), () -> "a write or truncate failed: " + failure.get());
+    }
+    if (Qemu.available()) {
+      QemuImg.Check check = QemuImg.check(image);
+      assertTrue(check.consistent(false), check.output());
     }
   }
 }
