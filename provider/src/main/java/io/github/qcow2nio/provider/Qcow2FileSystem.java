@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.disk.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
+import io.github.qcow2nio.nio.Globs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -213,7 +214,7 @@ public final class Qcow2FileSystem extends FileSystem {
 
   @Override
   public String toString() {
-    return Qcow2Uris.fileSystemUri(imageUri).toString();
+    return Qcow2Uris.FORM.fileSystemUri(imageUri).toString();
   }
 
   // ---- the tree
