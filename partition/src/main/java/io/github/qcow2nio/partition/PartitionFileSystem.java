@@ -1,5 +1,6 @@
 package io.github.qcow2nio.partition;
 
+import io.github.qcow2nio.nio.Globs;
 import io.github.qcow2nio.partition.table.DiskAccess;
 import java.io.Closeable;
 import java.io.IOException;
@@ -218,7 +219,7 @@ public final class PartitionFileSystem extends FileSystem {
 
   @Override
   public String toString() {
-    return PartitionUris.fileSystemUri(diskUri).toString();
+    return PartitionUris.FORM.fileSystemUri(diskUri).toString();
   }
 
   // ---- the tree
