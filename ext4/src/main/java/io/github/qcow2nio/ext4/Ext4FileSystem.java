@@ -4,6 +4,7 @@ import io.github.qcow2nio.ext4.disk.Inode;
 import io.github.qcow2nio.ext4.disk.Superblock;
 import io.github.qcow2nio.ext4.read.Resolver;
 import io.github.qcow2nio.ext4.read.Volume;
+import io.github.qcow2nio.nio.Globs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
