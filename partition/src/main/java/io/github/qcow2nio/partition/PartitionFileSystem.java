@@ -1,11 +1,11 @@
 package io.github.qcow2nio.partition;
 
 import io.github.qcow2nio.nio.Globs;
+import io.github.qcow2nio.nio.OpenResources;
 import io.github.qcow2nio.partition.table.DiskAccess;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -35,8 +34,7 @@ public final class PartitionFileSystem extends FileSystem {
   private final boolean readOnly;
   private final PartitionPath root;
   private final PartitionFileStore store;
-  private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+  private final OpenResources resources = new OpenResources();
 
   /** A file or directory: the root (no partition) or one partition. */
   record Node(Partition partition) {
@@ -97,21 +95,12 @@ public final class PartitionFileSystem extends FileSystem {
 
   @Override
   public void close() throws IOException {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!resources.markClosed()) {
+      return;
     }
     IOException failure = null;
     try {
-      for (Closeable c : new ArrayList<>(open)) {
-        try {
-          c.close();
-        } catch (IOException e) {
-          failure = add(failure, e);
-        }
-      }
+      failure = resources.closeAll(null);
       try {
         if (!readOnly) {
           disk.force(true);
@@ -133,16 +122,12 @@ public final class PartitionFileSystem extends FileSystem {
   }
 
   private static IOException add(IOException first, IOException next) {
-    if (first == null) {
-      return next;
-    }
-    first.addSuppressed(next);
-    return first;
+    return OpenResources.add(first, next);
   }
 
   @Override
   public boolean isOpen() {
-    return !closed;
+    return resources.isOpen();
   }
 
   @Override
@@ -225,9 +210,7 @@ public final class PartitionFileSystem extends FileSystem {
   // ---- the tree
 
   void checkOpen() {
-    if (closed) {
-      throw new ClosedFileSystemException();
-    }
+    resources.checkOpen();
   }
 
   /** The node at {@code path}: "/" or "/N" for a partition numbered N. */
@@ -259,19 +242,10 @@ public final class PartitionFileSystem extends FileSystem {
   // ---- open channels and streams
 
   void register(Closeable c) {
-    open.add(c);
-    if (closed) {
-      open.remove(c);
-      try {
-        c.close();
-      } catch (IOException ignored) {
-        // It was never handed out.
-      }
-      throw new ClosedFileSystemException();
-    }
+    resources.register(c);
   }
 
   void unregister(Closeable c) {
-    open.remove(c);
+    resources.unregister(c);
   }
 }
