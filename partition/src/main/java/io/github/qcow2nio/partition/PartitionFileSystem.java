@@ -1,7 +1,7 @@
 package io.github.qcow2nio.partition;
 
-import io.github.qcow2nio.nio.Globs;
 import io.github.qcow2nio.nio.OpenResources;
+import io.github.qcow2nio.nio.PathMatchers;
 import io.github.qcow2nio.partition.table.DiskAccess;
 import java.io.Closeable;
 import java.io.IOException;
@@ -15,10 +15,8 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The partitions of one disk file: "/" and a file "/N" per partition. The table is read once,
@@ -177,19 +175,7 @@ public final class PartitionFileSystem extends FileSystem {
 
   @Override
   public PathMatcher getPathMatcher(String syntaxAndPattern) {
-    int colon = syntaxAndPattern.indexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("expected syntax:pattern, got " + syntaxAndPattern);
-    }
-    String syntax = syntaxAndPattern.substring(0, colon);
-    String pattern = syntaxAndPattern.substring(colon + 1);
-    Pattern regex = switch (syntax.toLowerCase(Locale.ROOT)) {
-      case "glob" -> Pattern.compile(Globs.toRegex(pattern));
-      case "regex" -> Pattern.compile(pattern);
-      default -> throw new UnsupportedOperationException("syntax '" + syntax
-          + "' is not supported; use glob or regex");
-    };
-    return path -> regex.matcher(path.toString()).matches();
+    return PathMatchers.of(syntaxAndPattern, 0);
   }
 
   @Override

@@ -4,8 +4,8 @@ import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.disk.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
-import io.github.qcow2nio.nio.Globs;
 import io.github.qcow2nio.nio.OpenResources;
+import io.github.qcow2nio.nio.PathMatchers;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The file system of one open qcow2 image. Closing it closes every channel and stream opened on
@@ -173,19 +172,7 @@ public final class Qcow2FileSystem extends FileSystem {
 
   @Override
   public PathMatcher getPathMatcher(String syntaxAndPattern) {
-    int colon = syntaxAndPattern.indexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("expected syntax:pattern, got " + syntaxAndPattern);
-    }
-    String syntax = syntaxAndPattern.substring(0, colon);
-    String pattern = syntaxAndPattern.substring(colon + 1);
-    Pattern regex = switch (syntax.toLowerCase(java.util.Locale.ROOT)) {
-      case "glob" -> Pattern.compile(Globs.toRegex(pattern));
-      case "regex" -> Pattern.compile(pattern);
-      default -> throw new UnsupportedOperationException("syntax '" + syntax
-          + "' is not supported; use glob or regex");
-    };
-    return path -> regex.matcher(path.toString()).matches();
+    return PathMatchers.of(syntaxAndPattern, 0);
   }
 
   @Override
