@@ -2,6 +2,9 @@
 // The name is the project's contract; "ext4" is what the module holds, digit and all.
 @SuppressWarnings("module")
 module io.github.qcow2nio.ext4 {
+  // Transitive: the public Ext4Path is an AbstractPath of the shared module.
+  requires transitive io.github.qcow2nio.nio;
+
   exports io.github.qcow2nio.ext4;
 
   provides java.nio.file.spi.FileSystemProvider

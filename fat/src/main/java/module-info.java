@@ -1,5 +1,8 @@
 /** The {@code fat:} file-system provider: FAT12, FAT16 and FAT32 volumes in any file. */
 module io.github.qcow2nio.fat {
+  // Transitive: the public FatPath is an AbstractPath of the shared module.
+  requires transitive io.github.qcow2nio.nio;
+
   exports io.github.qcow2nio.fat;
 
   provides java.nio.file.spi.FileSystemProvider

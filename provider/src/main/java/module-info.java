@@ -67,6 +67,8 @@
  */
 module io.github.qcow2nio.provider {
   requires transitive io.github.qcow2nio.format;
+  // Transitive: the public Qcow2Path is an AbstractPath of the shared module.
+  requires transitive io.github.qcow2nio.nio;
 
   exports io.github.qcow2nio.provider;
 

@@ -4,6 +4,7 @@ import io.github.qcow2nio.ext4.disk.Inode;
 import io.github.qcow2nio.ext4.disk.Superblock;
 import io.github.qcow2nio.ext4.read.Resolver;
 import io.github.qcow2nio.ext4.read.Volume;
+import io.github.qcow2nio.nio.PathMatchers;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -16,10 +17,8 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * One ext2/3/4 file system, read-only, over the file that holds it. Closing it closes every
@@ -193,19 +192,7 @@ public final class Ext4FileSystem extends FileSystem {
 
   @Override
   public PathMatcher getPathMatcher(String syntaxAndPattern) {
-    int colon = syntaxAndPattern.indexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("expected syntax:pattern, got " + syntaxAndPattern);
-    }
-    String syntax = syntaxAndPattern.substring(0, colon);
-    String pattern = syntaxAndPattern.substring(colon + 1);
-    Pattern regex = switch (syntax.toLowerCase(Locale.ROOT)) {
-      case "glob" -> Pattern.compile(Globs.toRegex(pattern));
-      case "regex" -> Pattern.compile(pattern);
-      default -> throw new UnsupportedOperationException("syntax '" + syntax
-          + "' is not supported; use glob or regex");
-    };
-    return path -> regex.matcher(path.toString()).matches();
+    return PathMatchers.of(syntaxAndPattern, 0);
   }
 
   @Override

@@ -1,11 +1,14 @@
 package io.github.qcow2nio.ext4;
 
+import io.github.qcow2nio.ext4.disk.DirEntry;
 import io.github.qcow2nio.ext4.disk.Inode;
 import io.github.qcow2nio.ext4.disk.Superblock;
 import io.github.qcow2nio.ext4.read.BlockDevice;
 import io.github.qcow2nio.ext4.read.Directory;
 import io.github.qcow2nio.ext4.read.FileData;
 import io.github.qcow2nio.ext4.read.Volume;
+import io.github.qcow2nio.nio.BatchedDirectoryStream;
+import io.github.qcow2nio.nio.NestedUri;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -36,8 +39,10 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -73,7 +78,7 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
   @Override
   public Ext4FileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
     Devices.checkEnv(env);
-    URI device = Ext4Uris.fileSystemDevice(uri);
+    URI device = Ext4Uris.FORM.fileSystemInner(uri);
     Path path = Path.of(device);
     SeekableByteChannel ch = Devices.open(path);
     Superblock sb;
@@ -132,11 +137,11 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
 
   @Override
   public Ext4FileSystem getFileSystem(URI uri) {
-    URI whole = Ext4Uris.fileSystemDevice(uri);
+    URI whole = Ext4Uris.FORM.fileSystemInner(uri);
     synchronized (fileSystems) {
       Ext4FileSystem fs = fileSystems.get(whole);
       if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
-        fs = fileSystems.get(Ext4Uris.split(uri).device());
+        fs = fileSystems.get(Ext4Uris.FORM.lastCut(uri).inner());
       }
       if (fs == null) {
         throw new FileSystemNotFoundException("no ext4 file system is open for " + uri);
@@ -148,10 +153,10 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
   /** The path of {@code ext4:<device-uri>!/path}, cut at the last "!/". */
   @Override
   public Ext4Path getPath(URI uri) {
-    Ext4Uris.Split s = Ext4Uris.split(uri);
+    NestedUri.Split s = Ext4Uris.FORM.lastCut(uri);
     Ext4FileSystem fs;
     synchronized (fileSystems) {
-      fs = fileSystems.get(s.device());
+      fs = fileSystems.get(s.inner());
     }
     if (fs == null) {
       throw new FileSystemNotFoundException("no ext4 file system is open for " + uri);
@@ -199,6 +204,18 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
     return ch;
   }
 
+  /** A block's entries as names; null (no more blocks) stays null. */
+  private static List<String> names(List<DirEntry> block) {
+    if (block == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>(block.size());
+    for (DirEntry e : block) {
+      out.add(new String(e.name(), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
   @Override
   public DirectoryStream<Path> newDirectoryStream(Path dir,
       DirectoryStream.Filter<? super Path> filter) throws IOException {
@@ -208,8 +225,9 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
     if (!inode.isDirectory()) {
       throw new NotDirectoryException(p.toString());
     }
-    Ext4DirectoryStream stream =
-        new Ext4DirectoryStream(fs, p, Directory.of(fs.volume(), inode), filter);
+    Directory.Cursor cursor = Directory.of(fs.volume(), inode).cursor();
+    BatchedDirectoryStream stream =
+        new BatchedDirectoryStream(p, () -> names(cursor.next()), filter, fs::unregister);
     fs.register(stream);
     return stream;
   }

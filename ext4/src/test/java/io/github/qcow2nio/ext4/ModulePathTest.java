@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.qcow2nio.ext4.testing.Golden;
 import io.github.qcow2nio.ext4.testing.ProviderProbe;
+import io.github.qcow2nio.nio.AbstractPath;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,8 @@ class ModulePathTest {
   @Test
   void foundOnTheModulePath() throws Exception {
     List<String> cmd = java();
-    cmd.addAll(List.of("--module-path", location(Ext4FileSystemProvider.class),
+    cmd.addAll(List.of("--module-path", location(Ext4FileSystemProvider.class)
+        + File.pathSeparator + location(AbstractPath.class),
         "--add-modules", "io.github.qcow2nio.ext4",
         "-cp", location(ProviderProbe.class), ProviderProbe.class.getName(),
         image().toString()));
@@ -60,7 +62,7 @@ class ModulePathTest {
   void foundOnTheClassPath() throws Exception {
     List<String> cmd = java();
     cmd.addAll(List.of("-cp", location(Ext4FileSystemProvider.class) + File.pathSeparator
-        + location(ProviderProbe.class), ProviderProbe.class.getName(), image().toString()));
+        + location(AbstractPath.class) + File.pathSeparator + location(ProviderProbe.class), ProviderProbe.class.getName(), image().toString()));
     String out = run(cmd);
     assertTrue(out.contains("provider " + Ext4FileSystemProvider.class.getName()
         + " in the unnamed module"), out);

@@ -2,6 +2,7 @@ package io.github.qcow2nio.fat;
 
 import io.github.qcow2nio.fat.volume.FileHandle;
 import io.github.qcow2nio.fat.volume.FileIo;
+import io.github.qcow2nio.nio.OpenFlags;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;

@@ -3,6 +3,7 @@ package io.github.qcow2nio.fat;
 import io.github.qcow2nio.fat.volume.Device;
 import io.github.qcow2nio.fat.volume.FatVolume;
 import io.github.qcow2nio.fat.volume.Node;
+import io.github.qcow2nio.nio.Globs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -217,6 +218,6 @@ public final class FatFileSystem extends FileSystem {
 
   @Override
   public String toString() {
-    return FatUris.fileSystemUri(fileUri).toString();
+    return FatUris.FORM.fileSystemUri(fileUri).toString();
   }
 }

@@ -5,6 +5,9 @@ import io.github.qcow2nio.fat.volume.Device;
 import io.github.qcow2nio.fat.volume.FatVolume;
 import io.github.qcow2nio.fat.volume.FileHandle;
 import io.github.qcow2nio.fat.volume.Node;
+import io.github.qcow2nio.nio.BatchedDirectoryStream;
+import io.github.qcow2nio.nio.NestedUri;
+import io.github.qcow2nio.nio.OpenFlags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -65,7 +68,7 @@ public final class FatFileSystemProvider extends FileSystemProvider {
   /** Opens {@code fat:<file-uri>}; a file that holds no FAT volume is an IOException. */
   @Override
   public FatFileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
-    Path file = Path.of(FatUris.fileSystemFile(uri));
+    Path file = Path.of(FatUris.FORM.fileSystemInner(uri));
     try {
       return newFileSystem(file, env);
     } catch (UnsupportedOperationException e) {
@@ -149,11 +152,11 @@ public final class FatFileSystemProvider extends FileSystemProvider {
 
   @Override
   public FatFileSystem getFileSystem(URI uri) {
-    URI file = FatUris.fileSystemFile(uri);
+    URI file = FatUris.FORM.fileSystemInner(uri);
     synchronized (fileSystems) {
       FatFileSystem fs = fileSystems.get(file);
       if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
-        fs = fileSystems.get(FatUris.split(uri).file());
+        fs = fileSystems.get(FatUris.FORM.lastCut(uri).inner());
       }
       if (fs == null) {
         throw new FileSystemNotFoundException("no FAT file system is open for " + uri);
@@ -165,10 +168,10 @@ public final class FatFileSystemProvider extends FileSystemProvider {
   /** The path of {@code fat:<file-uri>!/path}, in the file system already open on the file. */
   @Override
   public FatPath getPath(URI uri) {
-    FatUris.Split s = FatUris.split(uri);
+    NestedUri.Split s = FatUris.FORM.lastCut(uri);
     FatFileSystem fs;
     synchronized (fileSystems) {
-      fs = fileSystems.get(s.file());
+      fs = fileSystems.get(s.inner());
     }
     if (fs == null) {
       throw new FileSystemNotFoundException("no FAT file system is open for " + uri);
@@ -201,7 +204,8 @@ public final class FatFileSystemProvider extends FileSystemProvider {
       throw new UnsupportedOperationException(
           "file attributes cannot be set when a FAT file is created: " + attrs[0].name());
     }
-    OpenFlags f = OpenFlags.parse(options);
+    // FAT can delete, so DELETE_ON_CLOSE is kept; CREATE counts only when writing.
+    OpenFlags f = OpenFlags.parse(options, null).createOnlyWhenWriting();
     if (f.write()) {
       checkWritable(fs);
     }
@@ -260,7 +264,7 @@ public final class FatFileSystemProvider extends FileSystemProvider {
     for (Node n : fs.volume().list(FatFileSystem.names(p))) {
       names.add(n.name());
     }
-    FatDirectoryStream stream = new FatDirectoryStream(fs, p, names, filter);
+    BatchedDirectoryStream stream = BatchedDirectoryStream.of(p, names, filter, fs::unregister);
     fs.register(stream);
     return stream;
   }

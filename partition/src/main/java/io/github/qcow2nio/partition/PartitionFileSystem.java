@@ -1,10 +1,11 @@
 package io.github.qcow2nio.partition;
 
+import io.github.qcow2nio.nio.OpenResources;
+import io.github.qcow2nio.nio.PathMatchers;
 import io.github.qcow2nio.partition.table.DiskAccess;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.NoSuchFileException;
@@ -14,11 +15,8 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The partitions of one disk file: "/" and a file "/N" per partition. The table is read once,
@@ -34,8 +32,7 @@ public final class PartitionFileSystem extends FileSystem {
   private final boolean readOnly;
   private final PartitionPath root;
   private final PartitionFileStore store;
-  private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+  private final OpenResources resources = new OpenResources();
 
   /** A file or directory: the root (no partition) or one partition. */
   record Node(Partition partition) {
@@ -96,21 +93,12 @@ public final class PartitionFileSystem extends FileSystem {
 
   @Override
   public void close() throws IOException {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!resources.markClosed()) {
+      return;
     }
     IOException failure = null;
     try {
-      for (Closeable c : new ArrayList<>(open)) {
-        try {
-          c.close();
-        } catch (IOException e) {
-          failure = add(failure, e);
-        }
-      }
+      failure = resources.closeAll(null);
       try {
         if (!readOnly) {
           disk.force(true);
@@ -132,16 +120,12 @@ public final class PartitionFileSystem extends FileSystem {
   }
 
   private static IOException add(IOException first, IOException next) {
-    if (first == null) {
-      return next;
-    }
-    first.addSuppressed(next);
-    return first;
+    return OpenResources.add(first, next);
   }
 
   @Override
   public boolean isOpen() {
-    return !closed;
+    return resources.isOpen();
   }
 
   @Override
@@ -191,19 +175,7 @@ public final class PartitionFileSystem extends FileSystem {
 
   @Override
   public PathMatcher getPathMatcher(String syntaxAndPattern) {
-    int colon = syntaxAndPattern.indexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("expected syntax:pattern, got " + syntaxAndPattern);
-    }
-    String syntax = syntaxAndPattern.substring(0, colon);
-    String pattern = syntaxAndPattern.substring(colon + 1);
-    Pattern regex = switch (syntax.toLowerCase(Locale.ROOT)) {
-      case "glob" -> Pattern.compile(Globs.toRegex(pattern));
-      case "regex" -> Pattern.compile(pattern);
-      default -> throw new UnsupportedOperationException("syntax '" + syntax
-          + "' is not supported; use glob or regex");
-    };
-    return path -> regex.matcher(path.toString()).matches();
+    return PathMatchers.of(syntaxAndPattern, 0);
   }
 
   @Override
@@ -218,15 +190,13 @@ public final class PartitionFileSystem extends FileSystem {
 
   @Override
   public String toString() {
-    return PartitionUris.fileSystemUri(diskUri).toString();
+    return PartitionUris.FORM.fileSystemUri(diskUri).toString();
   }
 
   // ---- the tree
 
   void checkOpen() {
-    if (closed) {
-      throw new ClosedFileSystemException();
-    }
+    resources.checkOpen();
   }
 
   /** The node at {@code path}: "/" or "/N" for a partition numbered N. */
@@ -258,19 +228,10 @@ public final class PartitionFileSystem extends FileSystem {
   // ---- open channels and streams
 
   void register(Closeable c) {
-    open.add(c);
-    if (closed) {
-      open.remove(c);
-      try {
-        c.close();
-      } catch (IOException ignored) {
-        // It was never handed out.
-      }
-      throw new ClosedFileSystemException();
-    }
+    resources.register(c);
   }
 
   void unregister(Closeable c) {
-    open.remove(c);
+    resources.unregister(c);
   }
 }

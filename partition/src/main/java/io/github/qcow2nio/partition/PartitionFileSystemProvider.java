@@ -1,5 +1,8 @@
 package io.github.qcow2nio.partition;
 
+import io.github.qcow2nio.nio.BatchedDirectoryStream;
+import io.github.qcow2nio.nio.NestedUri;
+import io.github.qcow2nio.nio.OpenFlags;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -53,7 +56,7 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
    */
   @Override
   public PartitionFileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
-    Path disk = Path.of(PartitionUris.fileSystemDisk(uri));
+    Path disk = Path.of(PartitionUris.FORM.fileSystemInner(uri));
     PartitionEnv e = PartitionEnv.parse(env);
     if (e.create() != null) {
       TableCreation.ensureTable(disk, e);
@@ -112,9 +115,9 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
   /** The open file system of {@code partition:<disk-uri>} (a path URI with "!/N" works too). */
   @Override
   public PartitionFileSystem getFileSystem(URI uri) {
-    PartitionFileSystem fs = DiskRegistry.find(PartitionUris.fileSystemDisk(uri));
+    PartitionFileSystem fs = DiskRegistry.find(PartitionUris.FORM.fileSystemInner(uri));
     if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
-      fs = DiskRegistry.find(PartitionUris.split(uri).disk());
+      fs = DiskRegistry.find(PartitionUris.FORM.lastCut(uri).inner());
     }
     if (fs == null) {
       throw new FileSystemNotFoundException("no partition file system is open for " + uri);
@@ -125,10 +128,10 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
   /** The path of {@code partition:<disk-uri>!/N}, cut at the last "!/", in an open file system. */
   @Override
   public Path getPath(URI uri) {
-    PartitionUris.Split s = PartitionUris.split(uri);
-    PartitionFileSystem fs = DiskRegistry.find(s.disk());
+    NestedUri.Split s = PartitionUris.FORM.lastCut(uri);
+    PartitionFileSystem fs = DiskRegistry.find(s.inner());
     if (fs == null) {
-      throw new FileSystemNotFoundException("no partition file system is open for " + s.disk());
+      throw new FileSystemNotFoundException("no partition file system is open for " + s.inner());
     }
     return fs.getPath(s.path());
   }
@@ -151,7 +154,8 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
       throw new UnsupportedOperationException(
           "file attributes cannot be set on a partition: " + attrs[0].name());
     }
-    OpenFlags f = OpenFlags.parse(options);
+    OpenFlags f = OpenFlags.parse(options,
+        "DELETE_ON_CLOSE: partitions cannot be deleted through the file system");
     PartitionFileSystem.Node n = fs.lookup(p).orElse(null);
     if (n == null) {
       if (!(f.write() && (f.create() || f.createNew()))) {
@@ -191,7 +195,8 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
     if (!fs.node(p).isDirectory()) {
       throw new NotDirectoryException(p.toString());
     }
-    PartitionDirectoryStream stream = new PartitionDirectoryStream(fs, p, fs.names(), filter);
+    BatchedDirectoryStream stream =
+        BatchedDirectoryStream.of(p, fs.names(), filter, fs::unregister);
     fs.register(stream);
     return stream;
   }

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.partition;
 
+import io.github.qcow2nio.nio.AbstractPath;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.LinkOption;
@@ -8,44 +9,43 @@ import java.nio.file.ProviderMismatchException;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Objects;
 
 /**
- * A path in a partition file system: a Unix-like string path, absolute when it starts with "/". Kept
- * as its names so that every operation is a list operation; the string form is derived.
+ * A path in a partition file system: a Unix-like string path, absolute when it starts with "/".
+ * The namespace is flat ("/" and its partitions), but paths keep the general arithmetic so that
+ * relative paths, "." and ".." behave as in every other provider; lookups decide what exists.
  */
-final class PartitionPath implements Path {
+final class PartitionPath extends AbstractPath<PartitionPath> {
   private final PartitionFileSystem fs;
-  private final boolean absolute;
-  private final String[] names;
-  private final String string;
 
   PartitionPath(PartitionFileSystem fs, boolean absolute, String[] names) {
+    super(absolute, names);
     this.fs = fs;
-    this.absolute = absolute;
-    this.names = names;
-    this.string = (absolute ? "/" : "") + String.join("/", names);
   }
 
   /** Parses a path string; empty names (from "//" or a trailing "/") vanish, as on Unix. */
   static PartitionPath parse(PartitionFileSystem fs, String path) {
-    if (path.indexOf('\0') >= 0) {
-      throw new java.nio.file.InvalidPathException(path, "NUL character not allowed");
-    }
-    List<String> list = new ArrayList<>();
-    for (String n : path.split("/")) {
-      if (!n.isEmpty()) {
-        list.add(n);
-      }
-    }
-    return new PartitionPath(fs, path.startsWith("/"), list.toArray(String[]::new));
+    return new PartitionPath(fs, path.startsWith("/"), parseNames(path));
   }
 
   String[] names() {
-    return names;
+    return nameArray();
+  }
+
+  @Override
+  protected PartitionPath newPath(boolean absolute, String[] names) {
+    return new PartitionPath(fs, absolute, names);
+  }
+
+  @Override
+  protected PartitionPath root() {
+    return fs.root();
+  }
+
+  @Override
+  protected ProviderMismatchException mismatch(Path other) {
+    return new ProviderMismatchException(
+        "not a path of the partition file system of " + fs.diskPath() + ": " + other);
   }
 
   @Override
@@ -54,158 +54,8 @@ final class PartitionPath implements Path {
   }
 
   @Override
-  public boolean isAbsolute() {
-    return absolute;
-  }
-
-  @Override
-  public PartitionPath getRoot() {
-    return absolute ? new PartitionPath(fs, true, new String[0]) : null;
-  }
-
-  @Override
-  public PartitionPath getFileName() {
-    if (names.length == 0) {
-      return absolute ? null : this;
-    }
-    return new PartitionPath(fs, false, new String[] {names[names.length - 1]});
-  }
-
-  @Override
-  public PartitionPath getParent() {
-    if (names.length == 0 || (names.length == 1 && !absolute)) {
-      return null;
-    }
-    return new PartitionPath(fs, absolute, Arrays.copyOf(names, names.length - 1));
-  }
-
-  @Override
-  public int getNameCount() {
-    return names.length;
-  }
-
-  @Override
-  public PartitionPath getName(int index) {
-    if (index < 0 || index >= names.length) {
-      throw new IllegalArgumentException("name index " + index + " of " + names.length);
-    }
-    return new PartitionPath(fs, false, new String[] {names[index]});
-  }
-
-  @Override
-  public PartitionPath subpath(int beginIndex, int endIndex) {
-    if (beginIndex < 0 || endIndex > names.length || beginIndex >= endIndex) {
-      throw new IllegalArgumentException(
-          "subpath(" + beginIndex + ", " + endIndex + ") of " + names.length + " names");
-    }
-    return new PartitionPath(fs, false, Arrays.copyOfRange(names, beginIndex, endIndex));
-  }
-
-  @Override
-  public boolean startsWith(Path other) {
-    if (!(other instanceof PartitionPath o) || o.fs != fs || o.absolute != absolute
-        || o.names.length > names.length) {
-      return false;
-    }
-    if (o.names.length == 0 && !o.absolute) {
-      return names.length == 0 && !absolute;
-    }
-    for (int i = 0; i < o.names.length; i++) {
-      if (!o.names[i].equals(names[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  @Override
-  public boolean endsWith(Path other) {
-    if (!(other instanceof PartitionPath o) || o.fs != fs || o.names.length > names.length) {
-      return false;
-    }
-    if (o.absolute) {
-      return equals(o);
-    }
-    if (o.names.length == 0) {
-      return names.length == 0 && !absolute;
-    }
-    int off = names.length - o.names.length;
-    for (int i = 0; i < o.names.length; i++) {
-      if (!o.names[i].equals(names[off + i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  @Override
-  public PartitionPath normalize() {
-    List<String> out = new ArrayList<>();
-    for (String n : names) {
-      if (n.equals(".")) {
-        continue;
-      }
-      if (n.equals("..")) {
-        if (!out.isEmpty() && !out.get(out.size() - 1).equals("..")) {
-          out.remove(out.size() - 1);
-          continue;
-        }
-        if (absolute) {
-          continue; // "/.." is "/"
-        }
-      }
-      out.add(n);
-    }
-    return new PartitionPath(fs, absolute, out.toArray(String[]::new));
-  }
-
-  @Override
-  public PartitionPath resolve(Path other) {
-    PartitionPath o = check(other);
-    if (o.absolute) {
-      return o;
-    }
-    if (o.names.length == 0) {
-      return this;
-    }
-    String[] joined = Arrays.copyOf(names, names.length + o.names.length);
-    System.arraycopy(o.names, 0, joined, names.length, o.names.length);
-    return new PartitionPath(fs, absolute, joined);
-  }
-
-  @Override
-  public PartitionPath resolve(String other) {
-    return resolve(parse(fs, other));
-  }
-
-  @Override
-  public PartitionPath relativize(Path other) {
-    PartitionPath o = check(other);
-    if (o.absolute != absolute) {
-      throw new IllegalArgumentException("'" + other + "' and '" + this
-          + "' are not both absolute or both relative");
-    }
-    int common = 0;
-    while (common < names.length && common < o.names.length
-        && names[common].equals(o.names[common])) {
-      common++;
-    }
-    List<String> out = new ArrayList<>();
-    for (int i = common; i < names.length; i++) {
-      out.add("..");
-    }
-    out.addAll(Arrays.asList(o.names).subList(common, o.names.length));
-    return new PartitionPath(fs, false, out.toArray(String[]::new));
-  }
-
-  @Override
   public URI toUri() {
-    return PartitionUris.pathUri(fs.diskUri(), toAbsolutePath().normalize().toString());
-  }
-
-  @Override
-  public PartitionPath toAbsolutePath() {
-    return absolute ? this : fs.root().resolve(this);
+    return PartitionUris.FORM.pathUri(fs.diskUri(), uriPath());
   }
 
   @Override
@@ -219,34 +69,5 @@ final class PartitionPath implements Path {
   public WatchKey register(WatchService watcher, WatchEvent.Kind<?>[] events,
       WatchEvent.Modifier... modifiers) {
     throw new UnsupportedOperationException("a partition file system cannot be watched");
-  }
-
-  @Override
-  public int compareTo(Path other) {
-    return string.compareTo(((PartitionPath) other).string);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof PartitionPath p && p.fs == fs && p.string.equals(string);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(System.identityHashCode(fs), string);
-  }
-
-  @Override
-  public String toString() {
-    return string;
-  }
-
-  private PartitionPath check(Path other) {
-    Objects.requireNonNull(other, "other");
-    if (!(other instanceof PartitionPath o) || o.fs != fs) {
-      throw new ProviderMismatchException(
-          "not a path of the partition file system of " + fs.diskPath() + ": " + other);
-    }
-    return o;
   }
 }

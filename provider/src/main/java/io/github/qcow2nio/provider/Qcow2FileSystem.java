@@ -4,11 +4,12 @@ import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.disk.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
+import io.github.qcow2nio.nio.OpenResources;
+import io.github.qcow2nio.nio.PathMatchers;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.NoSuchFileException;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The file system of one open qcow2 image. Closing it closes every channel and stream opened on
@@ -37,11 +37,10 @@ public final class Qcow2FileSystem extends FileSystem {
   private final boolean readOnly;
   private final Qcow2Path root;
   private final Qcow2FileStore store;
-  private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
+  private final OpenResources resources = new OpenResources();
   private final Map<String, VirtualDisk> snapshotDisks = new ConcurrentHashMap<>();
   private final java.util.concurrent.locks.ReentrantReadWriteLock resizeLock =
       new java.util.concurrent.locks.ReentrantReadWriteLock();
-  private volatile boolean closed;
 
   Qcow2FileSystem(Qcow2FileSystemProvider provider, Path imagePath, Object key, Qcow2Image image,
       boolean readOnly) {
@@ -84,21 +83,12 @@ public final class Qcow2FileSystem extends FileSystem {
 
   @Override
   public void close() throws IOException {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!resources.markClosed()) {
+      return;
     }
     IOException failure = null;
     try {
-      for (Closeable c : new ArrayList<>(open)) {
-        try {
-          c.close();
-        } catch (IOException e) {
-          failure = add(failure, e);
-        }
-      }
+      failure = resources.closeAll(null);
       if (!readOnly && image.disk().isWritable()) {
         try {
           image.disk().flush();
@@ -127,16 +117,12 @@ public final class Qcow2FileSystem extends FileSystem {
   }
 
   private static IOException add(IOException first, IOException next) {
-    if (first == null) {
-      return next;
-    }
-    first.addSuppressed(next);
-    return first;
+    return OpenResources.add(first, next);
   }
 
   @Override
   public boolean isOpen() {
-    return !closed;
+    return resources.isOpen();
   }
 
   @Override
@@ -186,19 +172,7 @@ public final class Qcow2FileSystem extends FileSystem {
 
   @Override
   public PathMatcher getPathMatcher(String syntaxAndPattern) {
-    int colon = syntaxAndPattern.indexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("expected syntax:pattern, got " + syntaxAndPattern);
-    }
-    String syntax = syntaxAndPattern.substring(0, colon);
-    String pattern = syntaxAndPattern.substring(colon + 1);
-    Pattern regex = switch (syntax.toLowerCase(java.util.Locale.ROOT)) {
-      case "glob" -> Pattern.compile(Globs.toRegex(pattern));
-      case "regex" -> Pattern.compile(pattern);
-      default -> throw new UnsupportedOperationException("syntax '" + syntax
-          + "' is not supported; use glob or regex");
-    };
-    return path -> regex.matcher(path.toString()).matches();
+    return PathMatchers.of(syntaxAndPattern, 0);
   }
 
   @Override
@@ -213,15 +187,13 @@ public final class Qcow2FileSystem extends FileSystem {
 
   @Override
   public String toString() {
-    return Qcow2Uris.fileSystemUri(imageUri).toString();
+    return Qcow2Uris.FORM.fileSystemUri(imageUri).toString();
   }
 
   // ---- the tree
 
   void checkOpen() {
-    if (closed) {
-      throw new ClosedFileSystemException();
-    }
+    resources.checkOpen();
   }
 
   /** The entry at {@code path}, or empty when there is none. */
@@ -298,24 +270,15 @@ public final class Qcow2FileSystem extends FileSystem {
   // ---- open channels and streams
 
   void register(Closeable c) {
-    open.add(c);
-    if (closed) {
-      open.remove(c);
-      try {
-        c.close();
-      } catch (IOException ignored) {
-        // It was never handed out.
-      }
-      throw new ClosedFileSystemException();
-    }
+    resources.register(c);
   }
 
   void unregister(Closeable c) {
-    open.remove(c);
+    resources.unregister(c);
   }
 
   int openCount() {
-    return open.size();
+    return resources.count();
   }
 
   // ---- resizing through channels

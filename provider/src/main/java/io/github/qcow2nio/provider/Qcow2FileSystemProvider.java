@@ -6,6 +6,9 @@ import io.github.qcow2nio.format.disk.VirtualDisk;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.Header;
+import io.github.qcow2nio.nio.BatchedDirectoryStream;
+import io.github.qcow2nio.nio.NestedUri;
+import io.github.qcow2nio.nio.OpenFlags;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -67,7 +70,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   /** Opens {@code qcow2:<image-uri>}; the image may live on any installed provider. */
   @Override
   public Qcow2FileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
-    Path image = Path.of(Qcow2Uris.fileSystemImage(uri));
+    Path image = Path.of(Qcow2Uris.FORM.fileSystemInner(uri));
     return open(image, Qcow2Env.parse(env));
   }
 
@@ -183,10 +186,10 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   /** The open file system of {@code qcow2:<image-uri>} (a path URI with "!/..." works too). */
   @Override
   public Qcow2FileSystem getFileSystem(URI uri) {
-    Qcow2FileSystem fs = find(Qcow2Uris.fileSystemImage(uri));
+    Qcow2FileSystem fs = find(Qcow2Uris.FORM.fileSystemInner(uri));
     if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
-      for (Qcow2Uris.Split s : Qcow2Uris.splits(uri)) {
-        fs = find(s.image());
+      for (NestedUri.Split s : Qcow2Uris.FORM.cuts(uri)) {
+        fs = find(s.inner());
         if (fs != null) {
           break;
         }
@@ -201,8 +204,8 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   /** The path of {@code qcow2:<image-uri>!/disk}, in the file system already open on the image. */
   @Override
   public Qcow2Path getPath(URI uri) {
-    for (Qcow2Uris.Split s : Qcow2Uris.splits(uri)) {
-      Qcow2FileSystem fs = find(s.image());
+    for (NestedUri.Split s : Qcow2Uris.FORM.cuts(uri)) {
+      Qcow2FileSystem fs = find(s.inner());
       if (fs != null) {
         return fs.getPath(s.path());
       }
@@ -228,7 +231,8 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       throw new UnsupportedOperationException(
           "file attributes cannot be set on a qcow2 file: " + attrs[0].name());
     }
-    OpenFlags f = OpenFlags.parse(options);
+    OpenFlags f = OpenFlags.parse(options,
+        "DELETE_ON_CLOSE: the files of a qcow2 file system cannot be deleted");
     Entry e = fs.lookup(p).orElse(null);
     if (e == null) {
       if (!(f.write() && (f.create() || f.createNew()))) {
@@ -271,7 +275,8 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
     if (!e.isDirectory()) {
       throw new NotDirectoryException(p.toString());
     }
-    Qcow2DirectoryStream stream = new Qcow2DirectoryStream(fs, p, fs.list(e), filter);
+    BatchedDirectoryStream stream =
+        BatchedDirectoryStream.of(p, fs.list(e), filter, fs::unregister);
     fs.register(stream);
     return stream;
   }

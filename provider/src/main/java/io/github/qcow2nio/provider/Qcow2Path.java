@@ -1,5 +1,6 @@
 package io.github.qcow2nio.provider;
 
+import io.github.qcow2nio.nio.AbstractPath;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.LinkOption;
@@ -8,44 +9,42 @@ import java.nio.file.ProviderMismatchException;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Objects;
 
 /**
- * A path in a qcow2 file system: a Unix-like string path, absolute when it starts with "/". Kept
- * as its names so that every operation is a list operation; the string form is derived.
+ * A path in a qcow2 file system: a Unix-like string path, absolute when it starts with "/". The
+ * path arithmetic is the project's shared one; what is qcow2's is the file system and its URI.
  */
-public final class Qcow2Path implements Path {
+public final class Qcow2Path extends AbstractPath<Qcow2Path> {
   private final Qcow2FileSystem fs;
-  private final boolean absolute;
-  private final String[] names;
-  private final String string;
 
   Qcow2Path(Qcow2FileSystem fs, boolean absolute, String[] names) {
+    super(absolute, names);
     this.fs = fs;
-    this.absolute = absolute;
-    this.names = names;
-    this.string = (absolute ? "/" : "") + String.join("/", names);
   }
 
   /** Parses a path string; empty names (from "//" or a trailing "/") vanish, as on Unix. */
   static Qcow2Path parse(Qcow2FileSystem fs, String path) {
-    if (path.indexOf('\0') >= 0) {
-      throw new java.nio.file.InvalidPathException(path, "NUL character not allowed");
-    }
-    List<String> list = new ArrayList<>();
-    for (String n : path.split("/")) {
-      if (!n.isEmpty()) {
-        list.add(n);
-      }
-    }
-    return new Qcow2Path(fs, path.startsWith("/"), list.toArray(String[]::new));
+    return new Qcow2Path(fs, path.startsWith("/"), parseNames(path));
   }
 
   String[] names() {
-    return names;
+    return nameArray();
+  }
+
+  @Override
+  protected Qcow2Path newPath(boolean absolute, String[] names) {
+    return new Qcow2Path(fs, absolute, names);
+  }
+
+  @Override
+  protected Qcow2Path root() {
+    return fs.root();
+  }
+
+  @Override
+  protected ProviderMismatchException mismatch(Path other) {
+    return new ProviderMismatchException(
+        "not a path of the qcow2 file system of " + fs.imagePath() + ": " + other);
   }
 
   @Override
@@ -54,158 +53,8 @@ public final class Qcow2Path implements Path {
   }
 
   @Override
-  public boolean isAbsolute() {
-    return absolute;
-  }
-
-  @Override
-  public Qcow2Path getRoot() {
-    return absolute ? new Qcow2Path(fs, true, new String[0]) : null;
-  }
-
-  @Override
-  public Qcow2Path getFileName() {
-    if (names.length == 0) {
-      return absolute ? null : this;
-    }
-    return new Qcow2Path(fs, false, new String[] {names[names.length - 1]});
-  }
-
-  @Override
-  public Qcow2Path getParent() {
-    if (names.length == 0 || (names.length == 1 && !absolute)) {
-      return null;
-    }
-    return new Qcow2Path(fs, absolute, Arrays.copyOf(names, names.length - 1));
-  }
-
-  @Override
-  public int getNameCount() {
-    return names.length;
-  }
-
-  @Override
-  public Qcow2Path getName(int index) {
-    if (index < 0 || index >= names.length) {
-      throw new IllegalArgumentException("name index " + index + " of " + names.length);
-    }
-    return new Qcow2Path(fs, false, new String[] {names[index]});
-  }
-
-  @Override
-  public Qcow2Path subpath(int beginIndex, int endIndex) {
-    if (beginIndex < 0 || endIndex > names.length || beginIndex >= endIndex) {
-      throw new IllegalArgumentException(
-          "subpath(" + beginIndex + ", " + endIndex + ") of " + names.length + " names");
-    }
-    return new Qcow2Path(fs, false, Arrays.copyOfRange(names, beginIndex, endIndex));
-  }
-
-  @Override
-  public boolean startsWith(Path other) {
-    if (!(other instanceof Qcow2Path o) || o.fs != fs || o.absolute != absolute
-        || o.names.length > names.length) {
-      return false;
-    }
-    if (o.names.length == 0 && !o.absolute) {
-      return names.length == 0 && !absolute;
-    }
-    for (int i = 0; i < o.names.length; i++) {
-      if (!o.names[i].equals(names[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  @Override
-  public boolean endsWith(Path other) {
-    if (!(other instanceof Qcow2Path o) || o.fs != fs || o.names.length > names.length) {
-      return false;
-    }
-    if (o.absolute) {
-      return equals(o);
-    }
-    if (o.names.length == 0) {
-      return names.length == 0 && !absolute;
-    }
-    int off = names.length - o.names.length;
-    for (int i = 0; i < o.names.length; i++) {
-      if (!o.names[i].equals(names[off + i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  @Override
-  public Qcow2Path normalize() {
-    List<String> out = new ArrayList<>();
-    for (String n : names) {
-      if (n.equals(".")) {
-        continue;
-      }
-      if (n.equals("..")) {
-        if (!out.isEmpty() && !out.get(out.size() - 1).equals("..")) {
-          out.remove(out.size() - 1);
-          continue;
-        }
-        if (absolute) {
-          continue; // "/.." is "/"
-        }
-      }
-      out.add(n);
-    }
-    return new Qcow2Path(fs, absolute, out.toArray(String[]::new));
-  }
-
-  @Override
-  public Qcow2Path resolve(Path other) {
-    Qcow2Path o = check(other);
-    if (o.absolute) {
-      return o;
-    }
-    if (o.names.length == 0) {
-      return this;
-    }
-    String[] joined = Arrays.copyOf(names, names.length + o.names.length);
-    System.arraycopy(o.names, 0, joined, names.length, o.names.length);
-    return new Qcow2Path(fs, absolute, joined);
-  }
-
-  @Override
-  public Qcow2Path resolve(String other) {
-    return resolve(parse(fs, other));
-  }
-
-  @Override
-  public Qcow2Path relativize(Path other) {
-    Qcow2Path o = check(other);
-    if (o.absolute != absolute) {
-      throw new IllegalArgumentException("'" + other + "' and '" + this
-          + "' are not both absolute or both relative");
-    }
-    int common = 0;
-    while (common < names.length && common < o.names.length
-        && names[common].equals(o.names[common])) {
-      common++;
-    }
-    List<String> out = new ArrayList<>();
-    for (int i = common; i < names.length; i++) {
-      out.add("..");
-    }
-    out.addAll(Arrays.asList(o.names).subList(common, o.names.length));
-    return new Qcow2Path(fs, false, out.toArray(String[]::new));
-  }
-
-  @Override
   public URI toUri() {
-    return Qcow2Uris.pathUri(fs.imageUri(), toAbsolutePath().normalize().toString());
-  }
-
-  @Override
-  public Qcow2Path toAbsolutePath() {
-    return absolute ? this : fs.root().resolve(this);
+    return Qcow2Uris.FORM.pathUri(fs.imageUri(), uriPath());
   }
 
   @Override
@@ -219,34 +68,5 @@ public final class Qcow2Path implements Path {
   public WatchKey register(WatchService watcher, WatchEvent.Kind<?>[] events,
       WatchEvent.Modifier... modifiers) {
     throw new UnsupportedOperationException("a qcow2 file system cannot be watched");
-  }
-
-  @Override
-  public int compareTo(Path other) {
-    return string.compareTo(((Qcow2Path) other).string);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Qcow2Path p && p.fs == fs && p.string.equals(string);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(System.identityHashCode(fs), string);
-  }
-
-  @Override
-  public String toString() {
-    return string;
-  }
-
-  private Qcow2Path check(Path other) {
-    Objects.requireNonNull(other, "other");
-    if (!(other instanceof Qcow2Path o) || o.fs != fs) {
-      throw new ProviderMismatchException(
-          "not a path of the qcow2 file system of " + fs.imagePath() + ": " + other);
-    }
-    return o;
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.luben.zstd.Zstd;
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.nio.AbstractPath;
 import io.github.qcow2nio.provider.testing.ProviderProbe;
 import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.provider.testing.TestImage;
@@ -72,6 +73,7 @@ class ProviderModulesTest {
     List<String> cmd = java();
     cmd.addAll(List.of("--module-path", String.join(File.pathSeparator,
             location(Qcow2Image.class), location(Qcow2FileSystemProvider.class),
+            location(AbstractPath.class),
             location(Zstd.class)),
         // The core only requires zstd-jni statically: a zstd user adds its module.
         "--add-modules", "io.github.qcow2nio.provider,com.github.luben.zstd_jni",
@@ -92,11 +94,13 @@ class ProviderModulesTest {
     List<String[]> images = images();
     List<String> classPath = java();
     classPath.addAll(List.of("-cp", String.join(File.pathSeparator, location(Qcow2Image.class),
-            location(Qcow2FileSystemProvider.class), location(ProviderProbe.class)),
+            location(Qcow2FileSystemProvider.class),
+            location(AbstractPath.class), location(ProviderProbe.class)),
         ProviderProbe.class.getName()));
     List<String> modulePath = java();
     modulePath.addAll(List.of("--module-path", String.join(File.pathSeparator,
             location(Qcow2Image.class), location(Qcow2FileSystemProvider.class),
+            location(AbstractPath.class),
             location(Zstd.class)),
         "--add-modules", "io.github.qcow2nio.provider",
         "-cp", location(ProviderProbe.class), ProviderProbe.class.getName()));
@@ -116,7 +120,8 @@ class ProviderModulesTest {
     List<String[]> images = images();
     List<String> cmd = java();
     cmd.addAll(List.of("-cp", String.join(File.pathSeparator, location(Qcow2Image.class),
-            location(Qcow2FileSystemProvider.class), location(Zstd.class),
+            location(Qcow2FileSystemProvider.class),
+            location(AbstractPath.class), location(Zstd.class),
             location(ProviderProbe.class)),
         ProviderProbe.class.getName()));
     images.forEach(i -> cmd.add(i[0]));

@@ -1,12 +1,17 @@
-package io.github.qcow2nio.fat;
+package io.github.qcow2nio.nio;
 
 import java.util.regex.PatternSyntaxException;
 
-/** Glob patterns ({@code *}, {@code **}, {@code ?}, {@code [..]}, {@code {a,b}}) as regexes. */
-final class Globs {
+/**
+ * Glob patterns ({@code *}, {@code **}, {@code ?}, {@code [..]}, {@code {a,b}}) as regexes, for
+ * {@code getPathMatcher("glob:...")}: the syntax {@code FileSystem.getPathMatcher} documents, with
+ * "/" the only separator so that {@code *} stays within a name and {@code **} crosses names.
+ */
+public final class Globs {
   private Globs() {}
 
-  static String toRegex(String glob) {
+  /** The anchored regex of {@code glob}; a malformed glob is a {@code PatternSyntaxException}. */
+  public static String toRegex(String glob) {
     StringBuilder re = new StringBuilder("^");
     boolean inGroup = false;
     for (int i = 0; i < glob.length(); i++) {
