@@ -97,6 +97,11 @@ public record CommandLine(String output, String format, Set<String> flags,
     if (v == null) {
       return otherwise;
     }
+    return parseSize(option, v);
+  }
+
+  /** {@code v} as a byte count with qemu-img's suffixes; {@code what} names it in errors. */
+  public static long parseSize(String option, String v) throws UsageException {
     String digits = v;
     int shift = 0;
     if (!v.isEmpty()) {
