@@ -48,7 +48,8 @@ public record CommandLine(String output, String format, Set<String> flags,
     boolean options = true;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      if (!options || !a.startsWith("-") || a.equals("-")) {
+      // "-" and "-:TYPE" are operands: the rest of a disk, in the partition command.
+      if (!options || !a.startsWith("-") || a.equals("-") || a.startsWith("-:")) {
         operands.add(a);
       } else if (a.equals("--")) {
         options = false;

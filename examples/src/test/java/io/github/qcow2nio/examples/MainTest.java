@@ -55,6 +55,20 @@ class MainTest {
         {"map", "--max-length=lots", "a.qcow2"},
         {"map", "--start-offset=9E", "a.qcow2"},
         {"map", "a.qcow2", "--max-length"},
+        {"partitions"},
+        {"partitions", "a.qcow2", "b.qcow2"},
+        {"ls", "a.qcow2"},
+        {"ls", "--long", "a.qcow2", "1:/"},
+        {"ls", "a.qcow2", "0:/"},
+        {"cat", "a.qcow2"},
+        {"cat", "a.qcow2", "1:/a", "1:/b"},
+        {"get", "a.qcow2", "1:/a"},
+        {"put", "a.qcow2", "1:/a"},
+        {"partition", "a.qcow2", "gpt"},
+        {"partition", "a.qcow2", "apm", "1M"},
+        {"partition", "a.qcow2", "gpt", "-", "1M"},
+        {"partition", "a.qcow2", "mbr", "1000"},
+        {"partition", "a.qcow2", "mbr", "many"},
     };
     for (String[] args : cases) {
       ToolRun run = ToolRun.of(args);
