@@ -46,7 +46,7 @@ public final class LsCommand implements Command {
       Path dir = fs.getPath(where.path());
       BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class,
           LinkOption.NOFOLLOW_LINKS);
-      List<String> lines = new ArrayList<>();
+      List<Line> lines = new ArrayList<>();
       if (!a.isDirectory()) {
         lines.add(line(dir, a, where.path(), longFormat));
       } else {
@@ -57,7 +57,7 @@ public final class LsCommand implements Command {
     return 0;
   }
 
-  private void list(Path dir, boolean recursive, boolean longFormat, List<String> lines,
+  private void list(Path dir, boolean recursive, boolean longFormat, List<Line> lines,
       Set<Object> onPath, int depth) throws IOException {
     Object key = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
     if (depth > MAX_DEPTH || (key != null && !onPath.add(key))) {
@@ -81,29 +81,31 @@ public final class LsCommand implements Command {
     }
   }
 
-  /** One line; long lines keep the size apart so that the column can be aligned afterwards. */
-  private String line(Path p, BasicFileAttributes a, String shown, boolean longFormat)
+  /** One line: the name, or for -l its mode, size (aligned later) and the rest. */
+  private record Line(String mode, String size, String rest) {}
+
+  private Line line(Path p, BasicFileAttributes a, String shown, boolean longFormat)
       throws IOException {
     if (!longFormat) {
-      return shown;
+      return new Line("", "", shown);
     }
     String target = a.isSymbolicLink() ? " -> " + Files.readSymbolicLink(p) : "";
-    return FileMode.of(p, a) + "\0" + a.size() + "\0"
-        + time.format(a.lastModifiedTime().toInstant()) + " " + shown + target;
+    return new Line(FileMode.of(p, a), Long.toString(a.size()),
+        time.format(a.lastModifiedTime().toInstant()) + " " + shown + target);
   }
 
-  private static void print(List<String> lines, boolean longFormat, PrintStream out) {
+  private static void print(List<Line> lines, boolean longFormat, PrintStream out) {
     if (!longFormat) {
-      lines.forEach(out::println);
+      lines.forEach(l -> out.println(l.rest()));
       return;
     }
     int width = 1;
-    for (String l : lines) {
-      width = Math.max(width, l.split("\0", 3)[1].length());
+    for (Line l : lines) {
+      width = Math.max(width, l.size().length());
     }
-    for (String l : lines) {
-      String[] f = l.split("\0", 3);
-      out.println(f[0] + " " + " ".repeat(width - f[1].length()) + f[1] + " " + f[2]);
+    for (Line l : lines) {
+      out.println(l.mode() + " " + " ".repeat(width - l.size().length()) + l.size() + " "
+          + l.rest());
     }
   }
 
