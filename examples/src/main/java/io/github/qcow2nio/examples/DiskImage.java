@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -127,6 +128,12 @@ public final class DiskImage implements Closeable {
       fs = FileSystems.newFileSystem(file, writable ? Map.of() : READ_ONLY);
     } catch (ProviderNotFoundException e) {
       return null;
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      // A provider's message names the structure and offset; say in which image and where.
+      String where = file == disk ? "" : " partition " + file.getFileName();
+      throw new IOException(name + where + ": " + e.getMessage(), e);
     }
     opened.push(fs);
     return fs;
