@@ -1,0 +1,397 @@
+package io.github.qcow2nio.fat;
+
+import io.github.qcow2nio.fat.volume.BootSector;
+import io.github.qcow2nio.fat.volume.Device;
+import io.github.qcow2nio.fat.volume.FatVolume;
+import io.github.qcow2nio.fat.volume.FileHandle;
+import io.github.qcow2nio.fat.volume.Node;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.ProviderMismatchException;
+import java.nio.file.ReadOnlyFileSystemException;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.DosFileAttributeView;
+import java.nio.file.attribute.DosFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileAttributeView;
+import java.nio.file.spi.FileSystemProvider;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code fat:} provider. A file system per open volume file, found by the file's URI: one
+ * file is never mounted twice at once by this provider (two FAT caches would corrupt it).
+ */
+public final class FatFileSystemProvider extends FileSystemProvider {
+  /** Open file systems by the URI of their file. Guarded by itself. */
+  private static final Map<URI, FatFileSystem> fileSystems = new HashMap<>();
+
+  /** Called by the JDK's provider lookup. */
+  public FatFileSystemProvider() {}
+
+  @Override
+  public String getScheme() {
+    return FatUris.SCHEME;
+  }
+
+  // ---- file systems
+
+  /** Opens {@code fat:<file-uri>}; a file that holds no FAT volume is an IOException. */
+  @Override
+  public FatFileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
+    Path file = Path.of(FatUris.fileSystemFile(uri));
+    try {
+      return newFileSystem(file, env);
+    } catch (UnsupportedOperationException e) {
+      throw new FatException(e.getMessage());
+    }
+  }
+
+  /**
+   * Mounts the FAT volume in {@code path}, a file of any provider. Anything but a FAT volume
+   * (including a partitioned disk) gets {@link UnsupportedOperationException}, so that
+   * {@code FileSystems.newFileSystem} moves on to the next provider; a volume whose boot sector
+   * says FAT but is damaged gets a {@link FatException}.
+   */
+  @Override
+  public FatFileSystem newFileSystem(Path path, Map<String, ?> env) throws IOException {
+    if (!Files.isRegularFile(path)) {
+      throw new UnsupportedOperationException(path + " is not a file holding a FAT volume");
+    }
+    ByteBuffer first = ByteBuffer.allocate(BootSector.SIZE);
+    try (SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ)) {
+      while (first.hasRemaining() && ch.read(first) >= 0) {
+        // a channel may return short reads
+      }
+    }
+    if (first.hasRemaining() || !BootSector.looksLikeFat(first)) {
+      if (!first.hasRemaining() && BootSector.claimsFat(first)) {
+        // parse names what is wrong
+        BootSector.parse(first, Long.MAX_VALUE);
+      }
+      throw new UnsupportedOperationException(path + " holds no FAT volume");
+    }
+    FatEnv e = FatEnv.parse(env);
+    boolean writable = e.readWrite() != null ? e.readWrite()
+        : !path.getFileSystem().isReadOnly() && Files.isWritable(path);
+    URI uri = path.toUri();
+    synchronized (fileSystems) {
+      if (fileSystems.containsKey(uri)) {
+        throw new FileSystemAlreadyExistsException("a FAT file system is already open on " + uri);
+      }
+      SeekableByteChannel ch = writable ? readWrite(path, e.readWrite() != null) : null;
+      writable = ch != null;
+      if (ch == null) {
+        ch = Files.newByteChannel(path, StandardOpenOption.READ);
+      }
+      Device device = new Device(ch, writable);
+      FatVolume volume;
+      try {
+        volume = FatVolume.mount(device);
+      } catch (IOException | RuntimeException ex) {
+        ch.close();
+        throw ex;
+      }
+      FatFileSystem fs = new FatFileSystem(this, path, uri, device, volume, !writable);
+      fileSystems.put(uri, fs);
+      return fs;
+    }
+  }
+
+  /**
+   * A channel that reads and writes {@code path} in place, or null when its provider cannot give
+   * one and read-write was not asked for. zipfs cannot: its write channel starts empty and
+   * replaces the entry when closed, so it is never opened for writing (even a probe would
+   * destroy the volume).
+   */
+  private static SeekableByteChannel readWrite(Path path, boolean asked) throws IOException {
+    if (path.getFileSystem().provider().getScheme().equals("jar")) {
+      if (asked) {
+        throw new FatException("zipfs cannot read and write " + path
+            + " in place; use accessMode=readOnly");
+      }
+      return null;
+    }
+    return Files.newByteChannel(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  void removeFileSystem(FatFileSystem fs) {
+    synchronized (fileSystems) {
+      fileSystems.remove(fs.fileUri(), fs);
+    }
+  }
+
+  @Override
+  public FatFileSystem getFileSystem(URI uri) {
+    URI file = FatUris.fileSystemFile(uri);
+    synchronized (fileSystems) {
+      FatFileSystem fs = fileSystems.get(file);
+      if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
+        fs = fileSystems.get(FatUris.split(uri).file());
+      }
+      if (fs == null) {
+        throw new FileSystemNotFoundException("no FAT file system is open for " + uri);
+      }
+      return fs;
+    }
+  }
+
+  /** The path of {@code fat:<file-uri>!/path}, in the file system already open on the file. */
+  @Override
+  public FatPath getPath(URI uri) {
+    FatUris.Split s = FatUris.split(uri);
+    FatFileSystem fs;
+    synchronized (fileSystems) {
+      fs = fileSystems.get(s.file());
+    }
+    if (fs == null) {
+      throw new FileSystemNotFoundException("no FAT file system is open for " + uri);
+    }
+    return fs.getPath(s.path());
+  }
+
+  // ---- files
+
+  void checkWritable(FatFileSystem fs) {
+    fs.checkOpen();
+    if (fs.isReadOnly()) {
+      throw new ReadOnlyFileSystemException();
+    }
+  }
+
+  @Override
+  public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
+      FileAttribute<?>... attrs) throws IOException {
+    return newFileChannel(path, options, attrs);
+  }
+
+  @Override
+  public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
+      FileAttribute<?>... attrs) throws IOException {
+    FatPath p = check(path);
+    FatFileSystem fs = p.getFileSystem();
+    fs.checkOpen();
+    if (attrs.length > 0) {
+      throw new UnsupportedOperationException(
+          "file attributes cannot be set when a FAT file is created: " + attrs[0].name());
+    }
+    OpenFlags f = OpenFlags.parse(options);
+    if (f.write()) {
+      checkWritable(fs);
+    }
+    String[] names = FatFileSystem.names(p);
+    FatVolume v = fs.volume();
+    Node n;
+    synchronized (v) {
+      try {
+        n = v.lookup(names);
+        if (f.createNew()) {
+          throw new FileAlreadyExistsException(p.toString());
+        }
+      } catch (NoSuchFileException missing) {
+        if (!(f.create() || f.createNew())) {
+          throw missing;
+        }
+        n = v.create(names, false, Instant.now());
+      }
+      if (n.isDirectory()) {
+        throw new FileSystemException(p.toString(), null, "is a directory");
+      }
+      if (f.write() && (n.entry().attributes() & 1) != 0) {
+        throw new AccessDeniedException(p.toString(), null, "the file is read-only");
+      }
+      FileHandle h = v.open(n, p.toString());
+      try {
+        if (f.truncate()) {
+          v.io().truncate(h, 0, Instant.now());
+        }
+        FatFileChannel ch = new FatFileChannel(fs, h, f, p);
+        fs.register(ch);
+        return ch;
+      } catch (IOException | RuntimeException e) {
+        v.close(h);
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public InputStream newInputStream(Path path, OpenOption... options) throws IOException {
+    for (OpenOption o : options) {
+      if (o == StandardOpenOption.APPEND || o == StandardOpenOption.WRITE) {
+        throw new UnsupportedOperationException("'" + o + "' not allowed");
+      }
+    }
+    return Channels.newInputStream(newByteChannel(path, Set.of(options)));
+  }
+
+  @Override
+  public DirectoryStream<Path> newDirectoryStream(Path dir,
+      DirectoryStream.Filter<? super Path> filter) throws IOException {
+    FatPath p = check(dir);
+    FatFileSystem fs = p.getFileSystem();
+    List<String> names = new ArrayList<>();
+    for (Node n : fs.volume().list(FatFileSystem.names(p))) {
+      names.add(n.name());
+    }
+    FatDirectoryStream stream = new FatDirectoryStream(fs, p, names, filter);
+    fs.register(stream);
+    return stream;
+  }
+
+  @Override
+  public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
+    FatPath p = check(dir);
+    checkWritable(p.getFileSystem());
+    String[] names = FatFileSystem.names(p);
+    if (names.length == 0) {
+      throw new FileAlreadyExistsException("/");
+    }
+    p.getFileSystem().volume().create(names, true, Instant.now());
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    FatPath p = check(path);
+    checkWritable(p.getFileSystem());
+    p.getFileSystem().volume().delete(FatFileSystem.names(p));
+  }
+
+  @Override
+  public void copy(Path source, Path target, CopyOption... options) throws IOException {
+    new FatCopier(this).copy(check(source), check(target), options);
+  }
+
+  @Override
+  public void move(Path source, Path target, CopyOption... options) throws IOException {
+    new FatCopier(this).move(check(source), check(target), options);
+  }
+
+  /** Same volume and the same entry, whatever case or "." and ".." the paths are written in. */
+  @Override
+  public boolean isSameFile(Path path, Path path2) throws IOException {
+    if (path.equals(path2)) {
+      return true;
+    }
+    if (!(path instanceof FatPath a) || !(path2 instanceof FatPath b)
+        || a.getFileSystem() != b.getFileSystem()) {
+      return false;
+    }
+    FatVolume v = a.getFileSystem().volume();
+    Node na = v.lookup(FatFileSystem.names(a));
+    Node nb;
+    try {
+      nb = v.lookup(FatFileSystem.names(b));
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return false;
+    }
+    return na.key().equals(nb.key());
+  }
+
+  @Override
+  public boolean isHidden(Path path) throws IOException {
+    return readAttributes(path, DosFileAttributes.class).isHidden();
+  }
+
+  @Override
+  public FileStore getFileStore(Path path) throws IOException {
+    FatPath p = check(path);
+    p.getFileSystem().volume().lookup(FatFileSystem.names(p));
+    return p.getFileSystem().store();
+  }
+
+  /** WRITE fails on a read-only file system or a file with the read-only attribute. */
+  @Override
+  public void checkAccess(Path path, AccessMode... modes) throws IOException {
+    FatPath p = check(path);
+    FatFileSystem fs = p.getFileSystem();
+    Node n = fs.volume().lookup(FatFileSystem.names(p));
+    for (AccessMode m : modes) {
+      if (m == AccessMode.WRITE) {
+        if (fs.isReadOnly()) {
+          throw new AccessDeniedException(p.toString(), null, "read-only file system");
+        }
+        if (!n.isRoot() && (n.entry().attributes() & 1) != 0 && !n.isDirectory()) {
+          throw new AccessDeniedException(p.toString(), null, "the file is read-only");
+        }
+      }
+    }
+  }
+
+  // ---- attributes
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type,
+      LinkOption... options) {
+    FatPath p = check(path);
+    if (type == BasicFileAttributeView.class) {
+      return (V) new FatAttributeView(p, "basic");
+    }
+    if (type == DosFileAttributeView.class) {
+      return (V) new FatAttributeView(p, "dos");
+    }
+    return null;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type,
+      LinkOption... options) throws IOException {
+    FatPath p = check(path);
+    if (type == BasicFileAttributes.class || type == DosFileAttributes.class) {
+      return (A) new FatAttributeView(p, "dos").readAttributes();
+    }
+    throw new UnsupportedOperationException("attributes " + type.getName()
+        + "; a FAT file system has basic and dos attributes");
+  }
+
+  @Override
+  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+      throws IOException {
+    return FatAttributeView.readByName(check(path), attributes);
+  }
+
+  @Override
+  public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
+      throws IOException {
+    FatAttributeView.setByName(check(path), attribute, value);
+  }
+
+  private static FatPath check(Path path) {
+    if (path == null) {
+      throw new NullPointerException("path");
+    }
+    if (!(path instanceof FatPath p)) {
+      throw new ProviderMismatchException("not a FAT path: " + path + " ("
+          + path.getFileSystem().provider().getScheme() + ")");
+    }
+    return p;
+  }
+}
