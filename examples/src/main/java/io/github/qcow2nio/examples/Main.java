@@ -45,6 +45,8 @@ public final class Main {
       "      copies a file out of the image to FILE (or into the directory FILE)",
       "  put IMAGE [N:]PATH FILE",
       "      copies FILE into the image at PATH (or into the directory PATH); FAT only",
+      "  mkfs [--label=LABEL] IMAGE N fat32|fat16|fat12",
+      "      formats partition N with an empty FAT file system",
       "  partition IMAGE gpt|mbr SIZE[:TYPE]...",
       "      writes a new partition table on a disk without one; SIZE as 64M, 1G, or '-'",
       "      for the rest of the disk; TYPE linux (default), efi, swap, msdata, ...",
@@ -118,6 +120,7 @@ public final class Main {
         "cat", new CatCommand(),
         "get", new GetCommand(),
         "put", new PutCommand(),
+        "mkfs", new MkfsCommand(),
         "partition", new PartitionCommand());
   }
 

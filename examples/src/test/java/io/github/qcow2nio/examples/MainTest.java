@@ -69,6 +69,11 @@ class MainTest {
         {"partition", "a.qcow2", "gpt", "-", "1M"},
         {"partition", "a.qcow2", "mbr", "1000"},
         {"partition", "a.qcow2", "mbr", "many"},
+        {"mkfs", "a.qcow2", "1"},
+        {"mkfs", "a.qcow2", "one", "fat32"},
+        {"mkfs", "a.qcow2", "1", "ext4"},
+        {"mkfs", "--label=a/b", "a.qcow2", "1", "fat32"},
+        {"mkfs", "--label", "a.qcow2", "1", "fat32"},
     };
     for (String[] args : cases) {
       ToolRun run = ToolRun.of(args);
