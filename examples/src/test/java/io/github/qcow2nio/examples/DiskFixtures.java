@@ -60,6 +60,7 @@ final class DiskFixtures {
       HostTools.ok("mcopy", "-m", "-i", img.toString(), tree.resolve(f.substring(1)).toString(),
           "::" + f);
     }
+    HostTools.ok("mattrib", "-i", img.toString(), "+r", "::/empty");
     return img;
   }
 
@@ -67,6 +68,13 @@ final class DiskFixtures {
   static Path extVolume(Path dir, String name) throws IOException {
     Path tree = tree(dir.resolve(name + "-tree"));
     Files.createSymbolicLink(tree.resolve("link"), Path.of("dir/sub/data.bin"));
+    // Modes ls -l must spell as ls does: setuid, setgid without group x, sticky.
+    Files.writeString(tree.resolve("dir/suid"), "#!/bin/sh\n");
+    HostTools.ok("chmod", "4755", tree.resolve("dir/suid").toString());
+    Files.writeString(tree.resolve("dir/sgid"), "");
+    HostTools.ok("chmod", "2644", tree.resolve("dir/sgid").toString());
+    Files.createDirectory(tree.resolve("dir/tmp"));
+    HostTools.ok("chmod", "1777", tree.resolve("dir/tmp").toString());
     Path img = dir.resolve(name);
     HostTools.ok("mkfs.ext4", "-q", "-F", "-b", "1024", "-d", tree.toString(), img.toString(),
         "16M");
