@@ -51,7 +51,8 @@ public record CommandLine(String output, String format, Set<String> flags,
     boolean options = true;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      if (!options || !a.startsWith("-") || a.equals("-")) {
+      // "-" and "-:TYPE" are operands: the rest of a disk, in the partition command.
+      if (!options || !a.startsWith("-") || a.equals("-") || a.startsWith("-:")) {
         operands.add(a);
       } else if (a.equals("--")) {
         options = false;
@@ -107,6 +108,11 @@ public record CommandLine(String output, String format, Set<String> flags,
     if (v == null) {
       return otherwise;
     }
+    return parseSize(option, v);
+  }
+
+  /** {@code v} as a byte count with qemu-img's suffixes; {@code what} names it in errors. */
+  public static long parseSize(String option, String v) throws UsageException {
     String digits = v;
     int shift = 0;
     if (!v.isEmpty()) {

@@ -8,8 +8,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.ReadOnlyFileSystemException;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
@@ -30,12 +35,31 @@ public final class Main {
       "      IMAGE",
       "      how guest ranges map to the image's files, as 'qemu-img map' prints it",
       "",
+      "Inside the disk (IMAGE is qcow2, with any backing chain, or raw; N:PATH is PATH in",
+      "partition N, PATH alone a file system filling the whole disk; FAT and ext2/3/4):",
+      "  partitions IMAGE",
+      "      the partition table (MBR or GPT): number, start, end, size, type, name",
+      "  ls [-l] [-R] IMAGE [N:]PATH",
+      "      the files in a directory, as virt-ls; -l mode, size, time; -R recursive",
+      "  cat IMAGE [N:]PATH",
+      "      a file to stdout, as virt-cat",
+      "  get IMAGE [N:]PATH FILE",
+      "      copies a file out of the image to FILE (or into the directory FILE)",
+      "  put IMAGE [N:]PATH FILE",
+      "      copies FILE into the image at PATH (or into the directory PATH); FAT only",
+      "  mkfs [--label=LABEL] IMAGE N fat32|fat16|fat12",
+      "      formats partition N with an empty FAT file system",
+      "  partition IMAGE gpt|mbr SIZE[:TYPE]...",
+      "      writes a new partition table on a disk without one; SIZE as 64M, 1G, or '-'",
+      "      for the rest of the disk; TYPE linux (default), efi, swap, msdata, ...",
+      "",
+      "  help",
+      "      this text",
+      "",
       "Options:",
       "  -U, --force-share",
       "      open the image even while another program (a VM, qemu-io) holds it, as",
       "      'qemu-img -U': without it, an image in use fails with QEMU's lock message",
-      "  help",
-      "      this text",
       "",
       "Without a command, qcow2 runs 'info' on the bundled sample image.",
       "");
@@ -88,6 +112,9 @@ public final class Main {
     } catch (InvalidPathException e) {
       err.println("qcow2: " + e.getMessage());
       return 1;
+    } catch (ReadOnlyFileSystemException e) {
+      err.println("qcow2: " + name + ": the file system is read-only");
+      return 1;
     }
   }
 
@@ -95,7 +122,14 @@ public final class Main {
     ImageInspector inspector = new ImageInspector(HostAllocation.allocatedBlocks());
     return Map.of(
         "info", new InfoCommand(inspector, ZoneId.systemDefault()),
-        "map", new MapCommand());
+        "map", new MapCommand(),
+        "partitions", new PartitionsCommand(),
+        "ls", new LsCommand(ZoneId.systemDefault()),
+        "cat", new CatCommand(),
+        "get", new GetCommand(),
+        "put", new PutCommand(),
+        "mkfs", new MkfsCommand(),
+        "partition", new PartitionCommand());
   }
 
   /** The JDK's file exceptions carry only the file name; say what went wrong, as qemu-img does. */
@@ -108,6 +142,18 @@ public final class Main {
     }
     if (e instanceof AccessDeniedException a) {
       return "Could not open '" + a.getFile() + "': Permission denied";
+    }
+    if (e instanceof FileAlreadyExistsException f) {
+      return "'" + f.getFile() + "': File exists";
+    }
+    if (e instanceof NotDirectoryException n) {
+      return "'" + n.getFile() + "': Not a directory";
+    }
+    if (e instanceof DirectoryNotEmptyException d) {
+      return "'" + d.getFile() + "': Directory not empty";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null && f.getFile() != null) {
+      return "'" + f.getFile() + "': " + f.getReason();
     }
     return e.getMessage() != null ? e.getMessage() : e.toString();
   }

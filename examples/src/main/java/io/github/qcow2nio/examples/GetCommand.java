@@ -1,0 +1,60 @@
+package io.github.qcow2nio.examples;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code qcow2 get IMAGE [N:]PATH FILE}: copies a file out of a disk image, as virt-copy-out.
+ * FILE may be a directory (the file keeps its name there); an existing file is replaced. The
+ * copy keeps the modification time.
+ */
+public final class GetCommand implements Command {
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err)
+      throws IOException, CommandLine.UsageException {
+    CommandLine cl = CommandLine.parse(args, Set.of());
+    if (cl.operands().size() != 3) {
+      throw new CommandLine.UsageException("get takes an image, [N:]PATH and a FILE");
+    }
+    ImagePath where = ImagePath.parse(cl.operands().get(1));
+    Path target = Path.of(cl.operands().get(2));
+    try (DiskImage disk = DiskImage.open(cl.operands().get(0), cl.format(), false)) {
+      Path file = regularFile(disk, where);
+      if (Files.isDirectory(target) && file.getFileName() != null) {
+        target = target.resolve(file.getFileName().toString());
+      }
+      try (InputStream in = Files.newInputStream(file)) {
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.setLastModifiedTime(target, Files.getLastModifiedTime(file));
+    }
+    return 0;
+  }
+
+  /** The file {@code where} names, which must be a regular file (links followed). */
+  static Path regularFile(DiskImage disk, ImagePath where) throws IOException {
+    Path file = disk.fileSystem(where.partition()).getPath(where.path());
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(where.spec());
+    }
+    if (a.isDirectory()) {
+      throw new IOException(where.spec() + ": Is a directory");
+    }
+    if (!a.isRegularFile()) {
+      throw new IOException(where.spec() + ": not a regular file");
+    }
+    return file;
+  }
+}

@@ -1,0 +1,77 @@
+package io.github.qcow2nio.examples;
+
+import io.github.qcow2nio.fat.FatFormatter;
+import io.github.qcow2nio.fat.FatType;
+import io.github.qcow2nio.fat.FormatOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code qcow2 mkfs [--label=LABEL] IMAGE N fat32|fat16|fat12}: formats partition N with an
+ * empty FAT volume, as mkfs.fat would (the fat module's formatter), through the partition's
+ * bounded channel: nothing outside the partition is written.
+ */
+public final class MkfsCommand implements Command {
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err)
+      throws IOException, CommandLine.UsageException {
+    CommandLine cl = CommandLine.parse(args, Set.of(), Set.of("--label"));
+    List<String> ops = cl.operands();
+    if (ops.size() != 3) {
+      throw new CommandLine.UsageException("mkfs takes an image, a partition number and a type");
+    }
+    int number = number(ops.get(1));
+    FatType type = type(ops.get(2));
+    FormatOptions options = FormatOptions.defaults();
+    if (cl.values().containsKey("--label")) {
+      try {
+        options = options.withLabel(cl.values().get("--label"));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.UsageException(e.getMessage());
+      }
+    }
+    try (DiskImage disk = DiskImage.open(ops.get(0), cl.format(), true);
+        FileChannel ch = FileChannel.open(disk.partition(number), StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      try {
+        FatFormatter.format(ch, size, type, options);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(ops.get(0) + ": partition " + number + " ("
+            + SizeFormat.human(size) + "): " + e.getMessage(), e);
+      }
+      ch.force(true);
+      out.println("partition " + number + ": " + type.name().toLowerCase(Locale.ROOT) + ", "
+          + SizeFormat.human(size) + ", label " + options.paddedLabel().strip());
+    }
+    return 0;
+  }
+
+  private static int number(String s) throws CommandLine.UsageException {
+    try {
+      int n = Integer.parseInt(s);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new CommandLine.UsageException("N is a partition number (1, 2, ...), not '" + s + "'");
+  }
+
+  private static FatType type(String s) throws CommandLine.UsageException {
+    return switch (s) {
+      case "fat32" -> FatType.FAT32;
+      case "fat16" -> FatType.FAT16;
+      case "fat12" -> FatType.FAT12;
+      default -> throw new CommandLine.UsageException(
+          "the file system is fat32, fat16 or fat12, not '" + s + "'");
+    };
+  }
+}

@@ -1,0 +1,56 @@
+package io.github.qcow2nio.examples;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code qcow2 put IMAGE [N:]PATH FILE}: copies a host file into a disk image, as virt-copy-in.
+ * PATH may be a directory (the file keeps its name there); an existing file is replaced. The
+ * copy keeps the modification time. The image is written only through its file systems, and
+ * closing them flushes each layer into the one below.
+ */
+public final class PutCommand implements Command {
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err)
+      throws IOException, CommandLine.UsageException {
+    CommandLine cl = CommandLine.parse(args, Set.of());
+    if (cl.operands().size() != 3) {
+      throw new CommandLine.UsageException("put takes an image, [N:]PATH and a FILE");
+    }
+    ImagePath where = ImagePath.parse(cl.operands().get(1));
+    Path source = Path.of(cl.operands().get(2));
+    if (!Files.exists(source)) {
+      throw new NoSuchFileException(source.toString());
+    }
+    if (!Files.isRegularFile(source)) {
+      throw new IOException(source + ": not a regular file");
+    }
+    try (DiskImage disk = DiskImage.open(cl.operands().get(0), cl.format(), true)) {
+      FileSystem fs = disk.fileSystem(where.partition());
+      if (fs.isReadOnly()) {
+        throw new IOException(where.spec() + ": the " + DiskImage.scheme(fs)
+            + " file system is read-only here");
+      }
+      Path target = fs.getPath(where.path());
+      if (Files.isDirectory(target)) {
+        target = target.resolve(source.getFileName().toString());
+      } else if (target.getParent() != null && !Files.isDirectory(target.getParent())) {
+        throw new NoSuchFileException(where.spec(), null, "no such directory");
+      }
+      try (InputStream in = Files.newInputStream(source)) {
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.setLastModifiedTime(target, Files.getLastModifiedTime(source));
+    }
+    return 0;
+  }
+}
