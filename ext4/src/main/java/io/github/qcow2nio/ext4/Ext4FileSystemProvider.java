@@ -27,7 +27,6 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.ProviderMismatchException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -45,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.github.qcow2nio.nio.ProviderPaths;
 
 /**
  * The {@code ext4:} provider: ext2, ext3 and ext4 file systems, read-only, inside a file of any
@@ -391,13 +391,6 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
   }
 
   private static Ext4Path check(Path path) {
-    if (path == null) {
-      throw new NullPointerException("path");
-    }
-    if (!(path instanceof Ext4Path p)) {
-      throw new ProviderMismatchException("not an ext4 path: " + path + " ("
-          + path.getFileSystem().provider().getScheme() + ")");
-    }
-    return p;
+    return ProviderPaths.own(path, Ext4Path.class, "an ext4 path");
   }
 }

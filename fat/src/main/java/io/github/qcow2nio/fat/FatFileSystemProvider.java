@@ -30,7 +30,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.ProviderMismatchException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -46,6 +45,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.github.qcow2nio.nio.ProviderPaths;
 
 /**
  * The {@code fat:} provider. A file system per open volume file, found by the file's URI: one
@@ -389,13 +389,6 @@ public final class FatFileSystemProvider extends FileSystemProvider {
   }
 
   private static FatPath check(Path path) {
-    if (path == null) {
-      throw new NullPointerException("path");
-    }
-    if (!(path instanceof FatPath p)) {
-      throw new ProviderMismatchException("not a FAT path: " + path + " ("
-          + path.getFileSystem().provider().getScheme() + ")");
-    }
-    return p;
+    return ProviderPaths.own(path, FatPath.class, "a FAT path");
   }
 }

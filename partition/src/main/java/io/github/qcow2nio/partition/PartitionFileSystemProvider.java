@@ -21,7 +21,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.ProviderMismatchException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -31,6 +30,7 @@ import java.nio.file.spi.FileSystemProvider;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.github.qcow2nio.nio.ProviderPaths;
 
 /**
  * The {@code partition:} provider. A file system per open disk file, found by the file's real
@@ -331,13 +331,6 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
   }
 
   private static PartitionPath check(Path path) {
-    if (path == null) {
-      throw new NullPointerException("path");
-    }
-    if (!(path instanceof PartitionPath p)) {
-      throw new ProviderMismatchException("not a partition path: " + path + " ("
-          + path.getFileSystem().provider().getScheme() + ")");
-    }
-    return p;
+    return ProviderPaths.own(path, PartitionPath.class, "a partition path");
   }
 }

@@ -29,7 +29,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.ProviderMismatchException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -41,6 +40,7 @@ import java.nio.file.spi.FileSystemProvider;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import io.github.qcow2nio.nio.ProviderPaths;
 
 /**
  * The {@code qcow2:} provider. A file system per open image, found by the image's real path: one
@@ -443,14 +443,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   }
 
   private static Qcow2Path check(Path path) {
-    if (path == null) {
-      throw new NullPointerException("path");
-    }
-    if (!(path instanceof Qcow2Path p)) {
-      throw new ProviderMismatchException("not a qcow2 path: " + path + " ("
-          + path.getFileSystem().provider().getScheme() + ")");
-    }
-    return p;
+    return ProviderPaths.own(path, Qcow2Path.class, "a qcow2 path");
   }
 
 }
