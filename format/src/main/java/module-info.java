@@ -3,12 +3,12 @@ module io.github.qcow2nio.format {
   // Only zstd-compressed images need zstd-jni (see codec.ClusterCodec).
   requires static com.github.luben.zstd_jni;
 
+  // The public surface: the image and its options, the guest disk, errors, host I/O for images
+  // outside the default file system, and the on-disk records for inspection. The metadata caches,
+  // the data path, the codecs and the operations are internal: they change as the core grows.
   exports io.github.qcow2nio.format;
-  exports io.github.qcow2nio.format.codec;
-  exports io.github.qcow2nio.format.disk;
+  exports io.github.qcow2nio.format.block;
   exports io.github.qcow2nio.format.error;
   exports io.github.qcow2nio.format.io;
-  exports io.github.qcow2nio.format.meta;
-  exports io.github.qcow2nio.format.ops;
   exports io.github.qcow2nio.format.struct;
 }

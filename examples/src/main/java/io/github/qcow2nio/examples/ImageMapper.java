@@ -2,8 +2,8 @@ package io.github.qcow2nio.examples;
 
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
-import io.github.qcow2nio.format.disk.Extent;
-import io.github.qcow2nio.format.disk.Qcow2Disk;
+import io.github.qcow2nio.format.block.Extent;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +23,8 @@ import java.util.Optional;
 public final class ImageMapper implements Closeable {
 
   /** One layer of the chain: a qcow2 disk, or a raw file of {@code rawLength} bytes. */
-  private record Layer(String name, String dataName, Qcow2Disk qcow2, long size, long rawLength) {}
+  private record Layer(String name, String dataName, VirtualDisk qcow2, long size,
+      long rawLength) {}
 
   private final Closeable owner;
   private final List<Layer> layers;
@@ -56,7 +57,7 @@ public final class ImageMapper implements Closeable {
       String imageName = name;
       String dataName = image.dataFileName().map(d -> ImageInspector.combine(imageName, d))
           .orElse(null);
-      Qcow2Disk disk = image.disk();
+      VirtualDisk disk = image.disk();
       layers.add(new Layer(name, dataName, disk, disk.size(), 0));
       Optional<String> backing = image.backingFile();
       if (backing.isEmpty() || image.backingDisk().isEmpty()) {

@@ -1,7 +1,7 @@
 package io.github.qcow2nio.format;
 
 import io.github.qcow2nio.format.disk.RawDisk;
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.BackingChainException;
 import io.github.qcow2nio.format.error.ImageLockedException;
 import io.github.qcow2nio.format.error.Qcow2Exception;

@@ -2,7 +2,7 @@ package io.github.qcow2nio.format;
 
 import io.github.qcow2nio.format.codec.ClusterCodec;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.ImageLockedException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
@@ -207,8 +207,16 @@ public final class Qcow2Image implements Closeable {
         cache, codec, backing);
   }
 
-  /** The disk of the active layer, with the backing chain below it. */
-  public Qcow2Disk disk() {
+  /**
+   * The disk of the active layer, with the backing chain below it: writable when the image was
+   * opened for writing.
+   */
+  public VirtualDisk disk() {
+    return disk;
+  }
+
+  /** The same disk with the core's own view of it, for the opener. */
+  Qcow2Disk qcow2Disk() {
     return disk;
   }
 

@@ -35,7 +35,7 @@ final class WritableOpen {
     HeaderExtensions extensions = image.extensions();
     List<SnapshotEntry> snapshots = image.snapshots();
     List<BitmapDirectoryEntry> bitmaps = image.bitmaps();
-    Qcow2Disk disk = image.disk();
+    Qcow2Disk disk = image.qcow2Disk();
     if (!file.isWritable()) {
       throw new ReadOnlyDiskException(
           location.displayName() + " cannot be opened for writing");

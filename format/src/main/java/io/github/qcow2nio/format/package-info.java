@@ -1,5 +1,5 @@
 /**
- * The qcow2 core's entry points: {@link io.github.qcow2nio.format.Qcow2Image} opens and creates
+ * The qcow2 core's entry points, exported: {@link io.github.qcow2nio.format.Qcow2Image} opens and creates
  * images (with their backing chains and external data files), {@link
  * io.github.qcow2nio.format.CreateOptions} and {@link io.github.qcow2nio.format.OpenOptions} say
  * how. The top layer: it may import every package of the core, and nothing outside the JDK and

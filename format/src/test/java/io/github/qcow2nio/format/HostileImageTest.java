@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.BackingChainException;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.NotQcow2Exception;

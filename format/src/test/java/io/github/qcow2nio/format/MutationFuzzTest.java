@@ -4,7 +4,7 @@ import io.github.qcow2nio.format.testing.Knobs;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import io.github.qcow2nio.format.testing.Golden;
 import io.github.qcow2nio.format.testing.MemoryLocation;

@@ -1,6 +1,6 @@
 package io.github.qcow2nio.provider;
 
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.nio.OpenFlags;
 import java.io.IOException;
 import java.nio.ByteBuffer;

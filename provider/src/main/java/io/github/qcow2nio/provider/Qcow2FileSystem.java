@@ -1,8 +1,7 @@
 package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.format.Qcow2Image;
-import io.github.qcow2nio.format.disk.Qcow2Disk;
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import io.github.qcow2nio.nio.OpenResources;
 import io.github.qcow2nio.nio.PathMatchers;
@@ -318,11 +317,7 @@ public final class Qcow2FileSystem extends FileSystem {
     resizeLock.writeLock().lock();
     try {
       if (size < disk.size()) {
-        if (disk instanceof Qcow2Disk q) {
-          q.resize(size, true);
-        } else {
-          disk.resize(size);
-        }
+        disk.resize(size, true);
       }
     } finally {
       resizeLock.writeLock().unlock();

@@ -2,7 +2,7 @@ package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.Header;

@@ -1,7 +1,7 @@
 package io.github.qcow2nio.examples.bench;
 
 import io.github.qcow2nio.format.Qcow2Image;
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

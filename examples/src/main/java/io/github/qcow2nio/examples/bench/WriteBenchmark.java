@@ -3,7 +3,7 @@ package io.github.qcow2nio.examples.bench;
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.io.PathLocation;
 import java.io.IOException;
 import java.net.URI;

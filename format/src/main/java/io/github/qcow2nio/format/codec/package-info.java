@@ -1,5 +1,5 @@
 /**
- * Decompression of compressed clusters: raw deflate (QEMU's "zlib") from the JDK, zstd from the
+ * Decompression of compressed clusters (internal, not exported): raw deflate (QEMU's "zlib") from the JDK, zstd from the
  * optional zstd-jni library (checked once, so that an image without zstd never needs it). Knows
  * nothing of images; imports only the error package.
  */

@@ -1,5 +1,7 @@
 package io.github.qcow2nio.format.disk;
 
+import io.github.qcow2nio.format.block.Extent;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.codec.ClusterCodec;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.io.Buffers;
@@ -348,6 +350,7 @@ public final class Qcow2Disk implements VirtualDisk {
    * {@code maxLength} bytes, and never past the end of the disk or of one L2 table's range. This
    * layer only; walk {@link #backing()} for UNALLOCATED runs. Compressed runs are one cluster.
    */
+  @Override
   public Extent blockStatus(long offset, long maxLength) throws IOException {
     if (writer == null) {
       return blockStatusUnlocked(offset, maxLength);
@@ -498,6 +501,7 @@ public final class Qcow2Disk implements VirtualDisk {
    * Resizes; when shrinking with {@code discardData}, clusters past the new end are dropped even if
    * they hold data (as {@code qemu-img resize --shrink}); without it such a shrink is refused.
    */
+  @Override
   public void resize(long newSize, boolean discardData) throws IOException {
     requireWriter().resize(newSize, discardData);
   }

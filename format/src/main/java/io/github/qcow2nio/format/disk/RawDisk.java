@@ -1,7 +1,10 @@
 package io.github.qcow2nio.format.disk;
 
+import io.github.qcow2nio.format.block.Extent;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.io.Buffers;
 import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.struct.ClusterType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -46,6 +49,16 @@ public final class RawDisk implements VirtualDisk {
       dst.limit(limit);
     }
     return n;
+  }
+
+  /** All of a raw disk is data, stored at its own offset in the file. */
+  @Override
+  public Extent blockStatus(long offset, long maxLength) {
+    if (offset < 0 || offset >= size || maxLength <= 0) {
+      throw new IllegalArgumentException("block status of " + maxLength + " bytes at " + offset
+          + " outside a disk of " + size + " bytes");
+    }
+    return new Extent(offset, Math.min(maxLength, size - offset), ClusterType.NORMAL, offset);
   }
 
   @Override

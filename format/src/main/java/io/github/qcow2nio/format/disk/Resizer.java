@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.disk;
 
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.meta.HeaderUpdater;

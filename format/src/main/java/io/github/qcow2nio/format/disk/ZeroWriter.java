@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.disk;
 
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.struct.L1Entry;
 import io.github.qcow2nio.format.struct.L2Entry;
 import java.io.IOException;

@@ -37,7 +37,7 @@ import java.util.Map;
  * processes' locks go unseen. Between the test and our own lock on the same byte lies a window of
  * microseconds, where QEMU has none.
  */
-public final class ImageLocks {
+final class ImageLocks {
   private static final Map<Object, Entry> FILES = new HashMap<>();
   private static final int SHARED_LOCK_TRIES = 200;
   private static final boolean WINDOWS =

@@ -8,7 +8,7 @@ import java.nio.channels.SeekableByteChannel;
  * A host file over a {@link SeekableByteChannel} that has no positional I/O (zipfs entries, for
  * example): position and transfer happen together under one lock.
  */
-public final class SeekableChannelHostFile implements HostFile {
+final class SeekableChannelHostFile implements HostFile {
   private final String name;
   private final SeekableByteChannel channel;
   private final boolean writable;

@@ -1,5 +1,5 @@
 /**
- * Metadata kept while an image is open: the L2 table cache, refcounts and the cluster allocator
+ * Metadata kept while an image is open (internal, not exported): the L2 table cache, refcounts and the cluster allocator
  * underneath them, in-place header updates, refcount repair of dirty images, persistent dirty
  * bitmaps. May import {@code struct}, {@code io} and {@code error}.
  */

@@ -4,8 +4,9 @@ import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.CreateOptions.Preallocation;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.disk.Qcow2DiskWriter;
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
@@ -123,7 +124,8 @@ public final class CreateImage {
     OpenOptions setup = open.withWritable(true).withOpenBacking(false).withDataFile(null);
     Header done;
     try (Qcow2Image image = Qcow2Image.open(location, setup)) {
-      Qcow2DiskWriter w = image.disk().writer();
+      // The active disk of an image is always the core's qcow2 disk.
+      Qcow2DiskWriter w = ((Qcow2Disk) image.disk()).writer();
       w.initialSize(size);
       if (prealloc != Preallocation.OFF) {
         w.preallocate(prealloc == Preallocation.FULL);

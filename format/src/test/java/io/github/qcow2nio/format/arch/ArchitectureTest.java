@@ -1,6 +1,7 @@
 package io.github.qcow2nio.format.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -10,8 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The core's layering, as each package's package-info says it: bottom to top error, struct, io
- * and codec, meta, disk, then the entry points; nothing below the top reaches up, and the core
- * has no file-system code.
+ * and codec, block, meta, disk, then the entry points; nothing below the top reaches up, the core
+ * has no file-system code, and what module-info exports names no internal type.
  */
 @AnalyzeClasses(packages = "io.github.qcow2nio.format", importOptions =
     ImportOption.DoNotIncludeTests.class)
@@ -54,9 +55,14 @@ class ArchitectureTest {
       .resideInAnyPackage(allowed("meta", "struct", "io", "error"));
 
   @ArchTest
+  static final ArchRule theGuestViewKnowsOnlyClusterTypesAndErrors = classes().that()
+      .resideInAPackage(CORE + ".block..").should().onlyDependOnClassesThat()
+      .resideInAnyPackage(allowed("block", "struct", "error"));
+
+  @ArchTest
   static final ArchRule theDiskNeverReachesTheEntryPoints = classes().that()
       .resideInAPackage(CORE + ".disk..").should().onlyDependOnClassesThat()
-      .resideInAnyPackage(allowed("disk", "meta", "struct", "codec", "io", "error"));
+      .resideInAnyPackage(allowed("disk", "block", "meta", "struct", "codec", "io", "error"));
 
   /** The core uses paths (to open files) but implements no file system: that is the provider. */
   @ArchTest
@@ -65,6 +71,22 @@ class ArchitectureTest {
       .orShould().beAssignableTo(java.nio.file.spi.FileSystemProvider.class)
       .orShould().beAssignableTo(java.nio.file.Path.class)
       .orShould().beAssignableTo(java.nio.file.FileStore.class);
+
+  /**
+   * What module-info exports may name only exported types in its public signatures, so that a
+   * user on the module path can call every public method it shows and the internal packages stay
+   * free to change.
+   */
+  @ArchTest
+  static final ArchRule theExportedSurfaceNamesNoInternalType = codeUnits().that().arePublic()
+      .and().areDeclaredInClassesThat().arePublic()
+      .and().areDeclaredInClassesThat().resideInAnyPackage(ExportedSurface.PACKAGES)
+      .should(ExportedSurface.nameOnlyExportedTypes());
+
+  @ArchTest
+  static final ArchRule exportedTypesExtendNoInternalType = classes().that().arePublic()
+      .and().resideInAnyPackage(ExportedSurface.PACKAGES)
+      .should(ExportedSurface.extendOnlyExportedTypes());
 
   @ArchTest
   static final ArchRule onlyTheCodecTouchesZstd = noClasses().that()

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.disk;
 
+import io.github.qcow2nio.format.block.Extent;
 import io.github.qcow2nio.format.testing.Knobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -63,7 +64,7 @@ class BlockStatusFuzzTest {
   private static void walk(Map<String, byte[]> files) throws IOException {
     try (Qcow2Image image = Qcow2Image.open(new MemoryLocation(files, "a.qcow2"),
         OpenOptions.readOnly())) {
-      Qcow2Disk disk = image.disk();
+      Qcow2Disk disk = (Qcow2Disk) image.disk();
       // Corrupt sizes can be huge: the first 4 MiB and the last byte.
       long size = disk.size();
       long pos = 0;

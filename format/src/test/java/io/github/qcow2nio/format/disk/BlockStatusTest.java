@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.block.Extent;
 import io.github.qcow2nio.format.struct.ClusterType;
 import io.github.qcow2nio.format.testing.Qemu;
 import java.io.IOException;
@@ -94,7 +95,7 @@ class BlockStatusTest {
     Qemu.img("create", "-f", "qcow2", img.toString(), "4M");
     List<Entry> seen = new ArrayList<>();
     try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
-      Qcow2Disk disk = image.disk();
+      Qcow2Disk disk = (Qcow2Disk) image.disk();
       disk.write(java.nio.ByteBuffer.wrap(new byte[128 * 1024]).put(0, (byte) 1), 64 * 1024);
       disk.write(java.nio.ByteBuffer.wrap(new byte[64 * 1024]).put(0, (byte) 2), 3 << 20);
       disk.writeZeros(64 * 1024, 64 * 1024);
@@ -118,7 +119,7 @@ class BlockStatusTest {
     String map = Qemu.img("map", "--output=json", img.toString());
     long host = parse(map).get(0).offset();
     try (Qcow2Image image = Qcow2Image.open(img)) {
-      Qcow2Disk disk = image.disk();
+      Qcow2Disk disk = (Qcow2Disk) image.disk();
       Extent e = disk.blockStatus(1000, 5000);
       assertEquals(new Extent(1000, 5000, ClusterType.NORMAL, host + 1000), e);
       Extent rest = disk.blockStatus(100_000, Long.MAX_VALUE);
@@ -145,7 +146,7 @@ class BlockStatusTest {
     List<Entry> expected = parse(Qemu.img("map", "--output=json", img.toString()));
     List<Entry> actual = new ArrayList<>();
     try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readOnly())) {
-      Qcow2Disk disk = image.disk();
+      Qcow2Disk disk = (Qcow2Disk) image.disk();
       long pos = 0;
       while (pos < disk.size()) {
         Extent e = disk.blockStatus(pos, disk.size() - pos);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.io.MemoryHostFile;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.RefcountManager;
@@ -29,7 +30,7 @@ class RefcountRebuildTest {
         .withClusterSize(4096))) {
       image.disk().write(ByteBuffer.wrap(new byte[3 * 4096]), 8192);
       image.disk().flush();
-      l1 = image.disk().l1().clone();
+      l1 = ((Qcow2Disk) image.disk()).l1().clone();
     }
     byte[] bytes = Files.readAllBytes(img);
     MemoryHostFile file = new MemoryHostFile("r", bytes, true);

@@ -3,7 +3,7 @@ package io.github.qcow2nio.format.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

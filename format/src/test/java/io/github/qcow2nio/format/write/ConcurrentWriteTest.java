@@ -64,7 +64,7 @@ class ConcurrentWriteTest {
     int[][] lastWrite = new int[THREADS][sharedSectors];
     try (Qcow2Image image = Qcow2Image.create(new NoSyncLocation(img), o,
         OpenOptions.readWrite())) {
-      Qcow2Disk disk = image.disk();
+      Qcow2Disk disk = (Qcow2Disk) image.disk();
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {

@@ -158,7 +158,7 @@ class CrashTest {
     crash.writesLeft = 1 + rnd.nextInt(600);
     try {
       for (int i = 0; i < 100000; i++) {
-        Qcow2Disk disk = image.disk();
+        Qcow2Disk disk = (Qcow2Disk) image.disk();
         int size = model.length;
         int kind = rnd.nextInt(100);
         int off = rnd.nextInt(size);

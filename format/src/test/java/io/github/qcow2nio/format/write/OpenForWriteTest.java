@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.ReadOnlyDiskException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
@@ -19,9 +20,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.Tag;
 
 /** Dirty images, the dirty bit of lazy refcounts, the corrupt bit, autoclear bits. */
 @Tag("qemu")
@@ -81,7 +82,7 @@ class OpenForWriteTest {
         .withLazyRefcounts(true))) {
       image.disk().write(ByteBuffer.wrap(new byte[] {5}), 0);
       image.disk().flush();
-      l2 = image.disk().l1()[0] & 0x00FFFFFFFFFFFE00L;
+      l2 = ((Qcow2Disk) image.disk()).l1()[0] & 0x00FFFFFFFFFFFE00L;
     }
     try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
       f.seek(l2);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
-import io.github.qcow2nio.format.disk.VirtualDisk;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.testing.Qemu;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,7 +55,7 @@ final class RandomOps {
   Qcow2Image run(Qcow2Image image, Opener opener, int n) throws IOException {
     for (int i = 0; i < n; i++) {
       int kind = rnd.nextInt(100);
-      Qcow2Disk disk = image.disk();
+      Qcow2Disk disk = (Qcow2Disk) image.disk();
       long size = model.length;
       if (kind < 45) {
         long[] r = range(size);

@@ -1,4 +1,4 @@
-package io.github.qcow2nio.format.disk;
+package io.github.qcow2nio.format.block;
 
 import io.github.qcow2nio.format.error.ReadOnlyDiskException;
 import java.io.Closeable;
@@ -23,6 +23,13 @@ public interface VirtualDisk extends Closeable {
 
   /** A name for messages: the image file. */
   String name();
+
+  /**
+   * The run of guest bytes starting at {@code offset}, at most {@code maxLength} bytes and never
+   * past the end, that share one kind of storage in this layer: what {@code qemu-img map} reports
+   * for it. {@code offset} must lie inside the disk and {@code maxLength} be positive.
+   */
+  Extent blockStatus(long offset, long maxLength) throws IOException;
 
   /** True when the write methods below may be called. */
   default boolean isWritable() {
@@ -51,8 +58,19 @@ public interface VirtualDisk extends Closeable {
     throw new ReadOnlyDiskException(name() + " is read-only");
   }
 
-  /** Grows or shrinks the disk. */
+  /**
+   * Grows or shrinks the disk. A shrink that would drop data is refused where the format can tell
+   * (a qcow2 disk refuses it unless the clusters past the new end hold nothing).
+   */
   default void resize(long newSize) throws IOException {
+    resize(newSize, false);
+  }
+
+  /**
+   * Grows or shrinks the disk; with {@code discardData} a shrink drops whatever lies past the new
+   * end, as {@code qemu-img resize --shrink} and a file truncate do.
+   */
+  default void resize(long newSize, boolean discardData) throws IOException {
     throw new ReadOnlyDiskException(name() + " is read-only");
   }
 

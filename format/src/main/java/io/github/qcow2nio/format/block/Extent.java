@@ -1,4 +1,4 @@
-package io.github.qcow2nio.format.disk;
+package io.github.qcow2nio.format.block;
 
 import io.github.qcow2nio.format.struct.ClusterType;
 
