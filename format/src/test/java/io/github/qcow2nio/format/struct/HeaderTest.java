@@ -160,7 +160,7 @@ class HeaderTest {
     assertEquals(a.hashCode(), parse(v3(112)).hashCode());
     assertNotEquals(a, parse(v3(112).u32(36, 3)));
     assertNotEquals(a, parse(v3(120).u64(112, 1)));
-    Header dirty = a.withIncompatibleFeatures(0x11);
+    Header dirty = a.toBuilder().incompatibleFeatures(0x11).build();
     assertTrue(dirty.isDirty());
     assertEquals(0x11, ByteBuffer.wrap(dirty.toBytes()).getLong(72));
   }
