@@ -93,7 +93,7 @@ public final class ImageInspector {
           m.encryption(), m.luks());
     }
     try (Qcow2Image image = Qcow2Image.open(new MetadataOnlyLocation(new PathLocation(path)),
-        OpenOptions.readOnly().withOpenBacking(false).withForceShare(forceShare))) {
+        OpenOptions.builder().openBacking(false).forceShare(forceShare).build())) {
       return qcow2Info(filename, path, image.header(), image.extensions(), image.snapshots(),
           image.bitmaps(), null, null);
     }

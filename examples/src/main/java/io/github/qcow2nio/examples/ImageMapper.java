@@ -48,8 +48,7 @@ public final class ImageMapper implements Closeable {
       long length = Files.size(path);
       return new ImageMapper(() -> {}, List.of(raw(filename, length)));
     }
-    Qcow2Image top = Qcow2Image.open(path,
-        OpenOptions.readOnly().withForceShare(forceShare));
+    Qcow2Image top = Qcow2Image.open(path, OpenOptions.builder().forceShare(forceShare).build());
     List<Layer> layers = new ArrayList<>();
     String name = filename;
     Qcow2Image image = top;

@@ -67,8 +67,8 @@ final class BackingChain {
       String backingName, OpenOptions options, Set<Object> chain, int depth) throws IOException {
     Qcow2Image backing;
     try {
-      backing = Qcow2Image.open(backingLocation, options.withWritable(false).withDataFile(null),
-          chain, depth + 1);
+      OpenOptions readOnly = options.toBuilder().writable(false).dataFile(null).build();
+      backing = Qcow2Image.open(backingLocation, readOnly, chain, depth + 1);
     } catch (BackingChainException | ImageLockedException e) {
       // A lock conflict reads as QEMU's, naming the backing file that is in use.
       throw e;

@@ -32,52 +32,123 @@ public record CreateOptions(
 
   /** qemu-img's defaults for a disk of {@code size} bytes. */
   public static CreateOptions defaults(long size) {
-    return new CreateOptions(size, 65536, 3, 16, false, 0, false, null, null, null, false,
-        Preallocation.OFF);
+    return builder(size).build();
   }
 
-  public CreateOptions withClusterSize(int v) {
-    return new CreateOptions(size, v, version, refcountBits, extendedL2, compressionType,
-        lazyRefcounts, backingFile, backingFormat, dataFile, dataFileRaw, preallocation);
+  /**
+   * A builder starting from qemu-img's defaults for a disk of {@code size} bytes (negative: the
+   * backing file's size). Options vary through a builder, one setter per option, so that a call
+   * names what it changes and nothing else.
+   */
+  public static Builder builder(long size) {
+    return new Builder(size);
   }
 
-  public CreateOptions withVersion(int v) {
-    return new CreateOptions(size, clusterSize, v, refcountBits, extendedL2, compressionType,
-        lazyRefcounts, backingFile, backingFormat, dataFile, dataFileRaw, preallocation);
+  /** A builder holding these options, to change some and keep the rest. */
+  public Builder toBuilder() {
+    return new Builder(size).clusterSize(clusterSize).version(version).refcountBits(refcountBits)
+        .extendedL2(extendedL2).compressionType(compressionType).lazyRefcounts(lazyRefcounts)
+        .backingFile(backingFile).backingFormat(backingFormat).dataFile(dataFile)
+        .dataFileRaw(dataFileRaw).preallocation(preallocation);
   }
 
-  public CreateOptions withRefcountBits(int v) {
-    return new CreateOptions(size, clusterSize, version, v, extendedL2, compressionType,
-        lazyRefcounts, backingFile, backingFormat, dataFile, dataFileRaw, preallocation);
-  }
+  /**
+   * Collects the options, each setter named after the option it sets. Like the record it checks
+   * nothing: {@code Qcow2Image.create} judges the options as qemu-img does, with its messages.
+   */
+  public static final class Builder {
+    private long size;
+    private int clusterSize = 65536;
+    private int version = 3;
+    private int refcountBits = 16;
+    private boolean extendedL2;
+    private int compressionType;
+    private boolean lazyRefcounts;
+    private String backingFile;
+    private String backingFormat;
+    private String dataFile;
+    private boolean dataFileRaw;
+    private Preallocation preallocation = Preallocation.OFF;
 
-  public CreateOptions withExtendedL2(boolean v) {
-    return new CreateOptions(size, clusterSize, version, refcountBits, v, compressionType,
-        lazyRefcounts, backingFile, backingFormat, dataFile, dataFileRaw, preallocation);
-  }
+    private Builder(long size) {
+      this.size = size;
+    }
 
-  public CreateOptions withCompressionType(int v) {
-    return new CreateOptions(size, clusterSize, version, refcountBits, extendedL2, v,
-        lazyRefcounts, backingFile, backingFormat, dataFile, dataFileRaw, preallocation);
-  }
+    /** The virtual size in bytes; negative takes the backing file's. */
+    public Builder size(long value) {
+      size = value;
+      return this;
+    }
 
-  public CreateOptions withLazyRefcounts(boolean v) {
-    return new CreateOptions(size, clusterSize, version, refcountBits, extendedL2,
-        compressionType, v, backingFile, backingFormat, dataFile, dataFileRaw, preallocation);
-  }
+    /** {@code cluster_size}: a power of two, 512 to 2 MiB. */
+    public Builder clusterSize(int value) {
+      clusterSize = value;
+      return this;
+    }
 
-  public CreateOptions withBacking(String file, String format) {
-    return new CreateOptions(size, clusterSize, version, refcountBits, extendedL2,
-        compressionType, lazyRefcounts, file, format, dataFile, dataFileRaw, preallocation);
-  }
+    /** 2 for {@code compat=0.10}, 3 for {@code compat=1.1}. */
+    public Builder version(int value) {
+      version = value;
+      return this;
+    }
 
-  public CreateOptions withDataFile(String file, boolean raw) {
-    return new CreateOptions(size, clusterSize, version, refcountBits, extendedL2,
-        compressionType, lazyRefcounts, backingFile, backingFormat, file, raw, preallocation);
-  }
+    /** {@code refcount_bits}: 1, 2, 4, ..., 64. */
+    public Builder refcountBits(int value) {
+      refcountBits = value;
+      return this;
+    }
 
-  public CreateOptions withPreallocation(Preallocation v) {
-    return new CreateOptions(size, clusterSize, version, refcountBits, extendedL2,
-        compressionType, lazyRefcounts, backingFile, backingFormat, dataFile, dataFileRaw, v);
+    /** {@code extended_l2}: subclusters (version 3). */
+    public Builder extendedL2(boolean value) {
+      extendedL2 = value;
+      return this;
+    }
+
+    /** {@code compression_type}: 0 deflate ("zlib"), 1 zstd. */
+    public Builder compressionType(int value) {
+      compressionType = value;
+      return this;
+    }
+
+    /** {@code lazy_refcounts} (version 3). */
+    public Builder lazyRefcounts(boolean value) {
+      lazyRefcounts = value;
+      return this;
+    }
+
+    /** The backing file's name as the header will record it, or null for none. */
+    public Builder backingFile(String value) {
+      backingFile = value;
+      return this;
+    }
+
+    /** "qcow2" or "raw", or null. */
+    public Builder backingFormat(String value) {
+      backingFormat = value;
+      return this;
+    }
+
+    /** The external data file's name, or null for none. */
+    public Builder dataFile(String value) {
+      dataFile = value;
+      return this;
+    }
+
+    /** {@code data_file_raw}: the data file is a raw image of the disk. */
+    public Builder dataFileRaw(boolean value) {
+      dataFileRaw = value;
+      return this;
+    }
+
+    public Builder preallocation(Preallocation value) {
+      preallocation = value;
+      return this;
+    }
+
+    public CreateOptions build() {
+      return new CreateOptions(size, clusterSize, version, refcountBits, extendedL2,
+          compressionType, lazyRefcounts, backingFile, backingFormat, dataFile, dataFileRaw,
+          preallocation);
+    }
   }
 }

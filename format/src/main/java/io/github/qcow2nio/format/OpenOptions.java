@@ -38,48 +38,93 @@ public record OpenOptions(
     }
   }
 
+  /** Read-only, with the backing chain, QEMU's locks and the default cache. */
   public static OpenOptions readOnly() {
-    return new OpenOptions(false, Qcow2Limits.DEFAULT_MAX_BACKING_DEPTH, 0, null, true, true,
-        false);
+    return builder().build();
   }
 
+  /** As {@link #readOnly()}, but the image file is opened read-write. */
   public static OpenOptions readWrite() {
-    return new OpenOptions(true, Qcow2Limits.DEFAULT_MAX_BACKING_DEPTH, 0, null, true, true,
-        false);
+    return builder().writable(true).build();
   }
 
-  public OpenOptions withWritable(boolean w) {
-    return new OpenOptions(w, maxBackingDepth, l2CacheBytes, dataFile, openBacking, locking,
-        forceShare);
+  /**
+   * A builder starting from {@link #readOnly()}'s options. Options vary through a builder, one
+   * setter per option, so that a call names what it changes and nothing else.
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public OpenOptions withMaxBackingDepth(int depth) {
-    return new OpenOptions(writable, depth, l2CacheBytes, dataFile, openBacking, locking,
-        forceShare);
+  /** A builder holding these options, to change some and keep the rest. */
+  public Builder toBuilder() {
+    return new Builder().writable(writable).maxBackingDepth(maxBackingDepth)
+        .l2CacheBytes(l2CacheBytes).dataFile(dataFile).openBacking(openBacking).locking(locking)
+        .forceShare(forceShare);
   }
 
-  public OpenOptions withL2CacheBytes(long bytes) {
-    return new OpenOptions(writable, maxBackingDepth, bytes, dataFile, openBacking, locking,
-        forceShare);
-  }
+  /**
+   * Collects the options, each setter named after the option it sets; {@link #build()} checks
+   * them together, as the record's constructor does (a force-share open must be read-only, so
+   * the order of the setters does not matter).
+   */
+  public static final class Builder {
+    private boolean writable;
+    private int maxBackingDepth = Qcow2Limits.DEFAULT_MAX_BACKING_DEPTH;
+    private long l2CacheBytes;
+    private String dataFile;
+    private boolean openBacking = true;
+    private boolean locking = true;
+    private boolean forceShare;
 
-  public OpenOptions withDataFile(String name) {
-    return new OpenOptions(writable, maxBackingDepth, l2CacheBytes, name, openBacking, locking,
-        forceShare);
-  }
+    private Builder() {}
 
-  public OpenOptions withOpenBacking(boolean open) {
-    return new OpenOptions(writable, maxBackingDepth, l2CacheBytes, dataFile, open, locking,
-        forceShare);
-  }
+    public Builder writable(boolean value) {
+      writable = value;
+      return this;
+    }
 
-  public OpenOptions withLocking(boolean lock) {
-    return new OpenOptions(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking, lock,
-        forceShare);
-  }
+    public Builder maxBackingDepth(int value) {
+      maxBackingDepth = value;
+      return this;
+    }
 
-  public OpenOptions withForceShare(boolean share) {
-    return new OpenOptions(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking, locking,
-        share);
+    /** 0 picks QEMU's default. */
+    public Builder l2CacheBytes(long value) {
+      l2CacheBytes = value;
+      return this;
+    }
+
+    /** Overrides the header's data file name; null keeps the header's. */
+    public Builder dataFile(String value) {
+      dataFile = value;
+      return this;
+    }
+
+    public Builder openBacking(boolean value) {
+      openBacking = value;
+      return this;
+    }
+
+    public Builder locking(boolean value) {
+      locking = value;
+      return this;
+    }
+
+    public Builder forceShare(boolean value) {
+      forceShare = value;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException for a negative depth or cache size, or force-share with
+     *     a writable open
+     */
+    public OpenOptions build() {
+      return new OpenOptions(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking,
+          locking, forceShare);
+    }
   }
 }

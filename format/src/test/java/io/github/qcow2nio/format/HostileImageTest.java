@@ -278,7 +278,7 @@ class HostileImageTest {
     }
     deep.put("d5", Golden.bytes("c512.qcow2"));
     add("backing chain deeper than the limit", deep, "d0",
-        OpenOptions.readOnly().withMaxBackingDepth(3), BackingChainException.class,
+        OpenOptions.builder().maxBackingDepth(3).build(), BackingChainException.class,
         "deeper than 3");
     add("missing backing file, probed", Map.of("a.qcow2",
         withBacking("c512.qcow2", "nope.qcow2", null)), "a.qcow2", OpenOptions.readOnly(),
@@ -566,11 +566,11 @@ class HostileImageTest {
     }
     files.put("d3", Golden.bytes("c512.qcow2"));
     try (Qcow2Image image = Qcow2Image.open(new MemoryLocation(files, "d0"),
-        OpenOptions.readOnly().withMaxBackingDepth(3))) {
+        OpenOptions.builder().maxBackingDepth(3).build())) {
       assertTrue(image.backingImage().orElseThrow().backingImage().orElseThrow()
           .backingImage().isPresent());
     }
     assertThrows(BackingChainException.class, () -> Qcow2Image.open(
-        new MemoryLocation(files, "d0"), OpenOptions.readOnly().withMaxBackingDepth(2)));
+        new MemoryLocation(files, "d0"), OpenOptions.builder().maxBackingDepth(2).build()));
   }
 }

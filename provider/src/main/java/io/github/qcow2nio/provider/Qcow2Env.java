@@ -109,10 +109,13 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
           + "force-share=on can only be used with read-only images (accessMode=readOnly)");
     }
     return new Qcow2Env(mode, bool(env, "create", false),
-        new CreateOptions(size == null ? -1 : size, (int) cluster, version, refcountBits,
-            bool(env, "extendedL2", false), compression, bool(env, "lazyRefcounts", false),
-            name(env, "backingFile"), backingFormat, name(env, "dataFile"),
-            bool(env, "dataFileRaw", false), prealloc),
+        CreateOptions.builder(size == null ? -1 : size).clusterSize((int) cluster)
+            .version(version).refcountBits(refcountBits)
+            .extendedL2(bool(env, "extendedL2", false)).compressionType(compression)
+            .lazyRefcounts(bool(env, "lazyRefcounts", false))
+            .backingFile(name(env, "backingFile")).backingFormat(backingFormat)
+            .dataFile(name(env, "dataFile")).dataFileRaw(bool(env, "dataFileRaw", false))
+            .preallocation(prealloc).build(),
         bool(env, "locking", true), forceShare);
   }
 

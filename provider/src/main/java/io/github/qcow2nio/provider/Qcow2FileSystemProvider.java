@@ -132,8 +132,8 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       writable = env.writable(
           () -> !image.getFileSystem().isReadOnly() && Files.isWritable(image));
       img = Qcow2Image.open(new PathLocation(image),
-          OpenOptions.readOnly().withWritable(writable).withDataFile(env.dataFile())
-              .withLocking(env.locking()).withForceShare(env.forceShare()));
+          OpenOptions.builder().writable(writable).dataFile(env.dataFile())
+              .locking(env.locking()).forceShare(env.forceShare()).build());
     } else {
       if (!env.create()) {
         throw new NoSuchFileException(image.toString());
@@ -144,7 +144,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       }
       writable = true;
       img = Qcow2Image.create(new PathLocation(image), env.createOptions(),
-          OpenOptions.readWrite().withLocking(env.locking()));
+          OpenOptions.builder().writable(true).locking(env.locking()).build());
       key = identity(image);
     }
     Qcow2FileSystem fs = new Qcow2FileSystem(this, image, key, img, !writable);

@@ -54,8 +54,10 @@ class Qcow2EnvTest {
     Qcow2Env a = Qcow2Env.parse(strings);
     assertEquals(a, Qcow2Env.parse(typed));
     CreateOptions c = a.createOptions();
-    assertEquals(new CreateOptions(10L << 30, 2 << 20, 2, 64, true, 1, true, "../base.qcow2",
-        "raw", "data.raw", true, CreateOptions.Preallocation.METADATA), c);
+    assertEquals(CreateOptions.builder(10L << 30).clusterSize(2 << 20).version(2).refcountBits(64)
+        .extendedL2(true).compressionType(1).lazyRefcounts(true).backingFile("../base.qcow2")
+        .backingFormat("raw").dataFile("data.raw").dataFileRaw(true)
+        .preallocation(CreateOptions.Preallocation.METADATA).build(), c);
   }
 
   @Test

@@ -44,19 +44,20 @@ public final class HeaderUpdater {
 
   /** l1_size and l1_table_offset: 12 bytes at 36. */
   public synchronized void setL1Table(int l1Size, long l1Offset) throws IOException {
-    header = header.withL1Table(l1Size, l1Offset);
+    header = header.toBuilder().l1Size(l1Size).l1TableOffset(l1Offset).build();
     write(Group.L1_TABLE);
   }
 
   /** refcount_table_offset and refcount_table_clusters: 12 bytes at 48. */
   public synchronized void setRefcountTable(long offset, int clusters) throws IOException {
-    header = header.withRefcountTable(offset, clusters);
+    header = header.toBuilder().refcountTableOffset(offset).refcountTableClusters(clusters)
+        .build();
     write(Group.REFCOUNT_TABLE);
   }
 
   /** The virtual size: 8 bytes at 24. */
   public synchronized void setSize(long size) throws IOException {
-    header = header.withSize(size);
+    header = header.toBuilder().size(size).build();
     write(Group.SIZE);
   }
 
@@ -66,7 +67,7 @@ public final class HeaderUpdater {
    * part).
    */
   public synchronized void stageSize(long size) {
-    header = header.withSize(size);
+    header = header.toBuilder().size(size).build();
     unwritten.add(Group.SIZE);
   }
 
@@ -111,7 +112,7 @@ public final class HeaderUpdater {
     // them writes them again (the dirty bit before the next metadata change, for example).
     file.write(ByteBuffer.allocate(8).putLong(bits).flip(), 72);
     file.force();
-    header = header.withIncompatibleFeatures(bits);
+    header = header.toBuilder().incompatibleFeatures(bits).build();
   }
 
   /** autoclear_features (v3 only): 8 bytes at 88, forced. */
@@ -121,6 +122,6 @@ public final class HeaderUpdater {
     }
     file.write(ByteBuffer.allocate(8).putLong(bits).flip(), 88);
     file.force();
-    header = header.withAutoclearFeatures(bits);
+    header = header.toBuilder().autoclearFeatures(bits).build();
   }
 }

@@ -96,9 +96,11 @@ public final class CreateImage {
       throw new Qcow2Exception(name + ": the header, its extensions and the backing file name do "
           + "not fit in one cluster of " + clusterSize + " bytes");
     }
-    Header h = new Header(v, 0, 0, clusterBits, 0, 0, 0, 0,
-        clusterSize, 1, 0, 0, incompatible, compatible, autoclear, refcountOrder, headerLength,
-        o.compressionType(), new byte[0]);
+    Header h = Header.builder().version(v).clusterBits(clusterBits)
+        .refcountTableOffset(clusterSize).refcountTableClusters(1)
+        .incompatibleFeatures(incompatible).compatibleFeatures(compatible)
+        .autoclearFeatures(autoclear).refcountOrder(refcountOrder).headerLength(headerLength)
+        .compressionType(o.compressionType()).build();
 
     ByteBuffer first = ByteBuffer.allocate(3 * clusterSize);
     first.put(h.toBytes()).put(setupExt.extensionBytes());
@@ -121,7 +123,8 @@ public final class CreateImage {
       }
     }
 
-    OpenOptions setup = open.withWritable(true).withOpenBacking(false).withDataFile(null);
+    OpenOptions setup =
+        open.toBuilder().writable(true).openBacking(false).dataFile(null).build();
     Header done;
     try (Qcow2Image image = Qcow2Image.open(location, setup)) {
       // The active disk of an image is always the core's qcow2 disk.
@@ -134,8 +137,9 @@ public final class CreateImage {
     }
     if (o.backingFile() != null) {
       ByteBuffer c0 = ByteBuffer.allocate(clusterSize);
-      c0.put(done.withBackingFile(backingOffset, backingName.length).toBytes()).put(extBytes)
-          .put(backingName).clear();
+      Header named = done.toBuilder().backingFileOffset(backingOffset)
+          .backingFileSize(backingName.length).build();
+      c0.put(named.toBytes()).put(extBytes).put(backingName).clear();
       try (HostFile file = location.open(true)) {
         file.write(c0, 0);
         file.force();

@@ -49,7 +49,7 @@ class ImageLockInteropTest {
   enum Mode {
     READ_WRITE(List.of(), OpenOptions.readWrite()),
     READ_ONLY(List.of("-r"), OpenOptions.readOnly()),
-    FORCE_SHARE(List.of("-r", "-U"), OpenOptions.readOnly().withForceShare(true));
+    FORCE_SHARE(List.of("-r", "-U"), OpenOptions.builder().forceShare(true).build());
 
     final List<String> qemuFlags;
     final OpenOptions options;
@@ -175,7 +175,7 @@ class ImageLockInteropTest {
                 opener + " open of " + target + " while qemu-io holds " + held + " " + holder);
           }
           // locking=false ignores the holder, as QEMU's locking=off.
-          assertEquals("ok", ours(target, OpenOptions.readOnly().withLocking(false)));
+          assertEquals("ok", ours(target, OpenOptions.builder().locking(false).build()));
         }
       }
     }
@@ -228,7 +228,8 @@ class ImageLockInteropTest {
     for (List<String> probe : probes(over)) {
       free.add(outcomeNaming(probe));
     }
-    try (Qcow2Image img = Qcow2Image.open(over, OpenOptions.readWrite().withLocking(false))) {
+    OpenOptions unlocked = OpenOptions.builder().writable(true).locking(false).build();
+    try (Qcow2Image img = Qcow2Image.open(over, unlocked)) {
       assertTrue(ProcLocks.ours(over).isEmpty() && ProcLocks.ours(base).isEmpty());
       List<String> actual = new ArrayList<>();
       for (List<String> probe : probes(over)) {
@@ -241,7 +242,7 @@ class ImageLockInteropTest {
   @Test
   void forceShareNeedsReadOnly() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> OpenOptions.readWrite().withForceShare(true));
+        () -> OpenOptions.builder().writable(true).forceShare(true).build());
     assertTrue(e.getMessage().contains("force-share=on can only be used with read-only images"));
   }
 

@@ -34,7 +34,8 @@ final class QemuOracle {
       assertMetadataLikeQemu(qcow2, image, label);
       DiskReads.assertReadsLike(expected, qcow2.disk(), label);
     }
-    try (Qcow2Image qcow2 = Qcow2Image.open(image, OpenOptions.readOnly().withL2CacheBytes(1))) {
+    OpenOptions tinyCache = OpenOptions.builder().l2CacheBytes(1).build();
+    try (Qcow2Image qcow2 = Qcow2Image.open(image, tinyCache)) {
       DiskReads.assertParallelReadsLike(expected, qcow2.disk(), label + ", tiny L2 cache", 3);
     }
   }

@@ -46,7 +46,7 @@ class ImageLocksTest {
   void readersShareAndWritersExcludeAsInQemu() throws IOException {
     OpenOptions rw = OpenOptions.readWrite();
     OpenOptions ro = OpenOptions.readOnly();
-    OpenOptions shared = OpenOptions.readOnly().withForceShare(true);
+    OpenOptions shared = OpenOptions.builder().forceShare(true).build();
     try (Qcow2Image first = Qcow2Image.open(image, ro)) {
       assertEquals("ok", secondOpen(ro));
       assertEquals("ok", secondOpen(shared));
@@ -56,7 +56,7 @@ class ImageLocksTest {
       assertEquals("Failed to get shared \"write\" lock", secondOpen(ro));
       assertEquals("Failed to get \"write\" lock", secondOpen(rw));
       assertEquals("ok", secondOpen(shared));
-      assertEquals("ok", secondOpen(ro.withLocking(false)));
+      assertEquals("ok", secondOpen(ro.toBuilder().locking(false).build()));
     }
     try (Qcow2Image first = Qcow2Image.open(image, shared)) {
       assertEquals("ok", secondOpen(rw));

@@ -26,8 +26,8 @@ class RefcountManagerTest {
   private static RefcountManager fresh(int refcountBits, MemoryHostFile[] file) throws IOException {
     Path tmp = Files.createTempFile("refcounts", ".qcow2");
     try {
-      Qcow2Image.create(tmp, CreateOptions.defaults(1 << 20).withClusterSize(512)
-          .withRefcountBits(refcountBits)).close();
+      Qcow2Image.create(tmp, CreateOptions.builder(1 << 20).clusterSize(512)
+          .refcountBits(refcountBits).build()).close();
       file[0] = new MemoryHostFile("t.qcow2", Files.readAllBytes(tmp), true);
     } finally {
       Files.delete(tmp);

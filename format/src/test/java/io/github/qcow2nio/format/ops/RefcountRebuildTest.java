@@ -26,8 +26,8 @@ class RefcountRebuildTest {
   void raisesWhatIsTooLowAndLowersLeaks() throws IOException {
     Path img = dir.resolve("r.qcow2");
     long[] l1;
-    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.defaults(1 << 20)
-        .withClusterSize(4096))) {
+    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.builder(1 << 20)
+        .clusterSize(4096).build())) {
       image.disk().write(ByteBuffer.wrap(new byte[3 * 4096]), 8192);
       image.disk().flush();
       l1 = ((Qcow2Disk) image.disk()).l1().clone();

@@ -12,6 +12,7 @@ import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.testing.Bytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -160,9 +161,89 @@ class HeaderTest {
     assertEquals(a.hashCode(), parse(v3(112)).hashCode());
     assertNotEquals(a, parse(v3(112).u32(36, 3)));
     assertNotEquals(a, parse(v3(120).u64(112, 1)));
-    Header dirty = a.withIncompatibleFeatures(0x11);
+    Header dirty = a.toBuilder().incompatibleFeatures(0x11).build();
     assertTrue(dirty.isDirty());
     assertEquals(0x11, ByteBuffer.wrap(dirty.toBytes()).getLong(72));
+  }
+
+  @Test
+  void toBuilderKeepsEveryFieldAndTheTrailer() throws IOException {
+    Header h = parse(v3(512).u8(104, 0).u8(300, 0x5A).u8(511, 0xA5));
+    Header copy = h.toBuilder().build();
+    assertEquals(h, copy);
+    assertArrayEquals(h.toBytes(), copy.toBytes());
+    assertArrayEquals(h.unknownTrailer(), copy.unknownTrailer());
+  }
+
+  /** Each setter changes its field's bytes and nothing else: a rewrite keeps the other fields. */
+  @Test
+  void eachSetterChangesOnlyItsField() throws IOException {
+    Header h = parse(v3(120).u64(112, 0x0102030405060708L));
+    byte[] before = h.toBytes();
+    assertOnly(before, h.toBuilder().backingFileOffset(0x123).build(), 8, 8);
+    assertOnly(before, h.toBuilder().backingFileSize(7).build(), 16, 4);
+    assertOnly(before, h.toBuilder().clusterBits(12).build(), 20, 4);
+    assertOnly(before, h.toBuilder().size(0x7777).build(), 24, 8);
+    assertOnly(before, h.toBuilder().cryptMethod(Header.CRYPT_LUKS).build(), 32, 4);
+    assertOnly(before, h.toBuilder().l1Size(9).build(), 36, 4);
+    assertOnly(before, h.toBuilder().l1TableOffset(0x90000).build(), 40, 8);
+    assertOnly(before, h.toBuilder().refcountTableOffset(0xA0000).build(), 48, 8);
+    assertOnly(before, h.toBuilder().refcountTableClusters(4).build(), 56, 4);
+    assertOnly(before, h.toBuilder().nbSnapshots(8).build(), 60, 4);
+    assertOnly(before, h.toBuilder().snapshotsOffset(0xB0000).build(), 64, 8);
+    assertOnly(before, h.toBuilder().incompatibleFeatures(0x11).build(), 72, 8);
+    assertOnly(before, h.toBuilder().compatibleFeatures(0).build(), 80, 8);
+    assertOnly(before, h.toBuilder().autoclearFeatures(0x1).build(), 88, 8);
+    assertOnly(before, h.toBuilder().refcountOrder(6).build(), 96, 4);
+    assertOnly(before, h.toBuilder().compressionType(Header.COMPRESSION_ZSTD).build(), 104, 1);
+    assertOnly(before, h.toBuilder().unknownTrailer(new byte[] {9, 9, 9, 9, 9, 9, 9, 9}).build(),
+        112, 8);
+    byte[] asV2 = Arrays.copyOf(before, Header.V2_LENGTH);
+    asV2[7] = 2;
+    assertArrayEquals(asV2,
+        h.toBuilder().version(2).headerLength(Header.V2_LENGTH).build().toBytes());
+  }
+
+  private static void assertOnly(byte[] before, Header changed, int offset, int length) {
+    byte[] after = changed.toBytes();
+    assertEquals(before.length, after.length);
+    boolean differs = false;
+    for (int i = 0; i < before.length; i++) {
+      if (i >= offset && i < offset + length) {
+        differs |= before[i] != after[i];
+      } else {
+        assertEquals(before[i], after[i], "byte " + i + " changed; only " + offset + ".."
+            + (offset + length - 1) + " should");
+      }
+    }
+    assertTrue(differs, "bytes " + offset + ".." + (offset + length - 1) + " did not change");
+  }
+
+  @Test
+  void builderStartsFromQemuVersion3Defaults() throws IOException {
+    Header h = Header.builder().build();
+    assertEquals(Header.V3_LENGTH, h.toBytes().length);
+    Header parsed = Header.parse(ByteBuffer.wrap(h.toBytes()), "built");
+    assertEquals(h, parsed);
+    assertEquals(3, parsed.version());
+    assertEquals(65536, parsed.clusterSize());
+    assertEquals(16, parsed.refcountBits());
+    assertEquals(Header.V3_LENGTH, parsed.headerLength());
+    assertEquals(Header.COMPRESSION_DEFLATE, parsed.compressionType());
+    assertEquals(Header.CRYPT_NONE, parsed.cryptMethod());
+    assertEquals(0, parsed.size() | parsed.l1TableOffset() | parsed.refcountTableOffset()
+        | parsed.incompatibleFeatures() | parsed.compatibleFeatures()
+        | parsed.autoclearFeatures() | parsed.backingFileOffset());
+  }
+
+  @Test
+  void builderCopiesTheTrailerItIsGiven() {
+    byte[] trailer = {1, 2, 3, 4};
+    Header.Builder b = Header.builder().headerLength(Header.V3_LENGTH + 4).unknownTrailer(trailer);
+    trailer[0] = 99;
+    Header h = b.build();
+    assertArrayEquals(new byte[] {1, 2, 3, 4}, h.unknownTrailer());
+    assertEquals(0, Header.builder().unknownTrailer(null).build().unknownTrailer().length);
   }
 
   @Test

@@ -42,12 +42,12 @@ class ConcurrentWriteTest {
   static Stream<Arguments> configs() {
     return Stream.of(
         Arguments.of("v3 64k", CreateOptions.defaults(18 << 20)),
-        Arguments.of("v3 512", CreateOptions.defaults(9 << 20).withClusterSize(512)
-            .withRefcountBits(64)),
-        Arguments.of("extended l2 32k", CreateOptions.defaults(18 << 20).withClusterSize(32768)
-            .withExtendedL2(true)),
-        Arguments.of("v2 4k", CreateOptions.defaults(9 << 20).withClusterSize(4096)
-            .withVersion(2)));
+        Arguments.of("v3 512", CreateOptions.builder(9 << 20).clusterSize(512)
+            .refcountBits(64).build()),
+        Arguments.of("extended l2 32k", CreateOptions.builder(18 << 20).clusterSize(32768)
+            .extendedL2(true).build()),
+        Arguments.of("v2 4k", CreateOptions.builder(9 << 20).clusterSize(4096)
+            .version(2).build()));
   }
 
   @ParameterizedTest(name = "{0}")

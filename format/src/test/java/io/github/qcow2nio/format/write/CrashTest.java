@@ -44,21 +44,21 @@ class CrashTest {
   static Stream<Arguments> configs() {
     List<Arguments> a = new ArrayList<>();
     a.add(Arguments.of("v3 64k", CreateOptions.defaults(4 << 20), false));
-    a.add(Arguments.of("v2 512", CreateOptions.defaults(1 << 20).withVersion(2)
-        .withClusterSize(512), false));
-    a.add(Arguments.of("refcount 64 512", CreateOptions.defaults(1 << 20).withClusterSize(512)
-        .withRefcountBits(64), false));
-    a.add(Arguments.of("extended l2", CreateOptions.defaults(4 << 20).withClusterSize(16384)
-        .withExtendedL2(true), false));
-    a.add(Arguments.of("lazy refcounts", CreateOptions.defaults(2 << 20).withClusterSize(4096)
-        .withLazyRefcounts(true), false));
-    a.add(Arguments.of("data file", CreateOptions.defaults(2 << 20).withClusterSize(4096),
+    a.add(Arguments.of("v2 512", CreateOptions.builder(1 << 20).version(2)
+        .clusterSize(512).build(), false));
+    a.add(Arguments.of("refcount 64 512", CreateOptions.builder(1 << 20).clusterSize(512)
+        .refcountBits(64).build(), false));
+    a.add(Arguments.of("extended l2", CreateOptions.builder(4 << 20).clusterSize(16384)
+        .extendedL2(true).build(), false));
+    a.add(Arguments.of("lazy refcounts", CreateOptions.builder(2 << 20).clusterSize(4096)
+        .lazyRefcounts(true).build(), false));
+    a.add(Arguments.of("data file", CreateOptions.builder(2 << 20).clusterSize(4096).build(),
         true));
     // Starts from an image qemu wrote, with compressed clusters and an internal snapshot.
-    a.add(Arguments.of("qemu snapshot", CreateOptions.defaults(2 << 20).withClusterSize(4096),
+    a.add(Arguments.of("qemu snapshot", CreateOptions.builder(2 << 20).clusterSize(4096).build(),
         false));
     // Starts from an image qemu wrote, with an enabled and a disabled persistent bitmap.
-    a.add(Arguments.of("qemu bitmaps", CreateOptions.defaults(4 << 20).withClusterSize(512),
+    a.add(Arguments.of("qemu bitmaps", CreateOptions.builder(4 << 20).clusterSize(512).build(),
         false));
     return a.stream();
   }
@@ -113,7 +113,8 @@ class CrashTest {
     FaultyLocation.Crash crash = new FaultyLocation.Crash();
     FaultyLocation loc = FaultyLocation.root("crash.qcow2", crash, dir);
     Path dataPath = dir.resolve("crash.data");
-    CreateOptions o = dataFile ? options.withDataFile(dataPath.toString(), false) : options;
+    CreateOptions o = dataFile
+        ? options.toBuilder().dataFile(dataPath.toString()).dataFileRaw(false).build() : options;
     int cluster = o.clusterSize();
     int unit = o.extendedL2() ? cluster / 32 : cluster;
     boolean fromQemu = what.startsWith("qemu");

@@ -29,20 +29,22 @@ class CreateTest {
     CreateOptions d = CreateOptions.defaults(size);
     List<Case> c = new ArrayList<>();
     c.add(new Case("", d));
-    c.add(new Case("compat=0.10", d.withVersion(2)));
-    c.add(new Case("cluster_size=512", d.withClusterSize(512)));
-    c.add(new Case("cluster_size=4096", d.withClusterSize(4096)));
-    c.add(new Case("cluster_size=2M", d.withClusterSize(2 << 20)));
-    c.add(new Case("compat=0.10,cluster_size=512", d.withVersion(2).withClusterSize(512)));
+    c.add(new Case("compat=0.10", d.toBuilder().version(2).build()));
+    c.add(new Case("cluster_size=512", d.toBuilder().clusterSize(512).build()));
+    c.add(new Case("cluster_size=4096", d.toBuilder().clusterSize(4096).build()));
+    c.add(new Case("cluster_size=2M", d.toBuilder().clusterSize(2 << 20).build()));
+    c.add(new Case("compat=0.10,cluster_size=512",
+        d.toBuilder().version(2).clusterSize(512).build()));
     for (int bits : new int[] {1, 2, 4, 8, 32, 64}) {
-      c.add(new Case("refcount_bits=" + bits, d.withRefcountBits(bits)));
+      c.add(new Case("refcount_bits=" + bits, d.toBuilder().refcountBits(bits).build()));
       c.add(new Case("refcount_bits=" + bits + ",cluster_size=512",
-          d.withRefcountBits(bits).withClusterSize(512)));
+          d.toBuilder().refcountBits(bits).clusterSize(512).build()));
     }
-    c.add(new Case("extended_l2=on", d.withExtendedL2(true)));
-    c.add(new Case("extended_l2=on,cluster_size=16k", d.withExtendedL2(true).withClusterSize(16384)));
-    c.add(new Case("compression_type=zstd", d.withCompressionType(1)));
-    c.add(new Case("lazy_refcounts=on", d.withLazyRefcounts(true)));
+    c.add(new Case("extended_l2=on", d.toBuilder().extendedL2(true).build()));
+    c.add(new Case("extended_l2=on,cluster_size=16k",
+        d.toBuilder().extendedL2(true).clusterSize(16384).build()));
+    c.add(new Case("compression_type=zstd", d.toBuilder().compressionType(1).build()));
+    c.add(new Case("lazy_refcounts=on", d.toBuilder().lazyRefcounts(true).build()));
     return c;
   }
 
@@ -86,10 +88,10 @@ class CreateTest {
     String oData = dir.resolve("o.data").toString();
     CreateOptions d = CreateOptions.defaults(-1);
     CreateOptions[] ours = {
-        d.withBacking("base.qcow2", "qcow2"),
-        d.withBacking("base.raw", "raw"),
-        CreateOptions.defaults(1 << 20).withDataFile(oData, false),
-        CreateOptions.defaults(1 << 20).withDataFile(oData, true),
+        d.toBuilder().backingFile("base.qcow2").backingFormat("qcow2").build(),
+        d.toBuilder().backingFile("base.raw").backingFormat("raw").build(),
+        CreateOptions.builder(1 << 20).dataFile(oData).build(),
+        CreateOptions.builder(1 << 20).dataFile(oData).dataFileRaw(true).build(),
     };
     for (int i = 0; i < ours.length; i++) {
       Path q = dir.resolve("q.qcow2");
@@ -122,12 +124,12 @@ class CreateTest {
     for (Preallocation p : new Preallocation[] {Preallocation.METADATA, Preallocation.FALLOC,
         Preallocation.FULL}) {
       for (CreateOptions c : new CreateOptions[] {
-          CreateOptions.defaults(3 << 20).withPreallocation(p),
-          CreateOptions.defaults(3 << 20).withVersion(2).withPreallocation(p),
-          CreateOptions.defaults(3 << 20).withClusterSize(512).withPreallocation(p),
-          CreateOptions.defaults(3 << 20).withExtendedL2(true).withPreallocation(p),
-          CreateOptions.defaults(3 << 20).withDataFile(dir.resolve("o.data").toString(), false)
-              .withPreallocation(p)}) {
+          CreateOptions.builder(3 << 20).preallocation(p).build(),
+          CreateOptions.builder(3 << 20).version(2).preallocation(p).build(),
+          CreateOptions.builder(3 << 20).clusterSize(512).preallocation(p).build(),
+          CreateOptions.builder(3 << 20).extendedL2(true).preallocation(p).build(),
+          CreateOptions.builder(3 << 20).dataFile(dir.resolve("o.data").toString())
+              .preallocation(p).build()}) {
         Path o = dir.resolve("o.qcow2");
         Qcow2Image.create(o, c).close();
         assertCheckClean(o);
@@ -140,31 +142,39 @@ class CreateTest {
     }
   }
 
+  private static CreateOptions.Builder oneMiB() {
+    return CreateOptions.builder(1 << 20);
+  }
+
   @Test
   void validationMatchesQemuImg() {
-    CreateOptions d = CreateOptions.defaults(1 << 20);
     Object[][] bad = {
-        {d.withClusterSize(1000), "Cluster size must be a power of two between 512 and 2048k"},
-        {d.withClusterSize(256), "Cluster size must be a power of two between 512 and 2048k"},
-        {d.withVersion(2).withLazyRefcounts(true), "Lazy refcounts only supported"},
-        {d.withVersion(2).withRefcountBits(8), "Different refcount widths than 16 bits"},
-        {d.withExtendedL2(true).withClusterSize(8192), "at least 16384 bytes"},
-        {d.withRefcountBits(3), "Refcount width must be a power of two"},
-        {d.withRefcountBits(128), "Refcount width must be a power of two"},
-        {d.withBacking(null, "raw"), "Backing format cannot be used without backing file"},
-        {d.withVersion(2).withCompressionType(1), "Non-zlib compression type"},
-        {d.withDataFile(null, true), "data-file-raw requires data-file"},
-        {d.withVersion(2).withDataFile("x", false), "External data files are only supported"},
-        {d.withBacking("b", "raw").withPreallocation(Preallocation.METADATA),
+        {oneMiB().clusterSize(1000),
+            "Cluster size must be a power of two between 512 and 2048k"},
+        {oneMiB().clusterSize(256), "Cluster size must be a power of two between 512 and 2048k"},
+        {oneMiB().version(2).lazyRefcounts(true), "Lazy refcounts only supported"},
+        {oneMiB().version(2).refcountBits(8), "Different refcount widths than 16 bits"},
+        {oneMiB().extendedL2(true).clusterSize(8192), "at least 16384 bytes"},
+        {oneMiB().refcountBits(3), "Refcount width must be a power of two"},
+        {oneMiB().refcountBits(128), "Refcount width must be a power of two"},
+        {oneMiB().backingFormat("raw"), "Backing format cannot be used without backing file"},
+        {oneMiB().version(2).compressionType(1), "Non-zlib compression type"},
+        {oneMiB().dataFileRaw(true), "data-file-raw requires data-file"},
+        {oneMiB().version(2).dataFile("x"), "External data files are only supported"},
+        {oneMiB().backingFile("b").backingFormat("raw").preallocation(Preallocation.METADATA),
             "Backing file and preallocation"},
-        {d.withBacking("b", "raw").withDataFile("x", true), "Backing file and data-file-raw"},
-        {d.withBacking("x".repeat(1024), "raw"), "Backing file name too long"},
-        {d.withBacking("b.raw", null), "Backing file specified without backing format"},
-        {d.withBacking("does-not-exist.qcow2", "qcow2"), "Could not open backing image"},
+        {oneMiB().backingFile("b").backingFormat("raw").dataFile("x").dataFileRaw(true),
+            "Backing file and data-file-raw"},
+        {oneMiB().backingFile("x".repeat(1024)).backingFormat("raw"),
+            "Backing file name too long"},
+        {oneMiB().backingFile("b.raw"), "Backing file specified without backing format"},
+        {oneMiB().backingFile("does-not-exist.qcow2").backingFormat("qcow2"),
+            "Could not open backing image"},
     };
     for (Object[] b : bad) {
+      CreateOptions o = ((CreateOptions.Builder) b[0]).build();
       Qcow2Exception e = assertThrows(Qcow2Exception.class,
-          () -> Qcow2Image.create(dir.resolve("bad.qcow2"), (CreateOptions) b[0]).close());
+          () -> Qcow2Image.create(dir.resolve("bad.qcow2"), o).close());
       assertTrue(e.getMessage().contains((String) b[1]), e.getMessage());
     }
   }

@@ -91,8 +91,8 @@ class FailurePathTest {
     // 512-byte clusters with 64-bit refcounts: a refcount block covers 64 clusters.
     failAt("createBlock", 2); // the block, its force, then the 8-byte table entry
     byte[] model = new byte[1 << 20];
-    try (Qcow2Image image = Qcow2Image.create(loc, CreateOptions.defaults(model.length)
-        .withClusterSize(512).withRefcountBits(64), OpenOptions.readWrite())) {
+    try (Qcow2Image image = Qcow2Image.create(loc, CreateOptions.builder(model.length)
+        .clusterSize(512).refcountBits(64).build(), OpenOptions.readWrite())) {
       for (int at = 0; at < 256 << 10; at += 4096) {
         byte[] b = data(4096, at);
         try {
@@ -114,8 +114,8 @@ class FailurePathTest {
   void failedEvictionKeepsTheRefcountBlockDirty() throws IOException {
     Qemu.assumeAvailable();
     failAt("evict", 0);
-    try (Qcow2Image image = Qcow2Image.create(loc, CreateOptions.defaults(8 << 20)
-        .withClusterSize(512).withRefcountBits(64), OpenOptions.readWrite())) {
+    try (Qcow2Image image = Qcow2Image.create(loc, CreateOptions.builder(8 << 20)
+        .clusterSize(512).refcountBits(64).build(), OpenOptions.readWrite())) {
       // 64 cached blocks cover 2 MiB of the file: writing 3 MiB evicts dirty ones.
       for (int at = 0; at < 3 << 20; at += 64 << 10) {
         writeGoingOn(image, data(64 << 10, at), at);
@@ -168,7 +168,7 @@ class FailurePathTest {
   @Test
   void failedForceAfterTheL1SwitchKeepsWritingTheNewTable() throws IOException {
     Qemu.assumeAvailable();
-    CreateOptions o = CreateOptions.defaults(64 << 10).withClusterSize(512);
+    CreateOptions o = CreateOptions.builder(64 << 10).clusterSize(512).build();
     // A dry run counts the fault points of the L1 growth; the last is the force after the switch.
     failAt("growL1", Long.MAX_VALUE);
     try (Qcow2Image image = Qcow2Image.create(loc, o, OpenOptions.readWrite())) {
@@ -198,7 +198,7 @@ class FailurePathTest {
   @Test
   void aCrashDuringShrinkNeverBringsCutOffDataBack() throws IOException {
     Qemu.assumeAvailable();
-    CreateOptions o = CreateOptions.defaults(1 << 20).withClusterSize(4096);
+    CreateOptions o = CreateOptions.builder(1 << 20).clusterSize(4096).build();
     failAt("resize", Long.MAX_VALUE);
     shrinkWorkload(o);
     long points = crash.insideSeen;
@@ -295,8 +295,8 @@ class FailurePathTest {
   @Test
   void aRetriedFlushForcesWhatTheFailedOneWroteBeforeAnyDecrement() throws IOException {
     Qemu.assumeAvailable();
-    Qcow2Image image = Qcow2Image.create(loc, CreateOptions.defaults(1 << 20)
-        .withClusterSize(4096), OpenOptions.readWrite());
+    Qcow2Image image = Qcow2Image.create(loc, CreateOptions.builder(1 << 20)
+        .clusterSize(4096).build(), OpenOptions.readWrite());
     image.disk().write(ByteBuffer.wrap(data(64 << 10, 4)), 0);
     image.disk().flush();
     image.disk().discard(0, 64 << 10);

@@ -78,19 +78,19 @@ class FaultSweepTest {
 
   static FaultSweep.Scenario scenario(String name, Path seeds) throws IOException {
     return switch (name) {
-      case "create and grow" -> created(name, CreateOptions.defaults(256 << 10)
-          .withClusterSize(512).withRefcountBits(64), List.of(
+      case "create and grow" -> created(name, CreateOptions.builder(256 << 10)
+          .clusterSize(512).refcountBits(64).build(), List.of(
               write(0, 20 << 10, 1), write(100 * 1024 + 77, 3000, 2), flush(),
               zeros(8 << 10, 8 << 10), discard(16 << 10, 4 << 10), write(5000, 1000, 3),
               resize(4 << 20), write(3 << 20, 16 << 10, 4), flush(),
               resize(128 << 10), resize(256 << 10), write(200 << 10, 2048, 5)));
-      case "v2" -> created(name, CreateOptions.defaults(512 << 10).withVersion(2)
-          .withClusterSize(4096), List.of(
+      case "v2" -> created(name, CreateOptions.builder(512 << 10).version(2)
+          .clusterSize(4096).build(), List.of(
               write(0, 12 << 10, 6), write(40000, 5000, 7), flush(), zeros(4096, 8192),
               discard(0, 4096), write(1000, 100, 8), resize(2 << 20), write(1 << 20, 9000, 9),
               flush(), resize(256 << 10), resize(512 << 10), write(300 << 10, 5000, 10)));
-      case "data file" -> created(name, CreateOptions.defaults(512 << 10)
-          .withClusterSize(4096).withDataFile(seeds.resolve("img.data").toString(), false),
+      case "data file" -> created(name, CreateOptions.builder(512 << 10)
+          .clusterSize(4096).dataFile(seeds.resolve("img.data").toString()).build(),
           List.of(
               write(0, 12 << 10, 11), write(40000, 5000, 12), flush(), zeros(4096, 8192),
               discard(16 << 10, 8192), write(1000, 100, 13), resize(2 << 20),
@@ -121,8 +121,8 @@ class FaultSweepTest {
       new java.util.Random(99).nextBytes(b);
       Files.write(base, b);
     }
-    CreateOptions o = CreateOptions.defaults(1 << 20).withClusterSize(16384)
-        .withExtendedL2(true).withBacking(base.toString(), "raw");
+    CreateOptions o = CreateOptions.builder(1 << 20).clusterSize(16384)
+        .extendedL2(true).backingFile(base.toString()).backingFormat("raw").build();
     return new FaultSweep.Scenario(name, Map.of(), o, Files.readAllBytes(base), List.of(
         write(1000, 700, 21), write(32 << 10, 16 << 10, 22), zeros(40 << 10, 8 << 10),
         discard(64 << 10, 16 << 10), flush(), write(900 << 10, 3000, 23), resize(512 << 10),

@@ -65,7 +65,7 @@ class ForceCountTest {
     byte[] model = new byte[size];
     Random rnd = new Random(3);
     try (Qcow2Image image = Qcow2Image.create(counting(img, forces),
-        CreateOptions.defaults(size).withClusterSize(cluster), OpenOptions.readWrite())) {
+        CreateOptions.builder(size).clusterSize(cluster).build(), OpenOptions.readWrite())) {
       forces.set(0);
       // 100 allocating writes, each in its own cluster, in a scattered order.
       for (int i = 0; i < 100; i++) {
@@ -93,7 +93,8 @@ class ForceCountTest {
     byte[] model = new byte[8 << 20];
     Random rnd = new Random(5);
     try (Qcow2Image image = Qcow2Image.create(counting(img, forces, writes),
-        CreateOptions.defaults(model.length).withClusterSize(cluster), OpenOptions.readWrite())) {
+        CreateOptions.builder(model.length).clusterSize(cluster).build(),
+        OpenOptions.readWrite())) {
       // Aligned and unaligned requests over several clusters never allocated before.
       int[][] requests = {{0, 1 << 20}, {(1 << 20) + 100, 5 * cluster}, {3 << 20, 3 * cluster + 7}};
       for (int[] r : requests) {
@@ -126,7 +127,7 @@ class ForceCountTest {
     AtomicInteger forces = new AtomicInteger();
     byte[] model = new byte[(int) size];
     try (Qcow2Image image = Qcow2Image.create(counting(img, forces),
-        CreateOptions.defaults(1 << 20).withClusterSize(cluster), OpenOptions.readWrite())) {
+        CreateOptions.builder(1 << 20).clusterSize(cluster).build(), OpenOptions.readWrite())) {
       // The cache was sized when the disk was small; the disk now needs 32 L2 tables.
       image.disk().resize(size);
       forces.set(0);
@@ -158,7 +159,7 @@ class ForceCountTest {
     byte[] model = new byte[chunk * chunks];
     Random rnd = new Random(4);
     try (Qcow2Image image = Qcow2Image.create(counting(img, forces),
-        CreateOptions.defaults(0).withClusterSize(cluster), OpenOptions.readWrite())) {
+        CreateOptions.builder(0).clusterSize(cluster).build(), OpenOptions.readWrite())) {
       // The first growth moves the (empty) L1 table; later ones fit in it.
       image.disk().resize(chunk);
       forces.set(0);

@@ -100,10 +100,10 @@ class InteropWriteTest {
     Qemu.assumeAvailable();
     CreateOptions[] configs = {
         CreateOptions.defaults(4 << 20),
-        CreateOptions.defaults(4 << 20).withVersion(2),
-        CreateOptions.defaults(4 << 20).withClusterSize(512).withRefcountBits(2),
-        CreateOptions.defaults(4 << 20).withExtendedL2(true),
-        CreateOptions.defaults(4 << 20).withLazyRefcounts(true).withRefcountBits(32),
+        CreateOptions.builder(4 << 20).version(2).build(),
+        CreateOptions.builder(4 << 20).clusterSize(512).refcountBits(2).build(),
+        CreateOptions.builder(4 << 20).extendedL2(true).build(),
+        CreateOptions.builder(4 << 20).lazyRefcounts(true).refcountBits(32).build(),
     };
     for (CreateOptions c : configs) {
       Path img = dir.resolve("o.qcow2");

@@ -78,8 +78,8 @@ class OpenForWriteTest {
     Qemu.assumeAvailable();
     Path img = dir.resolve("copied.qcow2");
     long l2;
-    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.defaults(1 << 20)
-        .withLazyRefcounts(true))) {
+    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.builder(1 << 20)
+        .lazyRefcounts(true).build())) {
       image.disk().write(ByteBuffer.wrap(new byte[] {5}), 0);
       image.disk().flush();
       l2 = ((Qcow2Disk) image.disk()).l1()[0] & 0x00FFFFFFFFFFFE00L;
@@ -103,8 +103,8 @@ class OpenForWriteTest {
     // A crash can leave an allocation's increment on disk without its data: a count past the end
     // of the file, which qemu-img check sees only once the file grows over it.
     Path img = dir.resolve("past.qcow2");
-    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.defaults(1 << 20)
-        .withClusterSize(4096).withLazyRefcounts(true))) {
+    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.builder(1 << 20)
+        .clusterSize(4096).lazyRefcounts(true).build())) {
       image.disk().write(ByteBuffer.wrap(new byte[] {5}), 0);
       image.disk().flush();
     }
@@ -129,8 +129,8 @@ class OpenForWriteTest {
   @Test
   void lazyRefcountsSetTheDirtyBitUntilCleanClose() throws Exception {
     Path img = dir.resolve("lazy.qcow2");
-    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.defaults(1 << 20)
-        .withLazyRefcounts(true))) {
+    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.builder(1 << 20)
+        .lazyRefcounts(true).build())) {
       assertEquals(0, incompatible(img) & Features.INCOMPAT_DIRTY);
       image.disk().write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 70000);
       assertTrue((incompatible(img) & Features.INCOMPAT_DIRTY) != 0);

@@ -39,38 +39,41 @@ class RandomOpsTest {
     long mb = 1 << 20;
     CreateOptions d = CreateOptions.defaults(8 * mb);
     a.add(Arguments.of("v3 64k", d, Backing.NONE, false));
-    a.add(Arguments.of("v2 64k", d.withVersion(2), Backing.NONE, false));
-    a.add(Arguments.of("v3 512", CreateOptions.defaults(2 * mb).withClusterSize(512),
+    a.add(Arguments.of("v2 64k", d.toBuilder().version(2).build(), Backing.NONE, false));
+    a.add(Arguments.of("v3 512", CreateOptions.builder(2 * mb).clusterSize(512).build(),
         Backing.NONE, false));
-    a.add(Arguments.of("v2 512", CreateOptions.defaults(2 * mb).withClusterSize(512)
-        .withVersion(2), Backing.NONE, false));
-    a.add(Arguments.of("v3 2M", CreateOptions.defaults(24 * mb).withClusterSize(2 << 20),
+    a.add(Arguments.of("v2 512", CreateOptions.builder(2 * mb).clusterSize(512)
+        .version(2).build(), Backing.NONE, false));
+    a.add(Arguments.of("v3 2M", CreateOptions.builder(24 * mb).clusterSize(2 << 20).build(),
         Backing.NONE, false));
     for (int bits : new int[] {1, 2, 4, 8, 32, 64}) {
       a.add(Arguments.of("refcount " + bits + " 512",
-          CreateOptions.defaults(3 * mb).withClusterSize(512).withRefcountBits(bits),
+          CreateOptions.builder(3 * mb).clusterSize(512).refcountBits(bits).build(),
           Backing.NONE, false));
     }
-    a.add(Arguments.of("refcount 64 4k", CreateOptions.defaults(4 * mb).withClusterSize(4096)
-        .withRefcountBits(64), Backing.NONE, false));
-    a.add(Arguments.of("extended l2 64k", d.withExtendedL2(true), Backing.NONE, false));
-    a.add(Arguments.of("extended l2 16k", CreateOptions.defaults(4 * mb).withClusterSize(16384)
-        .withExtendedL2(true), Backing.NONE, false));
-    a.add(Arguments.of("lazy refcounts", d.withLazyRefcounts(true), Backing.NONE, false));
-    a.add(Arguments.of("zstd", d.withCompressionType(1), Backing.NONE, false));
+    a.add(Arguments.of("refcount 64 4k", CreateOptions.builder(4 * mb).clusterSize(4096)
+        .refcountBits(64).build(), Backing.NONE, false));
+    a.add(Arguments.of("extended l2 64k", d.toBuilder().extendedL2(true).build(), Backing.NONE,
+        false));
+    a.add(Arguments.of("extended l2 16k", CreateOptions.builder(4 * mb).clusterSize(16384)
+        .extendedL2(true).build(), Backing.NONE, false));
+    a.add(Arguments.of("lazy refcounts", d.toBuilder().lazyRefcounts(true).build(), Backing.NONE,
+        false));
+    a.add(Arguments.of("zstd", d.toBuilder().compressionType(1).build(), Backing.NONE, false));
     a.add(Arguments.of("backing qcow2", d, Backing.QCOW2, false));
     a.add(Arguments.of("backing raw", d, Backing.RAW, false));
-    a.add(Arguments.of("v2 backing qcow2", d.withVersion(2), Backing.QCOW2, false));
-    a.add(Arguments.of("v3 4k backing qcow2", CreateOptions.defaults(4 * mb)
-        .withClusterSize(4096), Backing.QCOW2, false));
-    a.add(Arguments.of("extended l2 backing raw", CreateOptions.defaults(4 * mb)
-        .withClusterSize(32768).withExtendedL2(true), Backing.RAW, false));
+    a.add(Arguments.of("v2 backing qcow2", d.toBuilder().version(2).build(), Backing.QCOW2,
+        false));
+    a.add(Arguments.of("v3 4k backing qcow2", CreateOptions.builder(4 * mb)
+        .clusterSize(4096).build(), Backing.QCOW2, false));
+    a.add(Arguments.of("extended l2 backing raw", CreateOptions.builder(4 * mb)
+        .clusterSize(32768).extendedL2(true).build(), Backing.RAW, false));
     a.add(Arguments.of("data file", CreateOptions.defaults(4 * mb), Backing.NONE, true));
     a.add(Arguments.of("data file backing", CreateOptions.defaults(4 * mb), Backing.QCOW2,
         true));
     a.add(Arguments.of("data file raw", CreateOptions.defaults(4 * mb), Backing.NONE, true));
-    a.add(Arguments.of("data file extended l2", CreateOptions.defaults(4 * mb)
-        .withExtendedL2(true), Backing.NONE, true));
+    a.add(Arguments.of("data file extended l2", CreateOptions.builder(4 * mb)
+        .extendedL2(true).build(), Backing.NONE, true));
     String only = System.getProperty("qcow2.config");
     return a.stream().filter(x -> only == null || ((String) x.get()[0]).contains(only));
   }
@@ -103,10 +106,12 @@ class RandomOpsTest {
         Files.write(dir.resolve("base.check"), b);
       }
       System.arraycopy(b, 0, initial, 0, b.length);
-      o = o.withBacking(base.getFileName().toString(), backing == Backing.RAW ? "raw" : "qcow2");
+      o = o.toBuilder().backingFile(base.getFileName().toString())
+          .backingFormat(backing == Backing.RAW ? "raw" : "qcow2").build();
     }
     if (dataFile) {
-      o = o.withDataFile(dir.resolve("img.data").toString(), name.contains("raw"));
+      o = o.toBuilder().dataFile(dir.resolve("img.data").toString())
+          .dataFileRaw(name.contains("raw")).build();
     }
     boolean resizable = !(dataFile && name.contains("raw"));
     int unit = o.extendedL2() ? o.clusterSize() / 32 : o.clusterSize();

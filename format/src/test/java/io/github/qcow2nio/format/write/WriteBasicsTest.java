@@ -31,8 +31,8 @@ class WriteBasicsTest {
     byte[] data = new byte[6 << 20];
     new Random(5).nextBytes(data);
     long oldTable;
-    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.defaults(6 << 20)
-        .withClusterSize(512).withRefcountBits(64))) {
+    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.builder(6 << 20)
+        .clusterSize(512).refcountBits(64).build())) {
       oldTable = image.header().refcountTableOffset();
       image.disk().write(ByteBuffer.wrap(data), 0);
       // 64 entries of 64 clusters cover 2 MiB: the table had to move at least once.
@@ -47,8 +47,8 @@ class WriteBasicsTest {
   @Test
   void l1TableGrowsOnResizeAndTheOldOneIsFreed() throws Exception {
     Path img = dir.resolve("l1.qcow2");
-    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.defaults(64 << 10)
-        .withClusterSize(512))) {
+    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.builder(64 << 10)
+        .clusterSize(512).build())) {
       image.disk().write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 1000);
       assertEquals(2, image.header().l1Size());
       image.disk().resize(3 << 20);
@@ -85,8 +85,8 @@ class WriteBasicsTest {
   @Test
   void headerFieldsAndUnknownExtensionsSurviveWrites() throws Exception {
     Path img = dir.resolve("h.qcow2");
-    Qcow2Image.create(img, CreateOptions.defaults(1 << 20).withCompressionType(1)
-        .withLazyRefcounts(true)).close();
+    Qcow2Image.create(img, CreateOptions.builder(1 << 20).compressionType(1)
+        .lazyRefcounts(true).build()).close();
     // Insert an unknown extension before the end marker (feature table ends at 504).
     try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
       f.seek(504);
