@@ -49,7 +49,8 @@ final class L2Mapping {
     long word = extended ? table[2 * idx] : table[idx];
     if ((word & L2Entry.COMPRESSED) != 0) {
       if (externalData) {
-        throw disk.corrupt(l1Index, idx, "compressed cluster in an image with an external data file");
+        throw disk.corrupt(l1Index, idx,
+            "compressed cluster in an image with an external data file");
       }
       return COMPRESSED;
     }

@@ -1,6 +1,7 @@
 /**
  * The virtual disk: reads and writes at guest offsets over the L1/L2 tables ({@code Qcow2Disk},
- * {@code RawDisk}), the write path behind {@code Qcow2DiskWriter} (see format/WRITE-PATH.md),
+ * {@code RawDisk}), the read path's units ({@code L2Mapping}, {@code CompressedClusterReader},
+ * {@code BlockStatus}), the write path behind {@code Qcow2DiskWriter} (see format/WRITE-PATH.md),
  * copy-on-write from backing disks, external data files, subclusters. May import {@code meta},
  * {@code struct}, {@code codec}, {@code io} and {@code error}; never the top package.
  */

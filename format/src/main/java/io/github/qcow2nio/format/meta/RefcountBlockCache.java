@@ -26,7 +26,8 @@ final class RefcountBlockCache {
   private final LinkedHashMap<Long, RefcountBlock> cache = new LinkedHashMap<>(16, 0.75f, true);
   private final HashSet<Long> dirty = new HashSet<>();
   // The block used last, so that runs of lookups in one block neither box keys nor reorder the
-  // LRU map; memoDirty says it is already in the dirty set. Dropped when the block leaves the cache.
+  // LRU map; memoDirty says it is already in the dirty set. Dropped when the block leaves the
+  // cache.
   private long memoOffset = -1;
   private RefcountBlock memoBlock;
   private boolean memoDirty;

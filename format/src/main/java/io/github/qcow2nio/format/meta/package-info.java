@@ -1,6 +1,7 @@
 /**
  * Metadata kept while an image is open: the L2 table cache, refcounts and the cluster allocator
- * underneath them, in-place header updates, refcount repair of dirty images, persistent dirty
- * bitmaps. May import {@code struct}, {@code io} and {@code error}.
+ * underneath them ({@code RefcountManager} over {@code RefcountBlockCache}, growing its table
+ * with {@code RefcountTableGrowth}), in-place header updates, refcount repair of dirty images,
+ * persistent dirty bitmaps. May import {@code struct}, {@code io} and {@code error}.
  */
 package io.github.qcow2nio.format.meta;
