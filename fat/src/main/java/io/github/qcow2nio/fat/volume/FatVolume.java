@@ -1,6 +1,5 @@
 package io.github.qcow2nio.fat.volume;
 
-import io.github.qcow2nio.fat.FatException;
 import io.github.qcow2nio.fat.FatType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,27 +10,27 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NotDirectoryException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * A mounted FAT volume: names to entries, and the changes to the namespace (create, delete,
- * move). File contents go through {@link FileIo}. Paths are given as arrays of names from the
- * root. Every public method holds the volume's monitor, the one lock of the file system.
+ * move). File contents go through {@link FileIo}, and the handles of open files are kept by
+ * {@code OpenFiles}. Paths are given as arrays of names from the root. Every public method holds
+ * the volume's monitor, the one lock of the file system.
  */
 public final class FatVolume {
   private final Device device;
   private final BootSector boot;
   private final FatTable fat;
-  private final Map<Object, FileHandle> open = new HashMap<>();
+  private final OpenFiles openFiles;
   private final FileIo io;
 
   private FatVolume(Device device, BootSector boot, FatTable fat) {
     this.device = device;
     this.boot = boot;
     this.fat = fat;
+    this.openFiles = new OpenFiles(this);
     this.io = new FileIo(this);
   }
 
@@ -237,7 +236,7 @@ public final class FatVolume {
   }
 
   private void remove(Node n, String shown) throws IOException {
-    if (open.containsKey(n.key())) {
+    if (openFiles.get(n) != null) {
       throw new FileSystemException(shown, null, "the file is open");
     }
     if (n.isDirectory()) {
@@ -281,7 +280,7 @@ public final class FatVolume {
       }
       remove(existing, join(to, to.length));
     }
-    FileHandle h = open.remove(src.key());
+    FileHandle h = openFiles.remove(src);
     Directory oldDir = new Directory(this, src.dirCluster());
     ByteBuffer saved = oldDir.copy(src.firstSlot(), src.shortSlot());
     oldDir.delete(src.firstSlot(), src.shortSlot());
@@ -293,7 +292,7 @@ public final class FatVolume {
       // No room for the new name: the old entries come back as they were.
       new Directory(this, src.dirCluster()).write(src.firstSlot(), saved);
       if (h != null) {
-        open.put(h.key(), h);
+        openFiles.put(h);
       }
       throw failed;
     }
@@ -308,7 +307,7 @@ public final class FatVolume {
       h.dirCluster = moved.dirCluster();
       h.shortSlot = moved.shortSlot();
       h.entry = moved.entry();
-      open.put(h.key(), h);
+      openFiles.put(h);
     }
     Instant now = Instant.now();
     touch(Arrays.copyOf(from, from.length - 1), now);
@@ -336,7 +335,7 @@ public final class FatVolume {
     if (n.isRoot()) {
       throw new FileSystemException("/", null, "the root directory has no times on FAT");
     }
-    FileHandle h = open.get(n.key());
+    FileHandle h = openFiles.get(n);
     ShortEntry e = h != null ? h.entry : n.entry();
     if (modified != null) {
       e = e.withWritten(DosTime.date(modified), DosTime.time(modified));
@@ -352,7 +351,7 @@ public final class FatVolume {
 
   private void rewrite(Node n, ShortEntry e) throws IOException {
     new Directory(this, n.dirCluster()).writeEntry(n.shortSlot(), e);
-    FileHandle h = open.get(n.key());
+    FileHandle h = openFiles.get(n);
     if (h != null) {
       h.entry = e;
     }
@@ -362,47 +361,16 @@ public final class FatVolume {
 
   /** The shared handle of the file {@code n}, its chain checked against its size. */
   public synchronized FileHandle open(Node n, String shown) throws IOException {
-    FileHandle h = open.get(n.key());
-    if (h == null) {
-      long[] chain = fat.chain(n.entry().firstCluster(), "file " + shown);
-      long capacity = (long) chain.length * boot.clusterSize();
-      if (n.entry().size() > capacity) {
-        throw FatException.corrupt("directory entry of " + shown,
-            clusterOffset(Math.max(2, n.dirCluster())), "a size within its " + chain.length
-                + " clusters (" + capacity + " bytes), got " + n.entry().size());
-      }
-      h = new FileHandle(n, chain);
-      open.put(h.key(), h);
-    }
-    h.opens++;
-    return h;
+    return openFiles.open(n, shown);
   }
 
   public synchronized void close(FileHandle h) {
-    if (--h.opens == 0) {
-      open.remove(h.key(), h);
-    }
+    openFiles.close(h);
   }
 
   /** Writes a handle's entry back to its directory. */
   void writeEntry(FileHandle h) throws IOException {
-    // Straight to the slot's bytes: a file's writes should not reread its whole directory.
-    long pos;
-    int at = h.shortSlot * ShortEntry.SIZE;
-    if (h.dirCluster == 0) {
-      pos = boot.rootDirStartSector() * boot.bytesPerSector() + at;
-    } else {
-      long[] chain = fat.chain(h.dirCluster, "directory at cluster " + h.dirCluster);
-      int cs = boot.clusterSize();
-      if (at / cs >= chain.length) {
-        throw FatException.corrupt("directory at cluster " + h.dirCluster,
-            clusterOffset(h.dirCluster), "an entry " + h.shortSlot + " inside its chain");
-      }
-      pos = clusterOffset(chain[at / cs]) + at % cs;
-    }
-    ByteBuffer b = ByteBuffer.allocate(ShortEntry.SIZE);
-    h.entry.serialize(b, 0);
-    device.writeFully(pos, b);
+    openFiles.writeEntry(h);
   }
 
   /** Writes the FAT copies and, on FAT32, the FSInfo hints; then forces the device. */

@@ -1,7 +1,7 @@
 /**
  * The FAT volume itself, not exported: on-disk structures as immutable records (boot sector,
- * FSInfo, directory entries, long-name entries), the file allocation table, directories, file
- * data and formatting layout, all over a positional byte device.
+ * FSInfo, directory entries, long-name entries), the file allocation table, directories, the
+ * open files' shared handles, file data and formatting layout, all over a positional byte device.
  *
  * <p>It knows nothing of java.nio.file file systems or paths: names arrive as arrays of strings
  * from the root. It speaks the JDK's file exceptions ({@code NoSuchFileException},

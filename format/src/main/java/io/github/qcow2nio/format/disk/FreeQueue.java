@@ -53,7 +53,7 @@ final class FreeQueue {
       long cluster = f.start() >>> clusterBits;
       if (f.kind() == PendingFree.Kind.COMPRESSED) {
         // Readers cache decompressed clusters by host offset: this one may be reused.
-        disk.compressedGeneration++;
+        disk.compressedClusters().invalidate();
       }
       refcounts.decrement(cluster);
       if (f.kind() == PendingFree.Kind.L2_TABLE && refcounts.get(cluster) == 0) {

@@ -7,10 +7,7 @@ import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.io.Buffers;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.meta.L2Cache;
-import io.github.qcow2nio.format.struct.CompressedDescriptor;
 import io.github.qcow2nio.format.struct.L1Entry;
-import io.github.qcow2nio.format.struct.ClusterType;
-import io.github.qcow2nio.format.struct.L2Entry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -21,6 +18,9 @@ import java.nio.ByteBuffer;
  * <p>A read walks the request in runs: consecutive clusters (or subclusters) of the same kind are
  * served together, so contiguous host data is one host read straight into the caller's buffer and
  * zero or unallocated ranges cost no host I/O at all.
+ *
+ * <p>The read path's parts with a job of their own sit beside it: {@code L2Mapping} (what an L2
+ * entry says, checked), {@code CompressedClusterReader} and {@code BlockStatus}.
  */
 public final class Qcow2Disk implements VirtualDisk {
   static final int UNALLOCATED = 0;
@@ -28,9 +28,6 @@ public final class Qcow2Disk implements VirtualDisk {
   static final int NORMAL = 2;
   static final int COMPRESSED = 3;
   static final long TYPE_MASK = 3;
-  /** In {@link #status}: the unit has host storage. Host offsets leave the low 9 bits free. */
-  private static final long HAS_HOST = 4;
-  private static final long STATUS_MASK = 7;
 
   /** Everything about the layout a disk needs, fixed for its lifetime. */
   public record Layout(
@@ -57,7 +54,6 @@ public final class Qcow2Disk implements VirtualDisk {
   private volatile long l1Offset;
   private volatile long size;
   private final L2Cache l2Cache;
-  private final ClusterCodec codec;
   private final VirtualDisk backing;
 
   private final int clusterBits;
@@ -67,24 +63,11 @@ public final class Qcow2Disk implements VirtualDisk {
   private final int unitBits;
   private final long unitMask;
   private final boolean extended;
-  private final ThreadLocal<CompressedCluster> compressed;
-  /** Bumped whenever compressed bytes are freed, so no thread serves a stale decompressed copy. */
-  volatile long compressedGeneration;
+  private final L2Mapping mapping;
+  private final CompressedClusterReader compressed;
+  private final BlockStatus blockStatus;
   /** The write path; null for a read-only disk. */
   private Qcow2DiskWriter writer;
-
-  /** The last compressed cluster this thread decompressed, kept for the next small read. */
-  private static final class CompressedCluster {
-    final byte[] in;
-    final byte[] out;
-    long word = -1;
-    long generation;
-
-    CompressedCluster(int clusterBits) {
-      in = new byte[(1 << clusterBits) * 2 + 512];
-      out = new byte[1 << clusterBits];
-    }
-  }
 
   /**
    * @param data where guest data lives: the image file itself, or the external data file
@@ -101,7 +84,6 @@ public final class Qcow2Disk implements VirtualDisk {
     this.l1Offset = l1Offset;
     this.size = layout.size();
     this.l2Cache = l2Cache;
-    this.codec = codec;
     this.backing = backing;
     // The geometry's values, kept in fields for the read path's hot loops.
     ClusterGeometry g = layout.geometry();
@@ -112,7 +94,9 @@ public final class Qcow2Disk implements VirtualDisk {
     this.extended = g.extended();
     this.unitBits = g.unitBits();
     this.unitMask = (1L << unitBits) - 1;
-    this.compressed = ThreadLocal.withInitial(() -> new CompressedCluster(clusterBits));
+    this.mapping = new L2Mapping(this);
+    this.compressed = new CompressedClusterReader(this, image, codec, clusterBits);
+    this.blockStatus = new BlockStatus(this);
   }
 
   @Override
@@ -178,19 +162,19 @@ public final class Qcow2Disk implements VirtualDisk {
     long l1Index = pos >>> l1Shift;
     long[] table = l2Table(l1Index);
     long tableEnd = Math.min(end, (l1Index + 1) << l1Shift);
-    long mapping = map(table, l1Index, pos);
-    int type = (int) (mapping & TYPE_MASK);
+    long first = mapping.map(table, l1Index, pos);
+    int type = (int) (first & TYPE_MASK);
     if (type == COMPRESSED) {
       long clusterEnd = Math.min(tableEnd, (pos | clusterMask) + 1);
       int idx = (int) ((pos >>> clusterBits) & l2Mask);
-      readCompressed(dst, table[extended ? 2 * idx : idx], l1Index, idx, pos,
+      compressed.read(dst, table[extended ? 2 * idx : idx], l1Index, idx, pos,
           (int) (clusterEnd - pos));
       return clusterEnd;
     }
-    long hostStart = (mapping & ~TYPE_MASK) + (pos & unitMask);
+    long hostStart = (first & ~TYPE_MASK) + (pos & unitMask);
     long runEnd = Math.min(tableEnd, (pos | unitMask) + 1);
     while (runEnd < tableEnd) {
-      long next = map(table, l1Index, runEnd);
+      long next = mapping.map(table, l1Index, runEnd);
       if ((int) (next & TYPE_MASK) != type
           || (type == NORMAL && (next & ~TYPE_MASK) != hostStart + (runEnd - pos))) {
         break;
@@ -227,62 +211,7 @@ public final class Qcow2Disk implements VirtualDisk {
    * offset of the unit's start in the rest (host offsets are at least 512-aligned).
    */
   long map(long[] table, long l1Index, long pos) throws IOException {
-    if (table == null) {
-      return UNALLOCATED;
-    }
-    int idx = (int) ((pos >>> clusterBits) & l2Mask);
-    long word = extended ? table[2 * idx] : table[idx];
-    if ((word & L2Entry.COMPRESSED) != 0) {
-      if (layout.externalData()) {
-        throw corrupt(l1Index, idx, "compressed cluster in an image with an external data file");
-      }
-      return COMPRESSED;
-    }
-    long host = word & L2Entry.OFFSET_MASK;
-    boolean hasHost = host != 0 || (layout.externalData() && (word & L2Entry.COPIED) != 0);
-    if (!extended) {
-      if ((word & L2Entry.ZERO_FLAG) != 0) {
-        if (layout.v2()) {
-          throw corrupt(l1Index, idx, "zero cluster entry in a version 2 image");
-        }
-        return ZERO;
-      }
-      if (!hasHost) {
-        return UNALLOCATED;
-      }
-      checkHost(host, l1Index, idx, pos);
-      return host | NORMAL;
-    }
-    long bitmap = table[2 * idx + 1];
-    int alloc = (int) bitmap;
-    int zero = (int) (bitmap >>> 32);
-    int sc = (int) ((pos >>> unitBits) & 31);
-    if (hasHost) {
-      if ((alloc & zero) != 0) {
-        throw corrupt(l1Index, idx, String.format(
-            "subcluster bitmap 0x%016x marks a subcluster both allocated and zero", bitmap));
-      }
-      if (((alloc >>> sc) & 1) != 0) {
-        checkHost(host, l1Index, idx, pos);
-        return (host + ((long) sc << unitBits)) | NORMAL;
-      }
-    } else if (alloc != 0) {
-      throw corrupt(l1Index, idx, String.format(
-          "subcluster bitmap 0x%016x marks subclusters allocated in an unallocated cluster",
-          bitmap));
-    }
-    return ((zero >>> sc) & 1) != 0 ? ZERO : UNALLOCATED;
-  }
-
-  private void checkHost(long host, long l1Index, int idx, long pos) throws IOException {
-    if ((host & clusterMask) != 0) {
-      throw corrupt(l1Index, idx,
-          "data cluster offset 0x" + Long.toHexString(host) + " is not cluster-aligned");
-    }
-    if (layout.externalData() && host != (pos & ~clusterMask)) {
-      throw corrupt(l1Index, idx, "external data file offset 0x" + Long.toHexString(host)
-          + " does not match guest cluster offset 0x" + Long.toHexString(pos & ~clusterMask));
-    }
+    return mapping.map(table, l1Index, pos);
   }
 
   CorruptImageException corrupt(long l1Index, int idx, String problem) {
@@ -316,34 +245,6 @@ public final class Qcow2Disk implements VirtualDisk {
     Buffers.zero(dst, len - (int) fromBacking);
   }
 
-  private void readCompressed(ByteBuffer dst, long word, long l1Index, int idx, long pos, int len)
-      throws IOException {
-    CompressedCluster c = compressed.get();
-    long gen = compressedGeneration;
-    if (c.word != word || c.generation != gen) {
-      c.word = -1;
-      CompressedDescriptor d = CompressedDescriptor.decode(word, clusterBits);
-      // At end of file not one byte of the stream exists: the descriptor is wrong, not the data.
-      if (d.offset() == 0 || d.offset() >= image.size()) {
-        throw corrupt(l1Index, idx, "compressed data offset 0x" + Long.toHexString(d.offset())
-            + " lies outside " + image.name());
-      }
-      int length = d.readLength();
-      // The sectors may run past EOF; QEMU reads that part as zeros, and a stream may need them
-      // (a zstd frame can end in a zero byte that a writer trimmed away), so do the same.
-      image.readOrZero(ByteBuffer.wrap(c.in, 0, length), d.offset());
-      try {
-        codec.decompress(c.in, length, c.out, 1 << clusterBits);
-      } catch (IOException e) {
-        throw new CorruptImageException("compressed cluster (L2 entry " + idx + ", L1 index "
-            + l1Index + ")", d.offset(), e.getMessage(), e);
-      }
-      c.word = word;
-      c.generation = gen;
-    }
-    dst.put(c.out, (int) (pos & clusterMask), len);
-  }
-
   /**
    * The longest run starting at guest {@code offset} of units (clusters, or subclusters with
    * extended L2 entries) of one type whose host storage, if any, is contiguous: at most
@@ -353,77 +254,14 @@ public final class Qcow2Disk implements VirtualDisk {
   @Override
   public Extent blockStatus(long offset, long maxLength) throws IOException {
     if (writer == null) {
-      return blockStatusUnlocked(offset, maxLength);
+      return blockStatus.at(offset, maxLength);
     }
     writer.lock.readLock().lock();
     try {
-      return blockStatusUnlocked(offset, maxLength);
+      return blockStatus.at(offset, maxLength);
     } finally {
       writer.lock.readLock().unlock();
     }
-  }
-
-  private Extent blockStatusUnlocked(long offset, long maxLength) throws IOException {
-    long size = this.size;
-    if (offset < 0 || offset >= size || maxLength <= 0) {
-      throw new IllegalArgumentException(
-          "block status at " + offset + " for " + maxLength + " bytes on a disk of " + size);
-    }
-    long end = offset + Math.min(maxLength, size - offset);
-    long l1Index = offset >>> l1Shift;
-    long[] table = l2Table(l1Index);
-    long tableEnd = Math.min(end, (l1Index + 1) << l1Shift);
-    long first = status(table, l1Index, offset);
-    int type = (int) (first & TYPE_MASK);
-    boolean hasHost = (first & HAS_HOST) != 0;
-    long host = (first & ~STATUS_MASK) + (offset & unitMask);
-    long runEnd;
-    if (type == COMPRESSED) {
-      runEnd = Math.min(tableEnd, (offset | clusterMask) + 1);
-    } else {
-      runEnd = Math.min(tableEnd, (offset | unitMask) + 1);
-      while (runEnd < tableEnd) {
-        long next = status(table, l1Index, runEnd);
-        if ((int) (next & TYPE_MASK) != type || ((next & HAS_HOST) != 0) != hasHost
-            || (hasHost && (next & ~STATUS_MASK) != host + (runEnd - offset))) {
-          break;
-        }
-        runEnd = Math.min(tableEnd, runEnd + (1L << unitBits));
-      }
-    }
-    ClusterType kind = switch (type) {
-      case NORMAL -> ClusterType.NORMAL;
-      case ZERO -> ClusterType.ZERO;
-      case COMPRESSED -> ClusterType.COMPRESSED;
-      default -> ClusterType.UNALLOCATED;
-    };
-    return new Extent(offset, runEnd - offset, kind, hasHost ? host : Extent.NO_HOST);
-  }
-
-  /**
-   * Like {@link #map}, and also the host offset of ZERO and UNALLOCATED units that keep a host
-   * cluster (preallocated zeros; unallocated subclusters of an allocated cluster), flagged by
-   * {@link #HAS_HOST}, since offset 0 is a valid place in an external data file.
-   */
-  private long status(long[] table, long l1Index, long pos) throws IOException {
-    long m = map(table, l1Index, pos);
-    int type = (int) (m & TYPE_MASK);
-    if (type == NORMAL) {
-      return m | HAS_HOST;
-    }
-    if (type == COMPRESSED || table == null) {
-      return m;
-    }
-    int idx = (int) ((pos >>> clusterBits) & l2Mask);
-    long word = extended ? table[2 * idx] : table[idx];
-    long host = word & L2Entry.OFFSET_MASK;
-    if (host == 0 && !(layout.externalData() && (word & L2Entry.COPIED) != 0)) {
-      return m;
-    }
-    if (extended) {
-      host += ((pos >>> unitBits) & 31) << unitBits;
-    }
-    return host | HAS_HOST | type;
   }
 
   // ---- package-private access for the write path (all under its lock) ----
@@ -448,6 +286,11 @@ public final class Qcow2Disk implements VirtualDisk {
 
   void setSize(long newSize) {
     this.size = newSize;
+  }
+
+  /** The compressed-cluster reader, told by the write path when compressed bytes are freed. */
+  CompressedClusterReader compressedClusters() {
+    return compressed;
   }
 
   HostFile imageFile() {

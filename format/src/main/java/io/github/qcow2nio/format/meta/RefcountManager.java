@@ -8,13 +8,13 @@ import io.github.qcow2nio.format.struct.Qcow2Limits;
 import io.github.qcow2nio.format.struct.RefcountBlock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.TreeSet;
 
 /**
- * The refcount table, a bounded write-back cache of refcount blocks, and the cluster allocator.
+ * The refcount table, the refcounts of host clusters through it, and the cluster allocator.
+ * Refcount blocks are cached by {@code RefcountBlockCache}; a table that is too small is moved
+ * to a bigger copy by {@code RefcountTableGrowth}.
  *
  * <p>Ordering contract (see WRITE-PATH.md): increments may reach the disk at any time, because a
  * refcount that is too high is only a leak; decrements are applied by callers only after the
@@ -27,41 +27,34 @@ public final class RefcountManager {
   private static final long ENTRY_RESERVED = 0x1FFL;
 
   private final HostFile file;
-  private final HeaderUpdater header;
   private final int clusterBits;
   private final int clusterSize;
   private final int order;
   private final int blockBits;
   private final long blockMask;
   private final long maxValue;
-  private final int capacity;
-  private final LinkedHashMap<Long, RefcountBlock> cache = new LinkedHashMap<>(16, 0.75f, true);
-  private final java.util.HashSet<Long> dirty = new java.util.HashSet<>();
-  private final java.util.HashSet<Long> blocks = new java.util.HashSet<>();
+  private final RefcountBlockCache cache;
+  private final RefcountTableGrowth growth;
+  private final HashSet<Long> blocks = new HashSet<>();
   // Table entries set in memory whose 8-byte write has not succeeded yet: written by flush().
-  private final java.util.TreeSet<Integer> dirtyEntries = new java.util.TreeSet<>();
+  private final TreeSet<Integer> dirtyEntries = new TreeSet<>();
   private long[] table;
   private long tableOffset;
   private int tableClusters;
-  // The block used last, so that runs of lookups in one block neither box keys nor reorder the
-  // LRU map; memoDirty says it is already in the dirty set. Dropped when the block leaves the cache.
-  private long memoOffset = -1;
-  private RefcountBlock memoBlock;
-  private boolean memoDirty;
   private long freeHint = 1;
   private long floor = 0;
 
   private RefcountManager(HostFile file, HeaderUpdater header, long[] table) {
     Header h = header.header();
     this.file = file;
-    this.header = header;
     this.clusterBits = h.clusterBits();
     this.clusterSize = h.clusterSize();
     this.order = h.refcountOrder();
     this.blockBits = clusterBits + 3 - order;
     this.blockMask = (1L << blockBits) - 1;
     this.maxValue = RefcountBlock.maxValue(order);
-    this.capacity = Math.max(4, Math.min(64, (1 << 20) / clusterSize));
+    this.cache = new RefcountBlockCache(file, clusterSize, order);
+    this.growth = new RefcountTableGrowth(this, file, header, cache, clusterBits, order);
     this.table = table;
     this.tableOffset = h.refcountTableOffset();
     this.tableClusters = h.refcountTableClusters();
@@ -129,7 +122,7 @@ public final class RefcountManager {
     if (blockOffset == 0) {
       return 0;
     }
-    return block(blockOffset).get((int) (index & blockMask));
+    return cache.get(blockOffset).get((int) (index & blockMask));
   }
 
   /** Sets the refcount of {@code index}, creating its refcount block if needed. */
@@ -147,14 +140,9 @@ public final class RefcountManager {
       long blockOffset = blockOffset((int) ti);
       // Loading the block is the last step that can fail: once the value changes, the call
       // succeeds, so callers can tell an applied change from one that never happened.
-      RefcountBlock b = block(blockOffset);
+      RefcountBlock b = cache.get(blockOffset);
       b.set((int) (index & blockMask), value);
-      if (blockOffset != memoOffset || !memoDirty) {
-        dirty.add(blockOffset);
-        if (blockOffset == memoOffset) {
-          memoDirty = true;
-        }
-      }
+      cache.markDirty(blockOffset);
       if (value == 0 && index < freeHint) {
         freeHint = Math.max(1, index);
       }
@@ -265,77 +253,16 @@ public final class RefcountManager {
     return e;
   }
 
-  private RefcountBlock block(long offset) throws IOException {
-    if (offset == memoOffset) {
-      return memoBlock;
-    }
-    RefcountBlock b = cache.get(offset);
-    if (b != null) {
-      memo(offset, b);
-      return b;
-    }
-    long size = file.size();
-    if (offset + clusterSize > size) {
-      throw new CorruptImageException("refcount block", offset,
-          "lies past the end of " + file.name() + " (" + size + " bytes)");
-    }
-    ByteBuffer buf = ByteBuffer.allocate(clusterSize);
-    file.read(buf, offset);
-    b = new RefcountBlock(buf.array(), order);
-    cache.put(offset, b);
-    evict();
-    memo(offset, b);
-    return b;
-  }
-
-  private void memo(long offset, RefcountBlock b) {
-    memoOffset = offset;
-    memoBlock = b;
-    memoDirty = dirty.contains(offset);
-  }
-
-  private void evict() throws IOException {
-    if (cache.size() <= capacity) {
-      return;
-    }
-    Iterator<Map.Entry<Long, RefcountBlock>> it = cache.entrySet().iterator();
-    while (cache.size() > capacity && it.hasNext()) {
-      Map.Entry<Long, RefcountBlock> e = it.next();
-      if (e.getKey() == memoOffset) {
-        memoOffset = -1;
-        memoBlock = null;
-      }
-      // Written before it is forgotten: a failed write keeps the block cached and dirty.
-      if (dirty.contains(e.getKey())) {
-        file.write(ByteBuffer.wrap(e.getValue().bytes()), e.getKey());
-        dirty.remove(e.getKey());
-      }
-      it.remove();
-    }
-  }
-
   /** Writes every dirty refcount block and table entry (not forced). */
   public void flush() throws IOException {
     while (!dirtyEntries.isEmpty()) {
       writeEntry(dirtyEntries.first());
     }
-    if (dirty.isEmpty()) {
-      return;
-    }
-    Long[] offsets = dirty.toArray(new Long[0]);
-    Arrays.sort(offsets);
-    for (Long off : offsets) {
-      file.write(ByteBuffer.wrap(cache.get(off).bytes()), off);
-      dirty.remove(off);
-      if (off == memoOffset) {
-        // A flush that fails after this block must not leave the memo believing it still dirty.
-        memoDirty = false;
-      }
-    }
+    cache.flush();
   }
 
   public boolean isDirty() {
-    return !dirty.isEmpty() || !dirtyEntries.isEmpty();
+    return cache.isDirty() || !dirtyEntries.isEmpty();
   }
 
   private void writeEntry(int ti) throws IOException {
@@ -346,7 +273,7 @@ public final class RefcountManager {
   /** Makes a refcount block for table index {@code ti} (growing the table when needed). */
   private void createBlock(long ti) throws IOException {
     if (ti >= table.length) {
-      growTable(ti);
+      growth.grow(table, floor, ti);
       return;
     }
     long c = findFree(1);
@@ -373,81 +300,22 @@ public final class RefcountManager {
     cache.put(off, b);
     dirtyEntries.add((int) ti);
     writeEntry((int) ti);
-    evict();
+    cache.evict();
   }
 
   /**
-   * Moves the refcount table to a bigger copy placed past every cluster the old one covers,
-   * together with the refcount blocks that describe the copy and themselves.
+   * Switches memory to a grown refcount table ({@link RefcountTableGrowth}), whose entries are
+   * all on disk: no entry of the old table is left to rewrite.
    */
-  private void growTable(long ti) throws IOException {
-    long oldCap = table.length;
-    long perCluster = clusterSize / 8;
-    long s = Math.max(oldCap << blockBits, floor);
-    long newCap = roundUp(Math.max(ti + 1, oldCap + (oldCap + 1) / 2), perCluster);
-    long tClusters;
-    long nb;
-    while (true) {
-      tClusters = newCap / perCluster;
-      nb = 0;
-      while (true) {
-        long end = s + nb + tClusters;
-        long need = ((end - 1) >>> blockBits) - (s >>> blockBits) + 1;
-        if (need <= nb) {
-          break;
-        }
-        nb = need;
-      }
-      long lastTi = (s + nb + tClusters - 1) >>> blockBits;
-      if (lastTi < newCap) {
-        break;
-      }
-      newCap = roundUp(lastTi + 1, perCluster);
-    }
-    if (newCap * 8 > Qcow2Limits.MAX_REFCOUNT_TABLE_BYTES) {
-      throw new Qcow2Exception(file.name() + ": the refcount table would exceed "
-          + Qcow2Limits.MAX_REFCOUNT_TABLE_BYTES + " bytes (" + newCap + " entries)");
-    }
-    long firstTi = s >>> blockBits;
-    RefcountBlock[] blocks = new RefcountBlock[(int) nb];
-    for (int k = 0; k < nb; k++) {
-      blocks[k] = new RefcountBlock(new byte[clusterSize], order);
-    }
-    for (long cl = s; cl < s + nb + tClusters; cl++) {
-      blocks[(int) ((cl >>> blockBits) - firstTi)].set((int) (cl & blockMask), 1);
-    }
-    long[] newTable = Arrays.copyOf(table, (int) newCap);
-    // Block k sits at cluster s + k and describes table index firstTi + k.
-    for (int k = 0; k < nb; k++) {
-      newTable[(int) (firstTi + k)] = (s + k) << clusterBits;
-      file.write(ByteBuffer.wrap(blocks[k].bytes()), (s + k) << clusterBits);
-    }
-    long newOffset = (s + nb) << clusterBits;
-    ByteBuffer tb = ByteBuffer.allocate((int) (tClusters * clusterSize));
-    tb.asLongBuffer().put(newTable);
-    file.write(tb, newOffset);
-    file.force();
-    // The new table is durable and holds every entry of the old one. Memory switches before the
-    // header does: once the header's write starts, the file may name either table, and later
-    // changes must go to the new one. A header write that fails is written again by the next
-    // flush (HeaderUpdater); the old table is then never freed, a leak.
-    long oldOffset = tableOffset;
-    int oldClusters = tableClusters;
+  void switchTable(long[] newTable, long newOffset, int clusters) {
     table = newTable;
     tableOffset = newOffset;
-    tableClusters = (int) tClusters;
+    tableClusters = clusters;
     dirtyEntries.clear();
-    for (int k = 0; k < nb; k++) {
-      cache.put((s + k) << clusterBits, blocks[k]);
-      this.blocks.add((s + k) << clusterBits);
-    }
-    header.setRefcountTable(newOffset, (int) tClusters);
-    file.force();
-    evict();
-    free(oldOffset, (long) oldClusters * clusterSize);
   }
 
-  private static long roundUp(long v, long m) {
-    return (v + m - 1) / m * m;
+  /** Counts the cluster at {@code offset} as a refcount block from now on. */
+  void addBlock(long offset) {
+    blocks.add(offset);
   }
 }
