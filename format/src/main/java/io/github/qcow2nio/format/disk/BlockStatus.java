@@ -5,6 +5,7 @@ import static io.github.qcow2nio.format.disk.Qcow2Disk.NORMAL;
 import static io.github.qcow2nio.format.disk.Qcow2Disk.TYPE_MASK;
 import static io.github.qcow2nio.format.disk.Qcow2Disk.ZERO;
 
+import io.github.qcow2nio.format.block.Extent;
 import io.github.qcow2nio.format.struct.ClusterType;
 import io.github.qcow2nio.format.struct.L2Entry;
 import java.io.IOException;
