@@ -1,11 +1,11 @@
 package io.github.qcow2nio.fat;
 
 import io.github.qcow2nio.fat.volume.ShortEntry;
+import io.github.qcow2nio.nio.NamedAttributes;
 import java.io.IOException;
 import java.nio.file.attribute.DosFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -75,40 +75,30 @@ final class FatAttributeView implements DosFileAttributeView {
 
   /** {@code Files.readAttributes(path, "dos:*")} and friends. */
   static Map<String, Object> readByName(FatPath path, String attributes) throws IOException {
-    int colon = attributes.indexOf(':');
-    String view = colon < 0 ? "basic" : attributes.substring(0, colon);
-    String list = colon < 0 ? attributes : attributes.substring(colon + 1);
+    NamedAttributes.Request r = NamedAttributes.Request.parse(attributes);
+    String view = r.view();
     if (!view.equals("basic") && !view.equals("dos")) {
       throw new UnsupportedOperationException("attribute view '" + view
           + "'; a FAT file system has basic and dos");
     }
     Map<String, Object> all = new FatAttributeView(path, view).readAttributes()
         .asMap(view.equals("dos"));
-    if (list.equals("*")) {
-      return all;
-    }
-    Map<String, Object> out = new HashMap<>();
-    for (String a : list.split(",")) {
-      if (!all.containsKey(a)) {
-        throw new IllegalArgumentException("no attribute '" + a + "' in view " + view);
-      }
-      out.put(a, all.get(a));
-    }
-    return out;
+    return NamedAttributes.select(all, r.names(),
+        a -> new IllegalArgumentException("no attribute '" + a + "' in view " + view));
   }
 
   static void setByName(FatPath path, String attribute, Object value) throws IOException {
-    int colon = attribute.indexOf(':');
-    String view = colon < 0 ? "basic" : attribute.substring(0, colon);
-    String a = colon < 0 ? attribute : attribute.substring(colon + 1);
+    NamedAttributes.Request r = NamedAttributes.Request.parse(attribute);
+    String view = r.view();
+    String a = r.names();
     FatAttributeView v = new FatAttributeView(path, view);
     if (!view.equals("basic") && !view.equals("dos")) {
       throw new UnsupportedOperationException("attribute view '" + view + "'");
     }
+    if (NamedAttributes.setTime(v, a, value)) {
+      return;
+    }
     switch (a) {
-      case "lastModifiedTime" -> v.setTimes((FileTime) value, null, null);
-      case "lastAccessTime" -> v.setTimes(null, (FileTime) value, null);
-      case "creationTime" -> v.setTimes(null, null, (FileTime) value);
       case "readonly", "hidden", "system", "archive" -> {
         if (!view.equals("dos")) {
           throw new IllegalArgumentException("'" + a + "' is a dos attribute");
