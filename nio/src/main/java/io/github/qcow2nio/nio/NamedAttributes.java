@@ -3,6 +3,7 @@ package io.github.qcow2nio.nio;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -69,6 +70,21 @@ public final class NamedAttributes {
   }
 
   /**
+   * Whether {@code view} is the file system's own view ({@code own}) rather than "basic"; any
+   * other is refused as "attribute view 'V'; NOUN has basic and OWN".
+   */
+  public static boolean isOwnView(String view, String own, String noun) {
+    if (view.equals("basic")) {
+      return false;
+    }
+    if (view.equals(own)) {
+      return true;
+    }
+    throw new UnsupportedOperationException("attribute view '" + view + "'; " + noun
+        + " has basic and " + own);
+  }
+
+  /**
    * Sets the basic time {@code name} through {@code view}; false when {@code name} is not one of
    * the three times, for the caller to refuse in its words.
    */
@@ -99,6 +115,19 @@ public final class NamedAttributes {
         FileTime epoch = FileTime.fromMillis(0);
         return new HostTimes(epoch, epoch, epoch);
       }
+    }
+
+    /**
+     * Sets the times of {@code host} (null leaves one as it is): the times of every entry of a
+     * file system held in it, which must not be read-only.
+     */
+    public static void set(Path host, boolean readOnly, FileTime modified, FileTime accessed,
+        FileTime created) throws IOException {
+      if (readOnly) {
+        throw new ReadOnlyFileSystemException();
+      }
+      Files.getFileAttributeView(host, BasicFileAttributeView.class)
+          .setTimes(modified, accessed, created);
     }
   }
 }

@@ -57,9 +57,6 @@ public abstract class NestedFileSystem<P extends NestedPath<P, ?>> extends FileS
   /** The one store. */
   protected abstract FileStore store();
 
-  /** Throws the exception that says {@code path} names nothing here (or cannot be reached). */
-  protected abstract void requireExisting(P path) throws IOException;
-
   /**
    * What closing releases once the channels and streams are closed, in order: flushes first, then
    * the file the file system is held in.

@@ -142,6 +142,15 @@ public abstract class NestedFileSystemProvider<F extends NestedFileSystem<P>,
     return new AccessDeniedException(path.toString(), null, why);
   }
 
+  /**
+   * For a file system whose tree is fixed: the refusal of a change to {@code path} once it is
+   * found to exist (a missing path is refused by {@code checkAccess} first, as always).
+   */
+  protected final IOException refusal(P path, String why) throws IOException {
+    checkAccess(path);
+    return denied(path.getFileSystem(), path, why);
+  }
+
   // ---- file systems by URI
 
   @Override
@@ -216,7 +225,7 @@ public abstract class NestedFileSystemProvider<F extends NestedFileSystem<P>,
   @Override
   public FileStore getFileStore(Path path) throws IOException {
     P p = check(path);
-    p.getFileSystem().requireExisting(p);
+    checkAccess(p); // no modes: only that it exists
     return p.getFileSystem().store();
   }
 

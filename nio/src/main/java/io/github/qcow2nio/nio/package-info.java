@@ -8,6 +8,7 @@
  * order, root, store, path strings, matchers, refusals), {@link io.github.qcow2nio.nio.NestedPath}
  * (a path made by its file system, with its URI and real path),
  * {@link io.github.qcow2nio.nio.NestedFileStore} (the one store),
+ * {@link io.github.qcow2nio.nio.PathAttributeView} (an attribute view of one path),
  * {@link io.github.qcow2nio.nio.FileSystemRegistry} (one open file system per file) and
  * {@link io.github.qcow2nio.nio.PositionalFileChannel} (a {@code FileChannel} made of positional
  * reads and writes).

@@ -91,7 +91,9 @@ final class MemProvider extends NestedFileSystemProvider<MemProvider.MemFileSyst
   @Override
   public void checkAccess(Path path, AccessMode... modes) throws IOException {
     MemPath p = check(path);
-    p.getFileSystem().requireExisting(p);
+    if (p.toAbsolutePath().normalize().getNameCount() > 0) {
+      p.getFileSystem().file(p);
+    }
   }
 
   @Override
@@ -172,13 +174,6 @@ final class MemProvider extends NestedFileSystemProvider<MemProvider.MemFileSyst
     @Override
     protected MemStore store() {
       return store;
-    }
-
-    @Override
-    protected void requireExisting(MemPath path) throws IOException {
-      if (path.toAbsolutePath().normalize().getNameCount() > 0) {
-        file(path);
-      }
     }
 
     @Override

@@ -99,6 +99,24 @@ class NamedAttributesTest {
   }
 
   @Test
+  void theOwnViewIsTheOnlyOtherThanBasic() {
+    assertFalse(NamedAttributes.isOwnView("basic", "dos", "a FAT file system"));
+    assertTrue(NamedAttributes.isOwnView("dos", "dos", "a FAT file system"));
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> NamedAttributes.isOwnView("posix", "dos", "a FAT file system"));
+    assertEquals("attribute view 'posix'; a FAT file system has basic and dos", e.getMessage());
+  }
+
+  @Test
+  void hostTimesAreSetOnlyWhereTheFileSystemWrites(@TempDir Path dir) throws IOException {
+    Path f = Files.createFile(dir.resolve("f"));
+    assertThrows(java.nio.file.ReadOnlyFileSystemException.class,
+        () -> NamedAttributes.HostTimes.set(f, true, T, null, null));
+    NamedAttributes.HostTimes.set(f, false, T, null, null);
+    assertEquals(T, Files.getLastModifiedTime(f));
+  }
+
+  @Test
   void aHostThatCannotSayHasEpochTimes(@TempDir Path dir) {
     NamedAttributes.HostTimes times = NamedAttributes.HostTimes.of(dir.resolve("gone"));
     assertEquals(FileTime.fromMillis(0), times.modified());
