@@ -66,11 +66,6 @@ public final class Ext4FileSystem extends NestedFileSystem<Ext4Path> {
   }
 
   @Override
-  protected void requireExisting(Ext4Path path) throws IOException {
-    inode(path, true);
-  }
-
-  @Override
   protected List<Release> releases() {
     return List.of(volume::close);
   }

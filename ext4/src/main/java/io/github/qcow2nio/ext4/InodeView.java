@@ -1,6 +1,7 @@
 package io.github.qcow2nio.ext4;
 
 import io.github.qcow2nio.nio.NamedAttributes;
+import io.github.qcow2nio.nio.PathAttributeView;
 import java.io.IOException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.attribute.FileTime;
@@ -16,7 +17,7 @@ import java.util.Set;
  * The basic, owner, posix and unix views of a path, one class answering under each name; the
  * inode is read when asked, so a view outlives changes of nothing (the disk does not change).
  */
-final class InodeView implements Ext4FileAttributeView {
+final class InodeView extends PathAttributeView<Ext4Path> implements Ext4FileAttributeView {
   private static final List<String> BASIC = List.of("lastModifiedTime", "lastAccessTime",
       "creationTime", "size", "isRegularFile", "isDirectory", "isSymbolicLink", "isOther",
       "fileKey");
@@ -24,24 +25,16 @@ final class InodeView implements Ext4FileAttributeView {
   private static final List<String> UNIX = List.of("ino", "mode", "nlink", "uid", "gid",
       "ctime", "flags");
 
-  private final Ext4Path path;
   private final boolean follow;
-  private final String name;
 
   InodeView(Ext4Path path, boolean follow, String name) {
-    this.path = path;
+    super(path, name);
     this.follow = follow;
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
   }
 
   @Override
   public Ext4FileAttributes readAttributes() throws IOException {
-    return new Ext4Attributes(path.getFileSystem().inode(path, follow));
+    return new Ext4Attributes(path().getFileSystem().inode(path(), follow));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.github.qcow2nio.fat;
 
 import io.github.qcow2nio.fat.volume.ShortEntry;
 import io.github.qcow2nio.nio.NamedAttributes;
+import io.github.qcow2nio.nio.PathAttributeView;
 import java.io.IOException;
 import java.nio.file.attribute.DosFileAttributeView;
 import java.nio.file.attribute.FileTime;
@@ -12,31 +13,23 @@ import java.util.Map;
  * The "basic" and "dos" views of one path: read from its entry on each call; writes go to the
  * entry at once. Times round down to FAT's two seconds (access: to the day).
  */
-final class FatAttributeView implements DosFileAttributeView {
-  private final FatPath path;
-  private final String name;
-
+final class FatAttributeView extends PathAttributeView<FatPath>
+    implements DosFileAttributeView {
   FatAttributeView(FatPath path, String name) {
-    this.path = path;
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(path, name);
   }
 
   @Override
   public FatAttributes readAttributes() throws IOException {
-    FatFileSystem fs = path.getFileSystem();
-    return new FatAttributes(fs.volume().lookup(FatFileSystem.names(path)));
+    FatFileSystem fs = path().getFileSystem();
+    return new FatAttributes(fs.volume().lookup(FatFileSystem.names(path())));
   }
 
   @Override
   public void setTimes(FileTime modified, FileTime access, FileTime create) throws IOException {
-    FatFileSystem fs = path.getFileSystem();
+    FatFileSystem fs = path().getFileSystem();
     fs.provider().checkWritable(fs);
-    fs.volume().setTimes(FatFileSystem.names(path), instant(modified), instant(access),
+    fs.volume().setTimes(FatFileSystem.names(path()), instant(modified), instant(access),
         instant(create));
   }
 
@@ -45,9 +38,9 @@ final class FatAttributeView implements DosFileAttributeView {
   }
 
   private void setBit(int mask, boolean value) throws IOException {
-    FatFileSystem fs = path.getFileSystem();
+    FatFileSystem fs = path().getFileSystem();
     fs.provider().checkWritable(fs);
-    String[] names = FatFileSystem.names(path);
+    String[] names = FatFileSystem.names(path());
     int attrs = readAttributes().node().isRoot() ? 0 : fs.volume().lookup(names).entry()
         .attributes();
     fs.volume().setAttributes(names, value ? attrs | mask : attrs & ~mask);
@@ -77,12 +70,8 @@ final class FatAttributeView implements DosFileAttributeView {
   static Map<String, Object> readByName(FatPath path, String attributes) throws IOException {
     NamedAttributes.Request r = NamedAttributes.Request.parse(attributes);
     String view = r.view();
-    if (!view.equals("basic") && !view.equals("dos")) {
-      throw new UnsupportedOperationException("attribute view '" + view
-          + "'; a FAT file system has basic and dos");
-    }
-    Map<String, Object> all = new FatAttributeView(path, view).readAttributes()
-        .asMap(view.equals("dos"));
+    boolean dos = NamedAttributes.isOwnView(view, "dos", "a FAT file system");
+    Map<String, Object> all = new FatAttributeView(path, view).readAttributes().asMap(dos);
     return NamedAttributes.select(all, r.names(),
         a -> new IllegalArgumentException("no attribute '" + a + "' in view " + view));
   }

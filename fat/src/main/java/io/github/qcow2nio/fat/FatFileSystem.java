@@ -58,11 +58,6 @@ public final class FatFileSystem extends NestedFileSystem<FatPath> {
     return store;
   }
 
-  @Override
-  protected void requireExisting(FatPath path) throws IOException {
-    volume().lookup(names(path));
-  }
-
   /** The FAT copies and FSInfo are written back, then the file is closed. */
   @Override
   protected List<Release> releases() {

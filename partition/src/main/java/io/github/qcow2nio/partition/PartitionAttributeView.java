@@ -2,32 +2,22 @@ package io.github.qcow2nio.partition;
 
 import io.github.qcow2nio.nio.NamedAttributes;
 import io.github.qcow2nio.nio.NamedAttributes.HostTimes;
+import io.github.qcow2nio.nio.PathAttributeView;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.ReadOnlyFileSystemException;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 
 /** Both views of a node, "basic" and "partition". Times are the disk file's. */
-final class PartitionAttributeView implements PartitionFileAttributeView {
-  private final PartitionPath path;
-  private final String name;
-
+final class PartitionAttributeView extends PathAttributeView<PartitionPath>
+    implements PartitionFileAttributeView {
   PartitionAttributeView(PartitionPath path, String name) {
-    this.path = path;
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(path, name);
   }
 
   @Override
   public PartitionFileAttributes readAttributes() throws IOException {
-    PartitionFileSystem fs = path.getFileSystem();
-    PartitionFileSystem.Node node = fs.node(path);
+    PartitionFileSystem fs = path().getFileSystem();
+    PartitionFileSystem.Node node = fs.node(path());
     return new PartitionFileAttributes(fs.table(), node.partition(),
         HostTimes.of(fs.diskPath()));
   }
@@ -36,13 +26,9 @@ final class PartitionAttributeView implements PartitionFileAttributeView {
   @Override
   public void setTimes(FileTime lastModifiedTime, FileTime lastAccessTime, FileTime createTime)
       throws IOException {
-    PartitionFileSystem fs = path.getFileSystem();
-    fs.node(path);
-    if (fs.isReadOnly()) {
-      throw new ReadOnlyFileSystemException();
-    }
-    Files.getFileAttributeView(fs.diskPath(), BasicFileAttributeView.class)
-        .setTimes(lastModifiedTime, lastAccessTime, createTime);
+    PartitionFileSystem fs = path().getFileSystem();
+    fs.node(path());
+    HostTimes.set(fs.diskPath(), fs.isReadOnly(), lastModifiedTime, lastAccessTime, createTime);
   }
 
   /** {@code Files.readAttributes(path, "view:names")}: "basic" or "partition", "*" for all. */
@@ -64,11 +50,6 @@ final class PartitionAttributeView implements PartitionFileAttributeView {
   }
 
   private static boolean checkView(String view) {
-    return switch (view) {
-      case "basic" -> false;
-      case NAME -> true;
-      default -> throw new UnsupportedOperationException("attribute view '" + view
-          + "'; a partition file system has basic and partition");
-    };
+    return NamedAttributes.isOwnView(view, NAME, "a partition file system");
   }
 }

@@ -2,7 +2,6 @@ package io.github.qcow2nio.partition;
 
 import io.github.qcow2nio.nio.NestedFileSystem;
 import io.github.qcow2nio.partition.table.DiskAccess;
-import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,11 +64,6 @@ public final class PartitionFileSystem extends NestedFileSystem<PartitionPath> {
   @Override
   protected PartitionFileStore store() {
     return store;
-  }
-
-  @Override
-  protected void requireExisting(PartitionPath path) throws IOException {
-    node(path);
   }
 
   /** The disk file's channel is forced (when writable) and closed. */

@@ -170,9 +170,7 @@ public final class PartitionFileSystemProvider
 
   @Override
   public void delete(Path path) throws IOException {
-    PartitionPath p = check(path);
-    p.getFileSystem().node(p);
-    throw denied(p.getFileSystem(), p, FIXED_TREE);
+    throw refusal(check(path), FIXED_TREE);
   }
 
   @Override
@@ -187,8 +185,7 @@ public final class PartitionFileSystemProvider
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     PartitionPath s = check(source);
     check(target);
-    s.getFileSystem().node(s);
-    throw denied(s.getFileSystem(), s, FIXED_TREE);
+    throw refusal(s, FIXED_TREE);
   }
 
   /** Write access holds for the partitions of a read-write file system. */

@@ -2,10 +2,8 @@ package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.nio.NamedAttributes;
 import io.github.qcow2nio.nio.NamedAttributes.HostTimes;
+import io.github.qcow2nio.nio.PathAttributeView;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.ReadOnlyFileSystemException;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 
@@ -13,24 +11,16 @@ import java.util.Map;
  * Both views of an entry, "basic" and "qcow2". Times are the image file's: every entry changes
  * when the image does.
  */
-final class Qcow2AttributeView implements Qcow2FileAttributeView {
-  private final Qcow2Path path;
-  private final String name;
-
+final class Qcow2AttributeView extends PathAttributeView<Qcow2Path>
+    implements Qcow2FileAttributeView {
   Qcow2AttributeView(Qcow2Path path, String name) {
-    this.path = path;
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(path, name);
   }
 
   @Override
   public Qcow2Attributes readAttributes() throws IOException {
-    Qcow2FileSystem fs = path.getFileSystem();
-    Entry e = fs.entry(path);
+    Qcow2FileSystem fs = path().getFileSystem();
+    Entry e = fs.entry(path());
     long virtualSize = e.isDirectory() ? fs.image().disk().size() : fs.disk(e).size();
     return Qcow2Attributes.of(e, e.isDirectory() ? 0 : virtualSize, virtualSize, fs.image(),
         HostTimes.of(fs.imagePath()));
@@ -40,13 +30,9 @@ final class Qcow2AttributeView implements Qcow2FileAttributeView {
   @Override
   public void setTimes(FileTime lastModifiedTime, FileTime lastAccessTime, FileTime createTime)
       throws IOException {
-    Qcow2FileSystem fs = path.getFileSystem();
-    fs.entry(path);
-    if (fs.isReadOnly()) {
-      throw new ReadOnlyFileSystemException();
-    }
-    Files.getFileAttributeView(fs.imagePath(), BasicFileAttributeView.class)
-        .setTimes(lastModifiedTime, lastAccessTime, createTime);
+    Qcow2FileSystem fs = path().getFileSystem();
+    fs.entry(path());
+    HostTimes.set(fs.imagePath(), fs.isReadOnly(), lastModifiedTime, lastAccessTime, createTime);
   }
 
   /** {@code Files.readAttributes(path, "view:names")}: "basic" or "qcow2", "*" for all. */
@@ -67,11 +53,6 @@ final class Qcow2AttributeView implements Qcow2FileAttributeView {
   }
 
   private static boolean checkView(String view) {
-    return switch (view) {
-      case "basic" -> false;
-      case NAME -> true;
-      default -> throw new UnsupportedOperationException("attribute view '" + view
-          + "'; a qcow2 file system has basic and qcow2");
-    };
+    return NamedAttributes.isOwnView(view, NAME, "a qcow2 file system");
   }
 }

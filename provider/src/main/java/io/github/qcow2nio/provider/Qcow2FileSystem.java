@@ -63,11 +63,6 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
   }
 
   @Override
-  protected void requireExisting(Qcow2Path path) throws IOException {
-    entry(path);
-  }
-
-  @Override
   protected List<Release> releases() {
     List<Release> steps = new ArrayList<>();
     if (!isReadOnly() && image.disk().isWritable()) {

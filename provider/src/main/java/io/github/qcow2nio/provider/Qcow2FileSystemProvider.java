@@ -218,10 +218,7 @@ public final class Qcow2FileSystemProvider
 
   @Override
   public void delete(Path path) throws IOException {
-    Qcow2Path p = check(path);
-    Qcow2FileSystem fs = p.getFileSystem();
-    fs.entry(p);
-    throw denied(fs, p, FIXED_TREE);
+    throw refusal(check(path), FIXED_TREE);
   }
 
   /** Copies a disk onto /disk (with REPLACE_EXISTING): the disk then reads as the source. */
@@ -263,8 +260,7 @@ public final class Qcow2FileSystemProvider
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     Qcow2Path s = check(source);
     check(target);
-    s.getFileSystem().entry(s);
-    throw denied(s.getFileSystem(), s, FIXED_TREE);
+    throw refusal(s, FIXED_TREE);
   }
 
   /** Write access holds only for /disk of a read-write file system whose disk can be written. */
