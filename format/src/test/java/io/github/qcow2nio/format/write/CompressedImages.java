@@ -56,6 +56,23 @@ final class CompressedImages {
   }
 
   /**
+   * {@code len} bytes that compress, unevenly: pieces of {@code piece} bytes, each a random prefix
+   * of random length and then one repeated byte.
+   */
+  static byte[] compressible(java.util.Random r, int len, int piece) {
+    byte[] b = new byte[len];
+    for (int start = 0; start < len; start += piece) {
+      int end = Math.min(len, start + piece);
+      int cut = start + r.nextInt(Math.max(1, (end - start) * 3 / 4));
+      for (int i = start; i < cut; i++) {
+        b[i] = (byte) r.nextInt();
+      }
+      java.util.Arrays.fill(b, cut, end, (byte) r.nextInt(256));
+    }
+    return b;
+  }
+
+  /**
    * Clusters of every compressed length: most a random prefix of random length then one repeated
    * byte, some all zeros, some random (stored normally). Consecutive compressed clusters then pack
    * unevenly, and some run from one host cluster into the next.
