@@ -1,6 +1,7 @@
 package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.disk.CompressingDisk;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.disk.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
@@ -42,8 +43,12 @@ public final class Qcow2FileSystem extends FileSystem {
   private final java.util.concurrent.locks.ReentrantReadWriteLock resizeLock =
       new java.util.concurrent.locks.ReentrantReadWriteLock();
 
+  /** With env {@code compress=true}: writes to {@code /disk} go through it (else null). */
+  private final CompressingDisk compressing;
+
   Qcow2FileSystem(Qcow2FileSystemProvider provider, Path imagePath, Object key, Qcow2Image image,
-      boolean readOnly) {
+      boolean readOnly, CompressingDisk compressing) {
+    this.compressing = compressing;
     this.provider = provider;
     this.imagePath = imagePath;
     this.key = key;
@@ -95,6 +100,9 @@ public final class Qcow2FileSystem extends FileSystem {
         } catch (IOException e) {
           failure = add(failure, e);
         }
+      }
+      if (compressing != null) {
+        compressing.close();
       }
       for (VirtualDisk d : snapshotDisks.values()) {
         try {
@@ -290,10 +298,11 @@ public final class Qcow2FileSystem extends FileSystem {
    */
   void writeGrowing(VirtualDisk disk, ByteBuffer src, long pos) throws IOException {
     long end = pos + src.remaining();
+    VirtualDisk target = compressing != null && disk == image.disk() ? compressing : disk;
     resizeLock.readLock().lock();
     try {
       if (end <= disk.size()) {
-        disk.write(src, pos);
+        target.write(src, pos);
         return;
       }
     } finally {
@@ -304,7 +313,7 @@ public final class Qcow2FileSystem extends FileSystem {
       if (end > disk.size()) {
         disk.resize((end + 511) & ~511L);
       }
-      disk.write(src, pos);
+      target.write(src, pos);
     } finally {
       resizeLock.writeLock().unlock();
     }

@@ -2,6 +2,7 @@ package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.disk.CompressingDisk;
 import io.github.qcow2nio.format.disk.VirtualDisk;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.PathLocation;
@@ -147,7 +148,20 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
           OpenOptions.readWrite().withLocking(env.locking()));
       key = identity(image);
     }
-    Qcow2FileSystem fs = new Qcow2FileSystem(this, image, key, img, !writable);
+    CompressingDisk compressing = null;
+    if (env.compress() && writable) {
+      try {
+        compressing = new CompressingDisk(img.disk());
+      } catch (IOException | RuntimeException e) {
+        try {
+          img.close();
+        } catch (IOException again) {
+          e.addSuppressed(again);
+        }
+        throw e;
+      }
+    }
+    Qcow2FileSystem fs = new Qcow2FileSystem(this, image, key, img, !writable, compressing);
     fileSystems.put(key, fs);
     return fs;
   }
