@@ -166,6 +166,33 @@ class CompressedWriteTest {
   }
 
   @Test
+  void compressedWritesMarkPersistentBitmapsDirty() throws Exception {
+    Qemu.assumeAvailable();
+    Path img = dir.resolve("b.qcow2");
+    Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "1M");
+    Qemu.img("bitmap", "--add", "-g", "65536", img.toString(), "on");
+    byte[] data = CompressedImages.compressible(new Random(4), 256 << 10, 1024);
+    byte[] one = CompressedImages.compressible(new Random(5), 65536, 1024);
+    try (Qcow2Image image = Qcow2Image.open(new PathLocation(img), OpenOptions.readWrite())) {
+      try (CompressedWriter w = CompressedWriter.open(image.disk(), 256 << 10, 1)) {
+        w.write(ByteBuffer.wrap(data));
+      }
+      try (CompressingDisk f = new CompressingDisk(image.disk(), 1)) {
+        f.write(ByteBuffer.wrap(one), 768 << 10);
+      }
+      assertEquals(ClusterType.COMPRESSED, image.disk().blockStatus(768 << 10, 65536).type());
+    }
+    java.util.BitSet expected = new java.util.BitSet();
+    expected.set(4, 8);
+    expected.set(12);
+    assertEquals(expected, BitmapWriteTest.readBitmaps(img).get("on"));
+    byte[] model = new byte[1 << 20];
+    System.arraycopy(data, 0, model, 256 << 10, data.length);
+    System.arraycopy(one, 0, model, 768 << 10, one.length);
+    assertAgrees(img, model, "bitmaps");
+  }
+
+  @Test
   void externalDataFilesAreRefusedAsQemuRefuses() throws Exception {
     Path img = dir.resolve("d.qcow2");
     try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.defaults(1 << 20)
