@@ -22,18 +22,18 @@ final class HuffmanCode {
    */
   void lengths(int[] freq, int n, int limit, int[] lengths) {
     Arrays.fill(lengths, 0, n, 0);
-    Integer[] used = new Integer[n];
+    // Symbols with a frequency, sorted by frequency then symbol: one primitive sort.
+    long[] keyed = new long[n];
     int m = 0;
     for (int s = 0; s < n; s++) {
       if (freq[s] > 0) {
-        used[m++] = s;
+        keyed[m++] = ((long) freq[s] << 16) | s;
       }
     }
     if (m < 2) {
       throw new IllegalArgumentException("a complete code needs two symbols, got " + m);
     }
-    Integer[] sorted = Arrays.copyOf(used, m);
-    Arrays.sort(sorted, (a, b) -> freq[a] != freq[b] ? Integer.compare(freq[a], freq[b]) : a - b);
+    Arrays.sort(keyed, 0, m);
     int capacity = 2 * m * limit + m;
     if (weight.length < capacity) {
       weight = new long[capacity];
@@ -43,7 +43,8 @@ final class HuffmanCode {
     nodes = 0;
     int[] leaves = new int[m];
     for (int i = 0; i < m; i++) {
-      leaves[i] = node(freq[sorted[i]], -1 - sorted[i], 0);
+      int symbol = (int) (keyed[i] & 0xFFFF);
+      leaves[i] = node(freq[symbol], -1 - symbol, 0);
     }
     int[] list = leaves;
     for (int level = 1; level < limit; level++) {

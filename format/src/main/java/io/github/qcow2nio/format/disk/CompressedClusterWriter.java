@@ -16,9 +16,10 @@ import java.nio.ByteBuffer;
  * reference. The entry is set only after the bytes are written, and refcounts reach the file
  * before the L2 table (the barrier), so a failure or a crash leaks at worst.
  *
- * <p>The packing position lives in memory only, as QEMU's; it is dropped when its host cluster's
- * refcount is not what this unit left there (a snapshot took a reference, or the compressed
- * clusters in it were freed and the cluster may have been reused) or is at the refcount maximum.
+ * <p>The packing position lives in memory only, as QEMU's; it is dropped when any cluster was
+ * freed since (the packing cluster may have been freed and handed out again, with the same
+ * refcount), when its refcount is not what this unit left there (a snapshot took a reference), or
+ * when it is at the refcount maximum.
  * Runs under the disk's write lock.
  */
 final class CompressedClusterWriter {
@@ -36,7 +37,7 @@ final class CompressedClusterWriter {
   private long freeByte;
   /** The refcount this unit left on {@code freeByte}'s host cluster. */
   private long expectedRefcount;
-  /** {@link Qcow2Disk#compressedGeneration} when {@code freeByte} was set. */
+  /** {@link RefcountManager#zeroedCount()} when {@code freeByte} was set. */
   private long generation;
 
   CompressedClusterWriter(Qcow2Disk disk, RefcountManager refcounts, ClusterAllocator allocator,
@@ -94,7 +95,7 @@ final class CompressedClusterWriter {
   /** Finds room for {@code length} bytes and takes one reference on each host cluster touched. */
   private long place(int length) throws IOException {
     long at = freeByte;
-    if (at != 0 && (generation != disk.compressedGeneration
+    if (at != 0 && (generation != refcounts.zeroedCount()
         || Long.compareUnsigned(expectedRefcount, refcounts.maxValue()) >= 0
         || refcounts.get(at >>> clusterBits) != expectedRefcount)) {
       at = 0;
@@ -125,7 +126,7 @@ final class CompressedClusterWriter {
     } else {
       freeByte = next;
       expectedRefcount = refcounts.get(next >>> clusterBits);
-      generation = disk.compressedGeneration;
+      generation = refcounts.zeroedCount();
     }
     return at;
   }

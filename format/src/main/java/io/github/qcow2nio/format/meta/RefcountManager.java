@@ -50,6 +50,8 @@ public final class RefcountManager {
   private boolean memoDirty;
   private long freeHint = 1;
   private long floor = 0;
+  /** How many times a refcount was set to 0: a cluster seen before may since have been reused. */
+  private long zeroed;
 
   private RefcountManager(HostFile file, HeaderUpdater header, long[] table) {
     Header h = header.header();
@@ -100,6 +102,14 @@ public final class RefcountManager {
 
   public int clusterBits() {
     return clusterBits;
+  }
+
+  /**
+   * A count that grows whenever some refcount becomes 0: when it has not moved, no cluster was
+   * freed (and so none reused) in between.
+   */
+  public long zeroedCount() {
+    return zeroed;
   }
 
   public long maxValue() {
@@ -155,8 +165,11 @@ public final class RefcountManager {
           memoDirty = true;
         }
       }
-      if (value == 0 && index < freeHint) {
-        freeHint = Math.max(1, index);
+      if (value == 0) {
+        zeroed++;
+        if (index < freeHint) {
+          freeHint = Math.max(1, index);
+        }
       }
       return;
     }
