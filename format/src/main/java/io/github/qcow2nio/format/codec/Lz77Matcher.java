@@ -21,7 +21,7 @@ final class Lz77Matcher {
   private static final int MAX_LAZY = 16;
   private static final int GOOD_LENGTH = 8;
   private static final int NICE_LENGTH = 128;
-  private static final int HASH_BITS = 15;
+  private static final int HASH_BITS = 16;
 
   /** Receives each block's symbols: {@code lengths[i]} a literal byte when {@code dists[i]} is 0. */
   interface Sink {
@@ -33,7 +33,12 @@ final class Lz77Matcher {
   private final int[] head = new int[1 << HASH_BITS];
   private int base;
   private int lastN;
-  private int[] prev = new int[0];
+  // Chain links by position modulo the window: a chain stops at MAX_DISTANCE < WINDOW, before any
+  // slot it would read was reused, and a 16 KiB array stays in cache.
+  private static final int WINDOW = 4096;
+  private final int[] prev = new int[WINDOW];
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+      .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private final char[] lengths = new char[BLOCK_SYMBOLS];
   private final char[] dists = new char[BLOCK_SYMBOLS];
   private int count;
@@ -46,9 +51,6 @@ final class Lz77Matcher {
   void run(byte[] src, int n, Sink sink) {
     this.src = src;
     this.n = n;
-    if (prev.length < n) {
-      prev = new int[n];
-    }
     // Above every entry of the last cluster, whose positions were below lastN.
     if (base > Integer.MAX_VALUE - lastN - n - 2) {
       Arrays.fill(head, 0);
@@ -99,10 +101,10 @@ final class Lz77Matcher {
     if (p + MIN_MATCH > n) {
       return -1;
     }
-    int h = (((src[p] & 0xFF) << 10) ^ ((src[p + 1] & 0xFF) << 5) ^ (src[p + 2] & 0xFF))
+    int h = (((src[p] & 0xFF) << 11) ^ ((src[p + 1] & 0xFF) << 5) ^ (src[p + 2] & 0xFF))
         & ((1 << HASH_BITS) - 1);
     int before = head[h] - base;
-    prev[p] = before;
+    prev[p & (WINDOW - 1)] = before;
     head[h] = p + base;
     return before;
   }
@@ -120,10 +122,22 @@ final class Lz77Matcher {
     byte[] s = src;
     int c = candidate;
     while (c >= 0 && c >= limit && chain-- > 0) {
-      if (best < max && s[c + best] == s[p + best] && s[c] == s[p] && s[c + 1] == s[p + 1]) {
+      if (best < max && s[c + best] == s[p + best] && s[c + best - 1] == s[p + best - 1]
+          && s[c] == s[p] && s[c + 1] == s[p + 1]) {
         int len = 2;
-        while (len < max && s[c + len] == s[p + len]) {
-          len++;
+        // Eight bytes at a time while they fit, then byte by byte.
+        while (len + 8 <= max) {
+          long x = (long) LONGS.get(s, c + len) ^ (long) LONGS.get(s, p + len);
+          if (x != 0) {
+            len += Long.numberOfTrailingZeros(x) >>> 3;
+            break;
+          }
+          len += 8;
+        }
+        if (len + 8 > max) {
+          while (len < max && s[c + len] == s[p + len]) {
+            len++;
+          }
         }
         if (len > best) {
           best = len;
@@ -133,7 +147,7 @@ final class Lz77Matcher {
           }
         }
       }
-      c = prev[c];
+      c = prev[c & (WINDOW - 1)];
     }
     if (bestAt < 0 || best < MIN_MATCH) {
       return MIN_MATCH - 1;
