@@ -15,6 +15,7 @@ import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.ClusterType;
 import io.github.qcow2nio.format.struct.CompressedDescriptor;
+import io.github.qcow2nio.format.testing.Knobs;
 import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.QemuImg;
 import java.io.IOException;
@@ -38,6 +39,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * qemu-img convert}, pass {@code qemu-img check} without errors or leaks, show as compressed in
  * {@code qemu-img map} (data without a host offset), and take within 2% of the space {@code
  * qemu-img convert -c} takes for the same data, for deflate and zstd, over the option matrix.
+ *
+ * <p>{@code -Dqcow2.compressMiB=N} sets the size of the mixed data compared with {@code qemu-img
+ * convert -c} (default 6).
  */
 @Tag("qemu")
 class CompressedWriteTest {
@@ -47,7 +51,7 @@ class CompressedWriteTest {
   @ValueSource(ints = {0, 1})
   void withinTwoPercentOfQemuConvert(int type) throws Exception {
     Qemu.assumeAvailable();
-    byte[] data = CompressedImages.realisticMix(20261126L, 6 << 20);
+    byte[] data = CompressedImages.realisticMix(20261126L, Knobs.COMPRESS_MIB << 20);
     Path raw = dir.resolve("in.raw");
     Files.write(raw, data);
     Path theirs = dir.resolve("qemu.qcow2");
@@ -194,6 +198,29 @@ class CompressedWriteTest {
     System.arraycopy(data, 0, model, 256 << 10, data.length);
     System.arraycopy(one, 0, model, 768 << 10, one.length);
     assertAgrees(img, model, "bitmaps");
+  }
+
+  /** The fault sweep's compressed workload really packs, straddles and fills host clusters. */
+  @Test
+  void theFaultSweepWorkloadExercisesPacking() throws Exception {
+    Qemu.assumeAvailable();
+    FaultSweep.Scenario s = FaultSweepTest.scenario("compressed writes", dir);
+    Path img = dir.resolve("sweep.qcow2");
+    try (Qcow2Image image = Qcow2Image.create(img, s.create())) {
+      // Stop before the steps that overwrite and discard compressed clusters.
+      for (FaultStep step : s.steps().subList(0, 3)) {
+        step.apply(image);
+      }
+    }
+    List<CompressedDescriptor> ds = CompressedImages.descriptors(img);
+    assertTrue(ds.size() >= 10, ds.size() + " compressed clusters");
+    assertTrue(CompressedImages.straddling(ds, 12) > 0, "a stream straddles two host clusters");
+    // 2-bit refcounts: a host cluster holds at most three streams.
+    long fullClusters = ds.stream().collect(java.util.stream.Collectors.groupingBy(
+        d -> d.offset() >>> 12, java.util.stream.Collectors.counting())).values().stream()
+        .filter(n -> n >= 3).count();
+    assertTrue(fullClusters > 0, "some host cluster reached the refcount maximum");
+    assertTrue(QemuImg.check(img).consistent(false));
   }
 
   @Test
