@@ -27,10 +27,13 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
   private final Qcow2FileStore store;
   private final Map<String, VirtualDisk> snapshotDisks = new ConcurrentHashMap<>();
   private final ReentrantReadWriteLock resizeLock = new ReentrantReadWriteLock();
+  /** With env {@code compress=true}: writes to {@code /disk} go through it (else null). */
+  private final VirtualDisk compressing;
 
   Qcow2FileSystem(Qcow2FileSystemProvider provider, Path imagePath, Object key, Qcow2Image image,
-      boolean readOnly) {
+      boolean readOnly, VirtualDisk compressing) {
     super(provider, imagePath.toUri(), key, readOnly);
+    this.compressing = compressing;
     this.imagePath = imagePath;
     this.image = image;
     this.store = new Qcow2FileStore(this);
@@ -64,6 +67,9 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
   @Override
   protected List<Release> releases() {
     List<Release> steps = new ArrayList<>();
+    if (compressing != null) {
+      steps.add(compressing::close);
+    }
     if (!isReadOnly() && image.disk().isWritable()) {
       steps.add(() -> image.disk().flush());
     }
@@ -165,10 +171,11 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
    */
   void writeGrowing(VirtualDisk disk, ByteBuffer src, long pos) throws IOException {
     long end = pos + src.remaining();
+    VirtualDisk target = compressing != null && disk == image.disk() ? compressing : disk;
     resizeLock.readLock().lock();
     try {
       if (end <= disk.size()) {
-        disk.write(src, pos);
+        target.write(src, pos);
         return;
       }
     } finally {
@@ -179,7 +186,7 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
       if (end > disk.size()) {
         disk.resize((end + 511) & ~511L);
       }
-      disk.write(src, pos);
+      target.write(src, pos);
     } finally {
       resizeLock.writeLock().unlock();
     }

@@ -134,11 +134,24 @@ public final class Qcow2FileSystemProvider
         throw new IllegalArgumentException(
             "create=true writes a new image; it cannot go with accessMode=readOnly");
       }
+      writable = true;
       img = Qcow2Image.create(new PathLocation(image), env.createOptions(),
           OpenOptions.builder().writable(true).locking(env.locking()).build());
-      return new Qcow2FileSystem(this, image, key, img, false);
     }
-    return new Qcow2FileSystem(this, image, key, img, !writable);
+    VirtualDisk compressing = null;
+    if (env.compress() && writable) {
+      try {
+        compressing = img.compressingDisk();
+      } catch (IOException | RuntimeException e) {
+        try {
+          img.close();
+        } catch (IOException again) {
+          e.addSuppressed(again);
+        }
+        throw e;
+      }
+    }
+    return new Qcow2FileSystem(this, image, key, img, !writable, compressing);
   }
 
   private static Object identity(Path image) throws IOException {
