@@ -79,6 +79,7 @@ final class WritableOpen {
       writer.setBitmaps(BitmapTracker.open(file, headerUpdater.header(),
           extensions.bitmaps().get(), bitmaps, h.size()));
     }
+    writer.snapshots().load(snapshots);
     disk.enableWrites(writer);
   }
 }

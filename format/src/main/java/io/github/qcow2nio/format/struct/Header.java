@@ -131,6 +131,13 @@ public record Header(
         refcountOrder, headerLength, compressionType, unknownTrailer);
   }
 
+  public Header withSnapshots(int count, long offset) {
+    return new Header(version, backingFileOffset, backingFileSize, clusterBits, size,
+        cryptMethod, l1Size, l1TableOffset, refcountTableOffset, refcountTableClusters,
+        count, offset, incompatibleFeatures, compatibleFeatures, autoclearFeatures,
+        refcountOrder, headerLength, compressionType, unknownTrailer);
+  }
+
   public Header withAutoclearFeatures(long features) {
     return new Header(version, backingFileOffset, backingFileSize, clusterBits, size,
         cryptMethod, l1Size, l1TableOffset, refcountTableOffset, refcountTableClusters,
