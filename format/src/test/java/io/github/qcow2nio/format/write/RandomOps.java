@@ -40,6 +40,8 @@ final class RandomOps {
   int reads;
   int resizes;
   int reopens;
+  /** Snapshot operations, when the configuration has them (null otherwise). */
+  RandomSnapshots snapshots;
 
   RandomOps(long seed, byte[] initial, int clusterSize, int unit, boolean resizable,
       long maxSize) {
@@ -54,6 +56,11 @@ final class RandomOps {
   /** Runs {@code n} operations; returns the image, open, after the last one. */
   Qcow2Image run(Qcow2Image image, Opener opener, int n) throws IOException {
     for (int i = 0; i < n; i++) {
+      if (snapshots != null && rnd.nextInt(100) < 3) {
+        snapshots.step(image, this, rnd);
+        ops++;
+        continue;
+      }
       int kind = rnd.nextInt(100);
       Qcow2Disk disk = image.disk();
       long size = model.length;
@@ -89,6 +96,9 @@ final class RandomOps {
             (size + (rnd.nextInt(2 * (int) (maxSize / 4)) - maxSize / 4)) & ~511L));
         if (rnd.nextBoolean()) {
           newSize = newSize / clusterSize * clusterSize;
+        }
+        if (snapshots != null && snapshots.refusesResize(size, newSize)) {
+          continue;
         }
         disk.resize(newSize, true);
         model = Arrays.copyOf(model, (int) newSize);
@@ -178,7 +188,8 @@ final class RandomOps {
 
   String stats() {
     return ops + " ops: " + writes + " writes, " + zeros + " zero writes, " + discards
-        + " discards, " + reads + " reads, " + resizes + " resizes, " + reopens + " reopens";
+        + " discards, " + reads + " reads, " + resizes + " resizes, " + reopens + " reopens"
+        + (snapshots == null ? "" : ", " + snapshots.stats());
   }
 
   /** qemu-img check finds no errors and no leaks, and qemu-img compare finds the model. */

@@ -112,6 +112,10 @@ class RandomOpsTest {
     int unit = o.extendedL2() ? o.clusterSize() / 32 : o.clusterSize();
     RandomOps ops = new RandomOps(SEED ^ name.hashCode(), initial, o.clusterSize(), unit,
         resizable, 2 * size);
+    if (!dataFile) {
+      // Snapshots live in the image's own clusters: not with an external data file.
+      ops.snapshots = new RandomSnapshots(o.version() == 2);
+    }
     // One configuration pays for real forces; the others skip them (durability has its own tests).
     io.github.qcow2nio.format.io.ImageLocation loc = name.equals("v3 64k")
         ? new io.github.qcow2nio.format.io.PathLocation(img) : new NoSyncLocation(img);
@@ -123,6 +127,9 @@ class RandomOpsTest {
     }
     System.out.println(name + ": " + ops.stats());
     RandomOps.assertQemuAgrees(img, ops.model, dir, name + " (" + ops.stats() + ")");
+    if (ops.snapshots != null) {
+      ops.snapshots.assertQemuAgrees(img, ops.model.length, dir, name);
+    }
     // And reopened read-only, we read the same.
     try (Qcow2Image again = Qcow2Image.open(img)) {
       ops.check(again.disk(), 0, ops.model.length);
