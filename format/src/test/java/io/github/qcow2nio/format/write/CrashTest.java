@@ -57,6 +57,14 @@ class CrashTest {
     // Starts from an image qemu wrote, with compressed clusters and an internal snapshot.
     a.add(Arguments.of("qemu snapshot", CreateOptions.defaults(2 << 20).withClusterSize(4096),
         false));
+    // Snapshot operations (CrashSnapshots) among the writes.
+    a.add(Arguments.of("snapshots v3 4k", CreateOptions.defaults(1 << 20).withClusterSize(4096),
+        false));
+    a.add(Arguments.of("snapshots v2 512", CreateOptions.defaults(512 << 10).withVersion(2)
+        .withClusterSize(512), false));
+    a.add(Arguments.of("snapshots extended l2 lazy refcount 8", CreateOptions.defaults(2 << 20)
+        .withClusterSize(16384).withExtendedL2(true).withLazyRefcounts(true).withRefcountBits(8),
+        false));
     // Starts from an image qemu wrote, with an enabled and a disabled persistent bitmap.
     a.add(Arguments.of("qemu bitmaps", CreateOptions.defaults(4 << 20).withClusterSize(512),
         false));
@@ -155,6 +163,7 @@ class CrashTest {
     // A grown size is durable at the next flush: after a crash the disk has the size of the last
     // flush or one it was grown to since.
     List<Long> sizesSinceFlush = new ArrayList<>();
+    CrashSnapshots snaps = what.startsWith("snapshots") ? new CrashSnapshots() : null;
     crash.writesLeft = 1 + rnd.nextInt(600);
     try {
       for (int i = 0; i < 100000; i++) {
@@ -200,7 +209,14 @@ class CrashTest {
           flushed = model.clone();
           touched.clear();
           sizesSinceFlush.clear();
-        } else if (kind < 94 && size + cluster <= maxSize && (!fromQemu || withBitmaps)) {
+        } else if (kind >= 94 && snaps != null) {
+          model = snaps.step(image, model, rnd);
+          // Every snapshot operation flushes first and completes durably.
+          flushed = model.clone();
+          touched.clear();
+          sizesSinceFlush.clear();
+        } else if (kind < 94 && size + cluster <= maxSize && (!fromQemu || withBitmaps)
+            && (snaps == null || snaps.isEmpty() || o.version() == 3)) {
           long newSize = size + (1 + rnd.nextInt(4)) * 512L * (rnd.nextBoolean() ? 1 : cluster / 512);
           newSize = Math.min(newSize, maxSize);
           sizesSinceFlush.add(newSize);
@@ -226,6 +242,9 @@ class CrashTest {
       checkBitmapsAfterCrash(img, everTouched, size,
           what + (powerLoss ? " (power loss)" : ""));
     }
+    if (snaps != null) {
+      snaps.check(img, what + (powerLoss ? " (power loss)" : " (process crash)"));
+    }
     Qemu.Result r = Qemu.run(List.of("qemu-img", "check", img.toString()));
     if (r.exitCode() != 0 && r.exitCode() != 3) {
       fail(what + (powerLoss ? " (power loss)" : " (process crash)") + ": qemu-img check exit "
@@ -234,6 +253,16 @@ class CrashTest {
     byte[] qemuView = Qemu.rawContents(img, dir);
     try (Qcow2Image again = Qcow2Image.open(img)) {
       long size = again.disk().size();
+      if (snaps != null && snaps.revertingTo != null) {
+        byte[] all = new byte[(int) size];
+        again.disk().read(ByteBuffer.wrap(all), 0);
+        if (Arrays.equals(all, snaps.revertingTo)) {
+          // The revert was switched in whole; the old disk is checked below otherwise.
+          flushed = all;
+          touched.clear();
+          sizesSinceFlush.clear();
+        }
+      }
       assertTrue(size == flushed.length || sizesSinceFlush.contains(size),
           what + ": size " + size + ", flushed " + flushed.length + ", grown since to "
               + sizesSinceFlush);
