@@ -39,6 +39,7 @@ final class DiskChannel extends FileChannel {
     this.writable = flags.write();
     this.append = flags.append();
     this.sync = flags.sync();
+    fs.channelOpened(disk);
   }
 
   @Override
@@ -291,6 +292,7 @@ final class DiskChannel extends FileChannel {
   @Override
   protected void implCloseChannel() {
     fs.unregister(this);
+    fs.channelClosed(disk);
   }
 
   private void checkOpen() throws ClosedChannelException {

@@ -4,6 +4,8 @@ import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +29,17 @@ record Qcow2Attributes(
     int refcountBits,
     boolean dirty,
     boolean corrupt,
-    List<String> snapshots) implements Qcow2FileAttributes {
+    List<String> snapshots,
+    SnapshotEntry snapshot) implements Qcow2FileAttributes {
 
   static final List<String> BASIC = List.of("lastModifiedTime", "lastAccessTime", "creationTime",
       "size", "isRegularFile", "isDirectory", "isSymbolicLink", "isOther", "fileKey");
   static final List<String> QCOW2 = List.of("virtualSize", "clusterSize", "version",
       "compressionType", "backingFile", "backingFormat", "dataFile", "extendedL2", "lazyRefcounts",
       "refcountBits", "dirty", "corrupt", "snapshots");
+  /** The qcow2 view's attributes of a snapshot's file alone: its entry in the snapshot table. */
+  static final List<String> SNAPSHOT = List.of("id", "date", "vmClock", "vmStateSize",
+      "diskSize");
 
   static Qcow2Attributes of(Entry entry, long size, long virtualSize, Qcow2Image image,
       FileTime modified, FileTime accessed, FileTime created) {
@@ -44,7 +50,35 @@ record Qcow2Attributes(
         image.backingFile().orElse(null), image.backingFormat().orElse(null),
         image.dataFileName().orElse(null), h.hasExtendedL2(), h.hasLazyRefcounts(),
         h.refcountBits(), h.isDirty(), h.isCorrupt(),
-        image.snapshots().stream().map(SnapshotEntry::name).toList());
+        image.snapshots().stream().map(SnapshotEntry::name).toList(),
+        entry.kind() == Entry.Kind.SNAPSHOT
+            ? image.findSnapshot(entry.snapshot()).orElse(null) : null);
+  }
+
+  @Override
+  public String id() {
+    return snapshot == null ? null : snapshot.id();
+  }
+
+  @Override
+  public FileTime date() {
+    return snapshot == null ? null
+        : FileTime.from(Instant.ofEpochSecond(snapshot.dateSeconds(), snapshot.dateNanos()));
+  }
+
+  @Override
+  public Duration vmClock() {
+    return snapshot == null ? null : Duration.ofNanos(snapshot.vmClockNanos());
+  }
+
+  @Override
+  public long vmStateSize() {
+    return snapshot == null ? -1 : snapshot.vmStateSize();
+  }
+
+  @Override
+  public long diskSize() {
+    return snapshot == null ? -1 : snapshot.diskSize() >= 0 ? snapshot.diskSize() : virtualSize;
   }
 
   @Override
@@ -85,8 +119,19 @@ record Qcow2Attributes(
           for (String q : QCOW2) {
             m.put(q, get(q));
           }
+          if (snapshot != null) {
+            for (String q : SNAPSHOT) {
+              m.put(q, get(q));
+            }
+          }
         }
       } else if (BASIC.contains(n) || (qcow2View && QCOW2.contains(n))) {
+        m.put(n, get(n));
+      } else if (qcow2View && SNAPSHOT.contains(n)) {
+        if (snapshot == null) {
+          throw new IllegalArgumentException("'" + n + "' is an attribute of snapshots only "
+              + "(/snapshots/NAME)");
+        }
         m.put(n, get(n));
       } else {
         throw new IllegalArgumentException("no attribute '" + n + "' in the "
@@ -121,6 +166,11 @@ record Qcow2Attributes(
       case "dirty" -> dirty;
       case "corrupt" -> corrupt;
       case "snapshots" -> snapshots;
+      case "id" -> id();
+      case "date" -> date();
+      case "vmClock" -> vmClock();
+      case "vmStateSize" -> vmStateSize();
+      case "diskSize" -> diskSize();
       default -> throw new IllegalArgumentException("no attribute '" + name + "'");
     };
   }

@@ -295,11 +295,19 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   public void delete(Path path) throws IOException {
     Qcow2Path p = check(path);
     Qcow2FileSystem fs = p.getFileSystem();
-    fs.entry(p);
+    Entry e = fs.entry(p);
+    if (e.kind() == Entry.Kind.SNAPSHOT) {
+      SnapshotFiles.delete(fs, p);
+      return;
+    }
     throw denied(fs, p);
   }
 
-  /** Copies a disk onto /disk (with REPLACE_EXISTING): the disk then reads as the source. */
+  /**
+   * Copies a disk onto /disk (with REPLACE_EXISTING): the disk then reads as the source. Within
+   * one file system, /disk onto /snapshots/NAME creates a snapshot, and a snapshot onto /disk
+   * reverts to it ({@link SnapshotFiles}).
+   */
   @Override
   public void copy(Path source, Path target, CopyOption... options) throws IOException {
     Qcow2Path s = check(source);
@@ -314,10 +322,20 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
         throw new UnsupportedOperationException("ATOMIC_MOVE on copy");
       }
     }
+    boolean sameFs = s.getFileSystem() == t.getFileSystem();
+    if (sameFs && se.kind() == Entry.Kind.DISK && SnapshotFiles.isSnapshotPath(t)) {
+      SnapshotFiles.create(t.getFileSystem(), t, replace);
+      return;
+    }
     if (te != null && !replace) {
       throw new FileAlreadyExistsException(t.toString());
     }
     if (isSameFile(s, t)) {
+      return;
+    }
+    if (sameFs && se.kind() == Entry.Kind.SNAPSHOT && te != null
+        && te.kind() == Entry.Kind.DISK) {
+      SnapshotFiles.revert(t.getFileSystem(), s);
       return;
     }
     if (te == null || se.isDirectory() || te.isDirectory()) {
@@ -337,8 +355,18 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   @Override
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     Qcow2Path s = check(source);
-    check(target);
-    s.getFileSystem().entry(s);
+    Qcow2Path t = check(target);
+    Entry se = s.getFileSystem().entry(s);
+    if (se.kind() == Entry.Kind.SNAPSHOT && s.getFileSystem() == t.getFileSystem()
+        && SnapshotFiles.isSnapshotPath(t)) {
+      boolean replace = false;
+      for (CopyOption o : options) {
+        // ATOMIC_MOVE holds: a rename is one header write.
+        replace |= o == StandardCopyOption.REPLACE_EXISTING;
+      }
+      SnapshotFiles.rename(s.getFileSystem(), s, t, replace);
+      return;
+    }
     throw denied(s.getFileSystem(), s);
   }
 
