@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Tag;
  * <p>{@code -Dqcow2.faultSeeds=N} runs each point N times with other random choices (how much of
  * a torn write lands, whether an interrupted write landed, which unforced writes a power loss
  * keeps; default 1); {@code -Dqcow2.faultStride=N} tries every Nth point only (default 1);
- * {@code -Dqcow2.faultPoint=N} only point N, and {@code -Dqcow2.faultTrace=true} prints where the
+ * {@code -Dqcow2.faultScenario=text} only the workloads whose name contains it, {@code
+ * -Dqcow2.faultPoint=N} only point N, and {@code -Dqcow2.faultTrace=true} prints where the
  * fault struck (for debugging one point).
  */
 @Tag("qemu")
@@ -53,6 +54,9 @@ class FaultSweepTest {
     for (String s : List.of("create and grow", "refcount table growth", "extended L2 over backing",
         "v2", "lazy refcounts repair", "data file", "qemu snapshot", "qemu bitmaps",
         "snapshot operations", "snapshot operations v2 512")) {
+      if (!s.contains(Knobs.FAULT_SCENARIO)) {
+        continue;
+      }
       for (FaultyLocation.Mode m : FaultyLocation.Mode.values()) {
         a.add(Arguments.of(s, m));
       }
