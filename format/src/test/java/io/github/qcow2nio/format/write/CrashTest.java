@@ -60,8 +60,6 @@ class CrashTest {
     // Snapshot operations (CrashSnapshots) among the writes.
     a.add(Arguments.of("snapshots v3 4k", CreateOptions.defaults(1 << 20).withClusterSize(4096),
         false));
-    a.add(Arguments.of("snapshots v2 512", CreateOptions.defaults(512 << 10).withVersion(2)
-        .withClusterSize(512), false));
     a.add(Arguments.of("snapshots extended l2 lazy refcount 8", CreateOptions.defaults(2 << 20)
         .withClusterSize(16384).withExtendedL2(true).withLazyRefcounts(true).withRefcountBits(8),
         false));
