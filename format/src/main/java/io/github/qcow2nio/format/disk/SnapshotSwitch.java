@@ -1,6 +1,7 @@
 package io.github.qcow2nio.format.disk;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
+import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.StructReader;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
@@ -59,18 +60,24 @@ final class SnapshotSwitch {
     return shadow;
   }
 
-  /** Reads an inactive L1 table, within QEMU's limits (aligned, at most 32 MiB, in the file). */
+  /**
+   * Reads an inactive L1 table, validated as QEMU validates a snapshot's ("Snapshot L1 table"):
+   * aligned, nonzero, at most 32 MiB, inside the file. A bad one refuses the operation without
+   * marking the image corrupt: the active disk is not affected by it.
+   */
   long[] readL1(long offset, int entries, String what) throws IOException {
     if (entries == 0) {
       return new long[0];
     }
-    if ((offset & (clusterSize - 1)) != 0 || offset <= 0) {
-      throw new CorruptImageException(what, offset,
-          "offset is not a nonzero multiple of the cluster size " + clusterSize);
-    }
     if (Integer.toUnsignedLong(entries) > Qcow2Limits.MAX_L1_ENTRIES) {
-      throw new CorruptImageException(what, offset,
-          Integer.toUnsignedString(entries) + " entries exceed 32 MiB");
+      throw new Qcow2Exception(image.name() + ": " + what + ": Snapshot L1 table too large ("
+          + Integer.toUnsignedString(entries) + " entries; at most 32 MiB)");
+    }
+    long end = offset + 8L * entries;
+    if ((offset & (clusterSize - 1)) != 0 || offset <= 0 || end > image.size()) {
+      throw new Qcow2Exception(image.name() + ": " + what + ": Snapshot L1 table offset invalid"
+          + " (0x" + Long.toHexString(offset) + ", " + entries + " entries, in a file of "
+          + image.size() + " bytes with clusters of " + clusterSize + ")");
     }
     ByteBuffer b = new StructReader(image, image.size()).read(what, offset, entries * 8);
     long[] l1 = new long[entries];
@@ -209,7 +216,9 @@ final class SnapshotSwitch {
     image.force();
     List<long[]> fixed = new ArrayList<>();
     for (SnapshotEntry s : snapshots) {
-      fixed.add(new long[] {s.l1TableOffset(), 8L * s.l1Size()});
+      if (Integer.toUnsignedLong(s.l1Size()) <= Qcow2Limits.MAX_L1_ENTRIES) {
+        fixed.add(new long[] {s.l1TableOffset(), 8L * s.l1Size()});
+      }
     }
     fixed.add(new long[] {tableOffset, tableBytes(snapshots)});
     refcounts.adopt(c.table(), c.tableOffset(), c.tableClusters());
