@@ -62,7 +62,7 @@ class ConcurrentSnapshotTest {
           return null;
         }));
       }
-      for (int i = 0; i < 24; i++) {
+      for (int i = 0; i < 15; i++) {
         String name = "s" + i;
         int[] before = new int[WRITERS];
         for (int w = 0; w < WRITERS; w++) {

@@ -60,7 +60,7 @@ class CrashTest {
     // Snapshot operations (CrashSnapshots) among the writes.
     a.add(Arguments.of("snapshots v3 4k", CreateOptions.defaults(1 << 20).withClusterSize(4096),
         false));
-    a.add(Arguments.of("snapshots extended l2 lazy refcount 8", CreateOptions.defaults(2 << 20)
+    a.add(Arguments.of("snapshots extended l2 lazy refcount 8", CreateOptions.defaults(1 << 20)
         .withClusterSize(16384).withExtendedL2(true).withLazyRefcounts(true).withRefcountBits(8),
         false));
     // Starts from an image qemu wrote, with an enabled and a disabled persistent bitmap.
