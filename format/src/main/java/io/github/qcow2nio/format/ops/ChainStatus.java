@@ -1,0 +1,79 @@
+package io.github.qcow2nio.format.ops;
+
+import io.github.qcow2nio.format.block.Extent;
+import io.github.qcow2nio.format.block.VirtualDisk;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Block status through a chain of disks, as QEMU's {@code bdrv_block_status_above} reports it:
+ * the first layer that allocates a range decides what it holds; a range no layer allocates, or
+ * past the end of a shorter backing disk, reads as zeros.
+ */
+final class ChainStatus {
+
+  /**
+   * A run of guest bytes with one status.
+   *
+   * @param data reads come from stored data (normal or compressed clusters, raw files)
+   * @param zero reads as zeros without data
+   * @param allocated some layer allocates it (QEMU's BDRV_BLOCK_ALLOCATED)
+   * @param offsetValid the bytes lie at a known host offset (QEMU's BDRV_BLOCK_OFFSET_VALID)
+   * @param depth the layer that decided, 0 for the top
+   */
+  record Run(long start, long length, boolean data, boolean zero, boolean allocated,
+      boolean offsetValid, int depth) {
+
+    long end() {
+      return start + length;
+    }
+
+    /** The flags strict compare holds equal, as QEMU compares its status words. */
+    boolean sameStatus(Run other) {
+      return data == other.data && zero == other.zero && allocated == other.allocated
+          && offsetValid == other.offsetValid;
+    }
+  }
+
+  private final List<VirtualDisk> layers;
+
+  ChainStatus(List<VirtualDisk> layers) {
+    this.layers = layers;
+  }
+
+  /** The whole chain below and including the top. */
+  Run at(long offset, long maxLength) throws IOException {
+    return at(offset, maxLength, layers.size());
+  }
+
+  /**
+   * The status looking at the top {@code depthLimit} layers only: with 1, what the top layer
+   * allocates (QEMU's {@code bdrv_block_status}); unallocated ranges of a top layer that has a
+   * backing disk are then neither data nor zero.
+   */
+  Run at(long offset, long maxLength, int depthLimit) throws IOException {
+    long length = Math.min(maxLength, layers.get(0).size() - offset);
+    for (int depth = 0; depth < Math.min(depthLimit, layers.size()); depth++) {
+      VirtualDisk layer = layers.get(depth);
+      if (offset >= layer.size()) {
+        // A backing disk shorter than the layer above: zeros, allocated there (QEMU's rule).
+        return new Run(offset, length, false, true, true, false, depth);
+      }
+      Extent e = layer.blockStatus(offset, Math.min(length, layer.size() - offset));
+      length = e.length();
+      switch (e.type()) {
+        case NORMAL:
+          return new Run(offset, length, true, false, true, true, depth);
+        case COMPRESSED:
+          return new Run(offset, length, true, false, true, false, depth);
+        case ZERO:
+          return new Run(offset, length, false, true, true, e.hasHostOffset(), depth);
+        default:
+          break;
+      }
+    }
+    boolean bottom = depthLimit >= layers.size();
+    return new Run(offset, length, false, bottom, false, false, Math.min(depthLimit,
+        layers.size()));
+  }
+}
