@@ -20,18 +20,22 @@ final class ChainStatus {
    * @param allocated some layer allocates it (QEMU's BDRV_BLOCK_ALLOCATED)
    * @param offsetValid the bytes lie at a known host offset (QEMU's BDRV_BLOCK_OFFSET_VALID)
    * @param depth the layer that decided, 0 for the top
+   * @param hostOffset where the run starts in the file holding that layer's data, or -1
    */
   record Run(long start, long length, boolean data, boolean zero, boolean allocated,
-      boolean offsetValid, int depth) {
+      boolean offsetValid, int depth, long hostOffset) {
 
     long end() {
       return start + length;
     }
 
-    /** The flags strict compare holds equal, as QEMU compares its status words. */
-    boolean sameStatus(Run other) {
+    /**
+     * The flags strict compare holds equal, as QEMU compares its status words: those above and
+     * BDRV_BLOCK_EOF, set on the run that reaches the end of its disk.
+     */
+    boolean sameStatus(Run other, long size, long otherSize) {
       return data == other.data && zero == other.zero && allocated == other.allocated
-          && offsetValid == other.offsetValid;
+          && offsetValid == other.offsetValid && (end() == size) == (other.end() == otherSize);
     }
   }
 
@@ -57,23 +61,24 @@ final class ChainStatus {
       VirtualDisk layer = layers.get(depth);
       if (offset >= layer.size()) {
         // A backing disk shorter than the layer above: zeros, allocated there (QEMU's rule).
-        return new Run(offset, length, false, true, true, false, depth);
+        return new Run(offset, length, false, true, true, false, depth, -1);
       }
       Extent e = layer.blockStatus(offset, Math.min(length, layer.size() - offset));
       length = e.length();
       switch (e.type()) {
         case NORMAL:
-          return new Run(offset, length, true, false, true, true, depth);
+          return new Run(offset, length, true, false, true, true, depth, e.hostOffset());
         case COMPRESSED:
-          return new Run(offset, length, true, false, true, false, depth);
+          return new Run(offset, length, true, false, true, false, depth, -1);
         case ZERO:
-          return new Run(offset, length, false, true, true, e.hasHostOffset(), depth);
+          return new Run(offset, length, false, true, true, e.hasHostOffset(), depth,
+              e.hostOffset());
         default:
           break;
       }
     }
     boolean bottom = depthLimit >= layers.size();
     return new Run(offset, length, false, bottom, false, false, Math.min(depthLimit,
-        layers.size()));
+        layers.size()), -1);
   }
 }

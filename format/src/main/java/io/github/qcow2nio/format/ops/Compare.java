@@ -47,7 +47,7 @@ public final class Compare {
       ChainStatus.Run r1 = s1.at(offset, size1 - offset);
       ChainStatus.Run r2 = s2.at(offset, size2 - offset);
       long chunk = Math.min(r1.length(), r2.length());
-      if (strict && !r1.sameStatus(r2)) {
+      if (strict && !r1.sameStatus(r2, size1, size2)) {
         return new CompareResult(Outcome.STATUS_MISMATCH, offset, false);
       }
       if (r1.zero() && r2.zero()) {

@@ -101,10 +101,10 @@ public final class Measure {
       ChainStatus.Run run = status.at(offset, disk - offset);
       n = run.length();
       boolean data = run.data();
-      if (data && SourceChain.isRaw(source.layers().get(run.depth()))) {
-        // QEMU asks the host where a raw file has holes; Java cannot, so a block of zeros in
-        // a raw file counts as a hole.
-        n = rawData(source.layers().get(run.depth()), offset, n);
+      if (data && run.offsetValid()) {
+        // QEMU asks the host file where it has holes and counts them as zeros; Java cannot,
+        // so a host block of 4 KiB that reads as zeros counts as a hole.
+        n = hostData(source.layers().get(run.depth()), offset, n, run.hostOffset());
         data = n > 0;
         n = Math.abs(n);
       }
@@ -118,29 +118,40 @@ public final class Measure {
   }
 
   /**
-   * The run of 4 KiB blocks at {@code offset} that are all data (positive length) or all zero
-   * (negative length), within {@code length}.
+   * The run at guest {@code offset} (stored from {@code host} on) that is all data (positive
+   * length) or all holes (negative): whole host blocks of 4 KiB reading as zeros are holes, a
+   * block the run covers only in part is data.
    */
-  private static long rawData(VirtualDisk raw, long offset, long length) throws IOException {
+  private static long hostData(VirtualDisk layer, long offset, long length, long host)
+      throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(RAW_BLOCK);
     long done = 0;
     Boolean first = null;
     while (done < length && done < Convert.CHUNK) {
-      long blockEnd = Math.min(roundUp(offset + done + 1, RAW_BLOCK), offset + length);
-      buf.clear().limit((int) (blockEnd - offset - done));
-      raw.read(buf, offset + done);
-      boolean zero = true;
-      for (int i = 0; i < buf.position() && zero; i++) {
-        zero = buf.get(i) == 0;
-      }
+      long h = host + done;
+      long blockEnd = Math.min(roundUp(h + 1, RAW_BLOCK) - host, length);
+      boolean whole = h % RAW_BLOCK == 0 && blockEnd - done == RAW_BLOCK;
+      boolean zero = whole && isZero(layer, offset + done, buf);
       if (first == null) {
         first = !zero;
       } else if (first == zero) {
         break;
       }
-      done = blockEnd - offset;
+      done = blockEnd;
     }
     return first ? done : -done;
+  }
+
+  private static boolean isZero(VirtualDisk layer, long offset, ByteBuffer buf)
+      throws IOException {
+    buf.clear();
+    layer.read(buf, offset);
+    for (int i = 0; i + 8 <= buf.position(); i += 8) {
+      if (buf.getLong(i) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** qemu's qcow2_calc_prealloc_size. */

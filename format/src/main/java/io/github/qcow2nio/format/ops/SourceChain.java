@@ -95,11 +95,6 @@ final class SourceChain implements Closeable {
     return image;
   }
 
-  /** True when the top layer is a raw file. */
-  static boolean isRaw(VirtualDisk disk) {
-    return disk instanceof RawDisk;
-  }
-
   @Override
   public void close() throws IOException {
     owner.close();
