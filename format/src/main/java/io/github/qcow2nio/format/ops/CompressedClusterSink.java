@@ -25,6 +25,11 @@ interface CompressedClusterSink {
   /** Writes whatever the sink still holds (before the image is closed). */
   void finish() throws IOException;
 
+  /** Whether the core can write compressed clusters (checked before a target is created). */
+  static boolean supported() {
+    return false;
+  }
+
   /** A sink writing compressed clusters into {@code image}, when the core can write them. */
   static Optional<CompressedClusterSink> forImage(Qcow2Image image) {
     // The core's compressed-cluster writer is not on this branch: wire it here when it is.

@@ -31,6 +31,10 @@ public final class Convert {
     if (o.compress() && o.targetFormat().equals("raw")) {
       throw new UnsupportedImageException("Compression not supported for this file format");
     }
+    if (o.compress() && !CompressedClusterSink.supported()) {
+      throw new UnsupportedImageException("-c: writing compressed clusters is not available"
+          + " in this build");
+    }
     try (SourceChain source = SourceChain.open(o.source())) {
       if (o.bitmaps() && (source.image() == null || !source.image().bitmaps().isEmpty())) {
         throw new UnsupportedImageException(source.image() == null
@@ -64,9 +68,9 @@ public final class Convert {
         }
         CompressedClusterSink sink = null;
         if (o.compress()) {
+          String name = o.target().toString();
           sink = CompressedClusterSink.forImage(image).orElseThrow(() ->
-              new UnsupportedImageException("-c: writing compressed clusters is not"
-                  + " available in this build"));
+              new UnsupportedImageException("-c: no compressed-cluster writer for " + name));
         }
         ConvertResult r = copy(source, target, size, o.sparseSize(), readsZeros, topOnly, sink,
             listener);
