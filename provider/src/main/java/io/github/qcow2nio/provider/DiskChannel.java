@@ -18,10 +18,13 @@ import java.util.Objects;
  * A {@link FileChannel} on a virtual disk. Reads and writes move whole buffers (short only at the
  * end of the disk); positional calls touch no shared state, so they run in parallel; the channel
  * position is guarded by its own lock. An interrupt closes this channel alone: the disk and the
- * file system stay open.
+ * file system stay open. Copies stay sparse: {@code transferTo} skips what reads as zeros where
+ * the target is a file being extended, and writes of zeros (so {@code transferFrom} and streams)
+ * store nothing where the disk already reads zeros.
  */
-final class DiskChannel extends FileChannel {
+final class DiskChannel extends FileChannel implements BlockStatusChannel {
   private static final int TRANSFER_CHUNK = 64 * 1024;
+  private static final int ZERO_BLOCK = 4096;
 
   private final Qcow2FileSystem fs;
   private final VirtualDisk disk;
@@ -214,6 +217,17 @@ final class DiskChannel extends FileChannel {
   }
 
   @Override
+  public DiskExtent blockStatus(long offset, long maxLength) throws IOException {
+    checkOpen();
+    return fs.extents(disk).at(offset, maxLength);
+  }
+
+  /**
+   * Copies through the chain's block status: ranges that read as zeros are not read, and where
+   * the target is a {@code FileChannel} positioned at or past its end they are skipped by moving
+   * its position (the file keeps a hole; its last byte is written so it reaches its length).
+   */
+  @Override
   public long transferTo(long pos, long count, WritableByteChannel target) throws IOException {
     if (pos < 0 || count < 0) {
       throw new IllegalArgumentException("negative position or count");
@@ -225,14 +239,34 @@ final class DiskChannel extends FileChannel {
     }
     long todo = Math.min(count, size - pos);
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, todo));
+    DiskExtents extents = fs.extents(disk);
+    FileChannel file = target instanceof FileChannel f ? f : null;
     long done = 0;
+    boolean holeAtEnd = false;
     while (done < todo) {
-      buf.clear().limit((int) Math.min(buf.capacity(), todo - done));
-      int n = read(buf, pos + done);
-      if (n <= 0) {
-        break;
+      DiskExtent e = extents.at(pos + done, todo - done);
+      if (e.zero() && file != null && file.position() >= file.size()) {
+        file.position(file.position() + e.length());
+        done += e.length();
+        holeAtEnd = true;
+        continue;
       }
-      buf.flip();
+      holeAtEnd = false;
+      buf.clear().limit((int) Math.min(buf.capacity(), e.length()));
+      if (e.zero()) {
+        // Zeros to a target that cannot keep a hole: written, but never read.
+        while (buf.hasRemaining()) {
+          buf.put((byte) 0);
+        }
+        buf.flip();
+      } else {
+        int n = read(buf, pos + done);
+        if (n <= 0) {
+          break;
+        }
+        buf.flip();
+      }
+      int n = buf.remaining();
       while (buf.hasRemaining()) {
         int w = target.write(buf);
         if (w == 0 && buf.hasRemaining()) {
@@ -242,9 +276,18 @@ final class DiskChannel extends FileChannel {
       }
       done += n;
     }
+    if (holeAtEnd && file.size() < file.position()) {
+      // The copy ended in a hole: one zero byte gives the file its length.
+      file.position(file.position() - 1);
+      file.write(ByteBuffer.allocate(1));
+    }
     return done;
   }
 
+  /**
+   * Copies into the disk in chunks split at 4 KiB blocks of zeros, which are written as zeros
+   * (nothing where the disk reads zeros already) rather than stored.
+   */
   @Override
   public long transferFrom(ReadableByteChannel src, long pos, long count) throws IOException {
     if (pos < 0 || count < 0) {
@@ -263,10 +306,31 @@ final class DiskChannel extends FileChannel {
         break;
       }
       buf.flip();
-      write(buf, pos + done);
+      writeSplit(buf, pos + done);
       done += n;
     }
     return done;
+  }
+
+  /** Writes {@code buf} as runs of 4 KiB blocks that are all zeros or not. */
+  private void writeSplit(ByteBuffer buf, long pos) throws IOException {
+    int start = buf.position();
+    int end = buf.limit();
+    int runStart = start;
+    Boolean runZero = null;
+    for (int at = start; at < end; ) {
+      int next = Math.min(end, at + ZERO_BLOCK);
+      ByteBuffer block = buf.duplicate().limit(next).position(at);
+      boolean zero = DiskExtents.isZero(block);
+      if (runZero != null && zero != runZero) {
+        write(buf.duplicate().limit(at).position(runStart), pos + runStart - start);
+        runStart = at;
+      }
+      runZero = zero;
+      at = next;
+    }
+    write(buf.duplicate().limit(end).position(runStart), pos + runStart - start);
+    buf.position(end);
   }
 
   /** Not supported: a virtual disk has no host memory to map. */

@@ -243,7 +243,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       }
       throw new AccessDeniedException(p.toString(), null, FIXED_TREE);
     }
-    if (f.write() && f.createNew()) {
+    if (f.write() && f.createNew() && !(e.kind() == Entry.Kind.DISK && fs.takeEmptied())) {
       throw new FileAlreadyExistsException(p.toString());
     }
     if (e.isDirectory()) {
@@ -295,7 +295,10 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   public void delete(Path path) throws IOException {
     Qcow2Path p = check(path);
     Qcow2FileSystem fs = p.getFileSystem();
-    fs.entry(p);
+    if (fs.entry(p).kind() == Entry.Kind.DISK && !fs.isReadOnly()) {
+      fs.emptyDisk(); // Files.copy(file, /disk, REPLACE_EXISTING) deletes the target first
+      return;
+    }
     throw denied(fs, p);
   }
 
