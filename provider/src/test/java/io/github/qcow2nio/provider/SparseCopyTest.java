@@ -132,6 +132,14 @@ class SparseCopyTest {
       assertArrayEquals(Files.readAllBytes(raw), Files.readAllBytes(disk));
       assertEquals(4 * 65536, dataBytes(disk));
       assertThrows(FileAlreadyExistsException.class, () -> Files.copy(raw, disk));
+
+      // Deleting /disk empties it; only the next CREATE_NEW open may then make it anew.
+      Files.delete(disk);
+      assertEquals(0, Files.size(disk));
+      Files.createFile(disk);
+      assertThrows(FileAlreadyExistsException.class, () -> Files.createFile(disk));
+      Files.copy(raw, disk, StandardCopyOption.REPLACE_EXISTING);
+      assertArrayEquals(Files.readAllBytes(raw), Files.readAllBytes(disk));
     }
     if (Qemu.available()) {
       Qemu.Result check = Qemu.run("qemu-img", "check", image.toString());
