@@ -98,10 +98,12 @@ final class RawTarget implements VirtualDisk {
     }
   }
 
+  /**
+   * Nothing: qemu-img convert writes with cache mode "unsafe" (no flush); a raw file's bytes
+   * reach the disk when the host writes them back.
+   */
   @Override
-  public void flush() throws IOException {
-    channel.force(true);
-  }
+  public void flush() {}
 
   @Override
   public void close() throws IOException {
