@@ -62,6 +62,8 @@ class CompareAgainstQemuTest {
       cases.add(Arguments.of(List.of("-s", image, image)));
     }
     cases.add(Arguments.of(List.of("snap.qcow2", "s1.raw")));
+    cases.add(Arguments.of(List.of("odd.raw.raw", "odd.raw")));
+    cases.add(Arguments.of(List.of("-s", "odd.raw.raw", "odd.raw")));
     cases.add(Arguments.of(List.of("top.qcow2", "mid.qcow2")));
     cases.add(Arguments.of(List.of("v3.qcow2", "zstd.qcow2")));
     String[] others = {"byte.qcow2", "zeros.qcow2", "moredata.qcow2", "longer.qcow2",

@@ -28,7 +28,7 @@ final class ImageMatrix {
   /** The images to run every command on, relative to the directory. */
   static final List<String> IMAGES = List.of("v3.qcow2", "v2.qcow2", "c512.qcow2",
       "c2m.qcow2", "extl2.qcow2", "zstd.qcow2", "top.qcow2", "datafile.qcow2", "snap.qcow2",
-      "ours.qcow2", "sparse.raw");
+      "ours.qcow2", "sparse.raw", "odd.raw");
 
   private ImageMatrix() {}
 
@@ -71,10 +71,19 @@ final class ImageMatrix {
 
     ours(dir.resolve("ours.qcow2"));
 
+    odd(dir.resolve("odd.raw"));
+
     Path raw = dir.resolve("sparse.raw");
     Qemu.img("create", "-f", "raw", raw.toString(), "3M");
     Qemu.ok("qemu-io", "-f", "raw", "-c", "write -P 1 0 64k", "-c", "write -P 2 1M 4k",
         "-c", "write -P 3 2M 1000", raw.toString());
+  }
+
+  private static void odd(Path p) throws IOException {
+    // A raw file that ends inside a sector: QEMU sees it in whole sectors, the tail as zeros.
+    byte[] b = new byte[1000];
+    new Random(11).nextBytes(b);
+    Files.write(p, b);
   }
 
   private static void qcow2(Path dir, String name, String size, String options,

@@ -40,9 +40,12 @@ final class ChainStatus {
   }
 
   private final List<VirtualDisk> layers;
+  private final long size;
 
-  ChainStatus(List<VirtualDisk> layers) {
-    this.layers = layers;
+  /** The chain of {@code source}, as long as QEMU sees its disk. */
+  ChainStatus(SourceChain source) {
+    this.layers = source.layers();
+    this.size = source.size();
   }
 
   /** The whole chain below and including the top. */
@@ -56,6 +59,11 @@ final class ChainStatus {
    * backing disk are then neither data nor zero.
    */
   Run at(long offset, long maxLength, int depthLimit) throws IOException {
+    if (offset >= layers.get(0).size()) {
+      // The tail of a raw file's last sector: zeros.
+      return new Run(offset, Math.min(maxLength, size - offset), false, true, true, false, 0,
+          -1);
+    }
     long length = Math.min(maxLength, layers.get(0).size() - offset);
     for (int depth = 0; depth < Math.min(depthLimit, layers.size()); depth++) {
       VirtualDisk layer = layers.get(depth);

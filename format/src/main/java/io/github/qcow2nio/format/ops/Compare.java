@@ -29,15 +29,15 @@ public final class Compare {
 
   private static CompareResult compare(SourceChain a, SourceChain b, boolean strict,
       ProgressListener listener) throws IOException {
-    long size1 = a.disk().size();
-    long size2 = b.disk().size();
+    long size1 = a.size();
+    long size2 = b.size();
     long common = Math.min(size1, size2);
     long total = Math.max(size1, size2);
     if (strict && size1 != size2) {
       return new CompareResult(Outcome.SIZE_MISMATCH, -1, false);
     }
-    ChainStatus s1 = new ChainStatus(a.layers());
-    ChainStatus s2 = new ChainStatus(b.layers());
+    ChainStatus s1 = new ChainStatus(a);
+    ChainStatus s2 = new ChainStatus(b);
     ByteBuffer buf1 = ByteBuffer.allocate((int) Math.min(Convert.CHUNK, Math.max(total, 1)));
     ByteBuffer buf2 = ByteBuffer.allocate(buf1.capacity());
     long offset = 0;
@@ -122,7 +122,13 @@ public final class Compare {
   private static void read(VirtualDisk d, long offset, int length, ByteBuffer b)
       throws IOException {
     b.clear().limit(length);
-    d.read(b, offset);
+    if (offset < d.size()) {
+      d.read(b, offset);
+    }
+    // Past the end of a raw file (inside its last sector) the disk reads zeros.
+    while (b.hasRemaining()) {
+      b.put((byte) 0);
+    }
     b.flip();
   }
 }

@@ -41,7 +41,7 @@ public final class Convert {
             ? "Source lacks bitmap support"
             : "--bitmaps: copying persistent bitmaps is not supported yet");
       }
-      long size = source.disk().size();
+      long size = source.size();
       Qcow2Image image = null;
       VirtualDisk target;
       boolean readsZeros;
@@ -88,7 +88,7 @@ public final class Convert {
   private static ConvertResult copy(SourceChain source, VirtualDisk target, long size,
       long sparseSize, boolean readsZeros, boolean topOnly, CompressedClusterSink sink,
       ProgressListener listener) throws IOException {
-    ChainStatus status = new ChainStatus(source.layers());
+    ChainStatus status = new ChainStatus(source);
     VirtualDisk disk = source.disk();
     SparseWriter writer = new SparseWriter(target, sparseSize, readsZeros);
     int chunk = sink != null ? Math.max(CHUNK, sink.clusterSize()) : CHUNK;

@@ -29,11 +29,7 @@ public final class Measure {
       return measure(o, o.size(), -1, null, listener);
     }
     try (SourceChain source = SourceChain.open(o.source())) {
-      long ssize = source.disk().size();
-      if (source.image() == null) {
-        // QEMU sees a raw file in whole sectors.
-        ssize = (ssize + 511) & ~511L;
-      }
+      long ssize = source.size();
       return measure(o, ssize, ssize, source, listener);
     }
   }
@@ -90,7 +86,7 @@ public final class Measure {
   /** The bytes of target clusters that hold data, as qemu-img counts them. */
   private static long dataClusters(SourceChain source, long ssize, long cluster,
       ProgressListener listener) throws IOException {
-    ChainStatus status = new ChainStatus(source.layers());
+    ChainStatus status = new ChainStatus(source);
     long required = 0;
     long disk = source.disk().size();
     for (long offset = 0, n; offset < ssize; offset += n) {

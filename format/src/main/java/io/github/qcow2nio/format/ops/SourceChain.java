@@ -80,6 +80,15 @@ final class SourceChain implements Closeable {
     }
   }
 
+  /**
+   * The disk's size as QEMU sees it: a raw file in whole 512-byte sectors, the part past its
+   * end reading as zeros.
+   */
+  long size() {
+    long n = disk().size();
+    return image == null ? (n + 511) & ~511L : n;
+  }
+
   /** The disk to read. */
   VirtualDisk disk() {
     return layers.get(0);
