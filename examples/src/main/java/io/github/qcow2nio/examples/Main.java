@@ -34,6 +34,13 @@ public final class Main {
       "  map [--output=human|json] [-f qcow2|raw] [--start-offset=N] [--max-length=N] [-U]",
       "      IMAGE",
       "      how guest ranges map to the image's files, as 'qemu-img map' prints it",
+      "  convert [-f FMT] [-O qcow2|raw] [-o OPTIONS] [-B BACKING [-F FMT]] [-l SNAPSHOT]",
+      "      [-S SIZE] [-n] [-c] [-p] [-q] [-U] [-W] [-m N] SOURCE TARGET",
+      "      copies a disk into a new image, keeping it sparse, as 'qemu-img convert'",
+      "  measure [--output=human|json] [-O FMT] [-o OPTIONS] [--size N | [-f FMT] [-l SNAP] IMAGE]",
+      "      the size a new image needs, as 'qemu-img measure' prints it",
+      "  compare [-f FMT] [-F FMT] [-s] [-p] [-q] [-U] IMAGE1 IMAGE2",
+      "      whether two disks read the same, as 'qemu-img compare' (exit 0, 1, 2 on errors)",
       "",
       "Inside the disk (IMAGE is qcow2, with any backing chain, or raw; N:PATH is PATH in",
       "partition N, PATH alone a file system filling the whole disk; FAT and ext2/3/4):",
@@ -120,16 +127,19 @@ public final class Main {
 
   private static Map<String, Command> commands() {
     ImageInspector inspector = new ImageInspector(HostAllocation.allocatedBlocks());
-    return Map.of(
-        "info", new InfoCommand(inspector, ZoneId.systemDefault()),
-        "map", new MapCommand(),
-        "partitions", new PartitionsCommand(),
-        "ls", new LsCommand(ZoneId.systemDefault()),
-        "cat", new CatCommand(),
-        "get", new GetCommand(),
-        "put", new PutCommand(),
-        "mkfs", new MkfsCommand(),
-        "partition", new PartitionCommand());
+    return Map.ofEntries(
+        Map.entry("info", new InfoCommand(inspector, ZoneId.systemDefault())),
+        Map.entry("map", new MapCommand()),
+        Map.entry("convert", new ConvertCommand()),
+        Map.entry("measure", new MeasureCommand()),
+        Map.entry("compare", new CompareCommand()),
+        Map.entry("partitions", new PartitionsCommand()),
+        Map.entry("ls", new LsCommand(ZoneId.systemDefault())),
+        Map.entry("cat", new CatCommand()),
+        Map.entry("get", new GetCommand()),
+        Map.entry("put", new PutCommand()),
+        Map.entry("mkfs", new MkfsCommand()),
+        Map.entry("partition", new PartitionCommand()));
   }
 
   /** The JDK's file exceptions carry only the file name; say what went wrong, as qemu-img does. */
