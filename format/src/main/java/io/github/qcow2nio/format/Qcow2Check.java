@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * {@code qemu-img check [-r leaks|all]}: checks an image's metadata and, when asked, repairs it.
- * The image is opened as qemu-img's check opens it: alone (no backing chain), without the repair
+ * The image is opened as qemu-img's check opens it: with its backing chain, without the repair
  * a writable open does to a dirty image, and writable, even when marked corrupt, only when a
  * repair is asked for.
  *
@@ -45,7 +45,9 @@ public final class Qcow2Check {
       if (options.locking()) {
         file.lock(LockPermissions.image(repair, options.forceShare()));
       }
-      OpenOptions parse = OpenOptions.builder().openBacking(false).locking(false).build();
+      // With its backing chain, as qemu-img opens it: an image whose backing file is missing
+      // cannot be checked.
+      OpenOptions parse = OpenOptions.builder().locking(false).build();
       try (Qcow2Image image = Qcow2Image.open(location, parse)) {
         return ImageCheck.run(image, file, options);
       }
