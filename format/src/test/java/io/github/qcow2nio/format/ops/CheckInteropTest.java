@@ -134,7 +134,11 @@ class CheckInteropTest {
             .refcountBits(64).build()),
         Arguments.of("extl2", CreateOptions.builder(4 << 20).extendedL2(true).build()),
         Arguments.of("zstd", CreateOptions.builder(4 << 20).compressionType(1).build()),
-        Arguments.of("lazy", CreateOptions.builder(4 << 20).lazyRefcounts(true).build()));
+        Arguments.of("lazy", CreateOptions.builder(4 << 20).lazyRefcounts(true).build()),
+        Arguments.of("datafile", CreateOptions.builder(4 << 20).dataFile("ours-data.bin")
+            .build()),
+        Arguments.of("backing", CreateOptions.builder(8 << 20).backingFile("base.raw")
+            .backingFormat("raw").build()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -142,6 +146,9 @@ class CheckInteropTest {
   void ourImagesCheckAsQemuImgChecksThem(String name, CreateOptions options) throws IOException {
     Qemu.assumeAvailable();
     Path img = work.resolve(name + ".qcow2");
+    if (name.equals("backing")) {
+      Files.copy(dir.resolve("base.raw"), work.resolve("base.raw"));
+    }
     try (Qcow2Image image = Qcow2Image.create(img, options)) {
       Random rnd = new Random(name.hashCode());
       for (int i = 0; i < 12; i++) {
