@@ -25,7 +25,7 @@ import java.util.List;
  */
 final class ReferenceWalk {
   /** Clusters counted in memory at most (4 bytes each): a bigger image is a check error. */
-  static final long MAX_CLUSTERS = 1L << 28;
+  static final long MAX_CLUSTERS = 1L << 27;
 
   private final CheckContext ctx;
   private final HostFile file;
