@@ -142,6 +142,9 @@ public final class RefcountManager {
       }
     }
     freeHint = 1;
+    // The new table may have freed clusters (a deleted snapshot's, the old active tables) that
+    // were never set to 0 here: whoever resumes in a cluster seen before must look again.
+    zeroed++;
   }
 
   /** The refcount of host cluster {@code index}. */

@@ -96,14 +96,23 @@ final class RandomSnapshots {
     }
   }
 
-  /** Every snapshot as qemu-img reads it (at the disk's current size, as qemu-img 7.2 does). */
+  /**
+   * Every snapshot as qemu-img reads it. qemu-img 7.2 reads a snapshot at the disk's current size,
+   * not at the snapshot's own: past the snapshot's size it shows whatever the snapshot's tables
+   * hold there, which no guest of that snapshot ever sees (a revert takes the snapshot's size), so
+   * only the snapshot's own bytes are compared.
+   */
   void assertQemuAgrees(Path image, long size, Path scratch, String what) throws IOException {
     for (Map.Entry<String, byte[]> e : disks.entrySet()) {
       Path raw = scratch.resolve("snap.raw");
       Qemu.img("convert", "-O", "raw", "-l", "snapshot.name=" + e.getKey(), image.toString(),
           raw.toString());
-      assertArrayEquals(Arrays.copyOf(e.getValue(), (int) size), Files.readAllBytes(raw),
-          what + ": snapshot " + e.getKey() + " as qemu reads it");
+      byte[] expected = e.getValue();
+      byte[] read = Files.readAllBytes(raw);
+      assertEquals(size, read.length, what + ": snapshot " + e.getKey() + " size as qemu reads it");
+      int own = (int) Math.min(expected.length, size);
+      assertArrayEquals(Arrays.copyOf(expected, own), Arrays.copyOf(read, own),
+          what + ": snapshot " + e.getKey() + " (" + expected.length + " bytes) as qemu reads it");
       Files.delete(raw);
     }
   }
