@@ -68,7 +68,7 @@ final class BackingChain {
     Qcow2Image backing;
     try {
       OpenOptions readOnly = options.toBuilder().writable(false).dataFile(null).build();
-      backing = Qcow2Image.open(backingLocation, readOnly, chain, depth + 1);
+      backing = ImageOpener.open(backingLocation, readOnly, chain, depth + 1);
     } catch (BackingChainException | ImageLockedException e) {
       // A lock conflict reads as QEMU's, naming the backing file that is in use.
       throw e;

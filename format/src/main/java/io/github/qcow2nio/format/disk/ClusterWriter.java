@@ -134,6 +134,29 @@ final class ClusterWriter {
 
   // ------------------------------------------------------------------ allocating writes
 
+  /**
+   * Writes {@code src} at guest {@code offset}, cluster by cluster, its data reaching the file as
+   * one run; the run is dropped on failure. Under the write lock.
+   */
+  void writeRange(ByteBuffer src, long offset) throws IOException {
+    long pos = offset;
+    int limit = src.limit();
+    try {
+      while (src.position() < limit) {
+        int at = src.position();
+        int n = (int) Math.min(limit - at, clusterSize - (pos & clusterMask));
+        src.limit(at + n);
+        write(src, pos);
+        src.limit(limit).position(at + n);
+        pos += n;
+      }
+      run.write();
+    } finally {
+      src.limit(limit);
+      run.abandon();
+    }
+  }
+
   /** Writes {@code src} (inside one cluster) at guest {@code pos}. Under the write lock. */
   void write(ByteBuffer src, long pos) throws IOException {
     barrier.ensureCacheRoom();

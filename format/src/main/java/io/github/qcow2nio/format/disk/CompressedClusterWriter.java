@@ -1,6 +1,7 @@
 package io.github.qcow2nio.format.disk;
 
 import io.github.qcow2nio.format.error.Qcow2Exception;
+import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.meta.RefcountManager;
 import io.github.qcow2nio.format.struct.CompressedDescriptor;
@@ -52,6 +53,21 @@ final class CompressedClusterWriter {
     this.g = geometry;
     this.clusterBits = geometry.clusterBits();
     this.clusterMask = geometry.clusterMask();
+  }
+
+  /**
+   * Refuses what is not a compressed cluster (a whole guest cluster packed into fewer bytes than a
+   * cluster) and, as QEMU, an image with an external data file.
+   */
+  void checkArguments(long cStart, int length) throws UnsupportedImageException {
+    if ((cStart & clusterMask) != 0 || length <= 0 || length >= g.clusterSize()) {
+      throw new IllegalArgumentException("a compressed cluster is a whole cluster of fewer than "
+          + g.clusterSize() + " compressed bytes (at " + cStart + ", " + length + ")");
+    }
+    if (disk.layout().externalData()) {
+      throw new UnsupportedImageException(disk.name() + ": compressed writes are not supported"
+          + " with an external data file (Operation not supported)");
+    }
   }
 
   /**

@@ -1,9 +1,7 @@
 package io.github.qcow2nio.format.disk;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
-import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.error.ReadOnlyDiskException;
-import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.meta.BitmapTracker;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.RefcountManager;
@@ -58,7 +56,6 @@ public final class Qcow2DiskWriter {
   private final SnapshotStore snapshotStore;
   private final ClusterGeometry geometry;
   private final ClusterAllocator allocator;
-  private final PendingRun run;
   private final WriteBarrier barrier;
   private final ClusterWriter clusters;
   private final ZeroWriter zeroes;
@@ -89,7 +86,7 @@ public final class Qcow2DiskWriter {
     FreeQueue frees = new FreeQueue(layout.clusterBits());
     this.allocator = new ClusterAllocator(refcounts, disk, fixedMetadata);
     TableUpdater tables = new TableUpdater(disk, refcounts, allocator, frees, geometry);
-    this.run = new PendingRun(disk.dataFile(), layout.extendedL2());
+    PendingRun run = new PendingRun(disk.dataFile(), layout.extendedL2());
     this.barrier = new WriteBarrier(disk, header, refcounts, tables, run, frees);
     this.clusters = new ClusterWriter(disk, refcounts, allocator, tables, run, frees, barrier,
         geometry);
@@ -158,23 +155,7 @@ public final class Qcow2DiskWriter {
     }
     change(() -> {
       checkRange(offset, src.remaining());
-      long pos = offset;
-      int limit = src.limit();
-      try {
-        while (src.position() < limit) {
-          int at = src.position();
-          int n = (int) Math.min(limit - at, geometry.clusterSize()
-              - (pos & geometry.clusterMask()));
-          src.limit(at + n);
-          clusters.write(src, pos);
-          src.limit(limit).position(at + n);
-          pos += n;
-        }
-        run.write();
-      } finally {
-        src.limit(limit);
-        run.abandon();
-      }
+      clusters.writeRange(src, offset);
       barrier.endOperation();
     });
   }
@@ -187,14 +168,7 @@ public final class Qcow2DiskWriter {
   boolean writeCompressed(long cStart, byte[] packed, int length) throws IOException {
     long guestLength = Math.min(geometry.clusterSize(), disk.size() - cStart);
     checkRange(cStart, guestLength);
-    if ((cStart & geometry.clusterMask()) != 0 || length <= 0 || length >= geometry.clusterSize()) {
-      throw new IllegalArgumentException("a compressed cluster is a whole cluster of fewer than "
-          + geometry.clusterSize() + " compressed bytes (at " + cStart + ", " + length + ")");
-    }
-    if (disk.layout().externalData()) {
-      throw new UnsupportedImageException(disk.name() + ": compressed writes are not supported"
-          + " with an external data file (Operation not supported)");
-    }
+    compressed.checkArguments(cStart, length);
     boolean[] stored = new boolean[1];
     change(() -> {
       checkRange(cStart, guestLength);
@@ -254,50 +228,9 @@ public final class Qcow2DiskWriter {
   }
 
   void resize(long newSize, boolean discardData) throws IOException {
-    if (newSize < 0 || (newSize & 511) != 0) {
-      throw new Qcow2Exception(disk.name() + ": a qcow2 disk size must be a multiple of 512 bytes"
-          + " (asked for " + newSize + ")");
-    }
-    change(() -> {
-      long oldSize = disk.size();
-      if (newSize == oldSize) {
-        return false;
-      }
-      if (hasSnapshots && v2) {
-        throw new Qcow2Exception(disk.name() + ": can't resize a v2 image which has snapshots");
-      }
-      if (dataFileRaw) {
-        throw new Qcow2Exception(disk.name()
-            + ": resizing an image with a raw external data file is not supported yet");
-      }
-      if (newSize < oldSize && hasSnapshots) {
-        throw new Qcow2Exception(disk.name() + ": can't shrink an image with internal snapshots");
-      }
-      if (bitmaps != null) {
-        bitmaps.checkResizable();
-      }
-      return true;
-    }, () -> {
-      long oldSize = disk.size();
-      if (bitmaps != null) {
-        bitmaps.beginResize();
-      }
-      if (newSize > oldSize) {
-        // Durable at the next flush (or at once when the L1 table moved or zeros were needed).
-        resizer.grow(oldSize, newSize, true);
-        barrier.endOperation();
-        if (bitmaps != null) {
-          // Persistent bitmaps are resized against a durable size.
-          barrier.flushAndForce();
-        }
-      } else {
-        resizer.shrink(oldSize, newSize, discardData);
-        barrier.forceAll();
-      }
-      if (bitmaps != null) {
-        bitmaps.finishResize(newSize, allocator::allocate, barrier::flushAndForce, refcounts);
-      }
-    });
+    resizer.checkNewSize(newSize);
+    change(() -> resizer.precheck(newSize, hasSnapshots, bitmaps),
+        () -> resizer.resize(newSize, discardData, bitmaps));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.qcow2nio.format.disk;
 import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.meta.BitmapTracker;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.RefcountManager;
 import io.github.qcow2nio.format.struct.L1Entry;
@@ -31,6 +32,8 @@ final class Resizer {
   private final ClusterGeometry g;
   private final boolean extended;
   private final boolean externalData;
+  private final boolean v2;
+  private final boolean dataFileRaw;
   private final int clusterSize;
   private final long clusterMask;
 
@@ -50,8 +53,70 @@ final class Resizer {
     this.g = geometry;
     this.extended = geometry.extended();
     this.externalData = disk.layout().externalData();
+    this.v2 = disk.layout().v2();
+    this.dataFileRaw = header.header().isDataFileRaw();
     this.clusterSize = geometry.clusterSize();
     this.clusterMask = geometry.clusterMask();
+  }
+
+  /** Refuses a size QEMU refuses before anything else is looked at. */
+  void checkNewSize(long newSize) throws Qcow2Exception {
+    if (newSize < 0 || (newSize & 511) != 0) {
+      throw new Qcow2Exception(disk.name() + ": a qcow2 disk size must be a multiple of 512 bytes"
+          + " (asked for " + newSize + ")");
+    }
+  }
+
+  /**
+   * The refusals decided under the lock before anything is written, in QEMU's order; false when
+   * the size does not change. {@code bitmaps} may be null.
+   */
+  boolean precheck(long newSize, boolean hasSnapshots, BitmapTracker bitmaps)
+      throws Qcow2Exception {
+    long oldSize = disk.size();
+    if (newSize == oldSize) {
+      return false;
+    }
+    if (hasSnapshots && v2) {
+      throw new Qcow2Exception(disk.name() + ": can't resize a v2 image which has snapshots");
+    }
+    if (dataFileRaw) {
+      throw new Qcow2Exception(disk.name()
+          + ": resizing an image with a raw external data file is not supported yet");
+    }
+    if (newSize < oldSize && hasSnapshots) {
+      throw new Qcow2Exception(disk.name() + ": can't shrink an image with internal snapshots");
+    }
+    if (bitmaps != null) {
+      bitmaps.checkResizable();
+    }
+    return true;
+  }
+
+  /**
+   * Grows or shrinks the disk to {@code newSize}, after {@link #precheck}, with the persistent
+   * bitmaps ({@code bitmaps} may be null) resized against a durable size.
+   */
+  void resize(long newSize, boolean discardData, BitmapTracker bitmaps) throws IOException {
+    long oldSize = disk.size();
+    if (bitmaps != null) {
+      bitmaps.beginResize();
+    }
+    if (newSize > oldSize) {
+      // Durable at the next flush (or at once when the L1 table moved or zeros were needed).
+      grow(oldSize, newSize, true);
+      barrier.endOperation();
+      if (bitmaps != null) {
+        // Persistent bitmaps are resized against a durable size.
+        barrier.flushAndForce();
+      }
+    } else {
+      shrink(oldSize, newSize, discardData);
+      barrier.forceAll();
+    }
+    if (bitmaps != null) {
+      bitmaps.finishResize(newSize, allocator::allocate, barrier::flushAndForce, refcounts);
+    }
   }
 
   /**

@@ -109,13 +109,13 @@ public record Header(
    * changed through a builder rather than a copy method per field: a rewrite changes one or two
    * fields and must keep all the others, trailer included.
    */
-  public static Builder builder() {
-    return new Builder();
+  public static HeaderBuilder builder() {
+    return new HeaderBuilder();
   }
 
   /** A builder holding every field of this header, to change some and keep the rest. */
-  public Builder toBuilder() {
-    return new Builder()
+  public HeaderBuilder toBuilder() {
+    return new HeaderBuilder()
         .version(version).backingFileOffset(backingFileOffset).backingFileSize(backingFileSize)
         .clusterBits(clusterBits).size(size).cryptMethod(cryptMethod).l1Size(l1Size)
         .l1TableOffset(l1TableOffset).refcountTableOffset(refcountTableOffset)
@@ -124,143 +124,6 @@ public record Header(
         .compatibleFeatures(compatibleFeatures).autoclearFeatures(autoclearFeatures)
         .refcountOrder(refcountOrder).headerLength(headerLength).compressionType(compressionType)
         .unknownTrailer(unknownTrailer);
-  }
-
-  /**
-   * Collects a header's fields, each setter named after the field it sets. Not thread-safe; the
-   * header it builds is immutable. Like the constructor it checks nothing: {@link #parse} is where
-   * a header's bytes are judged.
-   */
-  public static final class Builder {
-    private int version = 3;
-    private long backingFileOffset;
-    private int backingFileSize;
-    private int clusterBits = 16;
-    private long size;
-    private int cryptMethod = CRYPT_NONE;
-    private int l1Size;
-    private long l1TableOffset;
-    private long refcountTableOffset;
-    private int refcountTableClusters;
-    private int nbSnapshots;
-    private long snapshotsOffset;
-    private long incompatibleFeatures;
-    private long compatibleFeatures;
-    private long autoclearFeatures;
-    private int refcountOrder = 4;
-    private int headerLength = V3_LENGTH;
-    private int compressionType = COMPRESSION_DEFLATE;
-    private byte[] unknownTrailer = new byte[0];
-
-    private Builder() {}
-
-    /** 2 or 3; set {@link #headerLength} with it (72 for version 2). */
-    public Builder version(int value) {
-      version = value;
-      return this;
-    }
-
-    /** Where the backing file's name starts in cluster 0; 0 without a backing file. */
-    public Builder backingFileOffset(long value) {
-      backingFileOffset = value;
-      return this;
-    }
-
-    public Builder backingFileSize(int value) {
-      backingFileSize = value;
-      return this;
-    }
-
-    public Builder clusterBits(int value) {
-      clusterBits = value;
-      return this;
-    }
-
-    public Builder size(long value) {
-      size = value;
-      return this;
-    }
-
-    /** {@link #CRYPT_NONE}, {@link #CRYPT_AES} or {@link #CRYPT_LUKS}. */
-    public Builder cryptMethod(int value) {
-      cryptMethod = value;
-      return this;
-    }
-
-    public Builder l1Size(int value) {
-      l1Size = value;
-      return this;
-    }
-
-    public Builder l1TableOffset(long value) {
-      l1TableOffset = value;
-      return this;
-    }
-
-    public Builder refcountTableOffset(long value) {
-      refcountTableOffset = value;
-      return this;
-    }
-
-    public Builder refcountTableClusters(int value) {
-      refcountTableClusters = value;
-      return this;
-    }
-
-    public Builder nbSnapshots(int value) {
-      nbSnapshots = value;
-      return this;
-    }
-
-    public Builder snapshotsOffset(long value) {
-      snapshotsOffset = value;
-      return this;
-    }
-
-    /** Feature bits ({@link Features}), as the other two words: written for version 3 only. */
-    public Builder incompatibleFeatures(long value) {
-      incompatibleFeatures = value;
-      return this;
-    }
-
-    public Builder compatibleFeatures(long value) {
-      compatibleFeatures = value;
-      return this;
-    }
-
-    public Builder autoclearFeatures(long value) {
-      autoclearFeatures = value;
-      return this;
-    }
-
-    public Builder refcountOrder(int value) {
-      refcountOrder = value;
-      return this;
-    }
-
-    public Builder headerLength(int value) {
-      headerLength = value;
-      return this;
-    }
-
-    /** {@link #COMPRESSION_DEFLATE} or {@link #COMPRESSION_ZSTD}. */
-    public Builder compressionType(int value) {
-      compressionType = value;
-      return this;
-    }
-
-    /** Header bytes from 112 to header_length, kept as they are; null for none. */
-    public Builder unknownTrailer(byte[] value) {
-      unknownTrailer = value == null ? new byte[0] : value.clone();
-      return this;
-    }
-
-    public Header build() {
-      return new Header(version, backingFileOffset, backingFileSize, clusterBits, size,
-          cryptMethod, l1Size, l1TableOffset, refcountTableOffset, refcountTableClusters,
-          nbSnapshots, snapshotsOffset, incompatibleFeatures, compatibleFeatures,
-          autoclearFeatures, refcountOrder, headerLength, compressionType, unknownTrailer);
-    }
   }
 
   /**

@@ -239,7 +239,7 @@ class HeaderTest {
   @Test
   void builderCopiesTheTrailerItIsGiven() {
     byte[] trailer = {1, 2, 3, 4};
-    Header.Builder b = Header.builder().headerLength(Header.V3_LENGTH + 4).unknownTrailer(trailer);
+    HeaderBuilder b = Header.builder().headerLength(Header.V3_LENGTH + 4).unknownTrailer(trailer);
     trailer[0] = 99;
     Header h = b.build();
     assertArrayEquals(new byte[] {1, 2, 3, 4}, h.unknownTrailer());
