@@ -149,8 +149,10 @@ final class CreateCommand implements Callable<Integer> {
         backingSize = java.nio.file.Files.size(path);
       }
     } catch (IOException e) {
-      String why = e instanceof NoSuchFileException ? "Could not open '" + name
-          + "': No such file or directory" : Main.message(e);
+      // Named as qemu-img names it: joined to the image's directory as written.
+      String why = e instanceof NoSuchFileException ? "Could not open '"
+          + ImageInspector.combine(file, name) + "': No such file or directory"
+          : Main.message(e);
       throw ToolError.withHint(file + ": " + why, "Could not open backing image.\n");
     }
     if (fmt == null) {

@@ -99,10 +99,12 @@ final class ResizeCommand implements Callable<Integer> {
           + "         Specify the 'raw' format explicitly to remove the restrictions.\n");
     }
     if (fmt.equals("qcow2")) {
+      boolean shrunk;
       try (Qcow2Image img = Qcow2Image.open(Path.of(image.filename()),
           OpenOptions.readWrite())) {
         VirtualDisk disk = img.disk();
         long size = newSize(disk.size(), sign, n);
+        shrunk = size < disk.size();
         if (size % 512 != 0) {
           throw ToolError.of("The new size must be a multiple of 512");
         }
@@ -112,6 +114,9 @@ final class ResizeCommand implements Callable<Integer> {
         }
         disk.resize(size, shrink);
         disk.flush();
+      }
+      if (shrunk) {
+        ShrinkTrim.trim(Path.of(image.filename()));
       }
     } else {
       try (FileChannel ch = FileChannel.open(Path.of(image.filename()), StandardOpenOption.READ,
