@@ -2,15 +2,8 @@ package io.github.qcow2nio.ext4;
 
 import io.github.qcow2nio.ext4.disk.Features;
 import io.github.qcow2nio.ext4.disk.Superblock;
+import io.github.qcow2nio.nio.NestedFileStore;
 import java.nio.ByteBuffer;
-import java.nio.file.FileStore;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.attribute.FileOwnerAttributeView;
-import java.nio.file.attribute.FileStoreAttributeView;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -19,7 +12,7 @@ import java.util.UUID;
  * for replay), {@code blockSize}, {@code uuid}, {@code volumeName}, {@code incompatFeatures},
  * each also with the prefix "ext4:".
  */
-public final class Ext4FileStore extends FileStore {
+public final class Ext4FileStore extends NestedFileStore {
   private static final int EXT4_ONLY_INCOMPAT = Features.INCOMPAT_EXTENTS | Features.INCOMPAT_64BIT
       | Features.INCOMPAT_FLEX_BG | Features.INCOMPAT_INLINE_DATA | Features.INCOMPAT_META_BG
       | Features.INCOMPAT_MMP | Features.INCOMPAT_EA_INODE | Features.INCOMPAT_CSUM_SEED
@@ -30,6 +23,7 @@ public final class Ext4FileStore extends FileStore {
   private final Ext4FileSystem fs;
 
   Ext4FileStore(Ext4FileSystem fs) {
+    super(fs);
     this.fs = fs;
   }
 
@@ -56,11 +50,6 @@ public final class Ext4FileStore extends FileStore {
   }
 
   @Override
-  public boolean isReadOnly() {
-    return true;
-  }
-
-  @Override
   public long getTotalSpace() {
     return sb().blocksCount() * sb().blockSize();
   }
@@ -76,23 +65,6 @@ public final class Ext4FileStore extends FileStore {
   public long getUnallocatedSpace() {
     long unit = sb().features().bigalloc() ? 1024L << sb().logClusterSize() : sb().blockSize();
     return Math.min(sb().freeBlocksCount(), sb().blocksCount()) * unit;
-  }
-
-  @Override
-  public boolean supportsFileAttributeView(Class<? extends FileAttributeView> type) {
-    return type == BasicFileAttributeView.class || type == PosixFileAttributeView.class
-        || type == FileOwnerAttributeView.class || type == Ext4FileAttributeView.class
-        || type == UserDefinedFileAttributeView.class;
-  }
-
-  @Override
-  public boolean supportsFileAttributeView(String name) {
-    return fs.supportedFileAttributeViews().contains(name);
-  }
-
-  @Override
-  public <V extends FileStoreAttributeView> V getFileStoreAttributeView(Class<V> type) {
-    return null;
   }
 
   @Override

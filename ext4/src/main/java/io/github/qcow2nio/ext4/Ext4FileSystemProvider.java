@@ -7,8 +7,8 @@ import io.github.qcow2nio.ext4.read.BlockDevice;
 import io.github.qcow2nio.ext4.read.Directory;
 import io.github.qcow2nio.ext4.read.FileData;
 import io.github.qcow2nio.ext4.read.Volume;
-import io.github.qcow2nio.nio.BatchedDirectoryStream;
-import io.github.qcow2nio.nio.NestedUri;
+import io.github.qcow2nio.nio.FileSystemRegistry;
+import io.github.qcow2nio.nio.NestedFileSystemProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -18,9 +18,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
@@ -37,39 +35,35 @@ import java.nio.file.attribute.FileOwnerAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.nio.file.spi.FileSystemProvider;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.github.qcow2nio.nio.ProviderPaths;
 
 /**
  * The {@code ext4:} provider: ext2, ext3 and ext4 file systems, read-only, inside a file of any
  * provider (a raw image, a qcow2 image's {@code /disk}, a partition, a zip entry). One file
  * system per device URI at a time.
  */
-public final class Ext4FileSystemProvider extends FileSystemProvider {
-  /** Every open ext4 file system by its device's URI. Guarded by itself. */
-  private static final Map<URI, Ext4FileSystem> fileSystems = new HashMap<>();
+public final class Ext4FileSystemProvider
+    extends NestedFileSystemProvider<Ext4FileSystem, Ext4Path> {
+  /** Every open ext4 file system by its device's URI. */
+  private static final FileSystemRegistry<Ext4FileSystem> OPEN =
+      new FileSystemRegistry<>("an ext4 file system", uri -> uri);
+
+  private static final AttributeViews VIEWS = new AttributeViews(
+      Map.of(BasicFileAttributeView.class, "basic", FileOwnerAttributeView.class, "owner",
+          PosixFileAttributeView.class, "posix",
+          Ext4FileAttributeView.class, Ext4FileAttributeView.NAME,
+          UserDefinedFileAttributeView.class, "user"),
+      "basic",
+      Set.of(BasicFileAttributes.class, PosixFileAttributes.class, Ext4FileAttributes.class),
+      "basic, posix and Ext4FileAttributes");
 
   /** Called by the JDK's provider lookup. */
-  public Ext4FileSystemProvider() {}
-
-  @Override
-  public String getScheme() {
-    return Ext4Uris.SCHEME;
-  }
-
-  static boolean follow(LinkOption... options) {
-    for (LinkOption o : options) {
-      if (o == LinkOption.NOFOLLOW_LINKS) {
-        return false;
-      }
-    }
-    return true;
+  public Ext4FileSystemProvider() {
+    super(Ext4Uris.FORM, OPEN, Ext4Path.class, "an ext4 path");
   }
 
   // ---- file systems
@@ -117,60 +111,11 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
 
   private Ext4FileSystem open(URI device, SeekableByteChannel ch, Superblock sb)
       throws IOException {
-    synchronized (fileSystems) {
-      if (fileSystems.containsKey(device)) {
-        throw new FileSystemAlreadyExistsException("an ext4 file system is already open on "
-            + device);
-      }
-      Volume volume = Volume.open(new BlockDevice(ch), sb);
-      Ext4FileSystem fs = new Ext4FileSystem(this, device, volume);
-      fileSystems.put(device, fs);
-      return fs;
-    }
-  }
-
-  void removeFileSystem(Ext4FileSystem fs) {
-    synchronized (fileSystems) {
-      fileSystems.remove(fs.deviceUri(), fs);
-    }
-  }
-
-  @Override
-  public Ext4FileSystem getFileSystem(URI uri) {
-    URI whole = Ext4Uris.FORM.fileSystemInner(uri);
-    synchronized (fileSystems) {
-      Ext4FileSystem fs = fileSystems.get(whole);
-      if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
-        fs = fileSystems.get(Ext4Uris.FORM.lastCut(uri).inner());
-      }
-      if (fs == null) {
-        throw new FileSystemNotFoundException("no ext4 file system is open for " + uri);
-      }
-      return fs;
-    }
-  }
-
-  /** The path of {@code ext4:<device-uri>!/path}, cut at the last "!/". */
-  @Override
-  public Ext4Path getPath(URI uri) {
-    NestedUri.Split s = Ext4Uris.FORM.lastCut(uri);
-    Ext4FileSystem fs;
-    synchronized (fileSystems) {
-      fs = fileSystems.get(s.inner());
-    }
-    if (fs == null) {
-      throw new FileSystemNotFoundException("no ext4 file system is open for " + uri);
-    }
-    return fs.getPath(s.path());
+    return OPEN.open(device, device,
+        () -> new Ext4FileSystem(this, device, Volume.open(new BlockDevice(ch), sb)));
   }
 
   // ---- files
-
-  @Override
-  public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
-      FileAttribute<?>... attrs) throws IOException {
-    return newFileChannel(path, options, attrs);
-  }
 
   @Override
   public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
@@ -199,9 +144,7 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
       throw new FileSystemException(p.toString(), null, "is a device, FIFO or socket; only "
           + "regular files have bytes in an ext4 file system");
     }
-    Ext4FileChannel ch = new Ext4FileChannel(fs, FileData.of(fs.volume(), inode));
-    fs.register(ch);
-    return ch;
+    return handOut(fs, new Ext4FileChannel(fs, FileData.of(fs.volume(), inode)));
   }
 
   /** A block's entries as names; null (no more blocks) stays null. */
@@ -226,10 +169,7 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
       throw new NotDirectoryException(p.toString());
     }
     Directory.Cursor cursor = Directory.of(fs.volume(), inode).cursor();
-    BatchedDirectoryStream stream =
-        new BatchedDirectoryStream(p, () -> names(cursor.next()), filter, fs::unregister);
-    fs.register(stream);
-    return stream;
+    return directoryStream(fs, p, () -> names(cursor.next()), filter);
   }
 
   @Override
@@ -281,14 +221,7 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
 
   /** The same inode, whichever names and links lead to it. */
   @Override
-  public boolean isSameFile(Path path, Path path2) throws IOException {
-    if (path.equals(path2)) {
-      return true;
-    }
-    if (!(path instanceof Ext4Path a) || !(path2 instanceof Ext4Path b)
-        || a.getFileSystem() != b.getFileSystem()) {
-      return false;
-    }
+  protected boolean sameFile(Ext4Path a, Ext4Path b) throws IOException {
     return a.getFileSystem().inode(a, true).number() == b.getFileSystem().inode(b, true).number();
   }
 
@@ -301,9 +234,7 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
 
   @Override
   public Ext4FileStore getFileStore(Path path) throws IOException {
-    Ext4Path p = check(path);
-    p.getFileSystem().inode(p, true);
-    return p.getFileSystem().store();
+    return (Ext4FileStore) super.getFileStore(path);
   }
 
   /**
@@ -332,65 +263,32 @@ public final class Ext4FileSystemProvider extends FileSystemProvider {
   // ---- attributes
 
   @Override
-  @SuppressWarnings("unchecked")
-  public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type,
-      LinkOption... options) {
-    Ext4Path p = check(path);
-    boolean follow = follow(options);
-    if (type == BasicFileAttributeView.class) {
-      return (V) new InodeView(p, follow, "basic");
-    }
-    if (type == FileOwnerAttributeView.class) {
-      return (V) new InodeView(p, follow, "owner");
-    }
-    if (type == PosixFileAttributeView.class) {
-      return (V) new InodeView(p, follow, "posix");
-    }
-    if (type == Ext4FileAttributeView.class) {
-      return (V) new InodeView(p, follow, Ext4FileAttributeView.NAME);
-    }
-    if (type == UserDefinedFileAttributeView.class) {
-      return (V) new XattrView(p, follow);
-    }
-    return null;
+  protected AttributeViews attributeViews() {
+    return VIEWS;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type,
-      LinkOption... options) throws IOException {
-    Ext4Path p = check(path);
-    if (type == BasicFileAttributes.class || type == PosixFileAttributes.class
-        || type == Ext4FileAttributes.class) {
-      return (A) new InodeView(p, follow(options), "basic").readAttributes();
-    }
-    throw new UnsupportedOperationException("attributes " + type.getName()
-        + "; an ext4 file system has basic, posix and Ext4FileAttributes");
+  protected FileAttributeView view(Ext4Path path, String name, boolean follow) {
+    return name.equals("user") ? new XattrView(path, follow) : new InodeView(path, follow, name);
   }
 
   @Override
-  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+  protected Map<String, Object> readByName(Ext4Path path, String attributes, boolean follow)
       throws IOException {
-    Ext4Path p = check(path);
     if (attributes.startsWith("user:")) {
-      XattrView view = new XattrView(p, follow(options));
+      XattrView view = new XattrView(path, follow);
       String names = attributes.substring("user:".length());
       Map<String, Object> out = new LinkedHashMap<>();
-      for (String n : names.equals("*") ? view.list() : java.util.List.of(names.split(","))) {
+      for (String n : names.equals("*") ? view.list() : List.of(names.split(","))) {
         out.put(n, view.value(n));
       }
       return out;
     }
-    return InodeView.readByName(p, attributes, follow(options));
+    return InodeView.readByName(path, attributes, follow);
   }
 
   @Override
-  public void setAttribute(Path path, String attribute, Object value, LinkOption... options) {
-    check(path);
+  protected void setByName(Ext4Path path, String attribute, Object value, boolean follow) {
     throw new ReadOnlyFileSystemException();
-  }
-
-  private static Ext4Path check(Path path) {
-    return ProviderPaths.own(path, Ext4Path.class, "an ext4 path");
   }
 }

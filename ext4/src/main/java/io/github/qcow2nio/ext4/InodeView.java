@@ -1,5 +1,7 @@
 package io.github.qcow2nio.ext4;
 
+import io.github.qcow2nio.nio.NamedAttributes;
+import io.github.qcow2nio.nio.PathAttributeView;
 import java.io.IOException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.attribute.FileTime;
@@ -15,7 +17,7 @@ import java.util.Set;
  * The basic, owner, posix and unix views of a path, one class answering under each name; the
  * inode is read when asked, so a view outlives changes of nothing (the disk does not change).
  */
-final class InodeView implements Ext4FileAttributeView {
+final class InodeView extends PathAttributeView<Ext4Path> implements Ext4FileAttributeView {
   private static final List<String> BASIC = List.of("lastModifiedTime", "lastAccessTime",
       "creationTime", "size", "isRegularFile", "isDirectory", "isSymbolicLink", "isOther",
       "fileKey");
@@ -23,24 +25,16 @@ final class InodeView implements Ext4FileAttributeView {
   private static final List<String> UNIX = List.of("ino", "mode", "nlink", "uid", "gid",
       "ctime", "flags");
 
-  private final Ext4Path path;
   private final boolean follow;
-  private final String name;
 
   InodeView(Ext4Path path, boolean follow, String name) {
-    this.path = path;
+    super(path, name);
     this.follow = follow;
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
   }
 
   @Override
   public Ext4FileAttributes readAttributes() throws IOException {
-    return new Ext4Attributes(path.getFileSystem().inode(path, follow));
+    return new Ext4Attributes(path().getFileSystem().inode(path(), follow));
   }
 
   @Override
@@ -71,9 +65,8 @@ final class InodeView implements Ext4FileAttributeView {
   /** {@code Files.readAttributes(path, "view:a,b")} for the basic, owner, posix and unix views. */
   static Map<String, Object> readByName(Ext4Path path, String attributes, boolean follow)
       throws IOException {
-    int colon = attributes.indexOf(':');
-    String view = colon < 0 ? "basic" : attributes.substring(0, colon);
-    String names = colon < 0 ? attributes : attributes.substring(colon + 1);
+    NamedAttributes.Request r = NamedAttributes.Request.parse(attributes);
+    String view = r.view();
     List<String> allowed = switch (view) {
       case "basic" -> BASIC;
       case "owner" -> List.of("owner");
@@ -83,37 +76,22 @@ final class InodeView implements Ext4FileAttributeView {
           + "'; an ext4 file system has basic, owner, posix, unix and user");
     };
     Ext4FileAttributes a = new InodeView(path, follow, view).readAttributes();
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (String n : names.split(",")) {
-      if (n.equals("*")) {
-        for (String each : allowed) {
-          out.put(each, value(a, each));
-        }
-      } else if (allowed.contains(n)) {
-        out.put(n, value(a, n));
-      } else {
-        throw new IllegalArgumentException("'" + n + "' is not an attribute of the " + view
-            + " view; it has " + allowed);
-      }
+    Map<String, Object> basic = NamedAttributes.basic(a);
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (String n : allowed) {
+      all.put(n, basic.containsKey(n) ? basic.get(n) : value(a, n));
     }
-    return out;
+    return NamedAttributes.select(all, r.names(), n -> new IllegalArgumentException(
+        "'" + n + "' is not an attribute of the " + view + " view; it has " + allowed));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
   }
 
+  /** The value of a posix or unix attribute (the basic ones come from the shared map). */
   private static Object value(Ext4FileAttributes a, String n) {
     return switch (n) {
-      case "lastModifiedTime" -> a.lastModifiedTime();
-      case "lastAccessTime" -> a.lastAccessTime();
-      case "creationTime" -> a.creationTime();
-      case "size" -> a.size();
-      case "isRegularFile" -> a.isRegularFile();
-      case "isDirectory" -> a.isDirectory();
-      case "isSymbolicLink" -> a.isSymbolicLink();
-      case "isOther" -> a.isOther();
-      case "fileKey" -> a.fileKey();
       case "owner" -> a.owner();
       case "group" -> a.group();
       case "permissions" -> a.permissions();

@@ -1,6 +1,7 @@
 package io.github.qcow2nio.ext4;
 
 import io.github.qcow2nio.ext4.read.Xattrs;
+import io.github.qcow2nio.nio.PathAttributeView;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
@@ -15,24 +16,19 @@ import java.util.Map;
  * default provider. Other namespaces (security, trusted, system) are not user-defined and stay
  * hidden.
  */
-final class XattrView implements UserDefinedFileAttributeView {
+final class XattrView extends PathAttributeView<Ext4Path>
+    implements UserDefinedFileAttributeView {
   private static final String PREFIX = "user.";
-  private final Ext4Path path;
   private final boolean follow;
 
   XattrView(Ext4Path path, boolean follow) {
-    this.path = path;
+    super(path, "user");
     this.follow = follow;
   }
 
-  @Override
-  public String name() {
-    return "user";
-  }
-
   private Map<String, byte[]> all() throws IOException {
-    Ext4FileSystem fs = path.getFileSystem();
-    return Xattrs.read(fs.volume(), fs.inode(path, follow));
+    Ext4FileSystem fs = path().getFileSystem();
+    return Xattrs.read(fs.volume(), fs.inode(path(), follow));
   }
 
   @Override
@@ -49,7 +45,7 @@ final class XattrView implements UserDefinedFileAttributeView {
   byte[] value(String name) throws IOException {
     byte[] v = all().get(PREFIX + name);
     if (v == null) {
-      throw new FileSystemException(path.toString(), null, "no extended attribute user." + name);
+      throw new FileSystemException(path().toString(), null, "no extended attribute user." + name);
     }
     return v;
   }

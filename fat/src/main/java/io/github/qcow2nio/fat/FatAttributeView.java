@@ -1,42 +1,35 @@
 package io.github.qcow2nio.fat;
 
 import io.github.qcow2nio.fat.volume.ShortEntry;
+import io.github.qcow2nio.nio.NamedAttributes;
+import io.github.qcow2nio.nio.PathAttributeView;
 import java.io.IOException;
 import java.nio.file.attribute.DosFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The "basic" and "dos" views of one path: read from its entry on each call; writes go to the
  * entry at once. Times round down to FAT's two seconds (access: to the day).
  */
-final class FatAttributeView implements DosFileAttributeView {
-  private final FatPath path;
-  private final String name;
-
+final class FatAttributeView extends PathAttributeView<FatPath>
+    implements DosFileAttributeView {
   FatAttributeView(FatPath path, String name) {
-    this.path = path;
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(path, name);
   }
 
   @Override
   public FatAttributes readAttributes() throws IOException {
-    FatFileSystem fs = path.getFileSystem();
-    return new FatAttributes(fs.volume().lookup(FatFileSystem.names(path)));
+    FatFileSystem fs = path().getFileSystem();
+    return new FatAttributes(fs.volume().lookup(FatFileSystem.names(path())));
   }
 
   @Override
   public void setTimes(FileTime modified, FileTime access, FileTime create) throws IOException {
-    FatFileSystem fs = path.getFileSystem();
+    FatFileSystem fs = path().getFileSystem();
     fs.provider().checkWritable(fs);
-    fs.volume().setTimes(FatFileSystem.names(path), instant(modified), instant(access),
+    fs.volume().setTimes(FatFileSystem.names(path()), instant(modified), instant(access),
         instant(create));
   }
 
@@ -45,9 +38,9 @@ final class FatAttributeView implements DosFileAttributeView {
   }
 
   private void setBit(int mask, boolean value) throws IOException {
-    FatFileSystem fs = path.getFileSystem();
+    FatFileSystem fs = path().getFileSystem();
     fs.provider().checkWritable(fs);
-    String[] names = FatFileSystem.names(path);
+    String[] names = FatFileSystem.names(path());
     int attrs = readAttributes().node().isRoot() ? 0 : fs.volume().lookup(names).entry()
         .attributes();
     fs.volume().setAttributes(names, value ? attrs | mask : attrs & ~mask);
@@ -75,40 +68,26 @@ final class FatAttributeView implements DosFileAttributeView {
 
   /** {@code Files.readAttributes(path, "dos:*")} and friends. */
   static Map<String, Object> readByName(FatPath path, String attributes) throws IOException {
-    int colon = attributes.indexOf(':');
-    String view = colon < 0 ? "basic" : attributes.substring(0, colon);
-    String list = colon < 0 ? attributes : attributes.substring(colon + 1);
-    if (!view.equals("basic") && !view.equals("dos")) {
-      throw new UnsupportedOperationException("attribute view '" + view
-          + "'; a FAT file system has basic and dos");
-    }
-    Map<String, Object> all = new FatAttributeView(path, view).readAttributes()
-        .asMap(view.equals("dos"));
-    if (list.equals("*")) {
-      return all;
-    }
-    Map<String, Object> out = new HashMap<>();
-    for (String a : list.split(",")) {
-      if (!all.containsKey(a)) {
-        throw new IllegalArgumentException("no attribute '" + a + "' in view " + view);
-      }
-      out.put(a, all.get(a));
-    }
-    return out;
+    NamedAttributes.Request r = NamedAttributes.Request.parse(attributes);
+    String view = r.view();
+    boolean dos = NamedAttributes.isOwnView(view, "dos", "a FAT file system");
+    Map<String, Object> all = new FatAttributeView(path, view).readAttributes().asMap(dos);
+    return NamedAttributes.select(all, r.names(),
+        a -> new IllegalArgumentException("no attribute '" + a + "' in view " + view));
   }
 
   static void setByName(FatPath path, String attribute, Object value) throws IOException {
-    int colon = attribute.indexOf(':');
-    String view = colon < 0 ? "basic" : attribute.substring(0, colon);
-    String a = colon < 0 ? attribute : attribute.substring(colon + 1);
+    NamedAttributes.Request r = NamedAttributes.Request.parse(attribute);
+    String view = r.view();
+    String a = r.names();
     FatAttributeView v = new FatAttributeView(path, view);
     if (!view.equals("basic") && !view.equals("dos")) {
       throw new UnsupportedOperationException("attribute view '" + view + "'");
     }
+    if (NamedAttributes.setTime(v, a, value)) {
+      return;
+    }
     switch (a) {
-      case "lastModifiedTime" -> v.setTimes((FileTime) value, null, null);
-      case "lastAccessTime" -> v.setTimes(null, (FileTime) value, null);
-      case "creationTime" -> v.setTimes(null, null, (FileTime) value);
       case "readonly", "hidden", "system", "archive" -> {
         if (!view.equals("dos")) {
           throw new IllegalArgumentException("'" + a + "' is a dos attribute");

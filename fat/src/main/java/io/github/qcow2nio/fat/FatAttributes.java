@@ -3,18 +3,20 @@ package io.github.qcow2nio.fat;
 import io.github.qcow2nio.fat.volume.DosTime;
 import io.github.qcow2nio.fat.volume.Node;
 import io.github.qcow2nio.fat.volume.ShortEntry;
+import io.github.qcow2nio.nio.NamedAttributes;
+import io.github.qcow2nio.nio.PlainFileAttributes;
 import java.nio.file.attribute.DosFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A file's attributes as its directory entry holds them. Times are FAT's local times read in the
  * JVM's zone; the access time has only a date. The root directory has no entry: its times are
- * the epoch.
+ * the epoch. No file key: an entry's place changes when it is renamed, so it identifies nothing
+ * for long.
  */
-record FatAttributes(Node node) implements DosFileAttributes {
+record FatAttributes(Node node) implements DosFileAttributes, PlainFileAttributes {
   private ShortEntry e() {
     return node.entry();
   }
@@ -38,34 +40,13 @@ record FatAttributes(Node node) implements DosFileAttributes {
   }
 
   @Override
-  public boolean isRegularFile() {
-    return !node.isDirectory();
-  }
-
-  @Override
   public boolean isDirectory() {
     return node.isDirectory();
   }
 
   @Override
-  public boolean isSymbolicLink() {
-    return false;
-  }
-
-  @Override
-  public boolean isOther() {
-    return false;
-  }
-
-  @Override
   public long size() {
     return node.size();
-  }
-
-  /** Null: an entry's place changes when it is renamed, so it identifies nothing for long. */
-  @Override
-  public Object fileKey() {
-    return null;
   }
 
   private boolean bit(int mask) {
@@ -93,16 +74,7 @@ record FatAttributes(Node node) implements DosFileAttributes {
   }
 
   Map<String, Object> asMap(boolean dos) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lastModifiedTime", lastModifiedTime());
-    m.put("lastAccessTime", lastAccessTime());
-    m.put("creationTime", creationTime());
-    m.put("size", size());
-    m.put("isRegularFile", isRegularFile());
-    m.put("isDirectory", isDirectory());
-    m.put("isSymbolicLink", false);
-    m.put("isOther", false);
-    m.put("fileKey", null);
+    Map<String, Object> m = NamedAttributes.basic(this);
     if (dos) {
       m.put("readonly", isReadOnly());
       m.put("hidden", isHidden());

@@ -1,21 +1,18 @@
 package io.github.qcow2nio.fat;
 
 import io.github.qcow2nio.fat.volume.FatVolume;
+import io.github.qcow2nio.nio.NestedFileStore;
 import java.io.IOException;
-import java.nio.file.FileStore;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.DosFileAttributeView;
-import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.attribute.FileStoreAttributeView;
 
 /**
  * The volume as a store: space in whole data clusters, free space from the FAT's free count (the
  * same figure FSInfo carries on FAT32). Its name is the volume label.
  */
-final class FatFileStore extends FileStore {
+final class FatFileStore extends NestedFileStore {
   private final FatFileSystem fs;
 
   FatFileStore(FatFileSystem fs) {
+    super(fs);
     this.fs = fs;
   }
 
@@ -35,11 +32,6 @@ final class FatFileStore extends FileStore {
   }
 
   @Override
-  public boolean isReadOnly() {
-    return fs.isReadOnly();
-  }
-
-  @Override
   public long getTotalSpace() {
     FatVolume v = fs.volume();
     return v.totalClusters() * v.clusterSize();
@@ -56,21 +48,6 @@ final class FatFileStore extends FileStore {
     return v.freeClusters() * v.clusterSize();
   }
 
-  @Override
-  public boolean supportsFileAttributeView(Class<? extends FileAttributeView> type) {
-    return type == BasicFileAttributeView.class || type == DosFileAttributeView.class;
-  }
-
-  @Override
-  public boolean supportsFileAttributeView(String name) {
-    return fs.supportedFileAttributeViews().contains(name);
-  }
-
-  @Override
-  public <V extends FileStoreAttributeView> V getFileStoreAttributeView(Class<V> type) {
-    return null;
-  }
-
   /** The space figures by name, and "fat:clusterSize": bytes per cluster. */
   @Override
   public Object getAttribute(String attribute) throws IOException {
@@ -81,10 +58,5 @@ final class FatFileStore extends FileStore {
       case "clusterSize", "fat:clusterSize" -> fs.volume().clusterSize();
       default -> throw new UnsupportedOperationException("file store attribute '" + attribute + "'");
     };
-  }
-
-  @Override
-  public String toString() {
-    return name() + " (" + type() + ")";
   }
 }

@@ -5,8 +5,8 @@ import io.github.qcow2nio.fat.volume.Device;
 import io.github.qcow2nio.fat.volume.FatVolume;
 import io.github.qcow2nio.fat.volume.FileHandle;
 import io.github.qcow2nio.fat.volume.Node;
-import io.github.qcow2nio.nio.BatchedDirectoryStream;
-import io.github.qcow2nio.nio.NestedUri;
+import io.github.qcow2nio.nio.FileSystemRegistry;
+import io.github.qcow2nio.nio.NestedFileSystemProvider;
 import io.github.qcow2nio.nio.OpenFlags;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,12 +20,8 @@ import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileStore;
-import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
@@ -37,30 +33,30 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.DosFileAttributeView;
 import java.nio.file.attribute.DosFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.spi.FileSystemProvider;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.github.qcow2nio.nio.ProviderPaths;
 
 /**
  * The {@code fat:} provider. A file system per open volume file, found by the file's URI: one
  * file is never mounted twice at once by this provider (two FAT caches would corrupt it).
  */
-public final class FatFileSystemProvider extends FileSystemProvider {
-  /** Open file systems by the URI of their file. Guarded by itself. */
-  private static final Map<URI, FatFileSystem> fileSystems = new HashMap<>();
+public final class FatFileSystemProvider
+    extends NestedFileSystemProvider<FatFileSystem, FatPath> {
+  /** Open file systems by the URI of their file. */
+  private static final FileSystemRegistry<FatFileSystem> OPEN =
+      new FileSystemRegistry<>("a FAT file system", uri -> uri);
+
+  private static final AttributeViews VIEWS = new AttributeViews(
+      Map.of(BasicFileAttributeView.class, "basic", DosFileAttributeView.class, "dos"),
+      "dos", Set.of(BasicFileAttributes.class, DosFileAttributes.class),
+      "basic and dos attributes");
 
   /** Called by the JDK's provider lookup. */
-  public FatFileSystemProvider() {}
-
-  @Override
-  public String getScheme() {
-    return FatUris.SCHEME;
+  public FatFileSystemProvider() {
+    super(FatUris.FORM, OPEN, FatPath.class, "a FAT path");
   }
 
   // ---- file systems
@@ -104,16 +100,13 @@ public final class FatFileSystemProvider extends FileSystemProvider {
     boolean writable = e.readWrite() != null ? e.readWrite()
         : !path.getFileSystem().isReadOnly() && Files.isWritable(path);
     URI uri = path.toUri();
-    synchronized (fileSystems) {
-      if (fileSystems.containsKey(uri)) {
-        throw new FileSystemAlreadyExistsException("a FAT file system is already open on " + uri);
-      }
+    return OPEN.open(uri, uri, () -> {
       SeekableByteChannel ch = writable ? readWrite(path, e.readWrite() != null) : null;
-      writable = ch != null;
+      boolean canWrite = ch != null;
       if (ch == null) {
         ch = Files.newByteChannel(path, StandardOpenOption.READ);
       }
-      Device device = new Device(ch, writable);
+      Device device = new Device(ch, canWrite);
       FatVolume volume;
       try {
         volume = FatVolume.mount(device);
@@ -121,10 +114,8 @@ public final class FatFileSystemProvider extends FileSystemProvider {
         ch.close();
         throw ex;
       }
-      FatFileSystem fs = new FatFileSystem(this, path, uri, device, volume, !writable);
-      fileSystems.put(uri, fs);
-      return fs;
-    }
+      return new FatFileSystem(this, path, uri, device, volume, !canWrite);
+    });
   }
 
   /**
@@ -144,41 +135,6 @@ public final class FatFileSystemProvider extends FileSystemProvider {
     return Files.newByteChannel(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
-  void removeFileSystem(FatFileSystem fs) {
-    synchronized (fileSystems) {
-      fileSystems.remove(fs.fileUri(), fs);
-    }
-  }
-
-  @Override
-  public FatFileSystem getFileSystem(URI uri) {
-    URI file = FatUris.FORM.fileSystemInner(uri);
-    synchronized (fileSystems) {
-      FatFileSystem fs = fileSystems.get(file);
-      if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
-        fs = fileSystems.get(FatUris.FORM.lastCut(uri).inner());
-      }
-      if (fs == null) {
-        throw new FileSystemNotFoundException("no FAT file system is open for " + uri);
-      }
-      return fs;
-    }
-  }
-
-  /** The path of {@code fat:<file-uri>!/path}, in the file system already open on the file. */
-  @Override
-  public FatPath getPath(URI uri) {
-    NestedUri.Split s = FatUris.FORM.lastCut(uri);
-    FatFileSystem fs;
-    synchronized (fileSystems) {
-      fs = fileSystems.get(s.inner());
-    }
-    if (fs == null) {
-      throw new FileSystemNotFoundException("no FAT file system is open for " + uri);
-    }
-    return fs.getPath(s.path());
-  }
-
   // ---- files
 
   void checkWritable(FatFileSystem fs) {
@@ -186,12 +142,6 @@ public final class FatFileSystemProvider extends FileSystemProvider {
     if (fs.isReadOnly()) {
       throw new ReadOnlyFileSystemException();
     }
-  }
-
-  @Override
-  public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
-      FileAttribute<?>... attrs) throws IOException {
-    return newFileChannel(path, options, attrs);
   }
 
   @Override
@@ -235,9 +185,7 @@ public final class FatFileSystemProvider extends FileSystemProvider {
         if (f.truncate()) {
           v.io().truncate(h, 0, Instant.now());
         }
-        FatFileChannel ch = new FatFileChannel(fs, h, f, p);
-        fs.register(ch);
-        return ch;
+        return handOut(fs, new FatFileChannel(fs, h, f, p));
       } catch (IOException | RuntimeException e) {
         v.close(h);
         throw e;
@@ -264,9 +212,7 @@ public final class FatFileSystemProvider extends FileSystemProvider {
     for (Node n : fs.volume().list(FatFileSystem.names(p))) {
       names.add(n.name());
     }
-    BatchedDirectoryStream stream = BatchedDirectoryStream.of(p, names, filter, fs::unregister);
-    fs.register(stream);
-    return stream;
+    return directoryStream(fs, p, names, filter);
   }
 
   @Override
@@ -297,16 +243,9 @@ public final class FatFileSystemProvider extends FileSystemProvider {
     new FatCopier(this).move(check(source), check(target), options);
   }
 
-  /** Same volume and the same entry, whatever case or "." and ".." the paths are written in. */
+  /** The same entry, whatever case or "." and ".." the paths are written in. */
   @Override
-  public boolean isSameFile(Path path, Path path2) throws IOException {
-    if (path.equals(path2)) {
-      return true;
-    }
-    if (!(path instanceof FatPath a) || !(path2 instanceof FatPath b)
-        || a.getFileSystem() != b.getFileSystem()) {
-      return false;
-    }
+  protected boolean sameFile(FatPath a, FatPath b) throws IOException {
     FatVolume v = a.getFileSystem().volume();
     Node na = v.lookup(FatFileSystem.names(a));
     Node nb;
@@ -321,13 +260,6 @@ public final class FatFileSystemProvider extends FileSystemProvider {
   @Override
   public boolean isHidden(Path path) throws IOException {
     return readAttributes(path, DosFileAttributes.class).isHidden();
-  }
-
-  @Override
-  public FileStore getFileStore(Path path) throws IOException {
-    FatPath p = check(path);
-    p.getFileSystem().volume().lookup(FatFileSystem.names(p));
-    return p.getFileSystem().store();
   }
 
   /** WRITE fails on a read-only file system or a file with the read-only attribute. */
@@ -351,44 +283,24 @@ public final class FatFileSystemProvider extends FileSystemProvider {
   // ---- attributes
 
   @Override
-  @SuppressWarnings("unchecked")
-  public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type,
-      LinkOption... options) {
-    FatPath p = check(path);
-    if (type == BasicFileAttributeView.class) {
-      return (V) new FatAttributeView(p, "basic");
-    }
-    if (type == DosFileAttributeView.class) {
-      return (V) new FatAttributeView(p, "dos");
-    }
-    return null;
+  protected AttributeViews attributeViews() {
+    return VIEWS;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type,
-      LinkOption... options) throws IOException {
-    FatPath p = check(path);
-    if (type == BasicFileAttributes.class || type == DosFileAttributes.class) {
-      return (A) new FatAttributeView(p, "dos").readAttributes();
-    }
-    throw new UnsupportedOperationException("attributes " + type.getName()
-        + "; a FAT file system has basic and dos attributes");
+  protected FatAttributeView view(FatPath path, String name, boolean follow) {
+    return new FatAttributeView(path, name);
   }
 
   @Override
-  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+  protected Map<String, Object> readByName(FatPath path, String attributes, boolean follow)
       throws IOException {
-    return FatAttributeView.readByName(check(path), attributes);
+    return FatAttributeView.readByName(path, attributes);
   }
 
   @Override
-  public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
+  protected void setByName(FatPath path, String attribute, Object value, boolean follow)
       throws IOException {
-    FatAttributeView.setByName(check(path), attribute, value);
-  }
-
-  private static FatPath check(Path path) {
-    return ProviderPaths.own(path, FatPath.class, "a FAT path");
+    FatAttributeView.setByName(path, attribute, value);
   }
 }

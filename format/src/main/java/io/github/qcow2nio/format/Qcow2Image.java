@@ -1,8 +1,11 @@
 package io.github.qcow2nio.format;
 
-import io.github.qcow2nio.format.codec.ClusterCodec;
-import io.github.qcow2nio.format.disk.Qcow2Disk;
+import io.github.qcow2nio.format.block.SequentialWriter;
 import io.github.qcow2nio.format.block.VirtualDisk;
+import io.github.qcow2nio.format.codec.ClusterCodec;
+import io.github.qcow2nio.format.disk.CompressedWriter;
+import io.github.qcow2nio.format.disk.CompressingDisk;
+import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.ImageLockedException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
@@ -10,16 +13,16 @@ import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
 import io.github.qcow2nio.format.io.PathLocation;
-import io.github.qcow2nio.format.ops.CreateImage;
+import io.github.qcow2nio.format.io.StructReader;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
+import io.github.qcow2nio.format.ops.CreateImage;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.HeaderExtensions;
 import io.github.qcow2nio.format.struct.Qcow2Limits;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import io.github.qcow2nio.format.struct.SnapshotTable;
-import io.github.qcow2nio.format.io.StructReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -213,6 +216,41 @@ public final class Qcow2Image implements Closeable {
    */
   public VirtualDisk disk() {
     return disk;
+  }
+
+  /**
+   * The active disk seen through QEMU's {@code compress} filter: whole guest clusters written
+   * where no host cluster is allocated yet are stored compressed with the image's compression
+   * type, compressing on one thread per core; everything else reaches the disk as it is. Closing
+   * the returned disk stops its threads; the image stays open.
+   *
+   * @throws io.github.qcow2nio.format.error.UnsupportedImageException with an external data file,
+   *     where QEMU refuses compressed writes
+   */
+  public VirtualDisk compressingDisk() throws IOException {
+    return new CompressingDisk(disk);
+  }
+
+  /** As {@link #compressingDisk()}, compressing on {@code threads} worker threads. */
+  public VirtualDisk compressingDisk(int threads) throws IOException {
+    return new CompressingDisk(disk, threads);
+  }
+
+  /**
+   * A writer that fills the active disk from offset 0, storing each whole cluster compressed as
+   * {@code qemu-img convert -c} does, compressing on one thread per core with a bounded number of
+   * clusters in flight.
+   *
+   * @throws io.github.qcow2nio.format.error.ReadOnlyDiskException when the image is not writable
+   * @throws io.github.qcow2nio.format.error.UnsupportedImageException with an external data file
+   */
+  public SequentialWriter compressedWriter() throws IOException {
+    return CompressedWriter.open(disk);
+  }
+
+  /** As {@link #compressedWriter()}, starting at guest {@code offset}, on {@code threads}. */
+  public SequentialWriter compressedWriter(long offset, int threads) throws IOException {
+    return CompressedWriter.open(disk, offset, threads);
   }
 
   /** The same disk with the core's own view of it, for the opener. */

@@ -22,6 +22,10 @@ import java.util.Set;
 public record OpenFlags(boolean read, boolean write, boolean append, boolean truncate,
     boolean create, boolean createNew, boolean deleteOnClose, boolean sync) {
 
+  /** A channel that only reads: what {@code parse} makes of READ alone. */
+  public static final OpenFlags READ_ONLY =
+      new OpenFlags(true, false, false, false, false, false, false, false);
+
   /**
    * Parses {@code options}. A file system that cannot delete passes the message with which it
    * refuses DELETE_ON_CLOSE; one that can passes null and reads {@link #deleteOnClose()}.

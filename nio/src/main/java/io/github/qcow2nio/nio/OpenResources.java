@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OpenResources {
   private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
   private volatile boolean closed;
 
   /** An open state with nothing handed out yet: one per file system, made when it opens. */
@@ -25,7 +26,22 @@ public final class OpenResources {
     if (closed) {
       return false;
     }
+    closing = true;
     closed = true;
+    return true;
+  }
+
+  /**
+   * True for the one caller that closes, as {@link #markClosed} but in two steps: from now on
+   * nothing more is registered, yet the file system still counts as open until {@link
+   * #markClosed}, so that what {@link #closeAll} closes may still use it (a FAT channel opened
+   * with DELETE_ON_CLOSE deletes its file as it closes).
+   */
+  public synchronized boolean startClosing() {
+    if (closing) {
+      return false;
+    }
+    closing = true;
     return true;
   }
 
@@ -41,7 +57,7 @@ public final class OpenResources {
 
   public void register(Closeable c) {
     open.add(c);
-    if (closed) {
+    if (closing) {
       open.remove(c);
       try {
         c.close();

@@ -1,10 +1,14 @@
 package io.github.qcow2nio.nio;
 
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
 import java.util.Objects;
 
-/** The check every provider method makes first: the path is one of this provider's. */
+/**
+ * The checks every provider method makes first: the path is one of this provider's, and whether
+ * its options ask to follow links.
+ */
 public final class ProviderPaths {
   private ProviderPaths() {}
 
@@ -19,5 +23,15 @@ public final class ProviderPaths {
           + path.getFileSystem().provider().getScheme() + ")");
     }
     return type.cast(path);
+  }
+
+  /** False when {@code options} hold NOFOLLOW_LINKS: a final symbolic link is not followed. */
+  public static boolean followLinks(LinkOption... options) {
+    for (LinkOption o : options) {
+      if (o == LinkOption.NOFOLLOW_LINKS) {
+        return false;
+      }
+    }
+    return true;
   }
 }

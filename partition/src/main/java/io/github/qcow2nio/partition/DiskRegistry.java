@@ -1,18 +1,15 @@
 package io.github.qcow2nio.partition;
 
+import io.github.qcow2nio.nio.FileSystemRegistry;
 import io.github.qcow2nio.partition.table.DiskAccess;
 import io.github.qcow2nio.partition.table.TableReader;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,8 +19,9 @@ import java.util.Set;
  * where there is one.
  */
 final class DiskRegistry {
-  /** Guarded by itself. */
-  private static final Map<Object, PartitionFileSystem> fileSystems = new HashMap<>();
+  /** The open partition file systems, by their disk file's identity. */
+  static final FileSystemRegistry<PartitionFileSystem> OPEN = new FileSystemRegistry<>(
+      "a partition file system", uri -> identity(Path.of(uri)));
 
   private DiskRegistry() {}
 
@@ -36,12 +34,8 @@ final class DiskRegistry {
 
   static Optional<PartitionFileSystem> open(PartitionFileSystemProvider provider, Path disk,
       PartitionEnv env) throws IOException {
-    synchronized (fileSystems) {
-      Object key = identity(disk);
-      if (fileSystems.containsKey(key)) {
-        throw new FileSystemAlreadyExistsException(
-            "a partition file system is already open on " + disk.toUri());
-      }
+    Object key = identity(disk);
+    return Optional.ofNullable(OPEN.open(key, disk.toUri(), () -> {
       boolean writable = env.accessMode() != PartitionEnv.AccessMode.READ_ONLY;
       if (env.accessMode() == PartitionEnv.AccessMode.DEFAULT) {
         writable = !disk.getFileSystem().isReadOnly() && Files.isWritable(disk);
@@ -68,12 +62,9 @@ final class DiskRegistry {
         Optional<PartitionTable> table = TableReader.read(access, env.sectorSize());
         if (table.isEmpty()) {
           access.close();
-          return Optional.empty();
+          return null;
         }
-        PartitionFileSystem fs =
-            new PartitionFileSystem(provider, disk, key, access, table.get(), !writable);
-        fileSystems.put(key, fs);
-        return Optional.of(fs);
+        return new PartitionFileSystem(provider, disk, key, access, table.get(), !writable);
       } catch (IOException | RuntimeException e) {
         try {
           access.close();
@@ -82,7 +73,7 @@ final class DiskRegistry {
         }
         throw e;
       }
-    }
+    }));
   }
 
   /** A FileChannel where the disk's provider has one (positional I/O), else a byte channel. */
@@ -102,29 +93,6 @@ final class DiskRegistry {
       return disk.toRealPath();
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return disk.toAbsolutePath().normalize();
-    }
-  }
-
-  static void remove(PartitionFileSystem fs) {
-    synchronized (fileSystems) {
-      fileSystems.remove(fs.key(), fs);
-    }
-  }
-
-  /** The open file system on the disk at {@code disk}: by the URI it reports, then by path. */
-  static PartitionFileSystem find(URI disk) {
-    synchronized (fileSystems) {
-      for (PartitionFileSystem fs : fileSystems.values()) {
-        if (fs.diskUri().equals(disk)) {
-          return fs;
-        }
-      }
-      try {
-        return fileSystems.get(identity(Path.of(disk)));
-      } catch (RuntimeException e) {
-        // A disk URI whose provider or file system is gone names no open file system.
-        return null;
-      }
     }
   }
 }

@@ -1,8 +1,9 @@
 package io.github.qcow2nio.partition;
 
-import java.nio.file.attribute.BasicFileAttributes;
+import io.github.qcow2nio.nio.NamedAttributes;
+import io.github.qcow2nio.nio.NamedAttributes.HostTimes;
+import io.github.qcow2nio.nio.PlainFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * The attributes of "/" (the table) or "/N" (a partition and its table). Times are the disk
  * file's: every entry changes when the disk does.
  */
-public final class PartitionFileAttributes implements BasicFileAttributes {
+public final class PartitionFileAttributes implements PlainFileAttributes {
   private static final String BASIC = "size,lastModifiedTime,lastAccessTime,creationTime,"
       + "isRegularFile,isDirectory,isSymbolicLink,isOther,fileKey";
 
@@ -21,13 +22,12 @@ public final class PartitionFileAttributes implements BasicFileAttributes {
   private final FileTime accessed;
   private final FileTime created;
 
-  PartitionFileAttributes(PartitionTable table, Partition partition, FileTime modified,
-      FileTime accessed, FileTime created) {
+  PartitionFileAttributes(PartitionTable table, Partition partition, HostTimes times) {
     this.table = table;
     this.partition = partition;
-    this.modified = modified;
-    this.accessed = accessed;
-    this.created = created;
+    this.modified = times.modified();
+    this.accessed = times.accessed();
+    this.created = times.created();
   }
 
   /** The table the file system shows. */
@@ -56,34 +56,14 @@ public final class PartitionFileAttributes implements BasicFileAttributes {
   }
 
   @Override
-  public boolean isRegularFile() {
-    return partition != null;
-  }
-
-  @Override
   public boolean isDirectory() {
     return partition == null;
-  }
-
-  @Override
-  public boolean isSymbolicLink() {
-    return false;
-  }
-
-  @Override
-  public boolean isOther() {
-    return false;
   }
 
   /** The partition's size in bytes; 0 for "/". */
   @Override
   public long size() {
     return partition == null ? 0 : partition.size();
-  }
-
-  @Override
-  public Object fileKey() {
-    return null;
   }
 
   /**
@@ -100,16 +80,7 @@ public final class PartitionFileAttributes implements BasicFileAttributes {
    * @param names "*" or a comma-separated list
    */
   Map<String, Object> toMap(boolean all, String names) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("size", size());
-    m.put("lastModifiedTime", modified);
-    m.put("lastAccessTime", accessed);
-    m.put("creationTime", created);
-    m.put("isRegularFile", isRegularFile());
-    m.put("isDirectory", isDirectory());
-    m.put("isSymbolicLink", false);
-    m.put("isOther", false);
-    m.put("fileKey", null);
+    Map<String, Object> m = NamedAttributes.basic(this);
     if (all) {
       m.put("scheme", lower(table.scheme()));
       m.put("sectorSize", table.sectorSize());
@@ -130,23 +101,9 @@ public final class PartitionFileAttributes implements BasicFileAttributes {
       m.put("attributes", p == null ? null : p.attributes());
       m.put("bootable", p == null ? null : p.bootable());
     }
-    if (names.equals("*")) {
-      return m;
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (String n : names.split(",")) {
-      String name = n.trim();
-      if (name.equals("*")) {
-        out.putAll(m);
-      } else if (m.containsKey(name)) {
-        out.put(name, m.get(name));
-      } else {
-        throw new IllegalArgumentException("no attribute '" + name + "' in view '"
-            + (all ? PartitionFileAttributeView.NAME : "basic") + "'; it has "
-            + (all ? m.keySet() : BASIC));
-      }
-    }
-    return out;
+    return NamedAttributes.select(m, names, name -> new IllegalArgumentException(
+        "no attribute '" + name + "' in view '" + (all ? PartitionFileAttributeView.NAME
+            : "basic") + "'; it has " + (all ? m.keySet() : BASIC)));
   }
 
   private static String lower(Enum<?> e) {

@@ -1,15 +1,14 @@
 package io.github.qcow2nio.partition;
 
-import java.nio.file.FileStore;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.attribute.FileStoreAttributeView;
+import io.github.qcow2nio.nio.NestedFileStore;
+import java.util.Locale;
 
 /** The one store of a partition file system: its disk. Total space is the disk's size. */
-final class PartitionFileStore extends FileStore {
+final class PartitionFileStore extends NestedFileStore {
   private final PartitionFileSystem fs;
 
   PartitionFileStore(PartitionFileSystem fs) {
+    super(fs);
     this.fs = fs;
   }
 
@@ -20,52 +19,12 @@ final class PartitionFileStore extends FileStore {
 
   @Override
   public String type() {
-    return fs.table().scheme().name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  @Override
-  public boolean isReadOnly() {
-    return fs.isReadOnly();
+    return fs.table().scheme().name().toLowerCase(Locale.ROOT);
   }
 
   @Override
   public long getTotalSpace() {
     fs.checkOpen();
     return fs.table().diskSize();
-  }
-
-  @Override
-  public long getUsableSpace() {
-    return 0;
-  }
-
-  @Override
-  public long getUnallocatedSpace() {
-    return 0;
-  }
-
-  @Override
-  public boolean supportsFileAttributeView(Class<? extends FileAttributeView> type) {
-    return type == BasicFileAttributeView.class || type == PartitionFileAttributeView.class;
-  }
-
-  @Override
-  public boolean supportsFileAttributeView(String name) {
-    return fs.supportedFileAttributeViews().contains(name);
-  }
-
-  @Override
-  public <V extends FileStoreAttributeView> V getFileStoreAttributeView(Class<V> type) {
-    return null;
-  }
-
-  @Override
-  public Object getAttribute(String attribute) {
-    throw new UnsupportedOperationException("file store attribute '" + attribute + "'");
-  }
-
-  @Override
-  public String toString() {
-    return name() + " (" + type() + ")";
   }
 }

@@ -1,22 +1,17 @@
 package io.github.qcow2nio.partition;
 
-import io.github.qcow2nio.nio.BatchedDirectoryStream;
-import io.github.qcow2nio.nio.NestedUri;
+import io.github.qcow2nio.nio.NestedFileSystemProvider;
 import io.github.qcow2nio.nio.OpenFlags;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
@@ -25,27 +20,29 @@ import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.spi.FileSystemProvider;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import io.github.qcow2nio.nio.ProviderPaths;
 
 /**
  * The {@code partition:} provider. A file system per open disk file, found by the file's real
  * path: one disk is never open twice at once through this provider (see {@link DiskRegistry}).
  */
-public final class PartitionFileSystemProvider extends FileSystemProvider {
+public final class PartitionFileSystemProvider
+    extends NestedFileSystemProvider<PartitionFileSystem, PartitionPath> {
   private static final String FIXED_TREE =
       "a partition file system holds only the partitions its table lists";
 
-  /** Called by the JDK's provider lookup. */
-  public PartitionFileSystemProvider() {}
+  private static final AttributeViews VIEWS = new AttributeViews(
+      Map.of(BasicFileAttributeView.class, "basic",
+          PartitionFileAttributeView.class, PartitionFileAttributeView.NAME),
+      PartitionFileAttributeView.NAME,
+      Set.of(BasicFileAttributes.class, PartitionFileAttributes.class),
+      "basic and partition attributes");
 
-  @Override
-  public String getScheme() {
-    return PartitionUris.SCHEME;
+  /** Called by the JDK's provider lookup. */
+  public PartitionFileSystemProvider() {
+    super(PartitionUris.FORM, DiskRegistry.OPEN, PartitionPath.class, "a partition path");
   }
 
   // ---- file systems
@@ -108,41 +105,7 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
         new UnsupportedOperationException(path + " holds no partition table"));
   }
 
-  void removeFileSystem(PartitionFileSystem fs) {
-    DiskRegistry.remove(fs);
-  }
-
-  /** The open file system of {@code partition:<disk-uri>} (a path URI with "!/N" works too). */
-  @Override
-  public PartitionFileSystem getFileSystem(URI uri) {
-    PartitionFileSystem fs = DiskRegistry.find(PartitionUris.FORM.fileSystemInner(uri));
-    if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
-      fs = DiskRegistry.find(PartitionUris.FORM.lastCut(uri).inner());
-    }
-    if (fs == null) {
-      throw new FileSystemNotFoundException("no partition file system is open for " + uri);
-    }
-    return fs;
-  }
-
-  /** The path of {@code partition:<disk-uri>!/N}, cut at the last "!/", in an open file system. */
-  @Override
-  public Path getPath(URI uri) {
-    NestedUri.Split s = PartitionUris.FORM.lastCut(uri);
-    PartitionFileSystem fs = DiskRegistry.find(s.inner());
-    if (fs == null) {
-      throw new FileSystemNotFoundException("no partition file system is open for " + s.inner());
-    }
-    return fs.getPath(s.path());
-  }
-
   // ---- files
-
-  @Override
-  public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
-      FileAttribute<?>... attrs) throws IOException {
-    return newFileChannel(path, options, attrs);
-  }
 
   @Override
   public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
@@ -161,7 +124,7 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
       if (!(f.write() && (f.create() || f.createNew()))) {
         throw new NoSuchFileException(p.toString());
       }
-      throw denied(fs, p);
+      throw denied(fs, p, FIXED_TREE);
     }
     if (f.write() && f.createNew()) {
       throw new FileAlreadyExistsException(p.toString());
@@ -181,10 +144,7 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
             + "size is fixed by its table (open with WRITE alone to overwrite it)");
       }
     }
-    PartitionChannel ch =
-        new PartitionChannel(fs, fs.disk(), n.partition(), f.read(), f.write(), f.sync());
-    fs.register(ch);
-    return ch;
+    return handOut(fs, new PartitionChannel(fs, fs.disk(), n.partition(), f));
   }
 
   @Override
@@ -195,10 +155,7 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
     if (!fs.node(p).isDirectory()) {
       throw new NotDirectoryException(p.toString());
     }
-    BatchedDirectoryStream stream =
-        BatchedDirectoryStream.of(p, fs.names(), filter, fs::unregister);
-    fs.register(stream);
-    return stream;
+    return directoryStream(fs, p, fs.names(), filter);
   }
 
   @Override
@@ -208,14 +165,12 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
     if (fs.lookup(p).isPresent()) {
       throw new FileAlreadyExistsException(p.toString());
     }
-    throw denied(fs, p);
+    throw denied(fs, p, FIXED_TREE);
   }
 
   @Override
   public void delete(Path path) throws IOException {
-    PartitionPath p = check(path);
-    p.getFileSystem().node(p);
-    throw denied(p.getFileSystem(), p);
+    throw refusal(check(path), FIXED_TREE);
   }
 
   @Override
@@ -223,47 +178,14 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
     PartitionPath s = check(source);
     PartitionPath t = check(target);
     s.getFileSystem().node(s);
-    throw denied(t.getFileSystem(), t);
+    throw denied(t.getFileSystem(), t, FIXED_TREE);
   }
 
   @Override
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     PartitionPath s = check(source);
     check(target);
-    s.getFileSystem().node(s);
-    throw denied(s.getFileSystem(), s);
-  }
-
-  private static IOException denied(PartitionFileSystem fs, PartitionPath p) {
-    if (fs.isReadOnly()) {
-      throw new ReadOnlyFileSystemException();
-    }
-    return new AccessDeniedException(p.toString(), null, FIXED_TREE);
-  }
-
-  @Override
-  public boolean isSameFile(Path path, Path path2) throws IOException {
-    if (path.equals(path2)) {
-      return true;
-    }
-    if (!(path instanceof PartitionPath a) || !(path2 instanceof PartitionPath b)
-        || a.getFileSystem() != b.getFileSystem()) {
-      return false;
-    }
-    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
-  }
-
-  @Override
-  public boolean isHidden(Path path) {
-    check(path);
-    return false;
-  }
-
-  @Override
-  public FileStore getFileStore(Path path) throws IOException {
-    PartitionPath p = check(path);
-    p.getFileSystem().node(p);
-    return p.getFileSystem().store();
+    throw refusal(s, FIXED_TREE);
   }
 
   /** Write access holds for the partitions of a read-write file system. */
@@ -293,44 +215,24 @@ public final class PartitionFileSystemProvider extends FileSystemProvider {
   // ---- attributes
 
   @Override
-  @SuppressWarnings("unchecked")
-  public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type,
-      LinkOption... options) {
-    PartitionPath p = check(path);
-    if (type == BasicFileAttributeView.class) {
-      return (V) new PartitionAttributeView(p, "basic");
-    }
-    if (type == PartitionFileAttributeView.class) {
-      return (V) new PartitionAttributeView(p, PartitionFileAttributeView.NAME);
-    }
-    return null;
+  protected AttributeViews attributeViews() {
+    return VIEWS;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type,
-      LinkOption... options) throws IOException {
-    PartitionPath p = check(path);
-    if (type == BasicFileAttributes.class || type == PartitionFileAttributes.class) {
-      return (A) new PartitionAttributeView(p, PartitionFileAttributeView.NAME).readAttributes();
-    }
-    throw new UnsupportedOperationException("attributes " + type.getName()
-        + "; a partition file system has basic and partition attributes");
+  protected PartitionAttributeView view(PartitionPath path, String name, boolean follow) {
+    return new PartitionAttributeView(path, name);
   }
 
   @Override
-  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+  protected Map<String, Object> readByName(PartitionPath path, String attributes,
+      boolean follow) throws IOException {
+    return PartitionAttributeView.readByName(path, attributes);
+  }
+
+  @Override
+  protected void setByName(PartitionPath path, String attribute, Object value, boolean follow)
       throws IOException {
-    return PartitionAttributeView.readByName(check(path), attributes);
-  }
-
-  @Override
-  public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
-      throws IOException {
-    PartitionAttributeView.setByName(check(path), attribute, value);
-  }
-
-  private static PartitionPath check(Path path) {
-    return ProviderPaths.own(path, PartitionPath.class, "a partition path");
+    PartitionAttributeView.setByName(path, attribute, value);
   }
 }

@@ -2,271 +2,60 @@ package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.nio.OpenFlags;
+import io.github.qcow2nio.nio.PositionalFileChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.NonReadableChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
-import java.util.Objects;
 
 /**
- * A {@link FileChannel} on a virtual disk. Reads and writes move whole buffers (short only at the
- * end of the disk); positional calls touch no shared state, so they run in parallel; the channel
- * position is guarded by its own lock. An interrupt closes this channel alone: the disk and the
- * file system stay open.
+ * A {@link java.nio.channels.FileChannel} on a virtual disk. Reads and writes move whole buffers
+ * (short only at the end of the disk); positional calls touch no shared state, so they run in
+ * parallel. An interrupt closes this channel alone: the disk and the file system stay open.
+ * Writing past the end grows the disk and truncating shrinks it, under the file system's resize
+ * lock.
  */
-final class DiskChannel extends FileChannel {
-  private static final int TRANSFER_CHUNK = 64 * 1024;
-
+final class DiskChannel extends PositionalFileChannel {
   private final Qcow2FileSystem fs;
   private final VirtualDisk disk;
-  private final boolean readable;
-  private final boolean writable;
-  private final boolean append;
-  private final boolean sync;
-  private final Object positionLock = new Object();
-  private long position;
 
   DiskChannel(Qcow2FileSystem fs, VirtualDisk disk, OpenFlags flags) {
+    super(fs, flags, true);
     this.fs = fs;
     this.disk = disk;
-    this.readable = flags.read();
-    this.writable = flags.write();
-    this.append = flags.append();
-    this.sync = flags.sync();
   }
 
   @Override
-  public int read(ByteBuffer dst) throws IOException {
-    checkReadable();
-    synchronized (positionLock) {
-      int n = read(dst, position);
-      if (n > 0) {
-        position += n;
-      }
-      return n;
-    }
+  protected int implRead(ByteBuffer dst, long pos) throws IOException {
+    return dst.hasRemaining() && pos >= disk.size() ? -1 : disk.read(dst, pos);
   }
 
   @Override
-  public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, dsts.length);
-    checkReadable();
-    synchronized (positionLock) {
-      long total = 0;
-      for (int i = offset; i < offset + length; i++) {
-        if (!dsts[i].hasRemaining()) {
-          continue;
-        }
-        int n = read(dsts[i], position);
-        if (n < 0) {
-          return total == 0 ? -1 : total;
-        }
-        position += n;
-        total += n;
-        if (dsts[i].hasRemaining()) {
-          break;
-        }
-      }
-      return total;
-    }
-  }
-
-  @Override
-  public int read(ByteBuffer dst, long pos) throws IOException {
-    if (pos < 0) {
-      throw new IllegalArgumentException("negative position " + pos);
-    }
-    checkReadable();
-    boolean done = false;
-    try {
-      begin();
-      checkOpen();
-      int n = dst.hasRemaining() && pos >= disk.size() ? -1 : disk.read(dst, pos);
-      done = true;
-      return n;
-    } finally {
-      end(done);
-    }
-  }
-
-  @Override
-  public int write(ByteBuffer src) throws IOException {
-    checkWritable();
-    synchronized (positionLock) {
-      if (append) {
-        position = disk.size();
-      }
-      int n = write(src, position);
-      position += n;
-      return n;
-    }
-  }
-
-  @Override
-  public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, srcs.length);
-    checkWritable();
-    synchronized (positionLock) {
-      long total = 0;
-      for (int i = offset; i < offset + length; i++) {
-        total += write(srcs[i]);
-      }
-      return total;
-    }
-  }
-
-  @Override
-  public int write(ByteBuffer src, long pos) throws IOException {
-    if (pos < 0) {
-      throw new IllegalArgumentException("negative position " + pos);
-    }
-    checkWritable();
+  protected int implWrite(ByteBuffer src, long pos) throws IOException {
     int n = src.remaining();
-    boolean done = false;
-    try {
-      begin();
-      checkOpen();
-      if (n > 0) {
-        fs.writeGrowing(disk, src, pos);
-        if (sync) {
-          disk.flush(); // SYNC/DSYNC: durable, metadata included, before the call returns
-        }
-      }
-      done = true;
-      return n;
-    } finally {
-      end(done);
+    if (n > 0) {
+      fs.writeGrowing(disk, src, pos);
     }
+    return n;
   }
 
   @Override
-  public long position() throws IOException {
-    checkOpen();
-    synchronized (positionLock) {
-      return position;
-    }
-  }
-
-  @Override
-  public FileChannel position(long newPosition) throws IOException {
-    if (newPosition < 0) {
-      throw new IllegalArgumentException("negative position " + newPosition);
-    }
-    checkOpen();
-    synchronized (positionLock) {
-      position = newPosition;
-    }
-    return this;
-  }
-
-  @Override
-  public long size() throws IOException {
-    checkOpen();
+  protected long implSize() {
     return disk.size();
   }
 
   /** Shrinks the disk (a resize); a size at or above the current one changes nothing. */
   @Override
-  public FileChannel truncate(long size) throws IOException {
-    if (size < 0) {
-      throw new IllegalArgumentException("negative size " + size);
-    }
-    checkOpen();
-    checkWritable();
-    boolean done = false;
-    try {
-      begin();
-      checkOpen();
-      fs.shrink(disk, size);
-      done = true;
-    } finally {
-      end(done);
-    }
-    synchronized (positionLock) {
-      if (position > size) {
-        position = size;
-      }
-    }
-    return this;
+  protected void implTruncate(long size) throws IOException {
+    fs.shrink(disk, size);
   }
 
   /** Flushes the disk: data, then metadata, then the image file, as the core orders them. */
   @Override
-  public void force(boolean metaData) throws IOException {
-    checkOpen();
-    boolean done = false;
-    try {
-      begin();
-      checkOpen();
-      if (fs.isWritableDisk(disk)) {
-        disk.flush();
-      }
-      done = true;
-    } finally {
-      end(done);
+  protected void implForce(boolean metaData) throws IOException {
+    if (fs.isWritableDisk(disk)) {
+      disk.flush();
     }
-  }
-
-  @Override
-  public long transferTo(long pos, long count, WritableByteChannel target) throws IOException {
-    if (pos < 0 || count < 0) {
-      throw new IllegalArgumentException("negative position or count");
-    }
-    checkReadable();
-    long size = disk.size();
-    if (pos >= size) {
-      return 0;
-    }
-    long todo = Math.min(count, size - pos);
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, todo));
-    long done = 0;
-    while (done < todo) {
-      buf.clear().limit((int) Math.min(buf.capacity(), todo - done));
-      int n = read(buf, pos + done);
-      if (n <= 0) {
-        break;
-      }
-      buf.flip();
-      while (buf.hasRemaining()) {
-        int w = target.write(buf);
-        if (w == 0 && buf.hasRemaining()) {
-          // A non-blocking target that takes nothing more: report what went through.
-          return done + (n - buf.remaining());
-        }
-      }
-      done += n;
-    }
-    return done;
-  }
-
-  @Override
-  public long transferFrom(ReadableByteChannel src, long pos, long count) throws IOException {
-    if (pos < 0 || count < 0) {
-      throw new IllegalArgumentException("negative position or count");
-    }
-    checkWritable();
-    if (pos > disk.size()) {
-      return 0;
-    }
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, Math.max(count, 1)));
-    long done = 0;
-    while (done < count) {
-      buf.clear().limit((int) Math.min(buf.capacity(), count - done));
-      int n = src.read(buf);
-      if (n <= 0) {
-        break;
-      }
-      buf.flip();
-      write(buf, pos + done);
-      done += n;
-    }
-    return done;
   }
 
   /** Not supported: a virtual disk has no host memory to map. */
@@ -286,30 +75,5 @@ final class DiskChannel extends FileChannel {
   @Override
   public FileLock tryLock(long pos, long size, boolean shared) {
     return lock(pos, size, shared);
-  }
-
-  @Override
-  protected void implCloseChannel() {
-    fs.unregister(this);
-  }
-
-  private void checkOpen() throws ClosedChannelException {
-    if (!isOpen()) {
-      throw new ClosedChannelException();
-    }
-  }
-
-  private void checkReadable() throws ClosedChannelException {
-    checkOpen();
-    if (!readable) {
-      throw new NonReadableChannelException();
-    }
-  }
-
-  private void checkWritable() throws ClosedChannelException {
-    checkOpen();
-    if (!writable) {
-      throw new NonWritableChannelException();
-    }
   }
 }

@@ -3,8 +3,10 @@ package io.github.qcow2nio.provider;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
+import io.github.qcow2nio.nio.NamedAttributes;
+import io.github.qcow2nio.nio.NamedAttributes.HostTimes;
+import io.github.qcow2nio.nio.PlainFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +29,7 @@ record Qcow2Attributes(
     int refcountBits,
     boolean dirty,
     boolean corrupt,
-    List<String> snapshots) implements Qcow2FileAttributes {
+    List<String> snapshots) implements Qcow2FileAttributes, PlainFileAttributes {
 
   static final List<String> BASIC = List.of("lastModifiedTime", "lastAccessTime", "creationTime",
       "size", "isRegularFile", "isDirectory", "isSymbolicLink", "isOther", "fileKey");
@@ -36,9 +38,10 @@ record Qcow2Attributes(
       "refcountBits", "dirty", "corrupt", "snapshots");
 
   static Qcow2Attributes of(Entry entry, long size, long virtualSize, Qcow2Image image,
-      FileTime modified, FileTime accessed, FileTime created) {
+      HostTimes times) {
     Header h = image.header();
-    return new Qcow2Attributes(entry, size, modified, accessed, created, virtualSize,
+    return new Qcow2Attributes(entry, size, times.modified(), times.accessed(), times.created(),
+        virtualSize,
         h.clusterSize(), h.version(),
         h.compressionType() == Header.COMPRESSION_ZSTD ? "zstd" : "zlib",
         image.backingFile().orElse(null), image.backingFormat().orElse(null),
@@ -48,80 +51,30 @@ record Qcow2Attributes(
   }
 
   @Override
-  public boolean isRegularFile() {
-    return !entry.isDirectory();
-  }
-
-  @Override
   public boolean isDirectory() {
     return entry.isDirectory();
   }
 
-  @Override
-  public boolean isSymbolicLink() {
-    return false;
-  }
-
-  @Override
-  public boolean isOther() {
-    return false;
-  }
-
-  @Override
-  public Object fileKey() {
-    return null;
-  }
-
   /** The named attributes ("*" for all) of the basic view, or of the qcow2 view and basic. */
   Map<String, Object> toMap(boolean qcow2View, String names) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (String n : names.split(",")) {
-      n = n.trim();
-      if (n.equals("*")) {
-        for (String b : BASIC) {
-          m.put(b, get(b));
-        }
-        if (qcow2View) {
-          for (String q : QCOW2) {
-            m.put(q, get(q));
-          }
-        }
-      } else if (BASIC.contains(n) || (qcow2View && QCOW2.contains(n))) {
-        m.put(n, get(n));
-      } else {
-        throw new IllegalArgumentException("no attribute '" + n + "' in the "
-            + (qcow2View ? "qcow2" : "basic") + " view; it has " + BASIC
-            + (qcow2View ? " and " + QCOW2 : ""));
-      }
+    Map<String, Object> all = NamedAttributes.basic(this);
+    if (qcow2View) {
+      all.put("virtualSize", virtualSize);
+      all.put("clusterSize", clusterSize);
+      all.put("version", version);
+      all.put("compressionType", compressionType);
+      all.put("backingFile", backingFile);
+      all.put("backingFormat", backingFormat);
+      all.put("dataFile", dataFile);
+      all.put("extendedL2", extendedL2);
+      all.put("lazyRefcounts", lazyRefcounts);
+      all.put("refcountBits", refcountBits);
+      all.put("dirty", dirty);
+      all.put("corrupt", corrupt);
+      all.put("snapshots", snapshots);
     }
-    return m;
-  }
-
-  private Object get(String name) {
-    return switch (name) {
-      case "lastModifiedTime" -> lastModifiedTime;
-      case "lastAccessTime" -> lastAccessTime;
-      case "creationTime" -> creationTime;
-      case "size" -> size;
-      case "isRegularFile" -> isRegularFile();
-      case "isDirectory" -> isDirectory();
-      case "isSymbolicLink" -> false;
-      case "isOther" -> false;
-      case "fileKey" -> null;
-      case "virtualSize" -> virtualSize;
-      case "clusterSize" -> clusterSize;
-      case "version" -> version;
-      case "compressionType" -> compressionType;
-      case "backingFile" -> backingFile;
-      case "backingFormat" -> backingFormat;
-      case "dataFile" -> dataFile;
-      case "extendedL2" -> extendedL2;
-      case "lazyRefcounts" -> lazyRefcounts;
-      case "refcountBits" -> refcountBits;
-      case "dirty" -> dirty;
-      case "corrupt" -> corrupt;
-      case "snapshots" -> snapshots;
-      default -> throw new IllegalArgumentException("no attribute '" + name + "'");
-    };
+    return NamedAttributes.select(all, names, n -> new IllegalArgumentException("no attribute '"
+        + n + "' in the " + (qcow2View ? "qcow2" : "basic") + " view; it has " + BASIC
+        + (qcow2View ? " and " + QCOW2 : "")));
   }
 }

@@ -15,9 +15,11 @@ import java.util.Map;
  * @param locking {@code locking}: take QEMU's image locks (default true)
  * @param forceShare {@code forceShare}: open an image another program holds, as {@code qemu-img
  *     -U}; read-only
+ * @param compress {@code compress}: whole-cluster writes to unallocated clusters of {@code /disk}
+ *     are stored compressed (QEMU's {@code compress} filter)
  */
 record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, boolean locking,
-    boolean forceShare) {
+    boolean forceShare, boolean compress) {
 
   /** {@code accessMode}: DEFAULT is read-write when the image file can be written. */
   enum AccessMode {
@@ -26,7 +28,8 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
 
   static final List<String> KEYS = List.of("accessMode", "create", "size", "clusterSize", "compat",
       "refcountBits", "extendedL2", "compressionType", "lazyRefcounts", "backingFile",
-      "backingFormat", "dataFile", "dataFileRaw", "preallocation", "locking", "forceShare");
+      "backingFormat", "dataFile", "dataFileRaw", "preallocation", "locking", "forceShare",
+      "compress");
 
   static Qcow2Env parse(Map<String, ?> env) {
     if (env == null) {
@@ -116,7 +119,7 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
             .backingFile(name(env, "backingFile")).backingFormat(backingFormat)
             .dataFile(name(env, "dataFile")).dataFileRaw(bool(env, "dataFileRaw", false))
             .preallocation(prealloc).build(),
-        bool(env, "locking", true), forceShare);
+        bool(env, "locking", true), forceShare, bool(env, "compress", false));
   }
 
   /**

@@ -3,59 +3,45 @@ package io.github.qcow2nio.provider;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
-import io.github.qcow2nio.nio.OpenResources;
-import io.github.qcow2nio.nio.PathMatchers;
-import java.io.Closeable;
+import io.github.qcow2nio.nio.NestedFileSystem;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.FileStore;
-import java.nio.file.FileSystem;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.nio.file.WatchService;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The file system of one open qcow2 image. Closing it closes every channel and stream opened on
- * it, then the image and every file the image opened.
+ * it, then flushes the active disk and closes the snapshots' disks, the image and every file the
+ * image opened.
  */
-public final class Qcow2FileSystem extends FileSystem {
-  private final Qcow2FileSystemProvider provider;
+public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
   private final Path imagePath;
-  private final Object key;
-  private final URI imageUri;
   private final Qcow2Image image;
-  private final boolean readOnly;
-  private final Qcow2Path root;
   private final Qcow2FileStore store;
-  private final OpenResources resources = new OpenResources();
   private final Map<String, VirtualDisk> snapshotDisks = new ConcurrentHashMap<>();
-  private final java.util.concurrent.locks.ReentrantReadWriteLock resizeLock =
-      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private final ReentrantReadWriteLock resizeLock = new ReentrantReadWriteLock();
+  /** With env {@code compress=true}: writes to {@code /disk} go through it (else null). */
+  private final VirtualDisk compressing;
 
   Qcow2FileSystem(Qcow2FileSystemProvider provider, Path imagePath, Object key, Qcow2Image image,
-      boolean readOnly) {
-    this.provider = provider;
+      boolean readOnly, VirtualDisk compressing) {
+    super(provider, imagePath.toUri(), key, readOnly);
+    this.compressing = compressing;
     this.imagePath = imagePath;
-    this.key = key;
-    this.imageUri = imagePath.toUri();
     this.image = image;
-    this.readOnly = readOnly;
-    this.root = new Qcow2Path(this, true, new String[0]);
     this.store = new Qcow2FileStore(this);
   }
 
   @Override
   public Qcow2FileSystemProvider provider() {
-    return provider;
+    return (Qcow2FileSystemProvider) super.provider();
   }
 
   /** The open image: header, snapshots, disks. */
@@ -68,86 +54,30 @@ public final class Qcow2FileSystem extends FileSystem {
     return imagePath;
   }
 
-  URI imageUri() {
-    return imageUri;
-  }
-
-  Object key() {
-    return key;
-  }
-
-  Qcow2Path root() {
-    return root;
+  @Override
+  protected Qcow2Path newPath(boolean absolute, String[] names) {
+    return new Qcow2Path(this, absolute, names);
   }
 
   @Override
-  public void close() throws IOException {
-    if (!resources.markClosed()) {
-      return;
-    }
-    IOException failure = null;
-    try {
-      failure = resources.closeAll(null);
-      if (!readOnly && image.disk().isWritable()) {
-        try {
-          image.disk().flush();
-        } catch (IOException e) {
-          failure = add(failure, e);
-        }
-      }
-      for (VirtualDisk d : snapshotDisks.values()) {
-        try {
-          d.close();
-        } catch (IOException e) {
-          failure = add(failure, e);
-        }
-      }
-      try {
-        image.close();
-      } catch (IOException e) {
-        failure = add(failure, e);
-      }
-    } finally {
-      provider.removeFileSystem(this);
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  private static IOException add(IOException first, IOException next) {
-    return OpenResources.add(first, next);
-  }
-
-  @Override
-  public boolean isOpen() {
-    return resources.isOpen();
-  }
-
-  @Override
-  public boolean isReadOnly() {
-    return readOnly;
-  }
-
-  @Override
-  public String getSeparator() {
-    return "/";
-  }
-
-  @Override
-  public Iterable<Path> getRootDirectories() {
-    checkOpen();
-    return List.of(root);
-  }
-
-  @Override
-  public Iterable<FileStore> getFileStores() {
-    checkOpen();
-    return List.of(store);
-  }
-
-  Qcow2FileStore store() {
+  protected Qcow2FileStore store() {
     return store;
+  }
+
+  @Override
+  protected List<Release> releases() {
+    List<Release> steps = new ArrayList<>();
+    if (compressing != null) {
+      steps.add(compressing::close);
+    }
+    if (!isReadOnly() && image.disk().isWritable()) {
+      steps.add(() -> image.disk().flush());
+    }
+    for (VirtualDisk d : snapshotDisks.values()) {
+      steps.add(d::close);
+    }
+    steps.add(image::close);
+    return steps;
   }
 
   @Override
@@ -155,45 +85,11 @@ public final class Qcow2FileSystem extends FileSystem {
     return Set.of("basic", Qcow2FileAttributeView.NAME);
   }
 
-  @Override
-  public Qcow2Path getPath(String first, String... more) {
-    StringBuilder sb = new StringBuilder(first);
-    for (String m : more) {
-      if (!m.isEmpty()) {
-        if (sb.length() > 0) {
-          sb.append('/');
-        }
-        sb.append(m);
-      }
-    }
-    return Qcow2Path.parse(this, sb.toString());
-  }
-
-  @Override
-  public PathMatcher getPathMatcher(String syntaxAndPattern) {
-    return PathMatchers.of(syntaxAndPattern, 0);
-  }
-
-  @Override
-  public UserPrincipalLookupService getUserPrincipalLookupService() {
-    throw new UnsupportedOperationException("a qcow2 file system has no users");
-  }
-
-  @Override
-  public WatchService newWatchService() {
-    throw new UnsupportedOperationException("a qcow2 file system cannot be watched");
-  }
-
-  @Override
-  public String toString() {
-    return Qcow2Uris.FORM.fileSystemUri(imageUri).toString();
+  int openCount() {
+    return openResourceCount();
   }
 
   // ---- the tree
-
-  void checkOpen() {
-    resources.checkOpen();
-  }
 
   /** The entry at {@code path}, or empty when there is none. */
   Optional<Entry> lookup(Qcow2Path path) {
@@ -263,21 +159,7 @@ public final class Qcow2FileSystem extends FileSystem {
 
   /** True when {@code disk} may be written here: the active disk of a read-write file system. */
   boolean isWritableDisk(VirtualDisk disk) {
-    return !readOnly && disk == image.disk() && disk.isWritable();
-  }
-
-  // ---- open channels and streams
-
-  void register(Closeable c) {
-    resources.register(c);
-  }
-
-  void unregister(Closeable c) {
-    resources.unregister(c);
-  }
-
-  int openCount() {
-    return resources.count();
+    return !isReadOnly() && disk == image.disk() && disk.isWritable();
   }
 
   // ---- resizing through channels
@@ -289,10 +171,11 @@ public final class Qcow2FileSystem extends FileSystem {
    */
   void writeGrowing(VirtualDisk disk, ByteBuffer src, long pos) throws IOException {
     long end = pos + src.remaining();
+    VirtualDisk target = compressing != null && disk == image.disk() ? compressing : disk;
     resizeLock.readLock().lock();
     try {
       if (end <= disk.size()) {
-        disk.write(src, pos);
+        target.write(src, pos);
         return;
       }
     } finally {
@@ -303,7 +186,7 @@ public final class Qcow2FileSystem extends FileSystem {
       if (end > disk.size()) {
         disk.resize((end + 511) & ~511L);
       }
-      disk.write(src, pos);
+      target.write(src, pos);
     } finally {
       resizeLock.writeLock().unlock();
     }

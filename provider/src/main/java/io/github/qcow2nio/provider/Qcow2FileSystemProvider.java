@@ -6,25 +6,21 @@ import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.Header;
-import io.github.qcow2nio.nio.BatchedDirectoryStream;
+import io.github.qcow2nio.nio.FileSystemRegistry;
+import io.github.qcow2nio.nio.NestedFileSystemProvider;
 import io.github.qcow2nio.nio.NestedUri;
 import io.github.qcow2nio.nio.OpenFlags;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileStore;
-import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
@@ -35,34 +31,36 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.spi.FileSystemProvider;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.github.qcow2nio.nio.ProviderPaths;
 
 /**
  * The {@code qcow2:} provider. A file system per open image, found by the image's real path: one
  * image is never open twice at once in this JVM, whichever way it was named and whichever
  * instance of the provider opened it (two writers with caches of their own would corrupt it).
  */
-public final class Qcow2FileSystemProvider extends FileSystemProvider {
+public final class Qcow2FileSystemProvider
+    extends NestedFileSystemProvider<Qcow2FileSystem, Qcow2Path> {
   private static final String FIXED_TREE =
       "a qcow2 file system holds only /disk and /snapshots/<name>";
 
-  /** Every open qcow2 file system, by its image's identity. Guarded by itself. */
-  private static final Map<Object, Qcow2FileSystem> fileSystems = new HashMap<>();
+  /** Every open qcow2 file system, by its image's identity. */
+  private static final FileSystemRegistry<Qcow2FileSystem> OPEN = new FileSystemRegistry<>(
+      "a qcow2 file system", uri -> identity(Path.of(uri)));
+
+  private static final AttributeViews VIEWS = new AttributeViews(
+      Map.of(BasicFileAttributeView.class, "basic",
+          Qcow2FileAttributeView.class, Qcow2FileAttributeView.NAME),
+      Qcow2FileAttributeView.NAME, Set.of(BasicFileAttributes.class, Qcow2FileAttributes.class),
+      "basic and qcow2 attributes");
 
   /**
    * Called by the JDK's provider lookup. Code that wants the installed instance gets it from
-   * {@code FileSystemProvider.installedProviders()}; a new instance keeps file systems of its own.
+   * {@code FileSystemProvider.installedProviders()}; every instance sees the same file systems.
    */
-  public Qcow2FileSystemProvider() {}
-
-  @Override
-  public String getScheme() {
-    return Qcow2Uris.SCHEME;
+  public Qcow2FileSystemProvider() {
+    super(Qcow2Uris.FORM, OPEN, Qcow2Path.class, "a qcow2 path");
   }
 
   // ---- file systems
@@ -115,17 +113,11 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   }
 
   private Qcow2FileSystem open(Path image, Qcow2Env env) throws IOException {
-    synchronized (fileSystems) {
-      return openLocked(image, env);
-    }
+    Object key = identity(image);
+    return OPEN.open(key, key, () -> openImage(image, key, env));
   }
 
-  private Qcow2FileSystem openLocked(Path image, Qcow2Env env) throws IOException {
-    Object key = identity(image);
-    if (fileSystems.containsKey(key)) {
-      throw new FileSystemAlreadyExistsException(
-          "a qcow2 file system is already open on " + key);
-    }
+  private Qcow2FileSystem openImage(Path image, Object key, Qcow2Env env) throws IOException {
     Qcow2Image img;
     boolean writable;
     if (Files.exists(image)) {
@@ -145,81 +137,34 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       writable = true;
       img = Qcow2Image.create(new PathLocation(image), env.createOptions(),
           OpenOptions.builder().writable(true).locking(env.locking()).build());
-      key = identity(image);
     }
-    Qcow2FileSystem fs = new Qcow2FileSystem(this, image, key, img, !writable);
-    fileSystems.put(key, fs);
-    return fs;
+    VirtualDisk compressing = null;
+    if (env.compress() && writable) {
+      try {
+        compressing = img.compressingDisk();
+      } catch (IOException | RuntimeException e) {
+        try {
+          img.close();
+        } catch (IOException again) {
+          e.addSuppressed(again);
+        }
+        throw e;
+      }
+    }
+    return new Qcow2FileSystem(this, image, key, img, !writable, compressing);
   }
 
   private static Object identity(Path image) throws IOException {
     return new PathLocation(image).identity();
   }
 
-  void removeFileSystem(Qcow2FileSystem fs) {
-    synchronized (fileSystems) {
-      fileSystems.remove(fs.key(), fs);
-    }
-  }
-
-  /**
-   * The open file system of the image at {@code image}: first by the URI the file system reports
-   * (which works even when the image's provider cannot turn its own URIs back into paths, as
-   * zipfs opened from a Path cannot), then by the real path the URI names.
-   */
-  private static Qcow2FileSystem find(URI image) {
-    synchronized (fileSystems) {
-      for (Qcow2FileSystem fs : fileSystems.values()) {
-        if (fs.imageUri().equals(image)) {
-          return fs;
-        }
-      }
-      try {
-        return fileSystems.get(identity(Path.of(image)));
-      } catch (IOException | RuntimeException e) {
-        // An image URI whose provider or file system is gone names no open qcow2 file system.
-        return null;
-      }
-    }
-  }
-
-  /** The open file system of {@code qcow2:<image-uri>} (a path URI with "!/..." works too). */
+  /** The contract cuts at the first "!/"; an image URI holding "!/" itself needs a later cut. */
   @Override
-  public Qcow2FileSystem getFileSystem(URI uri) {
-    Qcow2FileSystem fs = find(Qcow2Uris.FORM.fileSystemInner(uri));
-    if (fs == null && uri.getRawSchemeSpecificPart().contains("!/")) {
-      for (NestedUri.Split s : Qcow2Uris.FORM.cuts(uri)) {
-        fs = find(s.inner());
-        if (fs != null) {
-          break;
-        }
-      }
-    }
-    if (fs == null) {
-      throw new FileSystemNotFoundException("no qcow2 file system is open for " + uri);
-    }
-    return fs;
-  }
-
-  /** The path of {@code qcow2:<image-uri>!/disk}, in the file system already open on the image. */
-  @Override
-  public Qcow2Path getPath(URI uri) {
-    for (NestedUri.Split s : Qcow2Uris.FORM.cuts(uri)) {
-      Qcow2FileSystem fs = find(s.inner());
-      if (fs != null) {
-        return fs.getPath(s.path());
-      }
-    }
-    throw new FileSystemNotFoundException("no qcow2 file system is open for " + uri);
+  protected List<NestedUri.Split> pathCuts(URI uri) {
+    return Qcow2Uris.FORM.cuts(uri);
   }
 
   // ---- files
-
-  @Override
-  public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
-      FileAttribute<?>... attrs) throws IOException {
-    return newFileChannel(path, options, attrs);
-  }
 
   @Override
   public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
@@ -238,10 +183,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       if (!(f.write() && (f.create() || f.createNew()))) {
         throw new NoSuchFileException(p.toString());
       }
-      if (fs.isReadOnly()) {
-        throw new ReadOnlyFileSystemException();
-      }
-      throw new AccessDeniedException(p.toString(), null, FIXED_TREE);
+      throw denied(fs, p, FIXED_TREE);
     }
     if (f.write() && f.createNew()) {
       throw new FileAlreadyExistsException(p.toString());
@@ -261,9 +203,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
     if (f.truncate()) {
       fs.shrink(disk, 0);
     }
-    DiskChannel ch = new DiskChannel(fs, disk, f);
-    fs.register(ch);
-    return ch;
+    return handOut(fs, new DiskChannel(fs, disk, f));
   }
 
   @Override
@@ -275,10 +215,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
     if (!e.isDirectory()) {
       throw new NotDirectoryException(p.toString());
     }
-    BatchedDirectoryStream stream =
-        BatchedDirectoryStream.of(p, fs.list(e), filter, fs::unregister);
-    fs.register(stream);
-    return stream;
+    return directoryStream(fs, p, fs.list(e), filter);
   }
 
   @Override
@@ -288,15 +225,12 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
     if (fs.lookup(p).isPresent()) {
       throw new FileAlreadyExistsException(p.toString());
     }
-    throw denied(fs, p);
+    throw denied(fs, p, FIXED_TREE);
   }
 
   @Override
   public void delete(Path path) throws IOException {
-    Qcow2Path p = check(path);
-    Qcow2FileSystem fs = p.getFileSystem();
-    fs.entry(p);
-    throw denied(fs, p);
+    throw refusal(check(path), FIXED_TREE);
   }
 
   /** Copies a disk onto /disk (with REPLACE_EXISTING): the disk then reads as the source. */
@@ -321,7 +255,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
       return;
     }
     if (te == null || se.isDirectory() || te.isDirectory()) {
-      throw denied(t.getFileSystem(), t);
+      throw denied(t.getFileSystem(), t, FIXED_TREE);
     }
     try (FileChannel in = newFileChannel(s, Set.of(StandardOpenOption.READ));
         FileChannel out = newFileChannel(t,
@@ -338,40 +272,7 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     Qcow2Path s = check(source);
     check(target);
-    s.getFileSystem().entry(s);
-    throw denied(s.getFileSystem(), s);
-  }
-
-  private static IOException denied(Qcow2FileSystem fs, Qcow2Path p) {
-    if (fs.isReadOnly()) {
-      throw new ReadOnlyFileSystemException();
-    }
-    return new AccessDeniedException(p.toString(), null, FIXED_TREE);
-  }
-
-  @Override
-  public boolean isSameFile(Path path, Path path2) throws IOException {
-    if (path.equals(path2)) {
-      return true;
-    }
-    if (!(path instanceof Qcow2Path a) || !(path2 instanceof Qcow2Path b)
-        || a.getFileSystem() != b.getFileSystem()) {
-      return false;
-    }
-    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
-  }
-
-  @Override
-  public boolean isHidden(Path path) {
-    check(path);
-    return false;
-  }
-
-  @Override
-  public FileStore getFileStore(Path path) throws IOException {
-    Qcow2Path p = check(path);
-    p.getFileSystem().entry(p);
-    return p.getFileSystem().store();
+    throw refusal(s, FIXED_TREE);
   }
 
   /** Write access holds only for /disk of a read-write file system whose disk can be written. */
@@ -405,45 +306,24 @@ public final class Qcow2FileSystemProvider extends FileSystemProvider {
   // ---- attributes
 
   @Override
-  @SuppressWarnings("unchecked")
-  public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type,
-      LinkOption... options) {
-    Qcow2Path p = check(path);
-    if (type == BasicFileAttributeView.class) {
-      return (V) new Qcow2AttributeView(p, "basic");
-    }
-    if (type == Qcow2FileAttributeView.class) {
-      return (V) new Qcow2AttributeView(p, Qcow2FileAttributeView.NAME);
-    }
-    return null;
+  protected AttributeViews attributeViews() {
+    return VIEWS;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type,
-      LinkOption... options) throws IOException {
-    Qcow2Path p = check(path);
-    if (type == BasicFileAttributes.class || type == Qcow2FileAttributes.class) {
-      return (A) new Qcow2AttributeView(p, Qcow2FileAttributeView.NAME).readAttributes();
-    }
-    throw new UnsupportedOperationException("attributes " + type.getName()
-        + "; a qcow2 file system has basic and qcow2 attributes");
+  protected Qcow2AttributeView view(Qcow2Path path, String name, boolean follow) {
+    return new Qcow2AttributeView(path, name);
   }
 
   @Override
-  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+  protected Map<String, Object> readByName(Qcow2Path path, String attributes, boolean follow)
       throws IOException {
-    return Qcow2AttributeView.readByName(check(path), attributes);
+    return Qcow2AttributeView.readByName(path, attributes);
   }
 
   @Override
-  public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
+  protected void setByName(Qcow2Path path, String attribute, Object value, boolean follow)
       throws IOException {
-    Qcow2AttributeView.setByName(check(path), attribute, value);
+    Qcow2AttributeView.setByName(path, attribute, value);
   }
-
-  private static Qcow2Path check(Path path) {
-    return ProviderPaths.own(path, Qcow2Path.class, "a qcow2 path");
-  }
-
 }

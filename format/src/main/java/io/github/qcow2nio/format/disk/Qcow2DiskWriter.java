@@ -3,6 +3,7 @@ package io.github.qcow2nio.format.disk;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.error.ReadOnlyDiskException;
+import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.meta.BitmapTracker;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.RefcountManager;
@@ -56,6 +57,7 @@ public final class Qcow2DiskWriter {
   private final ZeroWriter zeroes;
   private final Resizer resizer;
   private final Preallocator preallocator;
+  private final CompressedClusterWriter compressed;
   private boolean dirtyBitSet;
   private BitmapTracker bitmaps;
   private boolean trackWrites;
@@ -88,6 +90,8 @@ public final class Qcow2DiskWriter {
     this.resizer = new Resizer(disk, header, refcounts, allocator, tables, frees, barrier,
         clusters, zeroes, geometry);
     this.preallocator = new Preallocator(disk, allocator, tables, barrier, geometry);
+    this.compressed = new CompressedClusterWriter(disk, refcounts, allocator, tables, run, barrier,
+        geometry);
   }
 
   /** Keeps the image's persistent bitmaps: enabled ones record every change, all are resized. */
@@ -143,6 +147,50 @@ public final class Qcow2DiskWriter {
       }
       barrier.endOperation();
     });
+  }
+
+  /**
+   * Stores {@code packed[0..length)} as the compressed image of the guest cluster at {@code
+   * cStart} when that cluster has no host storage ({@link CompressedClusterWriter}); false, with
+   * nothing changed, when it has (the caller then writes the data normally).
+   */
+  boolean writeCompressed(long cStart, byte[] packed, int length) throws IOException {
+    long guestLength = Math.min(geometry.clusterSize(), disk.size() - cStart);
+    checkRange(cStart, guestLength);
+    if ((cStart & geometry.clusterMask()) != 0 || length <= 0 || length >= geometry.clusterSize()) {
+      throw new IllegalArgumentException("a compressed cluster is a whole cluster of fewer than "
+          + geometry.clusterSize() + " compressed bytes (at " + cStart + ", " + length + ")");
+    }
+    if (disk.layout().externalData()) {
+      throw new UnsupportedImageException(disk.name() + ": compressed writes are not supported"
+          + " with an external data file (Operation not supported)");
+    }
+    boolean[] stored = new boolean[1];
+    change(() -> {
+      checkRange(cStart, guestLength);
+      if (!compressed.eligible(cStart)) {
+        return;
+      }
+      track(cStart, guestLength);
+      stored[0] = compressed.write(cStart, packed, length);
+      barrier.endOperation();
+    });
+    return stored[0];
+  }
+
+  /** True when the guest cluster at {@code cStart} has no host storage now (see above). */
+  boolean compressible(long cStart) throws IOException {
+    lock.readLock().lock();
+    try {
+      return compressed.eligible(cStart);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** The image's compression type, from the header (0 deflate, 1 zstd). */
+  int compressionType() {
+    return header.header().compressionType();
   }
 
   /** writeZeros ({@code discard} false) or discard ({@code discard} true). */

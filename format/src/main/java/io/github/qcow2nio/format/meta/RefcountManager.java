@@ -43,6 +43,8 @@ public final class RefcountManager {
   private int tableClusters;
   private long freeHint = 1;
   private long floor = 0;
+  /** How many times a refcount was set to 0: a cluster seen before may since have been reused. */
+  private long zeroed;
 
   private RefcountManager(HostFile file, HeaderUpdater header, long[] table) {
     Header h = header.header();
@@ -95,6 +97,14 @@ public final class RefcountManager {
     return clusterBits;
   }
 
+  /**
+   * A count that grows whenever some refcount becomes 0: when it has not moved, no cluster was
+   * freed (and so none reused) in between.
+   */
+  public long zeroedCount() {
+    return zeroed;
+  }
+
   public long maxValue() {
     return maxValue;
   }
@@ -143,8 +153,11 @@ public final class RefcountManager {
       RefcountBlock b = cache.get(blockOffset);
       b.set((int) (index & blockMask), value);
       cache.markDirty(blockOffset);
-      if (value == 0 && index < freeHint) {
-        freeHint = Math.max(1, index);
+      if (value == 0) {
+        zeroed++;
+        if (index < freeHint) {
+          freeHint = Math.max(1, index);
+        }
       }
       return;
     }

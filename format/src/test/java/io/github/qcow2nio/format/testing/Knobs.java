@@ -23,6 +23,8 @@ public final class Knobs {
   public static final long FAULT_POINT = Long.getLong("qcow2.faultPoint", -1);
   /** Print where each injected fault strikes. */
   public static final boolean FAULT_TRACE = Boolean.getBoolean("qcow2.faultTrace");
+  /** MiB of mixed data for the size comparison with {@code qemu-img convert -c}. */
+  public static final int COMPRESS_MIB = Integer.getInteger("qcow2.compressMiB", 6);
   /** Rounds of the mutation fuzzers. */
   public static final int FUZZ_ROUNDS = Integer.getInteger("fuzz.rounds", -1);
   /** The seed of the interop reads' random offsets. */

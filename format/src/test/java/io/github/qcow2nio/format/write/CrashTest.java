@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.disk.CompressingDisk;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.testing.Qemu;
 import java.nio.ByteBuffer;
@@ -54,6 +55,12 @@ class CrashTest {
         .lazyRefcounts(true).build(), false));
     a.add(Arguments.of("data file", CreateOptions.builder(2 << 20).clusterSize(4096).build(),
         true));
+    // Half the writes go through the compress filter: packed streams, straddling, refcount max.
+    a.add(Arguments.of("compressed 4k", CreateOptions.builder(1 << 20).clusterSize(4096).build(),
+        false));
+    a.add(Arguments.of("compressed zstd refcount 2 extended l2", CreateOptions.defaults(2 << 20)
+        .toBuilder().clusterSize(16384).refcountBits(2).extendedL2(true).compressionType(1).build(),
+        false));
     // Starts from an image qemu wrote, with compressed clusters and an internal snapshot.
     a.add(Arguments.of("qemu snapshot", CreateOptions.builder(2 << 20).clusterSize(4096).build(),
         false));
@@ -157,6 +164,8 @@ class CrashTest {
     // flush or one it was grown to since.
     List<Long> sizesSinceFlush = new ArrayList<>();
     crash.writesLeft = 1 + rnd.nextInt(600);
+    CompressingDisk compressing = what.startsWith("compressed") ? new CompressingDisk((Qcow2Disk) image.disk(), 2)
+        : null;
     try {
       for (int i = 0; i < 100000; i++) {
         Qcow2Disk disk = (Qcow2Disk) image.disk();
@@ -176,9 +185,20 @@ class CrashTest {
         if (kind < 55) {
           byte[] data = new byte[len];
           rnd.nextBytes(data);
+          boolean compress = compressing != null && rnd.nextBoolean();
+          if (compress) {
+            // Whole clusters, most of them: those are what gets compressed.
+            off = off / cluster * cluster;
+            len = Math.min(size - off, Math.max(len, cluster));
+            data = CompressedImages.compressible(rnd, len, 1024);
+          }
           touched.set(off, off + len);
           everTouched.add(new long[] {off, len});
-          disk.write(ByteBuffer.wrap(data), off);
+          if (compress) {
+            compressing.write(ByteBuffer.wrap(data), off);
+          } else {
+            disk.write(ByteBuffer.wrap(data), off);
+          }
           System.arraycopy(data, 0, model, off, len);
         } else if (kind < 68) {
           touched.set(off, off + len);
@@ -212,6 +232,10 @@ class CrashTest {
       fail(what + ": no crash happened");
     } catch (FaultyLocation.Crashed expected) {
       // The world stopped here.
+    } finally {
+      if (compressing != null) {
+        compressing.close();
+      }
     }
     Path img = dir.resolve("crash.qcow2");
     for (Map.Entry<String, FaultyLocation.File> e : loc.files().entrySet()) {

@@ -1,6 +1,8 @@
 package io.github.qcow2nio.format.write;
 
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.block.SequentialWriter;
+import io.github.qcow2nio.format.block.VirtualDisk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Random;
@@ -25,6 +27,30 @@ interface FaultStep {
       @Override
       public void apply(Qcow2Image image) throws IOException {
         image.disk().write(ByteBuffer.wrap(data), off);
+      }
+    };
+  }
+
+  /**
+   * A write of compressible data through QEMU's compress filter ({@code CompressingDisk}), or
+   * with {@code sequential} through a {@code CompressedWriter} from {@code off} (which flushes
+   * when it closes).
+   */
+  static FaultStep compressed(int off, int len, long seed, boolean sequential) {
+    byte[] data = CompressedImages.compressible(new Random(seed), len, 1024);
+    return new Change((sequential ? "sequential compressed write " : "compressed write ") + len
+        + "@" + off, off, data) {
+      @Override
+      public void apply(Qcow2Image image) throws IOException {
+        if (sequential) {
+          try (SequentialWriter w = image.compressedWriter(off, 1)) {
+            w.write(ByteBuffer.wrap(data));
+          }
+        } else {
+          try (VirtualDisk disk = image.compressingDisk(1)) {
+            disk.write(ByteBuffer.wrap(data), off);
+          }
+        }
       }
     };
   }

@@ -1,6 +1,7 @@
 package io.github.qcow2nio.format.write;
 
 import io.github.qcow2nio.format.testing.Knobs;
+import static io.github.qcow2nio.format.write.FaultStep.compressed;
 import static io.github.qcow2nio.format.write.FaultStep.discard;
 import static io.github.qcow2nio.format.write.FaultStep.flush;
 import static io.github.qcow2nio.format.write.FaultStep.resize;
@@ -50,7 +51,8 @@ class FaultSweepTest {
   static Stream<Arguments> sweeps() throws IOException {
     List<Arguments> a = new ArrayList<>();
     for (String s : List.of("create and grow", "refcount table growth", "extended L2 over backing",
-        "v2", "lazy refcounts repair", "data file", "qemu snapshot", "qemu bitmaps")) {
+        "v2", "lazy refcounts repair", "data file", "qemu snapshot", "qemu bitmaps",
+        "compressed writes")) {
       for (FaultyLocation.Mode m : FaultyLocation.Mode.values()) {
         a.add(Arguments.of(s, m));
       }
@@ -105,6 +107,14 @@ class FaultSweepTest {
           1 << 20, new String[] {"write -P 0x22 0 64k", "write -P 0x23 200k 40k"}, List.of(
               write(8 << 10, 10000, 19), flush(), write(300 << 10, 8192, 20)), null);
       case "qemu snapshot" -> snapshotScenario(name, seeds);
+      // Packing across host clusters, 2-bit refcounts (at most 3 streams per host cluster),
+      // copy-on-write, zeroing and discarding of compressed clusters, packing after a free.
+      case "compressed writes" -> created(name, CreateOptions.defaults(256 << 10)
+          .toBuilder().clusterSize(4096).refcountBits(2).build(), List.of(
+              compressed(0, 40 << 10, 30, true), write(4096 + 100, 500, 31),
+              compressed(64 << 10, 24 << 10, 32, false), zeros(8192, 4096),
+              discard(12 << 10, 8 << 10), flush(), compressed(8192, 16 << 10, 33, false),
+              write(70 << 10, 9000, 34), compressed(200 << 10, 5000, 35, true)));
       case "qemu bitmaps" -> bitmapScenario(name, seeds);
       default -> throw new IllegalArgumentException(name);
     };

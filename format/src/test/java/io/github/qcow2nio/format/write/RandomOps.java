@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.qcow2nio.format.Qcow2Image;
-import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.block.VirtualDisk;
+import io.github.qcow2nio.format.disk.CompressingDisk;
+import io.github.qcow2nio.format.disk.Qcow2Disk;
+import io.github.qcow2nio.format.struct.ClusterType;
 import io.github.qcow2nio.format.testing.Qemu;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,6 +42,12 @@ final class RandomOps {
   int reads;
   int resizes;
   int reopens;
+  /** Send a third of the writes through QEMU's compress filter ({@link CompressingDisk}). */
+  boolean compressedWrites;
+  int filterWrites;
+  /** Clusters found stored compressed right after a filter write. */
+  long compressedClusters;
+  private CompressingDisk filter;
 
   RandomOps(long seed, byte[] initial, int clusterSize, int unit, boolean resizable,
       long maxSize) {
@@ -57,7 +65,27 @@ final class RandomOps {
       int kind = rnd.nextInt(100);
       Qcow2Disk disk = (Qcow2Disk) image.disk();
       long size = model.length;
-      if (kind < 45) {
+      if (kind < 45 && compressedWrites && size > 0 && rnd.nextInt(3) == 0) {
+        // Mostly whole clusters: those to unallocated clusters are stored compressed.
+        long[] r = rnd.nextInt(4) == 0 ? range(size) : new long[] {
+            (long) rnd.nextInt((int) Math.max(1, size / clusterSize)) * clusterSize,
+            (long) (1 + rnd.nextInt(3)) * clusterSize};
+        r[1] = Math.max(1, Math.min(r[1], size - r[0]));
+        byte[] data = CompressedImages.compressible(rnd, (int) r[1], 1024);
+        if (filter == null || filter.disk() != disk) {
+          closeFilter();
+          filter = new CompressingDisk(disk, 2);
+        }
+        filter.write(ByteBuffer.wrap(data), r[0]);
+        changes.add(r);
+        System.arraycopy(data, 0, model, (int) r[0], data.length);
+        for (long c = r[0] / clusterSize * clusterSize; c < r[0] + r[1]; c += clusterSize) {
+          if (disk.blockStatus(c, 1).type() == ClusterType.COMPRESSED) {
+            compressedClusters++;
+          }
+        }
+        filterWrites++;
+      } else if (kind < 45) {
         long[] r = range(size);
         byte[] data = new byte[(int) r[1]];
         rnd.nextBytes(data);
@@ -107,7 +135,15 @@ final class RandomOps {
       ops++;
     }
     check(image.disk(), 0, model.length);
+    closeFilter();
     return image;
+  }
+
+  private void closeFilter() {
+    if (filter != null) {
+      filter.close();
+      filter = null;
+    }
   }
 
   private void applyDiscard(long off, long len) {
@@ -178,7 +214,9 @@ final class RandomOps {
 
   String stats() {
     return ops + " ops: " + writes + " writes, " + zeros + " zero writes, " + discards
-        + " discards, " + reads + " reads, " + resizes + " resizes, " + reopens + " reopens";
+        + " discards, " + reads + " reads, " + resizes + " resizes, " + reopens + " reopens"
+        + (compressedWrites ? ", " + filterWrites + " compress-filter writes storing "
+            + compressedClusters + " compressed clusters" : "");
   }
 
   /** qemu-img check finds no errors and no leaks, and qemu-img compare finds the model. */

@@ -1,0 +1,72 @@
+package io.github.qcow2nio.format.codec;
+
+/**
+ * Bits into a byte array, least significant bit first (RFC 1951, 3.1.1), up to a fixed limit.
+ * Writing past the limit does not throw: it marks the output as overflowed, because a cluster
+ * that does not compress below the limit is simply stored uncompressed.
+ */
+final class BitSink {
+  private byte[] out;
+  private int limit;
+  private int pos;
+  private long bits;
+  private int count;
+  private boolean overflow;
+
+  void reset(byte[] out, int limit) {
+    this.out = out;
+    this.limit = Math.min(limit, out.length);
+    this.pos = 0;
+    this.bits = 0;
+    this.count = 0;
+    this.overflow = false;
+  }
+
+  /** Appends the low {@code n} (at most 32) bits of {@code value}. */
+  void write(int value, int n) {
+    bits |= (value & ((1L << n) - 1)) << count;
+    count += n;
+    while (count >= 8) {
+      put((byte) bits);
+      bits >>>= 8;
+      count -= 8;
+    }
+  }
+
+  /** Pads with zero bits to the next byte boundary. */
+  void alignToByte() {
+    if (count > 0) {
+      put((byte) bits);
+      bits = 0;
+      count = 0;
+    }
+  }
+
+  /** Copies bytes after {@link #alignToByte}. */
+  void writeBytes(byte[] src, int from, int n) {
+    if (pos + n > limit) {
+      overflow = true;
+      pos = limit;
+      return;
+    }
+    System.arraycopy(src, from, out, pos, n);
+    pos += n;
+  }
+
+  private void put(byte b) {
+    if (pos < limit) {
+      out[pos++] = b;
+    } else {
+      overflow = true;
+    }
+  }
+
+  boolean overflowed() {
+    return overflow;
+  }
+
+  /** Bytes written so far (after the final {@link #alignToByte}). */
+  int length() {
+    return pos;
+  }
+}
