@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * qemu-img's {@code -p} line: {@code "    (NN.NN/100%)\r"} at the start and whenever the work has
  * advanced by {@code step} percent since the last line (qemu-img: 1 for convert, 2 for compare),
- * rewritten in place by the carriage return; {@link #finish} prints the last one and a newline.
+ * rewritten in place by the carriage return; {@link #finish} prints the last one and a newline
+ * (as convert ends), {@link #newline} only the newline (as compare ends, after its message).
  */
 class ProgressPrinter {
   /** For commands run without -p (or with -q): prints nothing. */
@@ -16,6 +17,9 @@ class ProgressPrinter {
 
     @Override
     void finish() {}
+
+    @Override
+    void newline() {}
   };
 
   private final PrintStream out;
@@ -39,6 +43,12 @@ class ProgressPrinter {
   /** The work is done: 100% once more, and the newline that ends the line. */
   void finish() {
     print(100);
+    out.print("\n");
+    out.flush();
+  }
+
+  /** Ends the line with its newline alone, as qemu-img compare -p does after its verdict. */
+  void newline() {
     out.print("\n");
     out.flush();
   }
