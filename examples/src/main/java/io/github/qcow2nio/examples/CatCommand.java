@@ -26,7 +26,6 @@ final class CatCommand implements Callable<Integer> {
     this.out = io.out();
   }
 
-
   @Override
   public Integer call() throws IOException, CommandLine.UsageException {
     if (operands.size() != 2) {

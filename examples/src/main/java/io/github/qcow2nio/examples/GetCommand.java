@@ -19,13 +19,13 @@ import picocli.CommandLine.Parameters;
  * FILE may be a directory (the file keeps its name there); an existing file is replaced. The
  * copy keeps the modification time.
  */
-@Command(name = "get", description = "copies a file out of the image to FILE (or into the directory FILE)")
+@Command(name = "get",
+    description = "copies a file out of the image to FILE (or into the directory FILE)")
 final class GetCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
   @Parameters(paramLabel = "IMAGE [N:]PATH FILE", arity = "0..*", hideParamSyntax = true)
   List<String> operands = new ArrayList<>();
-
 
   @Override
   public Integer call() throws IOException, CommandLine.UsageException {

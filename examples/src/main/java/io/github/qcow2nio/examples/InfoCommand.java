@@ -25,7 +25,8 @@ final class InfoCommand implements Callable<Integer> {
   @Option(names = "--backing-chain", description = "the image and every image below it")
   boolean backingChain;
   @Mixin ForceShareOption share;
-  @Parameters(paramLabel = "[filename]", arity = "0..*", hideParamSyntax = true, description = "the image")
+  @Parameters(paramLabel = "[filename]", arity = "0..*",
+      hideParamSyntax = true, description = "the image")
   List<String> operands = new ArrayList<>();
 
   private final ToolIo io;

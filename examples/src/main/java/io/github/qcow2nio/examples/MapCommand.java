@@ -33,7 +33,8 @@ final class MapCommand implements Callable<Integer> {
   String maxLength;
   @Mixin OutputOption output;
   @Mixin ForceShareOption share;
-  @Parameters(paramLabel = "filename", arity = "0..*", hideParamSyntax = true, description = "the image")
+  @Parameters(paramLabel = "filename", arity = "0..*",
+      hideParamSyntax = true, description = "the image")
   List<String> operands = new ArrayList<>();
 
   private final PrintStream out;

@@ -36,7 +36,6 @@ final class MkfsCommand implements Callable<Integer> {
     this.out = io.out();
   }
 
-
   @Override
   public Integer call() throws IOException, CommandLine.UsageException {
     List<String> ops = operands;

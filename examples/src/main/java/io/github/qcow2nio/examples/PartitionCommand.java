@@ -20,11 +20,14 @@ import picocli.CommandLine.Parameters;
  * qemu-img's suffixes (k, M, G, ...), {@code -} is the rest of the disk (last only); TYPE is one
  * of the partition module's aliases or a GUID / hex byte, "linux" by default.
  */
-@Command(name = "partition", description = "writes a new partition table on a disk without one; SIZE as 64M, 1G, or '-' for the rest of the disk; TYPE linux (default), efi, swap, msdata, ...")
+@Command(name = "partition",
+    description = "writes a new partition table on a disk without one; SIZE as 64M, 1G, or '-' "
+        + "for the rest of the disk; TYPE linux (default), efi, swap, msdata, ...")
 final class PartitionCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
-  @Parameters(paramLabel = "IMAGE gpt|mbr SIZE[:TYPE]...", arity = "0..*", hideParamSyntax = true)
+  @Parameters(paramLabel = "IMAGE gpt|mbr SIZE[:TYPE]...", arity = "0..*",
+      hideParamSyntax = true)
   List<String> operands = new ArrayList<>();
 
   private final PrintStream out;
@@ -32,7 +35,6 @@ final class PartitionCommand implements Callable<Integer> {
   PartitionCommand(ToolIo io) {
     this.out = io.out();
   }
-
 
   @Override
   public Integer call() throws IOException, ToolError, CommandLine.UsageException {

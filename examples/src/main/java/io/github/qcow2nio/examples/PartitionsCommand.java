@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
  * provider reads it. What was wrong but survivable (a damaged primary GPT header) goes to
  * stderr.
  */
-@Command(name = "partitions", description = "the partition table (MBR or GPT): number, start, end, size, type, name")
+@Command(name = "partitions",
+    description = "the partition table (MBR or GPT): number, start, end, size, type, name")
 final class PartitionsCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
@@ -29,7 +30,6 @@ final class PartitionsCommand implements Callable<Integer> {
     this.out = io.out();
     this.err = io.err();
   }
-
 
   @Override
   public Integer call() throws IOException, CommandLine.UsageException {

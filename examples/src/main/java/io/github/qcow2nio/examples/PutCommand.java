@@ -20,13 +20,13 @@ import picocli.CommandLine.Parameters;
  * copy keeps the modification time. The image is written only through its file systems, and
  * closing them flushes each layer into the one below.
  */
-@Command(name = "put", description = "copies FILE into the image at PATH (or into the directory PATH); FAT only")
+@Command(name = "put",
+    description = "copies FILE into the image at PATH (or into the directory PATH); FAT only")
 final class PutCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
   @Parameters(paramLabel = "IMAGE [N:]PATH FILE", arity = "0..*", hideParamSyntax = true)
   List<String> operands = new ArrayList<>();
-
 
   @Override
   public Integer call() throws IOException, CommandLine.UsageException {
