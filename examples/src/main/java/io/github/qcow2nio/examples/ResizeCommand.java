@@ -33,8 +33,8 @@ final class ResizeCommand implements Callable<Integer> {
   @Mixin ImageOptsOption imageOpts;
   @Mixin FormatOption format;
   @Option(names = "--preallocation", paramLabel = "prealloc",
-      description = "how the new space is allocated: off (default), falloc, full (raw), "
-          + "metadata")
+      description = "how the new space is allocated: off (the default); raw images also "
+          + "falloc and full")
   String preallocation;
   @Mixin QuietOption quiet;
   @Option(names = "--shrink", description = "allow the image to shrink, dropping what lies past "
