@@ -21,6 +21,15 @@
  * <tr><td>{@code /snapshots/<name>}</td><td>each internal snapshot's disk, read-only</td></tr>
  * </table>
  *
+ * <h2>Snapshots</h2>
+ * {@code Files.copy(/disk, /snapshots/NAME)} creates a snapshot, {@code
+ * Files.copy(/snapshots/NAME, /disk, REPLACE_EXISTING)} reverts the disk to it (its size
+ * included), {@code Files.delete(/snapshots/NAME)} deletes it and {@code
+ * Files.move(/snapshots/A, /snapshots/B)} renames it: each one crash-safe operation of the core,
+ * written as QEMU writes snapshots. Channels open on {@code /disk} see the reverted disk at once;
+ * a snapshot with an open channel cannot be deleted or replaced. A read-only file system refuses
+ * all four with {@code ReadOnlyFileSystemException}. provider/README.md has the details.
+ *
  * <h2>The env map</h2>
  * Values are Strings or their natural types; an unknown key or a bad value is an
  * {@code IllegalArgumentException} naming the valid ones.
@@ -57,7 +66,8 @@
  * {@code virtualSize}, {@code clusterSize}, {@code version}, {@code compressionType},
  * {@code backingFile}, {@code backingFormat}, {@code dataFile}, {@code extendedL2},
  * {@code lazyRefcounts}, {@code refcountBits}, {@code dirty}, {@code corrupt} and
- * {@code snapshots}.
+ * {@code snapshots}; on {@code /snapshots/NAME} also the snapshot's {@code id}, {@code date},
+ * {@code vmClock}, {@code vmStateSize} and {@code diskSize}.
  *
  * <h2>Errors</h2>
  * Every problem with an image's bytes is an {@code IOException} (a {@code Qcow2Exception} of the

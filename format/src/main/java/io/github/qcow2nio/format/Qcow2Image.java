@@ -17,6 +17,10 @@ import io.github.qcow2nio.format.io.StructReader;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
 import io.github.qcow2nio.format.ops.CreateImage;
+import io.github.qcow2nio.format.ops.SnapshotApply;
+import io.github.qcow2nio.format.ops.SnapshotCreate;
+import io.github.qcow2nio.format.ops.SnapshotDelete;
+import io.github.qcow2nio.format.ops.SnapshotRename;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.HeaderExtensions;
@@ -275,7 +279,7 @@ public final class Qcow2Image implements Closeable {
       throw new CorruptImageException(l1What, s.l1TableOffset(),
           Integer.toUnsignedString(s.l1Size()) + " entries exceed 32 MiB");
     }
-    long size = s.diskSize() >= 0 ? s.diskSize() : header.size();
+    long size = s.diskSize() >= 0 ? s.diskSize() : disk.size();
     // An L1 table holds at most 32 MiB of entries; a recorded size beyond what they map is
     // corrupt, and would overflow the guest-offset arithmetic of the read path.
     int l2Bits = header.clusterBits() - (header.hasExtendedL2() ? 4 : 3);
@@ -299,6 +303,7 @@ public final class Qcow2Image implements Closeable {
   }
 
   public Optional<SnapshotEntry> findSnapshot(String nameOrId) {
+    List<SnapshotEntry> snapshots = snapshots();
     for (SnapshotEntry s : snapshots) {
       if (s.name().equals(nameOrId)) {
         return Optional.of(s);
@@ -325,8 +330,32 @@ public final class Qcow2Image implements Closeable {
     return extensions;
   }
 
+  /** The internal snapshots as they are now (snapshot operations change them). */
   public List<SnapshotEntry> snapshots() {
-    return snapshots;
+    return disk.writer() != null ? disk.writer().snapshots().entries() : snapshots;
+  }
+
+  /**
+   * Creates an internal snapshot of the active disk named {@code name} ({@link SnapshotCreate});
+   * the image must be open for writing. Returns the snapshot's entry.
+   */
+  public SnapshotEntry createSnapshot(String name) throws IOException {
+    return SnapshotCreate.run(this, SnapshotCreate.Options.named(name)).snapshot();
+  }
+
+  /** Reverts the active disk to a snapshot, its size included ({@link SnapshotApply}). */
+  public SnapshotEntry applySnapshot(String idOrName) throws IOException {
+    return SnapshotApply.run(this, new SnapshotApply.Options(idOrName)).snapshot();
+  }
+
+  /** Deletes a snapshot ({@link SnapshotDelete}). Returns the deleted entry. */
+  public SnapshotEntry deleteSnapshot(String idOrName) throws IOException {
+    return SnapshotDelete.run(this, new SnapshotDelete.Options(idOrName)).snapshot();
+  }
+
+  /** Renames a snapshot ({@link SnapshotRename}). Returns the entry as it is now. */
+  public SnapshotEntry renameSnapshot(String idOrName, String newName) throws IOException {
+    return SnapshotRename.run(this, new SnapshotRename.Options(idOrName, newName)).after();
   }
 
   public List<BitmapDirectoryEntry> bitmaps() {

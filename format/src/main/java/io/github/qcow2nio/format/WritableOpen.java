@@ -14,6 +14,7 @@ import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Features;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.HeaderExtensions;
+import io.github.qcow2nio.format.struct.Qcow2Limits;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -69,7 +70,10 @@ final class WritableOpen {
       long tableBytes = 0;
       for (SnapshotEntry s : snapshots) {
         tableBytes += s.length();
-        fixed.add(new long[] {s.l1TableOffset(), 8L * s.l1Size()});
+        // A size past QEMU's 32 MiB is a lie no operation reads through: it guards nothing.
+        if (Integer.toUnsignedLong(s.l1Size()) <= Qcow2Limits.MAX_L1_ENTRIES) {
+          fixed.add(new long[] {s.l1TableOffset(), 8L * s.l1Size()});
+        }
       }
       fixed.add(new long[] {h.snapshotsOffset(), tableBytes});
     }
@@ -79,6 +83,7 @@ final class WritableOpen {
       writer.setBitmaps(BitmapTracker.open(file, headerUpdater.header(),
           extensions.bitmaps().get(), bitmaps, h.size()));
     }
+    writer.snapshots().load(snapshots);
     disk.enableWrites(writer);
   }
 }

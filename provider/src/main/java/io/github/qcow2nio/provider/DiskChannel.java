@@ -23,6 +23,7 @@ final class DiskChannel extends PositionalFileChannel {
     super(fs, flags, true);
     this.fs = fs;
     this.disk = disk;
+    fs.channelOpened(disk);
   }
 
   @Override
@@ -75,5 +76,11 @@ final class DiskChannel extends PositionalFileChannel {
   @Override
   public FileLock tryLock(long pos, long size, boolean shared) {
     return lock(pos, size, shared);
+  }
+
+  /** A snapshot with an open channel cannot be deleted or replaced: the file system counts them. */
+  @Override
+  protected void implCloseSource() {
+    fs.channelClosed(disk);
   }
 }

@@ -1,5 +1,8 @@
 package io.github.qcow2nio.provider;
 
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
@@ -44,4 +47,19 @@ public interface Qcow2FileAttributes extends BasicFileAttributes {
 
   /** The internal snapshots' names, in table order. */
   List<String> snapshots();
+
+  /** A snapshot's ID (its table entry's); null for other files. */
+  String id();
+
+  /** When a snapshot was taken; null for other files. */
+  FileTime date();
+
+  /** The guest's run time when a snapshot was taken (0 for disk-only snapshots); null for others. */
+  Duration vmClock();
+
+  /** A snapshot's VM state size in bytes (0 for disk-only snapshots); -1 for other files. */
+  long vmStateSize();
+
+  /** The disk size a snapshot recorded (a revert restores it); -1 for other files. */
+  long diskSize();
 }

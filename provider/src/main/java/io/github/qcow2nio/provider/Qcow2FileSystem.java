@@ -157,6 +157,58 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
     };
   }
 
+  /** A snapshot was deleted: its cached disk goes. */
+  void forgetSnapshotDisk(String name) {
+    snapshotDisks.remove(name);
+  }
+
+  /** A snapshot was renamed: its disk (unchanged, perhaps open) goes with the name. */
+  void renameSnapshotDisk(String from, String to) {
+    VirtualDisk d = snapshotDisks.remove(from);
+    if (d != null) {
+      snapshotDisks.put(to, d);
+    }
+  }
+
+  /** Counts channels open on snapshots' disks, so that an open snapshot is never deleted. */
+  private final Map<VirtualDisk, Integer> openSnapshotChannels = new java.util.HashMap<>();
+
+  void channelOpened(VirtualDisk disk) {
+    if (disk != image.disk()) {
+      synchronized (openSnapshotChannels) {
+        openSnapshotChannels.merge(disk, 1, Integer::sum);
+      }
+    }
+  }
+
+  void channelClosed(VirtualDisk disk) {
+    synchronized (openSnapshotChannels) {
+      openSnapshotChannels.computeIfPresent(disk, (d, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  boolean isSnapshotOpen(String name) {
+    VirtualDisk d = snapshotDisks.get(name);
+    synchronized (openSnapshotChannels) {
+      return d != null && openSnapshotChannels.containsKey(d);
+    }
+  }
+
+  /** Work that changes the disk's tables or size: no growing write runs beside it. */
+  interface TableChange {
+    void run() throws IOException;
+  }
+
+  void exclusive(TableChange change) throws IOException {
+    checkOpen();
+    resizeLock.writeLock().lock();
+    try {
+      change.run();
+    } finally {
+      resizeLock.writeLock().unlock();
+    }
+  }
+
   /** True when {@code disk} may be written here: the active disk of a read-write file system. */
   boolean isWritableDisk(VirtualDisk disk) {
     return !isReadOnly() && disk == image.disk() && disk.isWritable();

@@ -230,10 +230,20 @@ public final class Qcow2FileSystemProvider
 
   @Override
   public void delete(Path path) throws IOException {
-    throw refusal(check(path), FIXED_TREE);
+    Qcow2Path p = check(path);
+    Qcow2FileSystem fs = p.getFileSystem();
+    if (fs.lookup(p).filter(e -> e.kind() == Entry.Kind.SNAPSHOT).isPresent()) {
+      SnapshotFiles.delete(fs, p);
+      return;
+    }
+    throw refusal(p, FIXED_TREE);
   }
 
-  /** Copies a disk onto /disk (with REPLACE_EXISTING): the disk then reads as the source. */
+  /**
+   * Copies a disk onto /disk (with REPLACE_EXISTING): the disk then reads as the source. Within
+   * one file system, /disk onto /snapshots/NAME creates a snapshot, and a snapshot onto /disk
+   * reverts to it ({@link SnapshotFiles}).
+   */
   @Override
   public void copy(Path source, Path target, CopyOption... options) throws IOException {
     Qcow2Path s = check(source);
@@ -248,10 +258,20 @@ public final class Qcow2FileSystemProvider
         throw new UnsupportedOperationException("ATOMIC_MOVE on copy");
       }
     }
+    boolean sameFs = s.getFileSystem() == t.getFileSystem();
+    if (sameFs && se.kind() == Entry.Kind.DISK && SnapshotFiles.isSnapshotPath(t)) {
+      SnapshotFiles.create(t.getFileSystem(), t, replace);
+      return;
+    }
     if (te != null && !replace) {
       throw new FileAlreadyExistsException(t.toString());
     }
     if (isSameFile(s, t)) {
+      return;
+    }
+    if (sameFs && se.kind() == Entry.Kind.SNAPSHOT && te != null
+        && te.kind() == Entry.Kind.DISK) {
+      SnapshotFiles.revert(t.getFileSystem(), s);
       return;
     }
     if (te == null || se.isDirectory() || te.isDirectory()) {
@@ -271,7 +291,18 @@ public final class Qcow2FileSystemProvider
   @Override
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     Qcow2Path s = check(source);
-    check(target);
+    Qcow2Path t = check(target);
+    Qcow2FileSystem fs = s.getFileSystem();
+    if (fs == t.getFileSystem() && SnapshotFiles.isSnapshotPath(t)
+        && fs.lookup(s).filter(e -> e.kind() == Entry.Kind.SNAPSHOT).isPresent()) {
+      boolean replace = false;
+      for (CopyOption o : options) {
+        // ATOMIC_MOVE holds: a rename is one header write.
+        replace |= o == StandardCopyOption.REPLACE_EXISTING;
+      }
+      SnapshotFiles.rename(fs, s, t, replace);
+      return;
+    }
     throw refusal(s, FIXED_TREE);
   }
 

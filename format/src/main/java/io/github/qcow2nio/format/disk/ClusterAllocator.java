@@ -19,7 +19,7 @@ final class ClusterAllocator {
   private final RefcountManager refcounts;
   private final Qcow2Disk disk;
   private final int clusterSize;
-  private final List<long[]> fixedMetadata;
+  private List<long[]> fixedMetadata;
   private final Set<Long> activeL2 = new HashSet<>();
   private BitmapTracker bitmaps;
 
@@ -32,12 +32,23 @@ final class ClusterAllocator {
     this.disk = disk;
     this.clusterSize = 1 << disk.layout().clusterBits();
     this.fixedMetadata = List.copyOf(fixedMetadata);
+    activeTablesChanged();
+  }
+
+  /** The active L1 table was replaced (a snapshot operation): its L2 tables are read anew. */
+  void activeTablesChanged() {
+    activeL2.clear();
     for (long e : disk.l1()) {
       long off = L1Entry.l2Offset(e);
       if (off != 0) {
         activeL2.add(off);
       }
     }
+  }
+
+  /** The snapshot table and the snapshots' L1 tables moved (a snapshot operation). */
+  void setFixedMetadata(List<long[]> ranges) {
+    this.fixedMetadata = List.copyOf(ranges);
   }
 
   void setBitmaps(BitmapTracker tracker) {
@@ -70,7 +81,7 @@ final class ClusterAllocator {
   }
 
   /** The live metadata cluster {@code c} would overwrite, in QEMU's words, or null. */
-  private String overlap(long c) {
+  String overlap(long c) {
     if (c == 0) {
       return "qcow2_header";
     }

@@ -31,13 +31,13 @@ public final class Qcow2DiskWriter {
 
   /** A metadata-changing operation, run under the write lock by {@link #change}. */
   @FunctionalInterface
-  private interface Operation {
+  interface Operation {
     void run() throws IOException;
   }
 
   /** Refusals and no-ops decided before anything is written: false when there is nothing to do. */
   @FunctionalInterface
-  private interface Precheck {
+  interface Precheck {
     boolean needed() throws IOException;
   }
 
@@ -48,7 +48,14 @@ public final class Qcow2DiskWriter {
   private final boolean v2;
   private final boolean dataFileRaw;
   private final boolean lazyRefcounts;
-  private final boolean hasSnapshots;
+  private boolean hasSnapshots;
+  /**
+   * A snapshot operation switched memory to its new tables but its header write (or the force
+   * after it) failed: the file may still name the old ones, so nothing may change before the
+   * header is written again (the next change or flush does that first).
+   */
+  private volatile boolean switchPending;
+  private final SnapshotStore snapshotStore;
   private final ClusterGeometry geometry;
   private final ClusterAllocator allocator;
   private final PendingRun run;
@@ -92,6 +99,12 @@ public final class Qcow2DiskWriter {
     this.preallocator = new Preallocator(disk, allocator, tables, barrier, geometry);
     this.compressed = new CompressedClusterWriter(disk, refcounts, allocator, tables, run, barrier,
         geometry);
+    this.snapshotStore = new SnapshotStore(this, disk, header, refcounts, allocator);
+  }
+
+  /** The snapshot operations of this image: they run under this writer's lock. */
+  public SnapshotStore snapshots() {
+    return snapshotStore;
   }
 
   /** Keeps the image's persistent bitmaps: enabled ones record every change, all are resized. */
@@ -99,6 +112,23 @@ public final class Qcow2DiskWriter {
     this.bitmaps = tracker;
     this.trackWrites = tracker != null && !tracker.isEmpty();
     allocator.setBitmaps(tracker);
+  }
+
+  /** A snapshot operation replaced the tables (memory first; the header write follows). */
+  void tablesSwitched(boolean snapshotsNow, List<long[]> fixedMetadata) {
+    hasSnapshots = snapshotsNow;
+    allocator.activeTablesChanged();
+    allocator.setFixedMetadata(fixedMetadata);
+    switchPending = true;
+  }
+
+  /** The header of a snapshot switch is written and forced. */
+  void switchDone() {
+    switchPending = false;
+  }
+
+  WriteBarrier barrier() {
+    return barrier;
   }
 
   boolean isFailed() {
@@ -120,7 +150,7 @@ public final class Qcow2DiskWriter {
     try {
       requireUsable();
       track(offset, src.remaining());
-      if (clusters.writeInPlace(src, offset)) {
+      if (!switchPending && clusters.writeInPlace(src, offset)) {
         return;
       }
     } finally {
@@ -305,11 +335,13 @@ public final class Qcow2DiskWriter {
   }
 
   /** The body of {@link #flush}, under the write lock; false when the writer had failed. */
-  private boolean flushLocked() throws IOException {
+  boolean flushLocked() throws IOException {
     if (failed) {
       return false;
     }
+    // Also finishes a snapshot switch whose header write failed: the header comes first.
     barrier.flushAndForce();
+    switchPending = false;
     if (bitmaps != null) {
       // After guest data and metadata are durable: the bitmaps' contents, then in_use cleared.
       bitmaps.store(allocator::allocate, barrier::flushAndForce);
@@ -345,10 +377,14 @@ public final class Qcow2DiskWriter {
     change(() -> true, op);
   }
 
-  private void change(Precheck precheck, Operation op) throws IOException {
+  void change(Precheck precheck, Operation op) throws IOException {
     lock.writeLock().lock();
     try {
       requireUsable();
+      if (switchPending) {
+        barrier.flushAndForce();
+        switchPending = false;
+      }
       if (!precheck.needed()) {
         return;
       }

@@ -20,7 +20,9 @@ import java.util.EnumSet;
 public final class HeaderUpdater {
   /** The groups of fields QEMU writes together, by their place in the header. */
   private enum Group {
-    SIZE(24), L1_TABLE(36), REFCOUNT_TABLE(48);
+    SIZE(24), L1_TABLE(36), REFCOUNT_TABLE(48),
+    /** Size to snapshots_offset: bytes 24..71, one write inside the header's first sector. */
+    TABLES(24);
 
     final int offset;
 
@@ -53,6 +55,23 @@ public final class HeaderUpdater {
     header = header.toBuilder().refcountTableOffset(offset).refcountTableClusters(clusters)
         .build();
     write(Group.REFCOUNT_TABLE);
+  }
+
+  /**
+   * Switches the size, the L1 table, the refcount table and the snapshot table together: one
+   * 48-byte write at 24 (every field in between rewritten as it is), so that a crash leaves the
+   * image wholly before or wholly after a snapshot operation. Memory changes first; a failed
+   * write stays pending for {@link #writePending}.
+   */
+  public synchronized void switchTables(long size, int l1Size, long l1Offset, long rtOffset,
+      int rtClusters, int nbSnapshots, long snapshotsOffset) throws IOException {
+    header = header.toBuilder().size(size).l1Size(l1Size).l1TableOffset(l1Offset)
+        .refcountTableOffset(rtOffset).refcountTableClusters(rtClusters)
+        .nbSnapshots(nbSnapshots).snapshotsOffset(snapshotsOffset).build();
+    unwritten.remove(Group.SIZE);
+    unwritten.remove(Group.L1_TABLE);
+    unwritten.remove(Group.REFCOUNT_TABLE);
+    write(Group.TABLES);
   }
 
   /** The virtual size: 8 bytes at 24. */
@@ -98,6 +117,10 @@ public final class HeaderUpdater {
       case L1_TABLE -> ByteBuffer.allocate(12).putInt(h.l1Size()).putLong(h.l1TableOffset());
       case REFCOUNT_TABLE -> ByteBuffer.allocate(12).putLong(h.refcountTableOffset())
           .putInt(h.refcountTableClusters());
+      case TABLES -> ByteBuffer.allocate(48).putLong(h.size()).putInt(h.cryptMethod())
+          .putInt(h.l1Size()).putLong(h.l1TableOffset()).putLong(h.refcountTableOffset())
+          .putInt(h.refcountTableClusters()).putInt(h.nbSnapshots())
+          .putLong(h.snapshotsOffset());
     };
     file.write(b.flip(), g.offset);
     unwritten.remove(g);

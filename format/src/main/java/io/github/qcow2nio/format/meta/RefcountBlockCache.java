@@ -39,6 +39,20 @@ final class RefcountBlockCache {
     this.capacity = Math.max(4, Math.min(64, (1 << 20) / clusterSize));
   }
 
+  /**
+   * Forgets every block: the refcount table was replaced by one that may name other blocks. Only
+   * on a clean cache, so nothing unwritten is lost.
+   */
+  void clear() {
+    if (!dirty.isEmpty()) {
+      throw new IllegalStateException("refcount cache has unwritten changes");
+    }
+    cache.clear();
+    memoOffset = -1;
+    memoBlock = null;
+    memoDirty = false;
+  }
+
   /** The block at {@code offset}, read from the file if it is not cached. */
   RefcountBlock get(long offset) throws IOException {
     if (offset == memoOffset) {

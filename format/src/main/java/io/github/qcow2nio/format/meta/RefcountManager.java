@@ -122,6 +122,28 @@ public final class RefcountManager {
     return table.clone();
   }
 
+  /**
+   * Takes a refcount table written elsewhere (a snapshot operation's new copy, see {@link
+   * RefcountShadow}) as the live one. Only on a clean manager (just flushed): cached blocks are
+   * dropped, since the new table may name other blocks.
+   */
+  public void adopt(long[] newTable, long offset, int clusters) {
+    if (isDirty()) {
+      throw new IllegalStateException("refcount cache has unwritten changes");
+    }
+    cache.clear();
+    table = newTable.clone();
+    tableOffset = offset;
+    tableClusters = clusters;
+    blocks.clear();
+    for (long e : table) {
+      if (e != 0) {
+        blocks.add(e & ~ENTRY_RESERVED);
+      }
+    }
+    freeHint = 1;
+  }
+
   /** The refcount of host cluster {@code index}. */
   public long get(long index) throws IOException {
     long ti = index >>> blockBits;

@@ -21,6 +21,8 @@ public final class Knobs {
   public static final int FAULT_STRIDE = Integer.getInteger("qcow2.faultStride", 1);
   /** Only this fault point, or -1 for all ({@code FaultSweepTest}, for debugging one point). */
   public static final long FAULT_POINT = Long.getLong("qcow2.faultPoint", -1);
+  /** Only the fault-sweep workloads whose name contains this text ({@code FaultSweepTest}). */
+  public static final String FAULT_SCENARIO = System.getProperty("qcow2.faultScenario", "");
   /** Print where each injected fault strikes. */
   public static final boolean FAULT_TRACE = Boolean.getBoolean("qcow2.faultTrace");
   /** MiB of mixed data for the size comparison with {@code qemu-img convert -c}. */

@@ -64,6 +64,12 @@ class CrashTest {
     // Starts from an image qemu wrote, with compressed clusters and an internal snapshot.
     a.add(Arguments.of("qemu snapshot", CreateOptions.builder(2 << 20).clusterSize(4096).build(),
         false));
+    // Snapshot operations (CrashSnapshots) among the writes.
+    a.add(Arguments.of("snapshots v3 4k", CreateOptions.builder(1 << 20).clusterSize(4096).build(),
+        false));
+    a.add(Arguments.of("snapshots extended l2 lazy refcount 8", CreateOptions.defaults(1 << 20)
+        .toBuilder().clusterSize(16384).extendedL2(true).lazyRefcounts(true).refcountBits(8).build(),
+        false));
     // Starts from an image qemu wrote, with an enabled and a disabled persistent bitmap.
     a.add(Arguments.of("qemu bitmaps", CreateOptions.builder(4 << 20).clusterSize(512).build(),
         false));
@@ -163,6 +169,7 @@ class CrashTest {
     // A grown size is durable at the next flush: after a crash the disk has the size of the last
     // flush or one it was grown to since.
     List<Long> sizesSinceFlush = new ArrayList<>();
+    CrashSnapshots snaps = what.startsWith("snapshots") ? new CrashSnapshots() : null;
     crash.writesLeft = 1 + rnd.nextInt(600);
     CompressingDisk compressing = what.startsWith("compressed") ? new CompressingDisk((Qcow2Disk) image.disk(), 2)
         : null;
@@ -221,7 +228,14 @@ class CrashTest {
           flushed = model.clone();
           touched.clear();
           sizesSinceFlush.clear();
-        } else if (kind < 94 && size + cluster <= maxSize && (!fromQemu || withBitmaps)) {
+        } else if (kind >= 94 && snaps != null) {
+          model = snaps.step(image, model, rnd);
+          // Every snapshot operation flushes first and completes durably.
+          flushed = model.clone();
+          touched.clear();
+          sizesSinceFlush.clear();
+        } else if (kind < 94 && size + cluster <= maxSize && (!fromQemu || withBitmaps)
+            && (snaps == null || snaps.isEmpty() || o.version() == 3)) {
           long newSize = size + (1 + rnd.nextInt(4)) * 512L * (rnd.nextBoolean() ? 1 : cluster / 512);
           newSize = Math.min(newSize, maxSize);
           sizesSinceFlush.add(newSize);
@@ -251,6 +265,9 @@ class CrashTest {
       checkBitmapsAfterCrash(img, everTouched, size,
           what + (powerLoss ? " (power loss)" : ""));
     }
+    if (snaps != null) {
+      snaps.check(img, what + (powerLoss ? " (power loss)" : " (process crash)"));
+    }
     Qemu.Result r = Qemu.run(List.of("qemu-img", "check", img.toString()));
     if (r.exitCode() != 0 && r.exitCode() != 3) {
       fail(what + (powerLoss ? " (power loss)" : " (process crash)") + ": qemu-img check exit "
@@ -259,6 +276,16 @@ class CrashTest {
     byte[] qemuView = Qemu.rawContents(img, dir);
     try (Qcow2Image again = Qcow2Image.open(img)) {
       long size = again.disk().size();
+      if (snaps != null && snaps.revertingTo != null) {
+        byte[] all = new byte[(int) size];
+        again.disk().read(ByteBuffer.wrap(all), 0);
+        if (Arrays.equals(all, snaps.revertingTo)) {
+          // The revert was switched in whole; the old disk is checked below otherwise.
+          flushed = all;
+          touched.clear();
+          sizesSinceFlush.clear();
+        }
+      }
       assertTrue(size == flushed.length || sizesSinceFlush.contains(size),
           what + ": size " + size + ", flushed " + flushed.length + ", grown since to "
               + sizesSinceFlush);

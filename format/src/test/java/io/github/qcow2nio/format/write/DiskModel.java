@@ -78,4 +78,26 @@ final class DiskModel {
     }
     return either.get(p) ? now[p] + " or " + alt[p] : Byte.toString(now[p]);
   }
+
+  /**
+   * This model or {@code other}, byte by byte (an operation that may or may not have happened:
+   * each byte is one of this model's values or one of the other's).
+   */
+  DiskModel union(DiskModel other) {
+    DiskModel u = copy();
+    for (int p = 0; p < Math.min(size(), other.size()); p++) {
+      if (u.any.get(p) || other.mismatch(p, now[p]) == null && !other.either.get(p)
+          && !other.any.get(p)) {
+        continue;
+      }
+      if (other.any.get(p) || u.either.get(p) || other.either.get(p)) {
+        u.any.set(p);
+        u.either.clear(p);
+        continue;
+      }
+      u.alt[p] = other.now[p];
+      u.either.set(p);
+    }
+    return u;
+  }
 }

@@ -59,6 +59,10 @@ final class FaultSweep {
     final BitSet touched = new BitSet();
     final List<Integer> sizesSinceFlush = new ArrayList<>();
     int maxSize;
+    /** The internal snapshots by name, when the workload tracks them (null otherwise). */
+    Map<String, DiskModel> snapshots;
+    /** After a crash inside a snapshot operation: the snapshots had it completed. */
+    Map<String, DiskModel> snapshotsIfDone;
 
     Expected(byte[] contents) {
       model = new DiskModel(contents);
@@ -136,6 +140,9 @@ final class FaultSweep {
       return;
     }
     checkQemu(img, what);
+    if (o.expected.snapshots != null) {
+      checkSnapshots(img, o.expected, what);
+    }
     if (o.crashed || o.closeFailed) {
       checkAfterCrash(img, o.expected, what);
     } else {
@@ -263,6 +270,37 @@ final class FaultSweep {
     QemuImg.Check c = QemuImg.check(img);
     if (!c.consistent(true)) {
       fail(what + ": qemu-img check exit " + c.exitCode() + "\n" + c.output());
+    }
+  }
+
+  /**
+   * The image holds exactly the snapshots of the model (or, after a crash inside a snapshot
+   * operation, those it would hold had the operation completed), each reading as modelled: no
+   * snapshot lost, none reading what another tree wrote since.
+   */
+  private static void checkSnapshots(Path img, Expected e, String what) throws IOException {
+    try (Qcow2Image image = Qcow2Image.open(img)) {
+      List<String> names = new ArrayList<>();
+      image.snapshots().forEach(s -> names.add(s.name()));
+      Map<String, DiskModel> expected = e.snapshots;
+      if (!names.equals(new ArrayList<>(expected.keySet())) && e.snapshotsIfDone != null
+          && names.equals(new ArrayList<>(e.snapshotsIfDone.keySet()))) {
+        expected = e.snapshotsIfDone;
+      }
+      assertEquals(new ArrayList<>(expected.keySet()), names, what + ": snapshots");
+      for (Map.Entry<String, DiskModel> s : expected.entrySet()) {
+        var disk = image.snapshotDisk(s.getKey());
+        byte[] b = new byte[(int) disk.size()];
+        disk.read(ByteBuffer.wrap(b), 0);
+        assertEquals(s.getValue().size(), b.length, what + ": size of snapshot " + s.getKey());
+        for (int i = 0; i < b.length; i++) {
+          String m = s.getValue().mismatch(i, b[i]);
+          if (m != null) {
+            fail(what + ": snapshot " + s.getKey() + " byte " + i + " reads " + b[i]
+                + ", expected " + m);
+          }
+        }
+      }
     }
   }
 

@@ -31,13 +31,15 @@ import org.junit.jupiter.api.Tag;
  * Fault injection at every host write, truncate and force of small workloads that between them
  * create, write (allocating, in place, copy-on-write from backing files, snapshots and compressed
  * clusters, subclusters), zero, discard, flush, grow (L1 table growth), grow the refcount table,
- * shrink, repair a dirty image and keep persistent bitmaps: each point in turn gets an I/O error,
+ * shrink, repair a dirty image, keep persistent bitmaps and create, revert, rename and delete
+ * internal snapshots ({@link SnapshotSteps}): each point in turn gets an I/O error,
  * an interrupt, a crash and a power loss ({@link FaultSweep} says what must hold after each).
  *
  * <p>{@code -Dqcow2.faultSeeds=N} runs each point N times with other random choices (how much of
  * a torn write lands, whether an interrupted write landed, which unforced writes a power loss
  * keeps; default 1); {@code -Dqcow2.faultStride=N} tries every Nth point only (default 1);
- * {@code -Dqcow2.faultPoint=N} only point N, and {@code -Dqcow2.faultTrace=true} prints where the
+ * {@code -Dqcow2.faultScenario=text} only the workloads whose name contains it, {@code
+ * -Dqcow2.faultPoint=N} only point N, and {@code -Dqcow2.faultTrace=true} prints where the
  * fault struck (for debugging one point).
  */
 @Tag("qemu")
@@ -52,7 +54,10 @@ class FaultSweepTest {
     List<Arguments> a = new ArrayList<>();
     for (String s : List.of("create and grow", "refcount table growth", "extended L2 over backing",
         "v2", "lazy refcounts repair", "data file", "qemu snapshot", "qemu bitmaps",
-        "compressed writes")) {
+        "compressed writes", "snapshot operations", "snapshot operations v2 512")) {
+      if (!s.contains(Knobs.FAULT_SCENARIO)) {
+        continue;
+      }
       for (FaultyLocation.Mode m : FaultyLocation.Mode.values()) {
         a.add(Arguments.of(s, m));
       }
@@ -116,6 +121,8 @@ class FaultSweepTest {
               discard(12 << 10, 8 << 10), flush(), compressed(8192, 16 << 10, 33, false),
               write(70 << 10, 9000, 34), compressed(200 << 10, 5000, 35, true)));
       case "qemu bitmaps" -> bitmapScenario(name, seeds);
+      case "snapshot operations" -> snapshotOperations(name, seeds);
+      case "snapshot operations v2 512" -> snapshotOperationsCreated(name);
       default -> throw new IllegalArgumentException(name);
     };
   }
@@ -174,6 +181,41 @@ class FaultSweepTest {
             assertArrayEquals(snapshot, b, what + ": the snapshot changed");
           }
         });
+  }
+
+  /**
+   * Our create, revert, rename and delete of snapshots on an image qemu wrote (compressed and
+   * zero clusters, a snapshot of its own), between writes.
+   */
+  private static FaultSweep.Scenario snapshotOperations(String name, Path seeds)
+      throws IOException {
+    Path img = seeds.resolve("snapshot-operations.qcow2");
+    if (!Files.exists(img)) {
+      Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", img.toString(), "256K");
+      Qemu.io(img, "write -c -P 0x41 0 32k", "write -P 0x42 64k 40k", "write -z 120k 8k");
+      Qemu.img("snapshot", "-c", "q1", img.toString());
+      Qemu.io(img, "write -P 0x43 70k 4k");
+    }
+    Path raw = seeds.resolve("q1.raw");
+    Qemu.img("convert", "-O", "raw", "-l", "snapshot.name=q1", img.toString(), raw.toString());
+    return new FaultSweep.Scenario(name, Map.of(FaultSweep.IMAGE, Files.readAllBytes(img)), null,
+        Qemu.rawContents(img, seeds), List.of(
+            SnapshotSteps.known(Map.of("q1", Files.readAllBytes(raw))),
+            write(5000, 3000, 31), SnapshotSteps.create("s1"), write(60 << 10, 9000, 32),
+            zeros(128 << 10, 8192), SnapshotSteps.apply("q1"), write(1000, 2000, 33),
+            SnapshotSteps.rename("s1", "t1"), SnapshotSteps.delete("q1"),
+            write(100 << 10, 5000, 34), flush(), SnapshotSteps.create("s2"),
+            SnapshotSteps.delete("t1"), write(200 << 10, 4096, 35)), null);
+  }
+
+  /** The same on an image we create: version 2, 512-byte clusters, several L2 tables. */
+  private static FaultSweep.Scenario snapshotOperationsCreated(String name) {
+    CreateOptions o = CreateOptions.builder(96 << 10).version(2).clusterSize(512).build();
+    return created(name, o, List.of(SnapshotSteps.known(Map.of()),
+        write(0, 6000, 41), write(70 << 10, 3000, 42), SnapshotSteps.create("a"),
+        write(1000, 4000, 43), discard(69 << 10, 2048), SnapshotSteps.create("b"),
+        SnapshotSteps.apply("a"), write(30 << 10, 1500, 44), SnapshotSteps.delete("a"),
+        SnapshotSteps.delete("b"), write(2000, 700, 45)));
   }
 
   private static boolean snapshotTaken(Path img) throws IOException {

@@ -48,6 +48,8 @@ final class RandomOps {
   /** Clusters found stored compressed right after a filter write. */
   long compressedClusters;
   private CompressingDisk filter;
+  /** Snapshot operations, when the configuration has them (null otherwise). */
+  RandomSnapshots snapshots;
 
   RandomOps(long seed, byte[] initial, int clusterSize, int unit, boolean resizable,
       long maxSize) {
@@ -62,6 +64,11 @@ final class RandomOps {
   /** Runs {@code n} operations; returns the image, open, after the last one. */
   Qcow2Image run(Qcow2Image image, Opener opener, int n) throws IOException {
     for (int i = 0; i < n; i++) {
+      if (snapshots != null && rnd.nextInt(100) < 3) {
+        snapshots.step(image, this, rnd);
+        ops++;
+        continue;
+      }
       int kind = rnd.nextInt(100);
       Qcow2Disk disk = (Qcow2Disk) image.disk();
       long size = model.length;
@@ -117,6 +124,9 @@ final class RandomOps {
             (size + (rnd.nextInt(2 * (int) (maxSize / 4)) - maxSize / 4)) & ~511L));
         if (rnd.nextBoolean()) {
           newSize = newSize / clusterSize * clusterSize;
+        }
+        if (snapshots != null && snapshots.refusesResize(size, newSize)) {
+          continue;
         }
         disk.resize(newSize, true);
         model = Arrays.copyOf(model, (int) newSize);
@@ -216,7 +226,8 @@ final class RandomOps {
     return ops + " ops: " + writes + " writes, " + zeros + " zero writes, " + discards
         + " discards, " + reads + " reads, " + resizes + " resizes, " + reopens + " reopens"
         + (compressedWrites ? ", " + filterWrites + " compress-filter writes storing "
-            + compressedClusters + " compressed clusters" : "");
+            + compressedClusters + " compressed clusters" : "")
+        + (snapshots == null ? "" : ", " + snapshots.stats());
   }
 
   /** qemu-img check finds no errors and no leaks, and qemu-img compare finds the model. */

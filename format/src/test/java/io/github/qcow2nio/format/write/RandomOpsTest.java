@@ -119,6 +119,10 @@ class RandomOpsTest {
         resizable, 2 * size);
     // Compressed writes (QEMU refuses them with a data file; 2 MiB clusters cost too much time).
     ops.compressedWrites = !dataFile && o.clusterSize() <= 65536;
+    if (!dataFile) {
+      // Snapshots live in the image's own clusters: not with an external data file.
+      ops.snapshots = new RandomSnapshots(o.version() == 2);
+    }
     // One configuration pays for real forces; the others skip them (durability has its own tests).
     io.github.qcow2nio.format.io.ImageLocation loc = name.equals("v3 64k")
         ? new io.github.qcow2nio.format.io.PathLocation(img) : new NoSyncLocation(img);
@@ -134,6 +138,9 @@ class RandomOpsTest {
           name + ": no cluster was stored compressed (" + ops.stats() + ")");
     }
     RandomOps.assertQemuAgrees(img, ops.model, dir, name + " (" + ops.stats() + ")");
+    if (ops.snapshots != null) {
+      ops.snapshots.assertQemuAgrees(img, ops.model.length, dir, name);
+    }
     // And reopened read-only, we read the same.
     try (Qcow2Image again = Qcow2Image.open(img)) {
       ops.check(again.disk(), 0, ops.model.length);
