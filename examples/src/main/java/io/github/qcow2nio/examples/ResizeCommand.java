@@ -102,6 +102,10 @@ final class ResizeCommand implements Callable<Integer> {
       boolean shrunk;
       try (Qcow2Image img = Qcow2Image.open(Path.of(image.filename()),
           OpenOptions.readWrite())) {
+        if (img.header().version() == 2 && !img.snapshots().isEmpty()) {
+          // Refused whatever the size, as qemu-img refuses it.
+          throw ToolError.of("Can't resize a v2 image which has snapshots");
+        }
         VirtualDisk disk = img.disk();
         long size = newSize(disk.size(), sign, n);
         shrunk = size < disk.size();

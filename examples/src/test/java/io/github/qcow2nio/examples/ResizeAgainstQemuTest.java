@@ -93,6 +93,34 @@ class ResizeAgainstQemuTest {
     assertAll(checks);
   }
 
+  @Test
+  void imagesWithSnapshotsAsQemuImg() throws IOException {
+    Qemu.assumeAvailable();
+    List<Executable> checks = new ArrayList<>();
+    String[][][] cases = {
+        {{"1.1"}, {"IMG", "+1M"}},
+        {{"0.10"}, {"IMG", "+1M"}},
+        {{"0.10"}, {"IMG", "1M"}},
+    };
+    int n = 0;
+    for (String[][] c : cases) {
+      Path sub = dir.resolve("snap" + n++);
+      checks.add(() -> {
+        QemuParity p = new QemuParity(sub);
+        // Made once and copied: the snapshot table holds the time it was taken.
+        Path made = p.qemuDir.resolve("a.qcow2");
+        Qemu.img("create", "-q", "-f", "qcow2", "-o", "compat=" + c[0][0], made.toString(), "1M");
+        Qemu.img("snapshot", "-c", "s1", made.toString());
+        Files.copy(made, p.toolDir.resolve("a.qcow2"));
+        List<String> args = new ArrayList<>(List.of("resize"));
+        args.addAll(List.of(c[1]));
+        p.compare("a.qcow2", args.toArray(String[]::new));
+        p.sameFile("a.qcow2", String.join(" ", args));
+      });
+    }
+    assertAll(checks);
+  }
+
   private static final String[][] RAW = {
       {"-f", "raw", "IMG", "2M"},
       {"-f", "raw", "IMG", "+100"},
