@@ -69,6 +69,17 @@
  * {@code snapshots}; on {@code /snapshots/NAME} also the snapshot's {@code id}, {@code date},
  * {@code vmClock}, {@code vmStateSize} and {@code diskSize}.
  *
+ * <h2>Block status, sparse copies, creation</h2>
+ * The channel of {@code /disk} (and of each snapshot) implements
+ * {@link io.github.qcow2nio.provider.BlockStatusChannel}: cast it to ask which ranges hold data
+ * ({@link io.github.qcow2nio.provider.DiskExtent}, as {@code qemu-img map} reports them).
+ * {@code transferTo} into a file leaves holes where the disk reads zeros; writes of zeros,
+ * {@code transferFrom} and {@code Files.copy(file, /disk, REPLACE_EXISTING)} (deleting
+ * {@code /disk} empties it) store no zero blocks. Create images with
+ * {@link io.github.qcow2nio.provider.Qcow2FileSystems#create}: {@code newFileSystem(path,
+ * {create=true})} reaches the zip provider first, which makes an empty zip. Details in the
+ * module's README.
+ *
  * <h2>Errors</h2>
  * Every problem with an image's bytes is an {@code IOException} (a {@code Qcow2Exception} of the
  * core) naming the structure, the offset and what was expected.

@@ -20,10 +20,15 @@ final class ImageOptsOption {
 
   /** {@code operand} as an image, with the format of {@code -f} unless options are given. */
   Image image(String operand, FormatOption f) throws ToolError, CommandLine.UsageException {
+    return image(operand, imageOpts ? f.format : f.format());
+  }
+
+  /** As above, with the format as given with -f, which the command checks itself. */
+  Image image(String operand, String format) throws ToolError {
     if (!imageOpts) {
-      return new Image(operand, f.format());
+      return new Image(operand, format);
     }
-    if (f.format != null) {
+    if (format != null) {
       throw ToolError.of("--image-opts and --format are mutually exclusive");
     }
     Map<String, String> opts = parse(operand);

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.ProgressListener;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -9,11 +10,11 @@ import java.util.Locale;
  * rewritten in place by the carriage return; {@link #finish} prints the last one and a newline
  * (as convert ends), {@link #newline} only the newline (as compare ends, after its message).
  */
-class ProgressPrinter {
+class ProgressPrinter implements ProgressListener {
   /** For commands run without -p (or with -q): prints nothing. */
   static final ProgressPrinter NONE = new ProgressPrinter(null, 100) {
     @Override
-    void progress(long done, long total) {}
+    public void progress(long done, long total) {}
 
     @Override
     void finish() {}
@@ -32,7 +33,8 @@ class ProgressPrinter {
   }
 
   /** {@code done} of {@code total} units of work are done (total 0: all of nothing). */
-  void progress(long done, long total) {
+  @Override
+  public void progress(long done, long total) {
     double percent = total <= 0 ? 100 : Math.min(100, Math.max(0, done * 100.0 / total));
     if (shown < 0 || percent - shown >= step || (percent == 100 && shown < 100)) {
       shown = percent;

@@ -25,8 +25,9 @@ class MainTest {
   void helpPrintsUsageAndSucceeds() {
     String usage = ToolRun.of("--help").out();
     assertTrue(usage.startsWith("usage: qcow2 "), usage);
-    for (String command : new String[] {"info", "map", "create", "resize", "partitions", "ls",
-        "cat", "get", "put", "mkfs", "partition", "help"}) {
+    for (String command : new String[] {"info", "map", "check", "convert", "measure",
+        "compare", "create", "resize", "partitions", "ls", "cat", "get", "put", "mkfs",
+        "partition", "help"}) {
       assertTrue(usage.contains("\n  " + command + " "), command + " listed: " + usage);
     }
     for (String help : new String[] {"help", "--help", "-h"}) {

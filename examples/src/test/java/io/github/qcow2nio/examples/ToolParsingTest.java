@@ -56,6 +56,10 @@ class ToolParsingTest {
         {"map", "--start-offset=offset", "--max-length=len"},
         {"create", "-b=backing_file", "-F=backing_fmt", "-o=options", "-u", "-q"},
         {"resize", "--shrink", "--preallocation=prealloc", "-q", "filename [+ | -]size"},
+        {"check", "-r=leaks|all", "-T=src_cache", "--image-opts", "-q"},
+        {"convert", "-O=output_fmt", "-S=sparse_size", "-B=backing_file", "-p", "-t=cache"},
+        {"measure", "--size=N", "-l=snapshot_param", "--output=ofmt"},
+        {"compare", "-s", "-F=fmt", "-p", "-T=src_cache"},
         {"ls", "-l", "-R"},
         {"mkfs", "--label=LABEL"},
     };

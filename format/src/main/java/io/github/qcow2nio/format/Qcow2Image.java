@@ -109,6 +109,11 @@ public final class Qcow2Image implements Closeable {
     return CreateImage.run(new PathLocation(path), options, OpenOptions.readWrite());
   }
 
+  /** {@code qemu-img check}: see {@link Qcow2Check}. */
+  public static CheckResult check(Path image, CheckOptions options) throws IOException {
+    return Qcow2Check.check(image, options);
+  }
+
   public static Qcow2Image open(ImageLocation location, OpenOptions options) throws IOException {
     return open(location, options, new HashSet<>(), 0);
   }

@@ -10,6 +10,7 @@ import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -86,6 +87,26 @@ public abstract class PositionalFileChannel extends FileChannel {
    */
   protected long transferFromLimit(long pos) throws IOException {
     return Long.MAX_VALUE;
+  }
+
+  /**
+   * How many bytes from {@code pos} (at most {@code max}) the source knows to read as zeros
+   * without reading them; 0 where it holds data or cannot tell. {@link #transferTo} neither reads
+   * such a run nor, when the target is a file being extended, writes it: the target keeps a hole.
+   */
+  protected long zeroRunAt(long pos, long max) throws IOException {
+    return 0;
+  }
+
+  /**
+   * Writes what {@link #transferFrom} read at {@code pos}: all of {@code src}, as a positional
+   * write. A source that stores zeros sparsely may split the buffer at its runs of zeros.
+   */
+  protected void writeTransferred(ByteBuffer src, long pos) throws IOException {
+    long at = pos;
+    while (src.hasRemaining()) {
+      at += write(src, at);
+    }
   }
 
   // ---- reads and writes at the channel position
@@ -260,12 +281,30 @@ public abstract class PositionalFileChannel extends FileChannel {
     }
     long todo = Math.min(count, size - pos);
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, todo));
+    FileChannel file = target instanceof FileChannel f ? f : null;
     long done = 0;
+    boolean holeAtEnd = false;
     while (done < todo) {
-      buf.clear().limit((int) Math.min(buf.capacity(), todo - done));
-      int n = read(buf, pos + done);
-      if (n <= 0) {
-        break;
+      long zeros = zeroRunAt(pos + done, todo - done);
+      if (zeros > 0 && file != null && file.position() >= file.size()) {
+        file.position(file.position() + zeros);
+        done += zeros;
+        holeAtEnd = true;
+        continue;
+      }
+      holeAtEnd = false;
+      buf.clear().limit((int) Math.min(buf.capacity(), zeros > 0 ? zeros : todo - done));
+      int n;
+      if (zeros > 0) {
+        // Zeros for a target that cannot keep a hole: written, but never read.
+        n = buf.remaining();
+        Arrays.fill(buf.array(), 0, n, (byte) 0);
+        buf.position(n);
+      } else {
+        n = read(buf, pos + done);
+        if (n <= 0) {
+          break;
+        }
       }
       buf.flip();
       while (buf.hasRemaining()) {
@@ -274,6 +313,11 @@ public abstract class PositionalFileChannel extends FileChannel {
         }
       }
       done += n;
+    }
+    if (holeAtEnd && file.size() < file.position()) {
+      // The copy ended in a hole: its last byte, written, gives the file its length.
+      file.position(file.position() - 1);
+      file.write(ByteBuffer.allocate(1));
     }
     return done;
   }
@@ -296,9 +340,8 @@ public abstract class PositionalFileChannel extends FileChannel {
         break;
       }
       buf.flip();
-      while (buf.hasRemaining()) {
-        done += write(buf, pos + done);
-      }
+      writeTransferred(buf, pos + done);
+      done += n;
     }
     return done;
   }

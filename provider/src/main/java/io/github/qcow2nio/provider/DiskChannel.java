@@ -13,9 +13,13 @@ import java.nio.channels.FileLock;
  * (short only at the end of the disk); positional calls touch no shared state, so they run in
  * parallel. An interrupt closes this channel alone: the disk and the file system stay open.
  * Writing past the end grows the disk and truncating shrinks it, under the file system's resize
- * lock.
+ * lock. Copies stay sparse: {@code transferTo} skips what reads as zeros where the target is a
+ * file being extended, and writes of zeros (so {@code transferFrom} and streams) store nothing
+ * where the disk already reads zeros.
  */
-final class DiskChannel extends PositionalFileChannel {
+final class DiskChannel extends PositionalFileChannel implements BlockStatusChannel {
+  private static final int ZERO_BLOCK = 4096;
+
   private final Qcow2FileSystem fs;
   private final VirtualDisk disk;
 
@@ -57,6 +61,43 @@ final class DiskChannel extends PositionalFileChannel {
     if (fs.isWritableDisk(disk)) {
       disk.flush();
     }
+  }
+
+  @Override
+  public DiskExtent blockStatus(long offset, long maxLength) throws IOException {
+    checkOpen();
+    return fs.extents(disk).at(offset, maxLength);
+  }
+
+  /** What the chain's block status reports as zeros: {@code transferTo} skips it. */
+  @Override
+  protected long zeroRunAt(long pos, long max) throws IOException {
+    DiskExtent e = fs.extents(disk).at(pos, max);
+    return e.zero() ? e.length() : 0;
+  }
+
+  /**
+   * Writes in runs split at 4 KiB blocks of zeros, which become write-zeros (nothing where the
+   * disk reads zeros already) rather than stored data.
+   */
+  @Override
+  protected void writeTransferred(ByteBuffer buf, long pos) throws IOException {
+    int start = buf.position();
+    int end = buf.limit();
+    int runStart = start;
+    Boolean runZero = null;
+    for (int at = start; at < end; ) {
+      int next = Math.min(end, at + ZERO_BLOCK);
+      boolean zero = DiskExtents.isZero(buf.duplicate().limit(next).position(at));
+      if (runZero != null && zero != runZero) {
+        write(buf.duplicate().limit(at).position(runStart), pos + runStart - start);
+        runStart = at;
+      }
+      runZero = zero;
+      at = next;
+    }
+    write(buf.duplicate().limit(end).position(runStart), pos + runStart - start);
+    buf.position(end);
   }
 
   /** Not supported: a virtual disk has no host memory to map. */

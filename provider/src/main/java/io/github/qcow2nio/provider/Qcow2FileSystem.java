@@ -29,6 +29,8 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
   private final ReentrantReadWriteLock resizeLock = new ReentrantReadWriteLock();
   /** With env {@code compress=true}: writes to {@code /disk} go through it (else null). */
   private final VirtualDisk compressing;
+  private volatile DiskExtents activeExtents;
+  private volatile boolean emptied;
 
   Qcow2FileSystem(Qcow2FileSystemProvider provider, Path imagePath, Object key, Qcow2Image image,
       boolean readOnly, VirtualDisk compressing) {
@@ -223,6 +225,12 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
    */
   void writeGrowing(VirtualDisk disk, ByteBuffer src, long pos) throws IOException {
     long end = pos + src.remaining();
+    if (DiskExtents.isZero(src)) {
+      // Imports stay sparse: zeros become write-zeros, or nothing where the disk reads zeros.
+      zeroGrowing(disk, pos, end);
+      src.position(src.limit());
+      return;
+    }
     VirtualDisk target = compressing != null && disk == image.disk() ? compressing : disk;
     resizeLock.readLock().lock();
     try {
@@ -242,6 +250,52 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
     } finally {
       resizeLock.writeLock().unlock();
     }
+  }
+
+  private void zeroGrowing(VirtualDisk disk, long pos, long end) throws IOException {
+    boolean grow = end > disk.size();
+    java.util.concurrent.locks.Lock lock = grow ? resizeLock.writeLock() : resizeLock.readLock();
+    lock.lock();
+    try {
+      if (end > disk.size()) {
+        disk.resize((end + 511) & ~511L);
+      }
+      if (!extents(disk).readsZeros(pos, end - pos)) {
+        disk.writeZeros(pos, end - pos);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Block status through {@code disk}'s backing chain. */
+  DiskExtents extents(VirtualDisk disk) {
+    DiskExtents e = activeExtents;
+    if (disk != image.disk()) {
+      return DiskExtents.of(disk, image);
+    }
+    if (e == null) {
+      e = DiskExtents.of(disk, image);
+      activeExtents = e;
+    }
+    return e;
+  }
+
+  /**
+   * {@code Files.delete(/disk)}: empties the disk (size 0, every cluster discarded) and lets the
+   * next {@code CREATE_NEW} open make it anew, which is how {@code Files.copy(file, /disk,
+   * REPLACE_EXISTING)} replaces a disk from another provider.
+   */
+  void emptyDisk() throws IOException {
+    shrink(image.disk(), 0);
+    emptied = true;
+  }
+
+  /** Whether the disk was emptied by a delete and not opened with CREATE_NEW since. */
+  synchronized boolean takeEmptied() {
+    boolean e = emptied;
+    emptied = false;
+    return e;
   }
 
   /**

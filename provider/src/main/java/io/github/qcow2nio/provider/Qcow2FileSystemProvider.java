@@ -33,6 +33,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -185,7 +186,7 @@ public final class Qcow2FileSystemProvider
       }
       throw denied(fs, p, FIXED_TREE);
     }
-    if (f.write() && f.createNew()) {
+    if (f.write() && f.createNew() && !(e.kind() == Entry.Kind.DISK && fs.takeEmptied())) {
       throw new FileAlreadyExistsException(p.toString());
     }
     if (e.isDirectory()) {
@@ -232,8 +233,13 @@ public final class Qcow2FileSystemProvider
   public void delete(Path path) throws IOException {
     Qcow2Path p = check(path);
     Qcow2FileSystem fs = p.getFileSystem();
-    if (fs.lookup(p).filter(e -> e.kind() == Entry.Kind.SNAPSHOT).isPresent()) {
+    Optional<Entry> e = fs.lookup(p);
+    if (e.filter(x -> x.kind() == Entry.Kind.SNAPSHOT).isPresent()) {
       SnapshotFiles.delete(fs, p);
+      return;
+    }
+    if (e.filter(x -> x.kind() == Entry.Kind.DISK).isPresent() && !fs.isReadOnly()) {
+      fs.emptyDisk(); // Files.copy(file, /disk, REPLACE_EXISTING) deletes the target first
       return;
     }
     throw refusal(p, FIXED_TREE);

@@ -1,0 +1,28 @@
+package io.github.qcow2nio.format;
+
+import java.nio.file.Path;
+
+/**
+ * An image an operation reads: a qcow2 image with its backing chain, one of its internal
+ * snapshots, or a raw file.
+ *
+ * @param path the image file, on any provider
+ * @param format "qcow2", "raw", or null to tell by the qcow2 magic (as qemu-img probes)
+ * @param snapshot an internal snapshot's name or ID to read instead of the active layer
+ *     ({@code qemu-img convert -l}), or null
+ * @param forceShare open while another program holds the image ({@code qemu-img -U})
+ */
+public record ImageSource(Path path, String format, String snapshot, boolean forceShare) {
+
+  public ImageSource {
+    if (format != null && !format.equals("qcow2") && !format.equals("raw")) {
+      throw new IllegalArgumentException("unsupported format '" + format
+          + "' (qcow2 and raw are)");
+    }
+  }
+
+  /** The image at {@code path}, its format probed, its active layer, locks respected. */
+  public static ImageSource of(Path path) {
+    return new ImageSource(path, null, null, false);
+  }
+}

@@ -1,0 +1,112 @@
+package io.github.qcow2nio.format.ops;
+
+import io.github.qcow2nio.format.block.VirtualDisk;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Writes a buffer of guest data to a target, leaving out runs of zeros of at least the sparse
+ * size ({@code qemu-img convert -S}), judged in 512-byte sectors as qemu-img does: left alone
+ * where the target already reads as zeros, made zero with write-zeros otherwise.
+ */
+final class SparseWriter {
+  private static final int SECTOR = 512;
+  private final VirtualDisk target;
+  private final long sparseSize;
+  private final boolean targetReadsZeros;
+  private long dataBytes;
+  private long zeroBytes;
+  private long skippedBytes;
+
+  SparseWriter(VirtualDisk target, long sparseSize, boolean targetReadsZeros) {
+    this.target = target;
+    this.sparseSize = sparseSize;
+    this.targetReadsZeros = targetReadsZeros;
+  }
+
+  /** Writes {@code data} (position to limit) at guest {@code offset}. */
+  void write(ByteBuffer data, long offset) throws IOException {
+    int start = data.position();
+    int end = data.limit();
+    if (sparseSize == 0) {
+      dataBytes += end - start;
+      target.write(data, offset);
+      return;
+    }
+    long base = offset - start;
+    int pending = start;
+    int runStart = start;
+    boolean runZero = isZero(data, start, Math.min(end, start + SECTOR));
+    for (int at = Math.min(start + SECTOR, end); ; at = Math.min(at + SECTOR, end)) {
+      boolean last = at >= end;
+      boolean z = !last && isZero(data, at, Math.min(end, at + SECTOR));
+      if (last || z != runZero) {
+        int runEnd = Math.min(at, end);
+        // A short run of zeros stays with the data around it, written as data (as -S does).
+        if (runZero && runEnd - runStart >= sparseSize) {
+          writeData(data, pending, runStart, base);
+          zeros(base + runStart, runEnd - runStart);
+          pending = runEnd;
+        }
+        runStart = runEnd;
+        runZero = z;
+      }
+      if (last) {
+        break;
+      }
+    }
+    writeData(data, pending, end, base);
+    data.position(end);
+  }
+
+  /** Zeros that the target must read: skipped where it already does. */
+  void zeros(long offset, long length) throws IOException {
+    if (targetReadsZeros) {
+      skippedBytes += length;
+    } else {
+      zeroBytes += length;
+      target.writeZeros(offset, length);
+    }
+  }
+
+  void skipped(long length) {
+    skippedBytes += length;
+  }
+
+  private void writeData(ByteBuffer data, int from, int to, long base) throws IOException {
+    if (to <= from) {
+      return;
+    }
+    ByteBuffer slice = data.duplicate();
+    slice.limit(to).position(from);
+    dataBytes += to - from;
+    target.write(slice, base + from);
+  }
+
+  private static boolean isZero(ByteBuffer b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      if (b.getLong(i) != 0) {
+        return false;
+      }
+    }
+    for (; i < to; i++) {
+      if (b.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  long dataBytes() {
+    return dataBytes;
+  }
+
+  long zeroBytes() {
+    return zeroBytes;
+  }
+
+  long skippedBytes() {
+    return skippedBytes;
+  }
+}
