@@ -54,13 +54,19 @@ final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws ToolError, CommandLine.UsageException {
-    cache.check();
+    try {
+      cache.check();
+    } catch (ToolError e) {
+      // compare's failures, this one too, exit 2 in qemu-img.
+      err.print(e.text());
+      return 2;
+    }
     if (imageOpts || object != null) {
       throw new CommandLine.UsageException((imageOpts ? "--image-opts" : "--object")
           + " is not supported");
     }
     if (operands.size() != 2) {
-      throw new CommandLine.UsageException("Expecting two image file names");
+      throw ToolError.usage("Expecting two image file names");
     }
     ProgressPrinter line = progress.printer(out, quiet.quiet, 2.0);
     CompareResult r;

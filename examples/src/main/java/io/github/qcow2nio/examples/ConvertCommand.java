@@ -93,13 +93,13 @@ final class ConvertCommand implements Callable<Integer> {
     cache.check();
     sourceCache.check();
     if (operands.size() < 2) {
-      throw new CommandLine.UsageException("Must specify image file name");
+      throw ToolError.of("Must specify image file name");
     }
     if (operands.size() > 2) {
       throw new CommandLine.UsageException("only one source image is supported");
     }
     if (backing != null && to.equals("raw")) {
-      throw new CommandLine.UsageException("Backing file not supported for file format 'raw'");
+      throw ToolError.of("Backing file not supported for file format 'raw'");
     }
     if (backingFormat != null && backing == null) {
       throw new CommandLine.UsageException("-F requires -B");

@@ -75,11 +75,13 @@ final class MeasureCommand implements Callable<Integer> {
       }
     }
     if (bytes >= 0 && !operands.isEmpty()) {
-      throw new CommandLine.UsageException("--size N cannot be used together with a filename.");
+      throw ToolError.of("--size N cannot be used together with a filename.");
     }
     if (bytes < 0 && operands.size() != 1) {
-      throw new CommandLine.UsageException(operands.isEmpty()
-          ? "Either --size N or one filename must be specified." : "Too many arguments.");
+      if (operands.isEmpty()) {
+        throw ToolError.of("Either --size N or one filename must be specified.");
+      }
+      throw new CommandLine.UsageException("Too many arguments.");
     }
     CreateOptions c = CreateOptionsText.parse(create, 0);
     ImageSource source = operands.isEmpty() ? null

@@ -55,14 +55,21 @@ final class ResizeCommand implements Callable<Integer> {
   /**
    * As qemu-img, the size is the last argument whatever it looks like ("-1G" is no option):
    * {@code --} is put before it when the command is resize and nothing ends the options yet.
+   * With fewer than two arguments qemu-img looks at none of them ("Not enough arguments"), so
+   * they are dropped here, unless they ask for this command's help.
    */
   static String[] sizeLast(String[] args) {
     int i = 0;
     while (i < args.length && args[i].startsWith("-") && !args[i].equals("--")) {
       i += args[i].equals("-T") || args[i].equals("--trace") ? 2 : 1;
     }
-    if (i >= args.length || !args[i].equals("resize") || args.length - i < 3) {
+    if (i >= args.length || !args[i].equals("resize")) {
       return args;
+    }
+    if (args.length - i < 3) {
+      boolean help = args.length - i == 2
+          && (args[i + 1].equals("-h") || args[i + 1].equals("--help"));
+      return help ? args : Arrays.copyOf(args, i + 1);
     }
     List<String> rest = Arrays.asList(args).subList(i + 1, args.length - 1);
     if (rest.contains("--")) {

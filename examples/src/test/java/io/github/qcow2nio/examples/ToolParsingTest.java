@@ -223,5 +223,7 @@ class ToolParsingTest {
         java.util.List.of(ResizeCommand.sizeLast(new String[] {"info", "x", "-1G"})));
     assertEquals(java.util.List.of("resize", "--help"),
         java.util.List.of(ResizeCommand.sizeLast(new String[] {"resize", "--help"})));
+    assertEquals(java.util.List.of("resize"),
+        java.util.List.of(ResizeCommand.sizeLast(new String[] {"resize", "-f"})));
   }
 }
