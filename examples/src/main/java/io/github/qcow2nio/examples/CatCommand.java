@@ -5,21 +5,34 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /** {@code qcow2 cat IMAGE [N:]PATH}: a file inside a disk image to stdout, as virt-cat. */
-public final class CatCommand implements Command {
+@Command(name = "cat", description = "a file to stdout, as virt-cat")
+final class CatCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Mixin FormatOption format;
+  @Parameters(paramLabel = "IMAGE [N:]PATH", arity = "0..*", hideParamSyntax = true)
+  List<String> operands = new ArrayList<>();
+
+  private final PrintStream out;
+
+  CatCommand(ToolIo io) {
+    this.out = io.out();
+  }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    CommandLine cl = CommandLine.parse(args, Set.of());
-    if (cl.operands().size() != 2) {
+  public Integer call() throws IOException, CommandLine.UsageException {
+    if (operands.size() != 2) {
       throw new CommandLine.UsageException("cat takes an image and [N:]PATH");
     }
-    ImagePath where = ImagePath.parse(cl.operands().get(1));
-    try (DiskImage disk = DiskImage.open(cl.operands().get(0), cl.format(), false)) {
+    ImagePath where = ImagePath.parse(operands.get(1));
+    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false)) {
       Path file = GetCommand.regularFile(disk, where);
       try (InputStream in = Files.newInputStream(file)) {
         in.transferTo(out);

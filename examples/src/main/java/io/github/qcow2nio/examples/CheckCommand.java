@@ -5,129 +5,98 @@ import io.github.qcow2nio.format.CheckOptions.Repair;
 import io.github.qcow2nio.format.CheckResult;
 import io.github.qcow2nio.format.Qcow2Image;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code qcow2 check [-f FMT] [-r leaks|all] [--output=human|json] [-q] [-U] IMAGE}: what
- * {@code qemu-img check} prints, with its exit status (0 clean, 1 check failed, 2 corruptions,
- * 3 leaks only, 63 a format without checks). Problems found go to stderr in qemu-img's words.
- * Its command line is parsed here, apart from the other commands', as qemu-img's check takes it.
+ * {@code qcow2 check [--image-opts] [-q] [-f fmt] [--output=ofmt] [-r leaks|all] [-T src_cache]
+ * [-U] filename}: what {@code qemu-img check} prints, with its exit status (0 clean, 1 check
+ * failed, 2 corruptions, 3 leaks only, 63 a format without checks). Problems found go to stderr
+ * in qemu-img's words.
  */
-public final class CheckCommand implements Command {
+@Command(name = "check", description = "checks the image's metadata (and repairs it with -r), "
+    + "as 'qemu-img check'; exit 0 clean, 2 corruptions, 3 leaks only, 1 check failed, 63 not "
+    + "supported")
+final class CheckCommand implements Callable<Integer> {
   /** qemu-img's status for a format that has no check (raw). */
   static final int NOT_SUPPORTED = 63;
 
-  /** The command line of {@code check}. */
-  record Args(String format, Repair repair, boolean json, boolean quiet, boolean forceShare,
-      String image) {
+  @Mixin HelpOption help;
+  @Mixin ImageOptsOption imageOpts;
+  @Mixin QuietOption quiet;
+  @Mixin FormatOption format;
+  @Mixin OutputOption output;
+  @Option(names = "-r", paramLabel = "leaks|all",
+      description = "repair: leaks only, or all errors")
+  String repair;
+  @Mixin CacheOptions.Source cache;
+  @Mixin ForceShareOption share;
+  @Parameters(paramLabel = "filename", arity = "0..*", hideParamSyntax = true,
+      description = "the image")
+  List<String> operands = new ArrayList<>();
 
-    static Args parse(List<String> args) throws CommandLine.UsageException {
-      String format = null;
-      Repair repair = Repair.NONE;
-      String output = "human";
-      boolean quiet = false;
-      boolean share = false;
-      String image = null;
-      boolean options = true;
-      for (int i = 0; i < args.size(); i++) {
-        String a = args.get(i);
-        if (!options || !a.startsWith("-") || a.equals("-")) {
-          if (image != null) {
-            throw new CommandLine.UsageException("check takes one image");
-          }
-          image = a;
-        } else if (a.equals("--")) {
-          options = false;
-        } else if (a.equals("-f")) {
-          format = value(args, ++i, a);
-        } else if (a.equals("-r")) {
-          repair = repair(value(args, ++i, a));
-        } else if (a.startsWith("-r") && a.length() > 2) {
-          repair = repair(a.substring(2));
-        } else if (a.startsWith("--output=")) {
-          output = a.substring("--output=".length());
-        } else if (a.equals("--output")) {
-          output = value(args, ++i, a);
-        } else if (a.equals("-q")) {
-          quiet = true;
-        } else if (a.equals("-U") || a.equals("--force-share")) {
-          share = true;
-        } else if (a.equals("-T")) {
-          value(args, ++i, a); // the cache mode: meaningless here, as for qemu-img's reads
-        } else {
-          throw new CommandLine.UsageException("unknown option '" + a + "'");
-        }
-      }
-      if (!output.equals("human") && !output.equals("json")) {
-        throw new CommandLine.UsageException(
-            "--output must be used with human or json as argument.");
-      }
-      if (image == null) {
-        throw new CommandLine.UsageException("Expecting one image file name");
-      }
-      if (share && repair != Repair.NONE) {
-        throw new CommandLine.UsageException(
-            "force-share=on can only be used with read-only images");
-      }
-      return new Args(format, repair, output.equals("json"), quiet, share, image);
-    }
+  private final PrintStream out;
+  private final PrintStream err;
 
-    private static Repair repair(String v) throws CommandLine.UsageException {
-      return switch (v) {
-        case "leaks" -> Repair.LEAKS;
-        case "all" -> Repair.ALL;
-        default -> throw new CommandLine.UsageException(
-            "Unknown option value for -r (expecting 'leaks' or 'all'): " + v);
-      };
-    }
-
-    private static String value(List<String> args, int i, String option)
-        throws CommandLine.UsageException {
-      if (i >= args.size()) {
-        throw new CommandLine.UsageException("option '" + option + "' needs a value");
-      }
-      return args.get(i);
-    }
+  CheckCommand(ToolIo io) {
+    this.out = io.out();
+    this.err = io.err();
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    Args a = Args.parse(args);
-    Path path = Path.of(a.image());
-    String format = a.format() != null ? a.format() : (isQcow2(path) ? "qcow2" : "raw");
-    if (!format.equals("qcow2")) {
-      if (!format.equals("raw")) {
-        throw new CommandLine.UsageException("Unknown file format '" + format + "'");
-      }
+  public Integer call() throws IOException, ToolError, CommandLine.UsageException {
+    Repair r = repair();
+    if (operands.size() != 1) {
+      throw ToolError.usage("Expecting one image file name");
+    }
+    boolean json = output.json();
+    cache.check();
+    ImageOptsOption.Image image = imageOpts.image(operands.get(0), format.format);
+    if (share.forceShare && r != Repair.NONE) {
+      throw new CommandLine.UsageException(
+          "force-share=on can only be used with read-only images");
+    }
+    Path path = Path.of(image.filename());
+    String fmt = image.format() != null ? image.format() : ImageInspector.probe(path);
+    if (!fmt.equals("qcow2") && !fmt.equals("raw")) {
+      throw new CommandLine.UsageException("Unknown file format '" + fmt + "'");
+    }
+    if (!fmt.equals("qcow2")) {
       err.println("qcow2: This image format does not support checks");
       return NOT_SUPPORTED;
     }
-    CheckOptions options = CheckOptions.repair(a.repair()).withForceShare(a.forceShare())
+    CheckOptions options = CheckOptions.repair(r).withForceShare(share.forceShare)
         .withMessages(err::println);
-    CheckResult r = Qcow2Image.check(path, options);
-    if (!a.quiet()) {
-      if (a.json()) {
-        out.println(CheckReport.json(a.image(), "qcow2", r));
+    CheckResult result = Qcow2Image.check(path, options);
+    if (!quiet.quiet) {
+      if (json) {
+        out.println(CheckReport.json(image.filename(), "qcow2", result));
       } else {
-        out.print(CheckReport.human(r));
+        out.print(CheckReport.human(result));
       }
     }
-    if (r.checkErrors() > 0) {
+    if (result.checkErrors() > 0) {
       err.println("qcow2: Check failed");
     }
-    return r.exitCode();
+    return result.exitCode();
   }
 
-  private static boolean isQcow2(Path path) throws IOException {
-    byte[] magic = new byte[4];
-    try (InputStream in = Files.newInputStream(path)) {
-      return in.readNBytes(magic, 0, 4) == 4 && magic[0] == 'Q' && magic[1] == 'F'
-          && magic[2] == 'I' && (magic[3] & 0xFF) == 0xFB;
+  private Repair repair() throws CommandLine.UsageException {
+    if (repair == null) {
+      return Repair.NONE;
     }
+    return switch (repair) {
+      case "leaks" -> Repair.LEAKS;
+      case "all" -> Repair.ALL;
+      default -> throw new CommandLine.UsageException(
+          "Unknown option value for -r (expecting 'leaks' or 'all'): " + repair);
+    };
   }
 }

@@ -4,55 +4,77 @@ import io.github.qcow2nio.format.CompareOptions;
 import io.github.qcow2nio.format.CompareResult;
 import io.github.qcow2nio.format.ImageOperations;
 import io.github.qcow2nio.format.ImageSource;
-import io.github.qcow2nio.format.ProgressListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code qcow2 compare [-f FMT] [-F FMT] [-s] [-p] [-q] [-U] IMAGE1 IMAGE2}: what
- * {@code qemu-img compare} prints, with its exit status: 0 identical, 1 different, 2 when an
- * image cannot be read.
+ * {@code qcow2 compare [-f fmt] [-F fmt] [-T src_cache] [-p] [-q] [-s] [-U] filename1
+ * filename2}: what {@code qemu-img compare} prints, with its exit status: 0 identical, 1
+ * different, 2 when an image cannot be read.
  */
-public final class CompareCommand implements Command {
+@Command(name = "compare",
+    description = "whether two disks read the same, as 'qemu-img compare' (exit 0, 1, 2 on "
+        + "errors)")
+final class CompareCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Option(names = "-f", paramLabel = "fmt", description = "the first image's format")
+  String format1;
+  @Option(names = "-F", paramLabel = "fmt", description = "the second image's format")
+  String format2;
+  @Mixin CacheOptions.Source cache;
+  @Mixin ProgressOption progress;
+  @Mixin QuietOption quiet;
+  @Option(names = "-s", description = "strict: a different size or allocation is a difference")
+  boolean strict;
+  @Mixin ForceShareOption share;
+  @Option(names = "--image-opts", description = "not supported")
+  boolean imageOpts;
+  @Option(names = "--object", paramLabel = "objectdef", description = "not supported")
+  String object;
+  @Parameters(paramLabel = "filename1 filename2", arity = "0..*", hideParamSyntax = true,
+      description = "the images")
+  List<String> operands = new ArrayList<>();
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  CompareCommand(ToolIo io) {
+    this.out = io.out();
+    this.err = io.err();
+  }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    QemuOptions q = QemuOptions.parse(args, "f:F:T:spqU",
-        Set.of("--force-share", "--image-opts"), Set.of("--object"));
-    String format1 = null;
-    String format2 = null;
-    boolean strict = false;
-    boolean progress = false;
-    boolean quiet = false;
-    boolean forceShare = false;
-    for (String[] o : q.options()) {
-      switch (o[0]) {
-        case "f" -> format1 = o[1];
-        case "F" -> format2 = o[1];
-        case "s" -> strict = true;
-        case "p" -> progress = true;
-        case "q" -> quiet = true;
-        case "U", "--force-share" -> forceShare = true;
-        case "--image-opts", "--object" ->
-            throw new CommandLine.UsageException(o[0] + " is not supported");
-        default -> { }
-      }
+  public Integer call() throws ToolError, CommandLine.UsageException {
+    try {
+      cache.check();
+    } catch (ToolError e) {
+      // compare's failures, this one too, exit 2 in qemu-img.
+      err.print(e.text());
+      return 2;
     }
-    if (q.operands().size() != 2) {
-      throw new CommandLine.UsageException("Expecting two image file names");
+    if (imageOpts || object != null) {
+      throw new CommandLine.UsageException((imageOpts ? "--image-opts" : "--object")
+          + " is not supported");
     }
-    ProgressLine line = progress && !quiet ? new ProgressLine(out, 2.0) : null;
+    if (operands.size() != 2) {
+      throw ToolError.usage("Expecting two image file names");
+    }
+    ProgressPrinter line = progress.printer(out, quiet.quiet, 2.0);
     CompareResult r;
     try {
       r = ImageOperations.compare(new CompareOptions(
-          new ImageSource(Path.of(q.operands().get(0)), format1, null, forceShare),
-          new ImageSource(Path.of(q.operands().get(1)), format2, null, forceShare), strict),
-          line != null ? line : ProgressListener.NONE);
+          new ImageSource(Path.of(operands.get(0)), format1, null, share.forceShare),
+          new ImageSource(Path.of(operands.get(1)), format2, null, share.forceShare), strict),
+          line);
     } catch (IOException e) {
       // qemu-img compare: 2 when an image cannot be opened or read.
       err.println("qcow2: " + Main.message(e));
@@ -64,12 +86,10 @@ public final class CompareCommand implements Command {
       err.println("qcow2: " + e.getMessage());
       return 2;
     }
-    if (!quiet) {
+    if (!quiet.quiet) {
       out.print(r.message());
     }
-    if (line != null) {
-      line.newline();
-    }
+    line.newline();
     return r.exitCode();
   }
 }

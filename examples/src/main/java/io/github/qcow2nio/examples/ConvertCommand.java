@@ -4,89 +4,118 @@ import io.github.qcow2nio.format.ConvertOptions;
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.ImageOperations;
 import io.github.qcow2nio.format.ImageSource;
-import io.github.qcow2nio.format.ProgressListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code qcow2 convert [-f FMT] [-O FMT] [-o OPTIONS] [-B BACKING [-F FMT]] [-l SNAPSHOT] [-S
- * SIZE] [-n] [-c] [-p] [-q] [-U] [-W] [-m N] [--bitmaps] SOURCE TARGET}: what
- * {@code qemu-img convert} does, through {@link ImageOperations#convert}. The target stays
- * sparse: zero ranges and runs of zeros of at least {@code -S} bytes (4 KiB) are not written.
+ * {@code qcow2 convert [-f fmt] [-O output_fmt] [-o options] [-B backing_file [-F backing_fmt]]
+ * [-l snapshot_param] [-S sparse_size] [-n] [-c] [-p] [-q] [-U] [-W] [-m num] filename
+ * output_filename}: what {@code qemu-img convert} does, through {@link ImageOperations#convert}.
+ * The target stays sparse: zero ranges and runs of zeros of at least {@code -S} bytes (4 KiB)
+ * are not written.
  */
-public final class ConvertCommand implements Command {
+@Command(name = "convert",
+    description = "copies a disk into a new image, keeping it sparse, as 'qemu-img convert'")
+final class ConvertCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Option(names = "-f", paramLabel = "fmt", description = "the source's format")
+  String format;
+  @Option(names = "-O", paramLabel = "output_fmt",
+      description = "the target's format: raw (the default) or qcow2")
+  String outFormat = "raw";
+  @Option(names = "-o", paramLabel = "options",
+      description = "the target's creation options, key=value,...")
+  List<String> options = new ArrayList<>();
+  @Option(names = "-B", paramLabel = "backing_file", description = "the target's backing file")
+  String backing;
+  @Option(names = "-F", paramLabel = "backing_fmt", description = "the backing file's format")
+  String backingFormat;
+  @Option(names = "-l", paramLabel = "snapshot_param",
+      description = "copy a snapshot: snapshot.name=NAME, snapshot.id=ID, or a name or ID")
+  String snapshot;
+  @Option(names = "-S", paramLabel = "sparse_size",
+      description = "zeros this long (default 4k) are left unwritten; 0 writes every byte")
+  String sparse;
+  @Option(names = "-n", description = "the target exists: do not create it")
+  boolean noCreate;
+  @Option(names = "-c", description = "compress the target's clusters (qcow2)")
+  boolean compress;
+  @Mixin ProgressOption progress;
+  @Mixin QuietOption quiet;
+  @Mixin ForceShareOption share;
+  @Option(names = "--bitmaps", description = "copy the persistent bitmaps")
+  boolean bitmaps;
+  @Mixin CacheOptions.Target cache;
+  @Mixin CacheOptions.Source sourceCache;
+  // Accepted as qemu-img takes them: writes here are in order, one at a time, unthrottled.
+  @Option(names = "-W", description = "out-of-order writes (accepted)")
+  boolean outOfOrder;
+  @Option(names = "-m", paramLabel = "num_coroutines", description = "parallel requests "
+      + "(accepted)")
+  String coroutines;
+  @Option(names = "-r", paramLabel = "rate_limit", description = "rate limit (accepted)")
+  String rate;
+  @Option(names = "-C", description = "copy offloading (accepted)")
+  boolean copyOffload;
+  @Option(names = "--target-is-zero", description = "the target reads as zeros (accepted)")
+  boolean targetIsZero;
+  @Option(names = "--skip-broken-bitmaps", description = "(accepted)")
+  boolean skipBrokenBitmaps;
+  @Parameters(paramLabel = "filename output_filename", arity = "0..*", hideParamSyntax = true,
+      description = "the source and the target")
+  List<String> operands = new ArrayList<>();
+
+  private final PrintStream out;
+
+  ConvertCommand(ToolIo io) {
+    this.out = io.out();
+  }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    QemuOptions q = QemuOptions.parse(args, "f:O:o:B:F:l:S:m:t:T:r:cpqnUWC",
-        Set.of("--bitmaps", "--force-share", "--target-is-zero", "--skip-broken-bitmaps"),
-        Set.of());
-    String format = null;
-    String outFormat = "raw";
-    String backing = null;
-    String backingFormat = null;
-    String snapshot = null;
-    long sparse = ConvertOptions.DEFAULT_SPARSE_SIZE;
-    boolean progress = false;
-    boolean quiet = false;
-    boolean noCreate = false;
-    boolean compress = false;
-    boolean forceShare = false;
-    boolean bitmaps = false;
+  public Integer call() throws IOException, ToolError, CommandLine.UsageException {
+    String from = format == null ? null : format(format);
+    String to = format(outFormat);
     Map<String, String> create = new LinkedHashMap<>();
-    for (String[] o : q.options()) {
-      String v = o[1];
-      switch (o[0]) {
-        case "f" -> format = format(v);
-        case "O" -> outFormat = format(v);
-        case "o" -> QemuOptions.addKeyValues(v, create);
-        case "B" -> backing = v;
-        case "F" -> backingFormat = v;
-        case "l" -> snapshot = snapshot(v);
-        case "S" -> sparse = sparseSize(v);
-        case "p" -> progress = true;
-        case "q" -> quiet = true;
-        case "n" -> noCreate = true;
-        case "c" -> compress = true;
-        case "U", "--force-share" -> forceShare = true;
-        case "--bitmaps" -> bitmaps = true;
-        // -W (out-of-order writes), -m (coroutines), -t/-T (cache), -r (rate), -C (copy
-        // offloading), --target-is-zero: accepted; writes here are in order, one at a time.
-        default -> { }
-      }
+    for (String o : options) {
+      QemuOptions.addKeyValues(o, create);
     }
-    if (q.operands().size() < 2) {
-      throw new CommandLine.UsageException("Must specify image file name");
+    long sparseSize = sparse == null ? ConvertOptions.DEFAULT_SPARSE_SIZE : sparseSize(sparse);
+    cache.check();
+    sourceCache.check();
+    if (operands.size() < 2) {
+      throw ToolError.of("Must specify image file name");
     }
-    if (q.operands().size() > 2) {
+    if (operands.size() > 2) {
       throw new CommandLine.UsageException("only one source image is supported");
     }
-    if (backing != null && outFormat.equals("raw")) {
-      throw new CommandLine.UsageException("Backing file not supported for file format 'raw'");
+    if (backing != null && to.equals("raw")) {
+      throw ToolError.of("Backing file not supported for file format 'raw'");
     }
     if (backingFormat != null && backing == null) {
       throw new CommandLine.UsageException("-F requires -B");
     }
-    CreateOptions options = CreateOptionsText.parse(create, 0);
+    CreateOptions c = CreateOptionsText.parse(create, 0);
     if (backing != null) {
-      options = options.toBuilder().backingFile(backing).backingFormat(backingFormat).build();
+      c = c.toBuilder().backingFile(backing).backingFormat(backingFormat).build();
     }
-    ImageSource source = new ImageSource(Path.of(q.operands().get(0)), format, snapshot,
-        forceShare);
-    ConvertOptions c = ConvertOptions.of(source, Path.of(q.operands().get(1)), outFormat)
-        .withCreate(options).withNoCreate(noCreate).withSparseSize(sparse)
+    ImageSource source = new ImageSource(Path.of(operands.get(0)), from,
+        snapshot == null ? null : snapshot(snapshot), share.forceShare);
+    ConvertOptions o = ConvertOptions.of(source, Path.of(operands.get(1)), to)
+        .withCreate(c).withNoCreate(noCreate).withSparseSize(sparseSize)
         .withCompress(compress).withBitmaps(bitmaps);
-    ProgressLine line = progress && !quiet ? new ProgressLine(out, 1.0) : null;
-    ImageOperations.convert(c, line != null ? line : ProgressListener.NONE);
-    if (line != null) {
-      line.end();
-    }
+    ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
+    ImageOperations.convert(o, line);
+    line.finish();
     return 0;
   }
 

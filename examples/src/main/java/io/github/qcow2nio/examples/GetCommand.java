@@ -2,32 +2,39 @@ package io.github.qcow2nio.examples;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code qcow2 get IMAGE [N:]PATH FILE}: copies a file out of a disk image, as virt-copy-out.
  * FILE may be a directory (the file keeps its name there); an existing file is replaced. The
  * copy keeps the modification time.
  */
-public final class GetCommand implements Command {
+@Command(name = "get",
+    description = "copies a file out of the image to FILE (or into the directory FILE)")
+final class GetCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Mixin FormatOption format;
+  @Parameters(paramLabel = "IMAGE [N:]PATH FILE", arity = "0..*", hideParamSyntax = true)
+  List<String> operands = new ArrayList<>();
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    CommandLine cl = CommandLine.parse(args, Set.of());
-    if (cl.operands().size() != 3) {
+  public Integer call() throws IOException, CommandLine.UsageException {
+    if (operands.size() != 3) {
       throw new CommandLine.UsageException("get takes an image, [N:]PATH and a FILE");
     }
-    ImagePath where = ImagePath.parse(cl.operands().get(1));
-    Path target = Path.of(cl.operands().get(2));
-    try (DiskImage disk = DiskImage.open(cl.operands().get(0), cl.format(), false)) {
+    ImagePath where = ImagePath.parse(operands.get(1));
+    Path target = Path.of(operands.get(2));
+    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false)) {
       Path file = regularFile(disk, where);
       if (Files.isDirectory(target) && file.getFileName() != null) {
         target = target.resolve(file.getFileName().toString());

@@ -1,62 +1,81 @@
 package io.github.qcow2nio.examples;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code qcow2 info [--output=human|json] [--backing-chain] [-f FMT] [IMAGE]}: what
- * {@code qemu-img info} prints. Without IMAGE it shows the sample image bundled in the jar.
+ * {@code qcow2 info [--output=human|json] [--backing-chain] [-f FMT] [-U] [--image-opts]
+ * [IMAGE]}: what {@code qemu-img info} prints. Without IMAGE it shows the sample image bundled
+ * in the jar.
  */
-public final class InfoCommand implements Command {
+@Command(name = "info", description = "what 'qemu-img info' prints; without filename, the "
+    + "sample image bundled in the jar")
+final class InfoCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Mixin ImageOptsOption imageOpts;
+  @Mixin FormatOption format;
+  @Mixin OutputOption output;
+  @Option(names = "--backing-chain", description = "the image and every image below it")
+  boolean backingChain;
+  @Mixin ForceShareOption share;
+  @Parameters(paramLabel = "[filename]", arity = "0..*",
+      hideParamSyntax = true, description = "the image")
+  List<String> operands = new ArrayList<>();
+
+  private final ToolIo io;
   private final ImageInspector inspector;
   private final ZoneId zone;
 
-  public InfoCommand(ImageInspector inspector, ZoneId zone) {
+  InfoCommand(ToolIo io, ImageInspector inspector, ZoneId zone) {
+    this.io = io;
     this.inspector = inspector;
     this.zone = zone;
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    CommandLine cl = CommandLine.parse(args, Set.of("--backing-chain"));
-    if (cl.operands().size() > 1) {
-      throw new CommandLine.UsageException("info takes one image, not " + cl.operands().size());
+  public Integer call() throws IOException, ToolError, CommandLine.UsageException {
+    if (operands.size() > 1) {
+      throw ToolError.usage("Expecting one image file name");
     }
+    boolean json = output.json();
     List<ImageInfo> images;
-    if (cl.operands().isEmpty()) {
-      err.println("qcow2: no image given; showing the sample image bundled in qcow2.jar ("
+    if (operands.isEmpty()) {
+      io.err().println("qcow2: no image given; showing the sample image bundled in qcow2.jar ("
           + SampleImage.NAME + ")");
       images = new ArrayList<>();
       try (SampleImage sample = SampleImage.extract()) {
-        for (ImageInfo i : inspect(cl, sample.path().toString())) {
+        for (ImageInfo i : inspect(new ImageOptsOption.Image(sample.path().toString(),
+            format.format()))) {
           images.add(i.withFilename(SampleImage.NAME));
         }
       }
     } else {
-      images = inspect(cl, cl.operands().get(0));
+      images = inspect(imageOpts.image(operands.get(0), format));
     }
-    if (cl.json()) {
+    if (json) {
       List<Object> objects = new ArrayList<>();
       for (ImageInfo i : images) {
         objects.add(InfoJson.image(i));
       }
-      out.println(Json.pretty(cl.has("--backing-chain") ? objects : objects.get(0)));
+      io.out().println(Json.pretty(backingChain ? objects : objects.get(0)));
     } else {
-      out.print(new InfoText(zone).format(images));
+      io.out().print(new InfoText(zone).format(images));
     }
     return 0;
   }
 
-  private List<ImageInfo> inspect(CommandLine cl, String filename) throws IOException {
-    ImageInspector i = inspector.withForceShare(cl.forceShare());
-    if (cl.has("--backing-chain")) {
-      return i.chain(filename, cl.format());
+  private List<ImageInfo> inspect(ImageOptsOption.Image image) throws IOException {
+    ImageInspector i = inspector.withForceShare(share.forceShare);
+    if (backingChain) {
+      return i.chain(image.filename(), image.format());
     }
-    return List.of(i.inspect(filename, cl.format()));
+    return List.of(i.inspect(image.filename(), image.format()));
   }
 }

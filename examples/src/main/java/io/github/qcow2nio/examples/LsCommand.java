@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code qcow2 ls [-l] [-R] IMAGE [N:]PATH}: the files in a directory inside a disk image, as
@@ -21,27 +25,36 @@ import java.util.Set;
  * {@code -R} every file below PATH by its full path; with {@code -l} the mode, size,
  * modification time and name (and a symbolic link's target) of each.
  */
-public final class LsCommand implements Command {
+@Command(name = "ls", description = "the files in a directory, as virt-ls")
+final class LsCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Mixin FormatOption format;
+  @picocli.CommandLine.Option(names = "-l", description = "mode, size, time and name")
+  boolean longFormat;
+  @picocli.CommandLine.Option(names = "-R", description = "every file below PATH")
+  boolean recursive;
+  @Parameters(paramLabel = "IMAGE [N:]PATH", arity = "0..*", hideParamSyntax = true)
+  List<String> operands = new ArrayList<>();
+
   /** Deeper than any real tree; a hostile one whose loop hides from the file keys stops here. */
   private static final int MAX_DEPTH = 4096;
 
   private final DateTimeFormatter time;
 
-  public LsCommand(ZoneId zone) {
+  private final PrintStream out;
+
+  LsCommand(ToolIo io, ZoneId zone) {
+    this.out = io.out();
     this.time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(zone);
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    CommandLine cl = CommandLine.parse(args, Set.of("-l", "-R", "-lR", "-Rl"));
-    if (cl.operands().size() != 2) {
+  public Integer call() throws IOException, CommandLine.UsageException {
+    if (operands.size() != 2) {
       throw new CommandLine.UsageException("ls takes an image and [N:]PATH");
     }
-    boolean longFormat = cl.has("-l") || cl.has("-lR") || cl.has("-Rl");
-    boolean recursive = cl.has("-R") || cl.has("-lR") || cl.has("-Rl");
-    ImagePath where = ImagePath.parse(cl.operands().get(1));
-    try (DiskImage disk = DiskImage.open(cl.operands().get(0), cl.format(), false)) {
+    ImagePath where = ImagePath.parse(operands.get(1));
+    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false)) {
       FileSystem fs = disk.fileSystem(where.partition());
       Path dir = fs.getPath(where.path());
       BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class,

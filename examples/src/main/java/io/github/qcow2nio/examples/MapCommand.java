@@ -2,8 +2,13 @@ package io.github.qcow2nio.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code qcow2 map [--output=human|json] [-f FMT] [--start-offset=N] [--max-length=N] [-U]
@@ -14,21 +19,43 @@ import java.util.Set;
  * exists from QEMU 8.2 on). Human: the ranges that hold data, in hexadecimal, and an error at
  * the first range whose data cannot be located in a file (compressed clusters).
  */
-public final class MapCommand implements Command {
+@Command(name = "map", description = "how guest ranges map to the image's files, as "
+    + "'qemu-img map' prints it")
+final class MapCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Mixin ImageOptsOption imageOpts;
+  @Mixin FormatOption format;
+  @Option(names = "--start-offset", paramLabel = "offset",
+      description = "where to start, in bytes (suffixes k, M, G, ...)")
+  String startOffset;
+  @Option(names = "--max-length", paramLabel = "len",
+      description = "how much to map at most, in bytes (suffixes k, M, G, ...)")
+  String maxLength;
+  @Mixin OutputOption output;
+  @Mixin ForceShareOption share;
+  @Parameters(paramLabel = "filename", arity = "0..*",
+      hideParamSyntax = true, description = "the image")
+  List<String> operands = new ArrayList<>();
+
+  private final PrintStream out;
+
+  MapCommand(ToolIo io) {
+    this.out = io.out();
+  }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    CommandLine cl = CommandLine.parse(args, Set.of(), Set.of("--start-offset", "--max-length"));
-    if (cl.operands().size() != 1) {
-      throw new CommandLine.UsageException("map takes one image");
+  public Integer call() throws IOException, ToolError, CommandLine.UsageException {
+    if (operands.size() != 1) {
+      throw ToolError.usage("Expecting one image file name");
     }
-    long start = cl.size("--start-offset", 0);
-    long maxLength = cl.size("--max-length", Long.MAX_VALUE);
-    try (ImageMapper mapper = ImageMapper.open(cl.operands().get(0), cl.format(),
-        cl.forceShare())) {
+    boolean json = output.json();
+    long start = size("--start-offset", startOffset, 0);
+    long maxLength = size("--max-length", this.maxLength, Long.MAX_VALUE);
+    ImageOptsOption.Image image = imageOpts.image(operands.get(0), format);
+    try (ImageMapper mapper = ImageMapper.open(image.filename(), image.format(),
+        share.forceShare)) {
       long end = maxLength > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxLength;
-      if (cl.json()) {
+      if (json) {
         json(mapper, start, end, out);
       } else {
         human(mapper, start, end, out);
@@ -77,6 +104,11 @@ public final class MapCommand implements Command {
         out.println(hex(e.start()) + hex(e.length()) + hex(e.offset()) + e.filename());
       }
     });
+  }
+
+  private static long size(String option, String value, long otherwise)
+      throws CommandLine.UsageException {
+    return value == null ? otherwise : CommandLine.parseSize(option, value);
   }
 
   /** C's {@code %#-16x}: "0" for zero (no prefix), else 0x and lowercase digits, padded to 16. */

@@ -8,67 +8,88 @@ import io.github.qcow2nio.format.MeasureResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code qcow2 measure [--output=human|json] [-O FMT] [-o OPTIONS] [--size N | [-f FMT] [-l
- * SNAPSHOT] [-U] IMAGE]}: what {@code qemu-img measure} prints, through
+ * {@code qcow2 measure [--output=ofmt] [-O output_fmt] [-o options] [--size N | [-f fmt]
+ * [-l snapshot_param] [-U] filename]}: what {@code qemu-img measure} prints, through
  * {@link ImageOperations#measure}.
  */
-public final class MeasureCommand implements Command {
+@Command(name = "measure",
+    description = "the size a new image needs, as 'qemu-img measure' prints it")
+final class MeasureCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Mixin OutputOption output;
+  @Option(names = "-O", paramLabel = "output_fmt",
+      description = "the format of the image to measure for: raw (the default) or qcow2")
+  String outFormat = "raw";
+  @Option(names = "-o", paramLabel = "options",
+      description = "creation options of the image to measure for, key=value,...")
+  List<String> options = new ArrayList<>();
+  @Option(names = "--size", paramLabel = "N",
+      description = "measure for a new disk of N bytes instead of an image")
+  String size;
+  @Option(names = "-f", paramLabel = "fmt", description = "the image's format")
+  String format;
+  @Option(names = "-l", paramLabel = "snapshot_param",
+      description = "measure a snapshot: snapshot.name=NAME, snapshot.id=ID, or a name or ID")
+  String snapshot;
+  @Mixin ForceShareOption share;
+  @Option(names = "--image-opts", description = "not supported")
+  boolean imageOpts;
+  @Option(names = "--object", paramLabel = "objectdef", description = "not supported")
+  String object;
+  @Parameters(paramLabel = "filename", arity = "0..*", hideParamSyntax = true,
+      description = "the image")
+  List<String> operands = new ArrayList<>();
+
+  private final PrintStream out;
+
+  MeasureCommand(ToolIo io) {
+    this.out = io.out();
+  }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    QemuOptions q = QemuOptions.parse(args, "f:O:o:l:U",
-        Set.of("--force-share", "--image-opts"), Set.of("--output", "--size", "--object"));
-    String format = null;
-    String outFormat = "raw";
-    String snapshot = null;
-    String output = "human";
-    long size = -1;
-    boolean forceShare = false;
+  public Integer call() throws IOException, ToolError, CommandLine.UsageException {
+    if (imageOpts || object != null) {
+      throw new CommandLine.UsageException((imageOpts ? "--image-opts" : "--object")
+          + " is not supported");
+    }
     Map<String, String> create = new LinkedHashMap<>();
-    for (String[] o : q.options()) {
-      String v = o[1];
-      switch (o[0]) {
-        case "f" -> format = v;
-        case "O" -> outFormat = v;
-        case "o" -> QemuOptions.addKeyValues(v, create);
-        case "l" -> snapshot = ConvertCommand.snapshot(v);
-        case "U", "--force-share" -> forceShare = true;
-        case "--output" -> output = v;
-        case "--size" -> size = CommandLine.parseSize("--size", v);
-        case "--image-opts", "--object" ->
-            throw new CommandLine.UsageException(o[0] + " is not supported");
-        default -> { }
-      }
+    for (String o : options) {
+      QemuOptions.addKeyValues(o, create);
     }
-    if (!output.equals("human") && !output.equals("json")) {
-      throw new CommandLine.UsageException("--output must be used with human or json as"
-          + " argument.");
-    }
+    long bytes = size == null ? -1 : CommandLine.parseSize("--size", size);
+    boolean json = output.json();
     for (String f : new String[] {format, outFormat}) {
       if (f != null && !f.equals("qcow2") && !f.equals("raw")) {
         throw new CommandLine.UsageException("Unknown file format '" + f + "'");
       }
     }
-    if (size >= 0 && !q.operands().isEmpty()) {
-      throw new CommandLine.UsageException("--size N cannot be used together with a filename.");
+    if (bytes >= 0 && !operands.isEmpty()) {
+      throw ToolError.of("--size N cannot be used together with a filename.");
     }
-    if (size < 0 && q.operands().size() != 1) {
-      throw new CommandLine.UsageException(q.operands().isEmpty()
-          ? "Either --size N or one filename must be specified." : "Too many arguments.");
+    if (bytes < 0 && operands.size() != 1) {
+      if (operands.isEmpty()) {
+        throw ToolError.of("Either --size N or one filename must be specified.");
+      }
+      throw new CommandLine.UsageException("Too many arguments.");
     }
-    CreateOptions options = CreateOptionsText.parse(create, 0);
-    ImageSource source = q.operands().isEmpty() ? null
-        : new ImageSource(Path.of(q.operands().get(0)), format, snapshot, forceShare);
-    MeasureResult r = ImageOperations.measure(new MeasureOptions(source, Math.max(size, 0),
-        outFormat, options));
-    if (output.equals("json")) {
+    CreateOptions c = CreateOptionsText.parse(create, 0);
+    ImageSource source = operands.isEmpty() ? null
+        : new ImageSource(Path.of(operands.get(0)), format,
+            snapshot == null ? null : ConvertCommand.snapshot(snapshot), share.forceShare);
+    MeasureResult r = ImageOperations.measure(new MeasureOptions(source, Math.max(bytes, 0),
+        outFormat, c));
+    if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       if (r.hasBitmaps()) {
         m.put("bitmaps", r.bitmaps());

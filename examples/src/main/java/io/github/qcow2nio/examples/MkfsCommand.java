@@ -7,36 +7,52 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code qcow2 mkfs [--label=LABEL] IMAGE N fat32|fat16|fat12}: formats partition N with an
  * empty FAT volume, as mkfs.fat would (the fat module's formatter), through the partition's
  * bounded channel: nothing outside the partition is written.
  */
-public final class MkfsCommand implements Command {
+@Command(name = "mkfs", description = "formats partition N with an empty FAT file system")
+final class MkfsCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Mixin FormatOption format;
+  @picocli.CommandLine.Option(names = "--label", paramLabel = "LABEL",
+      description = "the volume label")
+  String label;
+  @Parameters(paramLabel = "IMAGE N fat32|fat16|fat12", arity = "0..*", hideParamSyntax = true)
+  List<String> operands = new ArrayList<>();
+
+  private final PrintStream out;
+
+  MkfsCommand(ToolIo io) {
+    this.out = io.out();
+  }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    CommandLine cl = CommandLine.parse(args, Set.of(), Set.of("--label"));
-    List<String> ops = cl.operands();
+  public Integer call() throws IOException, CommandLine.UsageException {
+    List<String> ops = operands;
     if (ops.size() != 3) {
       throw new CommandLine.UsageException("mkfs takes an image, a partition number and a type");
     }
     int number = number(ops.get(1));
     FatType type = type(ops.get(2));
     FormatOptions options = FormatOptions.defaults();
-    if (cl.values().containsKey("--label")) {
+    if (label != null) {
       try {
-        options = options.withLabel(cl.values().get("--label"));
+        options = options.withLabel(label);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.UsageException(e.getMessage());
       }
     }
-    try (DiskImage disk = DiskImage.open(ops.get(0), cl.format(), true);
+    try (DiskImage disk = DiskImage.open(ops.get(0), format.format(), true);
         FileChannel ch = FileChannel.open(disk.partition(number), StandardOpenOption.READ,
             StandardOpenOption.WRITE)) {
       long size = ch.size();

@@ -9,7 +9,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code qcow2 partition IMAGE gpt|mbr SIZE[:TYPE]...}: writes a new partition table on a disk
@@ -17,13 +20,31 @@ import java.util.Set;
  * qemu-img's suffixes (k, M, G, ...), {@code -} is the rest of the disk (last only); TYPE is one
  * of the partition module's aliases or a GUID / hex byte, "linux" by default.
  */
-public final class PartitionCommand implements Command {
+@Command(name = "partition",
+    description = "writes a new partition table on a disk without one; SIZE as 64M, 1G, or '-' "
+        + "for the rest of the disk; TYPE linux (default), efi, swap, msdata, ...")
+final class PartitionCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Mixin FormatOption format;
+  @Parameters(paramLabel = "IMAGE gpt|mbr SIZE[:TYPE]...", arity = "0..*",
+      hideParamSyntax = true)
+  List<String> operands = new ArrayList<>();
+
+  private final PrintStream out;
+
+  PartitionCommand(ToolIo io) {
+    this.out = io.out();
+  }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    CommandLine cl = CommandLine.parse(args, Set.of());
-    List<String> ops = cl.operands();
+  public Integer call() throws IOException, ToolError, CommandLine.UsageException {
+    List<String> ops = operands;
+    for (String a : ops) {
+      // Sizes may be "-" or "-:TYPE" (the parser passes unknown dashed words on to here).
+      if (a.startsWith("-") && !a.equals("-") && !a.startsWith("-:")) {
+        throw ToolError.usage("unrecognized option '" + a + "'");
+      }
+    }
     if (ops.size() < 3) {
       throw new CommandLine.UsageException("partition takes an image, gpt or mbr, and sizes");
     }
@@ -32,7 +53,7 @@ public final class PartitionCommand implements Command {
       throw new CommandLine.UsageException("the table is gpt or mbr, not '" + scheme + "'");
     }
     List<PartitionSpec> specs = specs(ops.subList(2, ops.size()));
-    try (DiskImage disk = DiskImage.open(ops.get(0), cl.format(), true);
+    try (DiskImage disk = DiskImage.open(ops.get(0), format.format(), true);
         FileChannel ch = FileChannel.open(disk.disk(), StandardOpenOption.READ,
             StandardOpenOption.WRITE)) {
       long size = ch.size();

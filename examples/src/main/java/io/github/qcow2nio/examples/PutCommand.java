@@ -2,14 +2,17 @@ package io.github.qcow2nio.examples;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code qcow2 put IMAGE [N:]PATH FILE}: copies a host file into a disk image, as virt-copy-in.
@@ -17,24 +20,28 @@ import java.util.Set;
  * copy keeps the modification time. The image is written only through its file systems, and
  * closing them flushes each layer into the one below.
  */
-public final class PutCommand implements Command {
+@Command(name = "put",
+    description = "copies FILE into the image at PATH (or into the directory PATH); FAT only")
+final class PutCommand implements Callable<Integer> {
+  @Mixin HelpOption help;
+  @Mixin FormatOption format;
+  @Parameters(paramLabel = "IMAGE [N:]PATH FILE", arity = "0..*", hideParamSyntax = true)
+  List<String> operands = new ArrayList<>();
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err)
-      throws IOException, CommandLine.UsageException {
-    CommandLine cl = CommandLine.parse(args, Set.of());
-    if (cl.operands().size() != 3) {
+  public Integer call() throws IOException, CommandLine.UsageException {
+    if (operands.size() != 3) {
       throw new CommandLine.UsageException("put takes an image, [N:]PATH and a FILE");
     }
-    ImagePath where = ImagePath.parse(cl.operands().get(1));
-    Path source = Path.of(cl.operands().get(2));
+    ImagePath where = ImagePath.parse(operands.get(1));
+    Path source = Path.of(operands.get(2));
     if (!Files.exists(source)) {
       throw new NoSuchFileException(source.toString());
     }
     if (!Files.isRegularFile(source)) {
       throw new IOException(source + ": not a regular file");
     }
-    try (DiskImage disk = DiskImage.open(cl.operands().get(0), cl.format(), true)) {
+    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), true)) {
       FileSystem fs = disk.fileSystem(where.partition());
       if (fs.isReadOnly()) {
         throw new IOException(where.spec() + ": the " + DiskImage.scheme(fs)

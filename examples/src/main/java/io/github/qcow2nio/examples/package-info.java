@@ -1,6 +1,9 @@
 /**
  * {@code qcow2.jar}, the command-line tool in the manner of qemu-img, and its output formats
- * (qemu-img's human and JSON forms, written by hand to match them byte for byte). Uses the core,
- * the provider and the file-system modules; nothing depends on it.
+ * (qemu-img's human and JSON forms, written by hand to match them byte for byte). One class per
+ * command (a picocli {@code @Command}), the options several commands share as picocli mixins
+ * ({@code FormatOption}, {@code OutputOption}, ...), errors in qemu-img's words from
+ * {@code ToolErrors}. Uses the core's exported packages only (ExamplesArchitectureTest), the
+ * provider, the file-system modules and picocli; nothing depends on it.
  */
 package io.github.qcow2nio.examples;

@@ -23,44 +23,75 @@ class MainTest {
 
   @Test
   void helpPrintsUsageAndSucceeds() {
+    String usage = ToolRun.of("--help").out();
+    assertTrue(usage.startsWith("usage: qcow2 "), usage);
+    for (String command : new String[] {"info", "map", "check", "convert", "measure",
+        "compare", "create", "resize", "partitions", "ls", "cat", "get", "put", "mkfs",
+        "partition", "help"}) {
+      assertTrue(usage.contains("\n  " + command + " "), command + " listed: " + usage);
+    }
     for (String help : new String[] {"help", "--help", "-h"}) {
       ToolRun run = ToolRun.of(help);
       assertEquals(0, run.status(), help);
-      assertEquals(Main.USAGE, run.out(), help);
+      assertEquals(usage, run.out(), help);
       assertEquals("", run.err(), help);
     }
-    ToolRun run = ToolRun.of("info", "--help");
-    assertEquals(0, run.status());
-    assertEquals(Main.USAGE, run.out());
+    // A command's own help: its options, generated from its annotations.
+    for (String[] args : new String[][] {{"info", "--help"}, {"info", "-h"}, {"help", "info"}}) {
+      ToolRun run = ToolRun.of(args);
+      assertEquals(0, run.status(), String.join(" ", args));
+      assertTrue(run.out().startsWith("Usage: qcow2 info "), run.out());
+      assertTrue(run.out().contains("--backing-chain"), run.out());
+      assertEquals("", run.err());
+    }
   }
 
   @Test
-  void unknownCommandPrintsUsageAndFails() {
+  void unknownCommandIsQemuImgsError() {
     ToolRun run = ToolRun.of("frobnicate", "x.qcow2");
     assertEquals(1, run.status());
     assertEquals("", run.out());
-    assertEquals("qcow2: unknown command 'frobnicate'\n" + Main.USAGE, run.err());
+    assertEquals("qcow2: Command not found: frobnicate\n" + TRY, run.err());
+  }
+
+  private static final String TRY = "Try 'qcow2 --help' for more information\n";
+
+  @Test
+  void badArgumentsAreOneMessageAndTheHelpHint() {
+    String[][] cases = {
+        {"info", "--output=xml", "a.qcow2"}, {"--output must be used with human or json as "
+            + "argument.\n"},
+        {"info", "--bogus", "a.qcow2"}, {"unrecognized option '--bogus'\n" + TRY},
+        {"info", "-Z", "a.qcow2"}, {"unrecognized option '-Z'\n" + TRY},
+        {"info", "a.qcow2", "b.qcow2"}, {"Expecting one image file name\n" + TRY},
+        {"info", "--output"}, {"missing argument for option '--output'\n" + TRY},
+        {"info", "-f"}, {"missing argument for option '-f'\n" + TRY},
+        {"info", "-f", "vmdk", "a.qcow2"}, {"info: unsupported format 'vmdk' (qcow2 and raw "
+            + "are)\n" + TRY},
+        {"map"}, {"Expecting one image file name\n" + TRY},
+        {"map", "a.qcow2", "b.qcow2"}, {"Expecting one image file name\n" + TRY},
+        {"map", "--backing-chain", "a.qcow2"}, {"unrecognized option '--backing-chain'\n" + TRY},
+        {"map", "a.qcow2", "--max-length"}, {"missing argument for option '--max-length'\n"
+            + TRY},
+    };
+    for (int i = 0; i < cases.length; i += 2) {
+      ToolRun run = ToolRun.of(cases[i]);
+      String what = String.join(" ", cases[i]);
+      assertEquals(1, run.status(), what);
+      assertEquals("qcow2: " + cases[i + 1][0], run.err(), what);
+      assertEquals("", run.out(), what);
+    }
   }
 
   @Test
-  void badArgumentsPrintUsageAndFail() {
+  void badArgumentsOfTheToolsOwnCommandsNameTheCommand() {
     String[][] cases = {
-        {"info", "--output=xml", "a.qcow2"},
-        {"info", "--bogus", "a.qcow2"},
-        {"info", "a.qcow2", "b.qcow2"},
-        {"info", "--output"},
-        {"info", "-f", "vmdk", "a.qcow2"},
-        {"map"},
-        {"map", "a.qcow2", "b.qcow2"},
-        {"map", "--backing-chain", "a.qcow2"},
         {"map", "--start-offset=-1", "a.qcow2"},
         {"map", "--max-length=lots", "a.qcow2"},
         {"map", "--start-offset=9E", "a.qcow2"},
-        {"map", "a.qcow2", "--max-length"},
         {"partitions"},
         {"partitions", "a.qcow2", "b.qcow2"},
         {"ls", "a.qcow2"},
-        {"ls", "--long", "a.qcow2", "1:/"},
         {"ls", "a.qcow2", "0:/"},
         {"cat", "a.qcow2"},
         {"cat", "a.qcow2", "1:/a", "1:/b"},
@@ -75,14 +106,22 @@ class MainTest {
         {"mkfs", "a.qcow2", "one", "fat32"},
         {"mkfs", "a.qcow2", "1", "ext4"},
         {"mkfs", "--label=a/b", "a.qcow2", "1", "fat32"},
-        {"mkfs", "--label", "a.qcow2", "1", "fat32"},
     };
     for (String[] args : cases) {
       ToolRun run = ToolRun.of(args);
-      assertEquals(1, run.status(), String.join(" ", args));
-      assertTrue(run.err().startsWith("qcow2: " + args[0] + ": "), run.err());
-      assertTrue(run.err().endsWith(Main.USAGE), run.err());
+      String what = String.join(" ", args);
+      assertEquals(1, run.status(), what);
+      assertTrue(run.err().startsWith("qcow2: " + args[0] + ": "), what + ": " + run.err());
+      assertTrue(run.err().endsWith("\n" + TRY), run.err());
+      assertEquals(2, run.err().lines().count(), run.err());
       assertEquals("", run.out());
+    }
+    for (String[] args : new String[][] {{"ls", "--long", "a.qcow2", "1:/"},
+        {"mkfs", "--label"}, {"partition", "a.qcow2", "gpt", "--bogus"}}) {
+      ToolRun run = ToolRun.of(args);
+      assertEquals(1, run.status(), String.join(" ", args));
+      assertTrue(run.err().matches("qcow2: (unrecognized option|missing argument for option) "
+          + "'--[a-z]+'\n" + TRY), run.err());
     }
   }
 

@@ -1,0 +1,84 @@
+package io.github.qcow2nio.examples;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --image-opts}: the image operand is an option list, as qemu-img takes it, instead of a
+ * file name: {@code driver=qcow2,file.filename=vm.qcow2} ({@code ,,} is a comma in a value).
+ * The keys a file on the host needs are understood: {@code driver} (qcow2 or raw; without it the
+ * format is detected), {@code file.filename} (or {@code file}) and {@code file.driver=file}.
+ */
+final class ImageOptsOption {
+  @Option(names = "--image-opts",
+      description = "the image is given as options, driver=qcow2,file.filename=FILE, not a name")
+  boolean imageOpts;
+
+  /** The image a command names: its file and its format (null: detect). */
+  record Image(String filename, String format) {}
+
+  /** {@code operand} as an image, with the format of {@code -f} unless options are given. */
+  Image image(String operand, FormatOption f) throws ToolError, CommandLine.UsageException {
+    return image(operand, imageOpts ? f.format : f.format());
+  }
+
+  /** As above, with the format as given with -f, which the command checks itself. */
+  Image image(String operand, String format) throws ToolError {
+    if (!imageOpts) {
+      return new Image(operand, format);
+    }
+    if (format != null) {
+      throw ToolError.of("--image-opts and --format are mutually exclusive");
+    }
+    Map<String, String> opts = parse(operand);
+    String driver = opts.remove("driver");
+    String file = opts.remove("file.filename");
+    if (file == null) {
+      file = opts.remove("file");
+    }
+    String fileDriver = opts.remove("file.driver");
+    String which = driver == null ? "file" : driver;
+    if (driver != null && !driver.equals("qcow2") && !driver.equals("raw")) {
+      throw ToolError.of("Could not open '" + operand + "': Unknown driver '" + driver
+          + "' (qcow2 and raw are supported)");
+    }
+    if (fileDriver != null && !fileDriver.equals("file")) {
+      throw ToolError.of("Could not open '" + operand + "': Unknown protocol driver '"
+          + fileDriver + "' (file is supported)");
+    }
+    if (!opts.isEmpty()) {
+      throw ToolError.of("Could not open '" + operand + "': Block format '" + which
+          + "' does not support the option '" + opts.keySet().iterator().next() + "'");
+    }
+    if (file == null) {
+      throw ToolError.of("Could not open '" + operand + "': A block device must be specified "
+          + "for \"file\"");
+    }
+    return new Image(file, driver);
+  }
+
+  /** {@code key=value,key=value}, {@code ,,} standing for a comma. */
+  static Map<String, String> parse(String text) throws ToolError {
+    Map<String, String> opts = new LinkedHashMap<>();
+    StringBuilder part = new StringBuilder();
+    for (int i = 0; i <= text.length(); i++) {
+      char c = i < text.length() ? text.charAt(i) : ',';
+      if (c == ',' && i + 1 < text.length() && text.charAt(i + 1) == ',') {
+        part.append(',');
+        i++;
+      } else if (c == ',') {
+        String p = part.toString();
+        part.setLength(0);
+        int eq = p.indexOf('=');
+        if (eq <= 0) {
+          throw ToolError.of("Invalid option list: " + text);
+        }
+        opts.put(p.substring(0, eq), p.substring(eq + 1));
+      } else {
+        part.append(c);
+      }
+    }
+    return opts;
+  }
+}

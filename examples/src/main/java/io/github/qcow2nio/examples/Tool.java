@@ -1,0 +1,53 @@
+package io.github.qcow2nio.examples;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import picocli.CommandLine.HelpCommand;
+
+/**
+ * Builds the tool's command line: {@link ToolCommand} with one subcommand per command, parsed
+ * the way qemu-img's getopt parses (short options clustered or with their value attached,
+ * options anywhere among the operands, {@code --} ending them, repeated options: the last one
+ * wins, a value that looks like an option is still a value, no {@code @file} expansion).
+ */
+final class Tool {
+  private Tool() {}
+
+  static picocli.CommandLine commandLine(PrintStream out, PrintStream err) {
+    ToolIo io = new ToolIo(out, err);
+    ZoneId zone = ZoneId.systemDefault();
+    ImageInspector inspector = new ImageInspector(HostAllocation.allocatedBlocks());
+    picocli.CommandLine cli = new picocli.CommandLine(new ToolCommand())
+        .addSubcommand(new InfoCommand(io, inspector, zone))
+        .addSubcommand(new MapCommand(io))
+        .addSubcommand(new CheckCommand(io))
+        .addSubcommand(new ConvertCommand(io))
+        .addSubcommand(new MeasureCommand(io))
+        .addSubcommand(new CompareCommand(io))
+        .addSubcommand(new CreateCommand(io))
+        .addSubcommand(new ResizeCommand(io))
+        .addSubcommand(new PartitionsCommand(io))
+        .addSubcommand(new LsCommand(io, zone))
+        .addSubcommand(new CatCommand(io))
+        .addSubcommand(new GetCommand())
+        .addSubcommand(new PutCommand())
+        .addSubcommand(new MkfsCommand(io))
+        .addSubcommand(new PartitionCommand(io))
+        .addSubcommand(new HelpCommand());
+    // SIZE operands "-" and "-:TYPE" (the rest of the disk) look like options.
+    cli.getSubcommands().get("partition").setUnmatchedOptionsArePositionalParams(true);
+    cli.setExpandAtFiles(false)
+        .setOverwrittenOptionsAllowed(true)
+        .setAllowOptionsAsOptionParameters(true)
+        .setAllowSubcommandsAsOptionParameters(true)
+        .setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true))
+        .setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true))
+        .setParameterExceptionHandler(ToolErrors::parameterError)
+        .setExecutionExceptionHandler(new ToolErrors(err));
+    ToolHelp.install(cli);
+    return cli;
+  }
+}
