@@ -10,7 +10,6 @@ import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -29,7 +28,6 @@ import java.util.Objects;
  * leaves interrupts to the source.
  */
 public abstract class PositionalFileChannel extends FileChannel {
-  private static final int TRANSFER_CHUNK = 64 * 1024;
 
   private final NestedFileSystem<?> owner;
   private final boolean readable;
@@ -275,51 +273,7 @@ public abstract class PositionalFileChannel extends FileChannel {
       throws IOException {
     checkTransfer(pos, count);
     checkReadable();
-    long size = implSize();
-    if (pos >= size) {
-      return 0;
-    }
-    long todo = Math.min(count, size - pos);
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, todo));
-    FileChannel file = target instanceof FileChannel f ? f : null;
-    long done = 0;
-    boolean holeAtEnd = false;
-    while (done < todo) {
-      long zeros = zeroRunAt(pos + done, todo - done);
-      if (zeros > 0 && file != null && file.position() >= file.size()) {
-        file.position(file.position() + zeros);
-        done += zeros;
-        holeAtEnd = true;
-        continue;
-      }
-      holeAtEnd = false;
-      buf.clear().limit((int) Math.min(buf.capacity(), zeros > 0 ? zeros : todo - done));
-      int n;
-      if (zeros > 0) {
-        // Zeros for a target that cannot keep a hole: written, but never read.
-        n = buf.remaining();
-        Arrays.fill(buf.array(), 0, n, (byte) 0);
-        buf.position(n);
-      } else {
-        n = read(buf, pos + done);
-        if (n <= 0) {
-          break;
-        }
-      }
-      buf.flip();
-      while (buf.hasRemaining()) {
-        if (target.write(buf) == 0 && buf.hasRemaining()) {
-          return done + (n - buf.remaining()); // a non-blocking target that takes no more
-        }
-      }
-      done += n;
-    }
-    if (holeAtEnd && file.size() < file.position()) {
-      // The copy ended in a hole: its last byte, written, gives the file its length.
-      file.position(file.position() - 1);
-      file.write(ByteBuffer.allocate(1));
-    }
-    return done;
+    return Transfers.to(this, pos, count, target);
   }
 
   @Override
@@ -327,23 +281,7 @@ public abstract class PositionalFileChannel extends FileChannel {
       throws IOException {
     checkTransfer(pos, count);
     checkWritable();
-    if (pos > implSize()) {
-      return 0;
-    }
-    long todo = Math.min(count, transferFromLimit(pos));
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, Math.max(todo, 1)));
-    long done = 0;
-    while (done < todo) {
-      buf.clear().limit((int) Math.min(buf.capacity(), todo - done));
-      int n = src.read(buf);
-      if (n <= 0) {
-        break;
-      }
-      buf.flip();
-      writeTransferred(buf, pos + done);
-      done += n;
-    }
-    return done;
+    return Transfers.from(this, src, pos, count);
   }
 
   @Override
