@@ -38,9 +38,12 @@ final class ExternalDataFile {
       throw new CorruptImageException("snapshot table", h.snapshotsOffset(),
           snapshots.size() + " snapshots in an image with an external data file");
     }
+    // A name the caller gives is the caller's choice; only the image's own name is policed.
+    ImageLocation dataLocation = options.dataFile() != null ? location.resolve(dataName)
+        : options.referencePolicy().resolve(location, dataName, "data file");
     HostFile dataFile;
     try {
-      dataFile = location.resolve(dataName).open(options.writable());
+      dataFile = dataLocation.open(options.writable());
     } catch (IOException e) {
       throw new Qcow2Exception(name + ": cannot open external data file '" + dataName + "': "
           + e, e);
