@@ -117,8 +117,13 @@ public final class ReferencePolicy {
     if (!file.getFileSystem().equals(root.getFileSystem())) {
       throw refused(image, name, what, "it is on another file system than " + root);
     }
+    Path realRoot;
     try {
-      Path realRoot = root.toRealPath();
+      realRoot = root.toRealPath();
+    } catch (NoSuchFileException e) {
+      throw refused(image, name, what, "the directory " + root + " does not exist");
+    }
+    try {
       Path lexical = file.toAbsolutePath().normalize();
       if (!lexical.startsWith(root.toAbsolutePath().normalize()) && !lexical.startsWith(realRoot)) {
         throw refused(image, name, what, "it lies outside " + root);

@@ -9,6 +9,7 @@ import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.error.ReferenceRefusedException;
+import io.github.qcow2nio.format.testing.HeaderPatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

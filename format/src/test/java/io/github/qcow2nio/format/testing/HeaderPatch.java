@@ -1,4 +1,4 @@
-package io.github.qcow2nio.format.io;
+package io.github.qcow2nio.format.testing;
 
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.HeaderExtensions;
@@ -14,11 +14,11 @@ import java.util.Optional;
  * Names a backing file in an image's first cluster without opening it, as an image from a
  * stranger would: tests of what is done with such names need images whose names point anywhere.
  */
-final class HeaderPatch {
+public final class HeaderPatch {
   private HeaderPatch() {}
 
   /** Names {@code backing} (format {@code format}, or none when null) in cluster 0. */
-  static void nameBacking(Path file, String backing, String format) throws IOException {
+  public static void nameBacking(Path file, String backing, String format) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
       ByteBuffer first = ByteBuffer.allocate(4096);
