@@ -58,6 +58,12 @@
  * <tr><td>{@code locking}</td><td>boolean, default true</td><td>take QEMU's image locks</td></tr>
  * <tr><td>{@code forceShare}</td><td>boolean</td><td>open an image another program holds,
  *     read-only, as {@code qemu-img -U}</td></tr>
+ * <tr><td>{@code backingPolicy}</td><td>{@code follow} (default), {@code none},
+ *     {@code confined}</td><td>which backing and data files an image may name and have opened:
+ *     {@code none} or {@code confined} for untrusted images</td></tr>
+ * <tr><td>{@code confineTo}</td><td>a directory ({@code Path}, URI or String)</td><td>where
+ *     {@code confined} follows names to: relative names, no {@code ..}, no links out, formats
+ *     named, never probed</td></tr>
  * </table>
  * The creation keys are read only when {@code create} makes a new image.
  *

@@ -5,6 +5,7 @@ import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.BackingChainException;
 import io.github.qcow2nio.format.error.ImageLockedException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
+import io.github.qcow2nio.format.error.ReferenceRefusedException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
@@ -41,7 +42,10 @@ final class BackingChain {
     }
     ImageLocation backingLocation;
     try {
-      backingLocation = location.resolve(withoutFileProtocol(backingName));
+      backingLocation = options.referencePolicy().resolve(location,
+          withoutFileProtocol(backingName), "backing file");
+    } catch (ReferenceRefusedException e) {
+      throw e;
     } catch (IOException e) {
       throw new BackingChainException(name + ": cannot resolve backing file '" + backingName
           + "': " + e.getMessage(), e);
@@ -53,6 +57,12 @@ final class BackingChain {
     }
     String format = backingFormat;
     if (format == null) {
+      if (!options.referencePolicy().probesFormats()) {
+        // A raw file holding a qcow2 header would be read as qcow2, its own names followed.
+        throw new ReferenceRefusedException(name + ": backing file '" + backingName
+            + "' has no format named in the image, and " + options.referencePolicy()
+            + " does not probe formats (name it, as qemu-img create -F or rebase -u -F do)");
+      }
       format = probe(backingLocation, name, backingName);
     }
     return switch (format) {
@@ -69,8 +79,9 @@ final class BackingChain {
     try {
       OpenOptions readOnly = options.toBuilder().writable(false).dataFile(null).build();
       backing = ImageOpener.open(backingLocation, readOnly, chain, depth + 1);
-    } catch (BackingChainException | ImageLockedException e) {
-      // A lock conflict reads as QEMU's, naming the backing file that is in use.
+    } catch (BackingChainException | ImageLockedException | ReferenceRefusedException e) {
+      // A lock conflict reads as QEMU's, naming the backing file that is in use; a refusal
+      // names the layer whose name was refused.
       throw e;
     } catch (IOException e) {
       // Our own exceptions read well alone; the JDK's need their type ("NoSuchFile...").

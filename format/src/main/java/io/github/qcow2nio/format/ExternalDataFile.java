@@ -3,6 +3,7 @@ package io.github.qcow2nio.format;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.ImageLockedException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
+import io.github.qcow2nio.format.error.ReferenceRefusedException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
@@ -40,7 +41,12 @@ final class ExternalDataFile {
     }
     HostFile dataFile;
     try {
-      dataFile = location.resolve(dataName).open(options.writable());
+      // A name the caller gives is the caller's choice; only the image's own name is policed.
+      ImageLocation dataLocation = options.dataFile() != null ? location.resolve(dataName)
+          : options.referencePolicy().resolve(location, dataName, "data file");
+      dataFile = dataLocation.open(options.writable());
+    } catch (ReferenceRefusedException e) {
+      throw e;
     } catch (IOException e) {
       throw new Qcow2Exception(name + ": cannot open external data file '" + dataName + "': "
           + e, e);

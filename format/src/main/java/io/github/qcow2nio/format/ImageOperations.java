@@ -1,9 +1,13 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ImageLocation;
+import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.ops.Compare;
 import io.github.qcow2nio.format.ops.Convert;
+import io.github.qcow2nio.format.ops.Inspect;
 import io.github.qcow2nio.format.ops.Measure;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * The qemu-img operations that work on whole images, as library calls: an options record in, a
@@ -41,5 +45,19 @@ public final class ImageOperations {
 
   public static CompareResult compare(CompareOptions options) throws IOException {
     return compare(options, ProgressListener.NONE);
+  }
+
+  /**
+   * Inspects an image before anything uses it: reads only its first cluster (at most 2 MiB) and a
+   * few signature bytes, follows no name, takes no lock, and judges what it finds under
+   * {@code policy}. An image whose header is malformed is an IOException naming the field.
+   */
+  public static InspectionResult inspect(ImageLocation image, InspectionPolicy policy)
+      throws IOException {
+    return Inspect.judge(image, Inspect.report(image), policy);
+  }
+
+  public static InspectionResult inspect(Path image, InspectionPolicy policy) throws IOException {
+    return inspect(new PathLocation(image), policy);
   }
 }

@@ -1,6 +1,8 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.struct.Qcow2Limits;
+import java.util.Objects;
 
 /**
  * How to open an image.
@@ -17,14 +19,18 @@ import io.github.qcow2nio.format.struct.Qcow2Limits;
  *     outside the default file system are never locked (see format/LOCKING.md)
  * @param forceShare as {@code qemu-img -U}: refuse no permission to others, so that an image a VM
  *     holds can be read; only for read-only opens
+ * @param referencePolicy which backing and data files the image (and each image below it) may
+ *     name and have opened; {@link ReferencePolicy#follow()} by default, for trusted images
  */
 public record OpenOptions(
     boolean writable, int maxBackingDepth, long l2CacheBytes, String dataFile,
-    boolean openBacking, boolean locking, boolean forceShare) {
+    boolean openBacking, boolean locking, boolean forceShare,
+    ReferencePolicy referencePolicy) {
 
   public static final long DEFAULT_MAX_L2_CACHE = 32L * 1024 * 1024;
 
   public OpenOptions {
+    Objects.requireNonNull(referencePolicy, "referencePolicy");
     if (maxBackingDepth < 0) {
       throw new IllegalArgumentException("maxBackingDepth " + maxBackingDepth);
     }
@@ -60,7 +66,7 @@ public record OpenOptions(
   public Builder toBuilder() {
     return new Builder().writable(writable).maxBackingDepth(maxBackingDepth)
         .l2CacheBytes(l2CacheBytes).dataFile(dataFile).openBacking(openBacking).locking(locking)
-        .forceShare(forceShare);
+        .forceShare(forceShare).referencePolicy(referencePolicy);
   }
 
   /**
@@ -76,6 +82,7 @@ public record OpenOptions(
     private boolean openBacking = true;
     private boolean locking = true;
     private boolean forceShare;
+    private ReferencePolicy referencePolicy = ReferencePolicy.follow();
 
     private Builder() {}
 
@@ -116,6 +123,12 @@ public record OpenOptions(
       return this;
     }
 
+    /** Which named files may be opened: for untrusted images, {@code none()} or confined. */
+    public Builder referencePolicy(ReferencePolicy value) {
+      referencePolicy = value;
+      return this;
+    }
+
     /**
      * The options.
      *
@@ -124,7 +137,7 @@ public record OpenOptions(
      */
     public OpenOptions build() {
       return new OpenOptions(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking,
-          locking, forceShare);
+          locking, forceShare, referencePolicy);
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.CreateOptions.Preallocation;
 import io.github.qcow2nio.format.struct.Qcow2Limits;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,8 @@ class OptionsBuilderTest {
     assertTrue(o.openBacking());
     assertTrue(o.locking());
     assertFalse(o.forceShare());
-    assertEquals(new OpenOptions(true, o.maxBackingDepth(), 0, null, true, true, false),
+    assertEquals(new OpenOptions(true, o.maxBackingDepth(), 0, null, true, true, false,
+        ReferencePolicy.follow()),
         OpenOptions.readWrite());
   }
 
@@ -36,11 +38,13 @@ class OptionsBuilderTest {
   void openOptionsSettersAndCopy() {
     OpenOptions o = OpenOptions.builder().maxBackingDepth(3).l2CacheBytes(4096)
         .dataFile("d.raw").openBacking(false).locking(false).forceShare(true).build();
-    assertEquals(new OpenOptions(false, 3, 4096, "d.raw", false, false, true), o);
+    assertEquals(new OpenOptions(false, 3, 4096, "d.raw", false, false, true,
+        ReferencePolicy.follow()), o);
     assertEquals(o, o.toBuilder().build());
     OpenOptions w = OpenOptions.readOnly().toBuilder().writable(true).build();
     assertEquals(OpenOptions.readWrite(), w);
-    assertEquals(new OpenOptions(true, 3, 4096, "d.raw", false, false, false),
+    assertEquals(new OpenOptions(true, 3, 4096, "d.raw", false, false, false,
+        ReferencePolicy.follow()),
         o.toBuilder().forceShare(false).writable(true).build());
   }
 

@@ -1,6 +1,9 @@
 package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.format.CreateOptions;
+import io.github.qcow2nio.format.io.ReferencePolicy;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +20,11 @@ import java.util.Map;
  *     -U}; read-only
  * @param compress {@code compress}: whole-cluster writes to unallocated clusters of {@code /disk}
  *     are stored compressed (QEMU's {@code compress} filter)
+ * @param backingPolicy {@code backingPolicy}: which backing and data files are opened
+ * @param confineTo {@code confineTo} as given (a Path, a URI or a String), for a confined policy
  */
 record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, boolean locking,
-    boolean forceShare, boolean compress) {
+    boolean forceShare, boolean compress, ReferencePolicy.Mode backingPolicy, Object confineTo) {
 
   /** {@code accessMode}: DEFAULT is read-write when the image file can be written. */
   enum AccessMode {
@@ -29,7 +34,7 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
   static final List<String> KEYS = List.of("accessMode", "create", "size", "clusterSize", "compat",
       "refcountBits", "extendedL2", "compressionType", "lazyRefcounts", "backingFile",
       "backingFormat", "dataFile", "dataFileRaw", "preallocation", "locking", "forceShare",
-      "compress");
+      "compress", "backingPolicy", "confineTo");
 
   static Qcow2Env parse(Map<String, ?> env) {
     if (env == null) {
@@ -111,6 +116,33 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
       throw new IllegalArgumentException("qcow2 file system option 'forceShare': "
           + "force-share=on can only be used with read-only images (accessMode=readOnly)");
     }
+    ReferencePolicy.Mode policy = ReferencePolicy.Mode.FOLLOW;
+    Object bp = env.get("backingPolicy");
+    if (bp != null) {
+      String given = string("backingPolicy", bp);
+      policy = null;
+      for (ReferencePolicy.Mode candidate : ReferencePolicy.Mode.values()) {
+        if (candidate.key().equals(given) || candidate.name().equals(given)) {
+          policy = candidate;
+        }
+      }
+      if (policy == null) {
+        throw bad("backingPolicy", bp, "follow, none, confined");
+      }
+    }
+    Object confineTo = env.get("confineTo");
+    if (confineTo != null && !(confineTo instanceof Path || confineTo instanceof URI
+        || confineTo instanceof String s && !s.isEmpty())) {
+      throw bad("confineTo", confineTo, "a directory as a Path, a URI or a String");
+    }
+    if (policy == ReferencePolicy.Mode.CONFINED && confineTo == null) {
+      throw new IllegalArgumentException(
+          "qcow2 file system option 'backingPolicy=confined' needs 'confineTo' (a directory)");
+    }
+    if (policy != ReferencePolicy.Mode.CONFINED && confineTo != null) {
+      throw new IllegalArgumentException("qcow2 file system option 'confineTo' goes with "
+          + "'backingPolicy=confined', not with backingPolicy=" + policy.key());
+    }
     return new Qcow2Env(mode, bool(env, "create", false),
         CreateOptions.builder(size == null ? -1 : size).clusterSize((int) cluster)
             .version(version).refcountBits(refcountBits)
@@ -119,7 +151,33 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
             .backingFile(name(env, "backingFile")).backingFormat(backingFormat)
             .dataFile(name(env, "dataFile")).dataFileRaw(bool(env, "dataFileRaw", false))
             .preallocation(prealloc).build(),
-        bool(env, "locking", true), forceShare, bool(env, "compress", false));
+        bool(env, "locking", true), forceShare, bool(env, "compress", false), policy, confineTo);
+  }
+
+  /**
+   * The reference policy for the image at {@code image}: a String {@code confineTo} is a path on
+   * the image's own file system, as backing names are.
+   */
+  ReferencePolicy referencePolicy(Path image) {
+    return switch (backingPolicy) {
+      case FOLLOW -> ReferencePolicy.follow();
+      case NONE -> ReferencePolicy.none();
+      case CONFINED -> ReferencePolicy.confinedTo(directory(image));
+    };
+  }
+
+  private Path directory(Path image) {
+    if (confineTo instanceof Path p) {
+      return p;
+    }
+    if (confineTo instanceof URI u) {
+      try {
+        return Path.of(u);
+      } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+        throw bad("confineTo", u, "a URI of a directory on an installed, open file system");
+      }
+    }
+    return image.getFileSystem().getPath((String) confineTo);
   }
 
   /**

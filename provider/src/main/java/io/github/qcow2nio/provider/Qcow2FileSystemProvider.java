@@ -126,7 +126,8 @@ public final class Qcow2FileSystemProvider
           () -> !image.getFileSystem().isReadOnly() && Files.isWritable(image));
       img = Qcow2Image.open(new PathLocation(image),
           OpenOptions.builder().writable(writable).dataFile(env.dataFile())
-              .locking(env.locking()).forceShare(env.forceShare()).build());
+              .locking(env.locking()).forceShare(env.forceShare())
+              .referencePolicy(env.referencePolicy(image)).build());
     } else {
       if (!env.create()) {
         throw new NoSuchFileException(image.toString());
@@ -137,7 +138,8 @@ public final class Qcow2FileSystemProvider
       }
       writable = true;
       img = Qcow2Image.create(new PathLocation(image), env.createOptions(),
-          OpenOptions.builder().writable(true).locking(env.locking()).build());
+          OpenOptions.builder().writable(true).locking(env.locking())
+              .referencePolicy(env.referencePolicy(image)).build());
     }
     VirtualDisk compressing = null;
     if (env.compress() && writable) {

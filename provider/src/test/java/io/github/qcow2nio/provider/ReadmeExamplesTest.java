@@ -2,8 +2,13 @@ package io.github.qcow2nio.provider;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.qcow2nio.format.ImageOperations;
+import io.github.qcow2nio.format.InspectionPolicy;
+import io.github.qcow2nio.format.InspectionResult;
+import io.github.qcow2nio.format.testing.HeaderPatch;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -93,6 +98,34 @@ class ReadmeExamplesTest {
     return bytes;
   }
 
+  static byte[] untrusted(Path upload) throws IOException {
+    byte[] bytes;
+    // begin:untrusted
+    // Look before use: the first cluster only, no name followed, no lock taken.
+    InspectionResult verdict = ImageOperations.inspect(upload, InspectionPolicy.untrusted());
+    if (!verdict.passes()) {
+      throw new IOException(upload + " refused: " + verdict.violations());
+    }
+    // Then open it so that no file it names is ever opened, whatever its header says.
+    try (FileSystem fs = FileSystems.newFileSystem(upload,
+        Map.of("accessMode", "readOnly", "backingPolicy", "none"))) {
+      bytes = Files.readAllBytes(fs.getPath("/disk"));
+    }
+    // end:untrusted
+    return bytes;
+  }
+
+  @Test
+  void untrustedUploadsAreInspectedThenOpenedAlone() throws IOException {
+    Path upload = dir.resolve("upload.qcow2");
+    Qcow2FileSystems.create(upload, Map.of("size", "64k")).close();
+    assertEquals(65536, untrusted(upload).length);
+    HeaderPatch.nameBacking(upload, "/etc/passwd", "raw");
+    IOException e = assertThrows(IOException.class, () -> untrusted(upload));
+    assertEquals(upload + " refused: [backing file '/etc/passwd' refused by backingPolicy=none: "
+        + "no named file is opened]", e.getMessage());
+  }
+
   @Test
   void examplesWork() throws IOException {
     create(dir);
@@ -123,7 +156,7 @@ class ReadmeExamplesTest {
       assertTrue(readme.contains(snippet), "README.md lacks the '" + m.group(1)
           + "' example as it is in ReadmeExamplesTest:\n" + snippet);
     }
-    assertEquals(List.of("create", "write", "read", "chain"), names);
+    assertEquals(List.of("create", "write", "read", "chain", "untrusted"), names);
   }
 
   private static String dedent(String block) {
