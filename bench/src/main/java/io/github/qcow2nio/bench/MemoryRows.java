@@ -15,7 +15,10 @@ final class MemoryRows {
   private MemoryRows() {}
 
   static List<Row> measure(Settings s, ReferenceImages images) throws Exception {
-    List<String> command = List.of(Proc.java(), "-Xmx64m", "-cp", Hi.classPath(),
+    // This JVM's whole class path: the child needs the format core (and under surefire the
+    // class path is a manifest-only jar naming every entry).
+    List<String> command = List.of(Proc.java(), "-Xmx64m", "-cp",
+        System.getProperty("java.class.path"),
         SparseChild.class.getName(), images.sparse().toString());
     Proc.Output out = Proc.capture(command);
     String streamed = "open, map and stream the sparse image in a child JVM with -Xmx64m";
