@@ -2,6 +2,8 @@ package io.github.qcow2nio.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How big and how long a run is.
@@ -41,11 +43,21 @@ record Settings(int scaleMiB, int rounds, Path dir, Path toolJar, int jmhMillis)
     return (8L << 40) / FULL_SCALE_MIB * scaleMiB;
   }
 
-  /** Looks for the tool jar where a build of this repository leaves it. */
+  /**
+   * Looks for the tool jar where a build of this repository leaves it: beside this module's
+   * build output (bench/target/ to examples/target/), else relative to the working directory.
+   */
   static Path findToolJar() {
-    for (String candidate : new String[] {"examples/target/qcow2.jar",
-        "../examples/target/qcow2.jar"}) {
-      Path p = Path.of(candidate).toAbsolutePath().normalize();
+    List<Path> candidates = new ArrayList<>();
+    Path code = Path.of(Hi.classPath()).toAbsolutePath();
+    // bench/target/qcow2-bench.jar or bench/target/classes: two levels up is the repository.
+    if (code.getParent() != null && code.getParent().getParent() != null) {
+      candidates.add(code.getParent().getParent().resolveSibling("examples/target/qcow2.jar"));
+    }
+    candidates.add(Path.of("examples/target/qcow2.jar"));
+    candidates.add(Path.of("../examples/target/qcow2.jar"));
+    for (Path candidate : candidates) {
+      Path p = candidate.toAbsolutePath().normalize();
       if (Files.isRegularFile(p)) {
         return p;
       }

@@ -13,7 +13,7 @@ import java.util.Locale;
  * Run by {@link MemoryRows} in a child JVM with {@code -Xmx64m}: opens the sparse image with the
  * default options, maps it, and streams it (reads every data run in 1 MiB reads, in disk order,
  * as a sparse-aware copy does: reading the holes too would measure memset for hours), then prints
- * the heap the open image retains. A cache that ignored its budget would need 64 MiB of L2 tables
+ * the heap the open image retains: once opened, and after the reads (the growth is the caches). A cache that ignored its budget would need 64 MiB of L2 tables
  * here, more than the heap: the child would die of an OutOfMemoryError.
  */
 public final class SparseChild {
@@ -28,6 +28,7 @@ public final class SparseChild {
     long dataBytes = 0;
     ByteBuffer buf = ByteBuffer.allocateDirect(MIB);
     try (Qcow2Image img = Qcow2Image.open(image)) {
+      long opened = usedAfterGc() - before;
       VirtualDisk disk = img.disk();
       long size = disk.size();
       for (long off = 0; off < size; ) {
@@ -43,8 +44,10 @@ public final class SparseChild {
         runs++;
       }
       long retained = usedAfterGc() - before;
-      System.out.printf(Locale.ROOT, "ok runs=%d dataBytes=%d retainedBytes=%d maxHeap=%d%n",
-          runs, dataBytes, retained, Runtime.getRuntime().maxMemory());
+      System.out.printf(Locale.ROOT,
+          "ok runs=%d dataBytes=%d openBytes=%d retainedBytes=%d l1Bytes=%d maxHeap=%d%n",
+          runs, dataBytes, opened, retained, (long) img.header().l1Size() * 8,
+          Runtime.getRuntime().maxMemory());
     }
   }
 
