@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The convert rows: {@link ImageOperations#convert} against {@code qemu-img convert} with the
- * same source, target format and options. qemu-img's target cache defaults to "unsafe" (it never
- * flushes); ours flushes the target at the end, so this side pays for durability the other
- * skips.
+ * same source, target format and options, as each tool does it by default: qemu-img's target
+ * cache is "unsafe" (it never flushes). Ours does not force a raw target either, but flushes a
+ * qcow2 target (data, refcounts, L2, L1), so those rows include a force the other side skips.
  */
 final class ConvertRows {
   private static final int ZSTD = 1;

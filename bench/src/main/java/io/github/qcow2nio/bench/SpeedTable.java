@@ -64,22 +64,28 @@ public final class SpeedTable {
 
     ReferenceImages images = ReferenceImages.build(s);
     images.warm();
-    List<Row> rows = new ArrayList<>();
-    rows.addAll(ReadRows.measure(s, images));
-    rows.addAll(WriteRows.measure(s));
-    rows.addAll(ConvertRows.measure(s, images));
-    rows.addAll(ToolRows.measure(s, images));
-    rows.addAll(MemoryRows.measure(s, images));
-    rows.addAll(GcRows.measure(s));
-
+    // Each group's rows are printed as soon as they are measured: a run that fails late still
+    // shows what it measured.
     out.println(Row.markdownHeader());
-    for (Row r : rows) {
-      out.println(r.markdown());
-    }
+    List<Row> rows = new ArrayList<>();
+    print(out, rows, ReadRows.measure(s, images));
+    print(out, rows, WriteRows.measure(s));
+    print(out, rows, ConvertRows.measure(s, images));
+    print(out, rows, ToolRows.measure(s, images));
+    print(out, rows, MemoryRows.measure(s, images));
+    print(out, rows, GcRows.measure(s));
     out.println();
     out.println("load after the run: " + Machine.load());
     out.flush();
     return rows;
+  }
+
+  private static void print(PrintStream out, List<Row> all, List<Row> group) {
+    for (Row r : group) {
+      out.println(r.markdown());
+    }
+    out.flush();
+    all.addAll(group);
   }
 
   static void deleteTree(Path root) throws IOException {
