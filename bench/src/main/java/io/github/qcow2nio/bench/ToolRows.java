@@ -1,0 +1,82 @@
+package io.github.qcow2nio.bench;
+
+import io.github.qcow2nio.format.CheckOptions;
+import io.github.qcow2nio.format.Qcow2Check;
+import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.block.Extent;
+import io.github.qcow2nio.format.block.VirtualDisk;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The metadata rows (map, check) against the qemu-img process doing the same, and the
+ * whole-process row: {@code java -jar qcow2.jar info --output=json} against the floor of any JVM
+ * program, one printing "hi".
+ */
+final class ToolRows {
+  private static final double INFO_TARGET = 1.6;
+  /** Process rows are short and noisy: more rounds than the data rows. */
+  private static final int MIN_PROCESS_ROUNDS = 5;
+
+  private ToolRows() {}
+
+  static List<Row> measure(Settings s, ReferenceImages images) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    String sparseSize = s.sparseBytes() >= 1L << 40 ? (s.sparseBytes() >> 40) + " TiB"
+        : (s.sparseBytes() >> 30) + " GiB";
+    Path sparse = images.sparse();
+    rows.add(Row.speed("allocation map of an " + sparseSize + " sparse image ("
+            + ReferenceImages.SPARSE_RUNS + " data runs)", "qemu-img map",
+        Timing.best(s.rounds(), () -> map(sparse)),
+        Timing.best(s.rounds(), () -> Proc.run(List.of("qemu-img", "map", "-f", "qcow2",
+            sparse.toString()))), 0, 1.0));
+    Path allocated = images.allocated();
+    rows.add(Row.speed("check of a " + s.scaleMiB() + " MiB image", "qemu-img check",
+        Timing.best(s.rounds(), () -> Qcow2Check.check(allocated, CheckOptions.check())),
+        Timing.best(s.rounds(), () -> Proc.run(List.of("qemu-img", "check", "-f", "qcow2",
+            allocated.toString()))), 0, 1.0));
+    rows.add(info(s, images.small()));
+    return rows;
+  }
+
+  /** What qemu-img map computes: the runs of the whole disk, from the image's metadata. */
+  static long map(Path image) throws IOException {
+    long runs = 0;
+    try (Qcow2Image img = Qcow2Image.open(image)) {
+      VirtualDisk disk = img.disk();
+      long size = disk.size();
+      for (long off = 0; off < size; ) {
+        Extent e = disk.blockStatus(off, size - off);
+        off = e.end();
+        runs++;
+      }
+    }
+    return runs;
+  }
+
+  private static Row info(Settings s, Path small) throws Exception {
+    String workload = "`qcow2.jar info --output=json` of a small image, whole process";
+    String target = "≤ 1.6× the JVM floor";
+    if (s.toolJar() == null) {
+      return Row.notMeasured(workload, target,
+          "examples/target/qcow2.jar not found (build the examples module first)");
+    }
+    // One round means a smoke run: keep it one.
+    int rounds = s.rounds() == 1 ? 1 : Math.max(MIN_PROCESS_ROUNDS, s.rounds());
+    String java = Proc.java();
+    List<String> ours = List.of(java, "-jar", s.toolJar().toString(), "info", "--output=json",
+        small.toString());
+    List<String> floor = List.of(java, "-cp", Hi.classPath(), Hi.class.getName());
+    List<String> qemu = List.of("qemu-img", "info", "--output=json", small.toString());
+    long oursNanos = Timing.best(rounds, () -> Proc.run(ours));
+    long floorNanos = Timing.best(rounds, () -> Proc.run(floor));
+    long qemuNanos = Timing.best(rounds, () -> Proc.run(qemu));
+    double ratio = (double) oursNanos / floorNanos;
+    return new Row(workload, Row.millis(oursNanos),
+        "JVM printing \"hi\": " + Row.millis(floorNanos) + "; qemu-img info: "
+            + Row.millis(qemuNanos),
+        Row.format("%.2f× the floor", ratio), target, ratio <= INFO_TARGET ? "yes" : "no");
+  }
+}

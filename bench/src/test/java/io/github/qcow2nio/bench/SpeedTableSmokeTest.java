@@ -1,0 +1,69 @@
+package io.github.qcow2nio.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.qcow2nio.format.testing.Qemu;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the table driver from rotting: runs it at the smallest scale, one round, and checks that
+ * every row of the issue is printed with a figure. No figure is judged: timings on a shared
+ * machine prove nothing, and the table is read by people.
+ */
+@Tag("qemu")
+class SpeedTableSmokeTest {
+  private static final List<String> ROWS = List.of(
+      "sequential 1 MiB reads, allocated",
+      "random 4 KiB reads",
+      "sequential reads, deflate image",
+      "sequential reads, zstd image",
+      "sequential 1 MiB allocating writes, new image, ending with a force",
+      "qcow2 → raw file",
+      "raw → qcow2",
+      "raw → compressed qcow2, deflate",
+      "raw → compressed qcow2, zstd",
+      "qcow2 → qcow2",
+      "allocation map of an",
+      "check of a",
+      "`qcow2.jar info --output=json` of a small image, whole process",
+      "open, map and stream the sparse image in a child JVM with -Xmx64m",
+      "heap retained by an open image after",
+      "hot read path, random 4 KiB read",
+      "hot read path, sequential 1 MiB read");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void printsEveryRow() throws Exception {
+    Qemu.assumeAvailable();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    List<Row> rows = SpeedTable.run(new Settings(8, 1, dir, Settings.findToolJar(), 50), out);
+    String text = bytes.toString(StandardCharsets.UTF_8);
+
+    assertEquals(ROWS.size(), rows.size(), text);
+    for (int i = 0; i < ROWS.size(); i++) {
+      Row row = rows.get(i);
+      assertTrue(row.workload().startsWith(ROWS.get(i)), row.workload());
+      assertTrue(text.contains(row.markdown()), "printed: " + row.workload());
+      assertTrue(Set.of("yes", "no", "reported").contains(row.verdict())
+          || row.verdict().startsWith("not measured: examples/target/qcow2.jar"), row.toString());
+      if (!row.verdict().startsWith("not measured")) {
+        assertTrue(row.ours().matches(".*\\d.*"), "a figure: " + row);
+      }
+    }
+    // Not a timing: the child either read the whole image within -Xmx64m or died.
+    assertEquals("yes", rows.get(13).verdict(), rows.get(13).toString());
+    assertTrue(text.contains("processors (nproc): "), text);
+  }
+}
