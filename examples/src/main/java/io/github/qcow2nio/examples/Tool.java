@@ -27,6 +27,7 @@ final class Tool {
         .addSubcommand(new ConvertCommand(io))
         .addSubcommand(new MeasureCommand(io))
         .addSubcommand(new CompareCommand(io))
+        .addSubcommand(new DdCommand(io))
         .addSubcommand(new CreateCommand(io))
         .addSubcommand(new ResizeCommand(io))
         .addSubcommand(new PartitionsCommand(io))

@@ -2,6 +2,7 @@ package io.github.qcow2nio.format;
 
 import io.github.qcow2nio.format.ops.Compare;
 import io.github.qcow2nio.format.ops.Convert;
+import io.github.qcow2nio.format.ops.Dd;
 import io.github.qcow2nio.format.ops.Measure;
 import java.io.IOException;
 
@@ -41,5 +42,17 @@ public final class ImageOperations {
 
   public static CompareResult compare(CompareOptions options) throws IOException {
     return compare(options, ProgressListener.NONE);
+  }
+
+  /**
+   * {@code qemu-img dd}: copies a stretch of a disk, every byte of it, into a new image of its
+   * size (see {@link DdOptions} for how skip and count measure it).
+   */
+  public static DdResult dd(DdOptions options, ProgressListener listener) throws IOException {
+    return Dd.run(options, listener);
+  }
+
+  public static DdResult dd(DdOptions options) throws IOException {
+    return dd(options, ProgressListener.NONE);
   }
 }
