@@ -49,8 +49,9 @@ final class ConvertRows {
 
     CreateOptions create = CreateOptions.builder(0)
         .compressionType("zstd".equals(compression) ? ZSTD : 0).build();
-    ConvertOptions options = ConvertOptions.of(new ImageSource(source, sourceFormat, null, false),
-        target, targetFormat).withCompress(compress).withCreate(create);
+    ConvertOptions options = ConvertOptions.builder(
+        new ImageSource(source, sourceFormat, null, false), target, targetFormat)
+        .compress(compress).create(create).build();
 
     long ours = Timing.best(s.rounds(), () -> Files.deleteIfExists(target),
         () -> ImageOperations.convert(options));

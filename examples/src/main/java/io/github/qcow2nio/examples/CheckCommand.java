@@ -72,8 +72,8 @@ final class CheckCommand implements Callable<Integer> {
       err.println("qcow2: This image format does not support checks");
       return NOT_SUPPORTED;
     }
-    CheckOptions options = CheckOptions.repair(r).withForceShare(share.forceShare)
-        .withMessages(err::println);
+    CheckOptions options = CheckOptions.builder().repair(r)
+        .forceShare(share.forceShare).messages(err::println).build();
     CheckResult result = Qcow2Image.check(path, options);
     if (!quiet.quiet) {
       if (json) {

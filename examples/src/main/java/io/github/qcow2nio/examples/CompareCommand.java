@@ -36,10 +36,7 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "-s", description = "strict: a different size or allocation is a difference")
   boolean strict;
   @Mixin ForceShareOption share;
-  @Option(names = "--image-opts", description = "not supported")
-  boolean imageOpts;
-  @Option(names = "--object", paramLabel = "objectdef", description = "not supported")
-  String object;
+  @Mixin UnsupportedImageOpts unsupported;
   @Parameters(paramLabel = "filename1 filename2", arity = "0..*", hideParamSyntax = true,
       description = "the images")
   List<String> operands = new ArrayList<>();
@@ -61,10 +58,7 @@ final class CompareCommand implements Callable<Integer> {
       err.print(e.text());
       return 2;
     }
-    if (imageOpts || object != null) {
-      throw new CommandLine.UsageException((imageOpts ? "--image-opts" : "--object")
-          + " is not supported");
-    }
+    unsupported.check();
     if (operands.size() != 2) {
       throw ToolError.usage("Expecting two image file names");
     }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -85,10 +84,7 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() throws IOException, ToolError, CommandLine.UsageException {
     String from = format == null ? null : format(format);
     String to = format(outFormat);
-    Map<String, String> create = new LinkedHashMap<>();
-    for (String o : options) {
-      QemuOptions.addKeyValues(o, create);
-    }
+    Map<String, String> create = QemuOptions.keyValues(options);
     long sparseSize = sparse == null ? ConvertOptions.DEFAULT_SPARSE_SIZE : sparseSize(sparse);
     cache.check();
     sourceCache.check();
@@ -110,9 +106,9 @@ final class ConvertCommand implements Callable<Integer> {
     }
     ImageSource source = new ImageSource(Path.of(operands.get(0)), from,
         snapshot == null ? null : snapshot(snapshot), share.forceShare);
-    ConvertOptions o = ConvertOptions.of(source, Path.of(operands.get(1)), to)
-        .withCreate(c).withNoCreate(noCreate).withSparseSize(sparseSize)
-        .withCompress(compress).withBitmaps(bitmaps);
+    ConvertOptions o = ConvertOptions.builder(source, Path.of(operands.get(1)), to)
+        .create(c).noCreate(noCreate).sparseSize(sparseSize).compress(compress)
+        .bitmaps(bitmaps).build();
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
     ImageOperations.convert(o, line);
     line.finish();

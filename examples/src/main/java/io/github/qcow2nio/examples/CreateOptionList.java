@@ -75,21 +75,10 @@ final class CreateOptionList {
 
   private static Map<String, String> split(String list) {
     Map<String, String> out = new LinkedHashMap<>();
-    StringBuilder part = new StringBuilder();
-    for (int i = 0; i <= list.length(); i++) {
-      char c = i < list.length() ? list.charAt(i) : ',';
-      if (c == ',' && i + 1 < list.length() && list.charAt(i + 1) == ',') {
-        part.append(',');
-        i++;
-      } else if (c == ',') {
-        String p = part.toString();
-        part.setLength(0);
-        int eq = p.indexOf('=');
-        // A key alone is "on", as in qemu-img.
-        out.put(eq < 0 ? p : p.substring(0, eq), eq < 0 ? "on" : p.substring(eq + 1));
-      } else {
-        part.append(c);
-      }
+    for (String p : QemuOptions.split(list)) {
+      int eq = p.indexOf('=');
+      // A key alone is "on", as in qemu-img.
+      out.put(eq < 0 ? p : p.substring(0, eq), eq < 0 ? "on" : p.substring(eq + 1));
     }
     return out;
   }

@@ -1,18 +1,13 @@
 package io.github.qcow2nio.examples;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code qcow2 get IMAGE [N:]PATH FILE}: copies a file out of a disk image, as virt-copy-out.
@@ -24,25 +19,19 @@ import picocli.CommandLine.Parameters;
 final class GetCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
-  @Parameters(paramLabel = "IMAGE [N:]PATH FILE", arity = "0..*", hideParamSyntax = true)
-  List<String> operands = new ArrayList<>();
+  @Mixin CopyOperands operands;
 
   @Override
   public Integer call() throws IOException, CommandLine.UsageException {
-    if (operands.size() != 3) {
-      throw new CommandLine.UsageException("get takes an image, [N:]PATH and a FILE");
-    }
-    ImagePath where = ImagePath.parse(operands.get(1));
-    Path target = Path.of(operands.get(2));
-    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false)) {
+    operands.check("get");
+    ImagePath where = operands.where();
+    Path target = operands.file();
+    try (DiskImage disk = DiskImage.open(operands.image(), format.format(), false)) {
       Path file = regularFile(disk, where);
       if (Files.isDirectory(target) && file.getFileName() != null) {
         target = target.resolve(file.getFileName().toString());
       }
-      try (InputStream in = Files.newInputStream(file)) {
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.setLastModifiedTime(target, Files.getLastModifiedTime(file));
+      CopyOperands.copy(file, target);
     }
     return 0;
   }

@@ -61,23 +61,12 @@ final class ImageOptsOption {
   /** {@code key=value,key=value}, {@code ,,} standing for a comma. */
   static Map<String, String> parse(String text) throws ToolError {
     Map<String, String> opts = new LinkedHashMap<>();
-    StringBuilder part = new StringBuilder();
-    for (int i = 0; i <= text.length(); i++) {
-      char c = i < text.length() ? text.charAt(i) : ',';
-      if (c == ',' && i + 1 < text.length() && text.charAt(i + 1) == ',') {
-        part.append(',');
-        i++;
-      } else if (c == ',') {
-        String p = part.toString();
-        part.setLength(0);
-        int eq = p.indexOf('=');
-        if (eq <= 0) {
-          throw ToolError.of("Invalid option list: " + text);
-        }
-        opts.put(p.substring(0, eq), p.substring(eq + 1));
-      } else {
-        part.append(c);
+    for (String p : QemuOptions.split(text)) {
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw ToolError.of("Invalid option list: " + text);
       }
+      opts.put(p.substring(0, eq), p.substring(eq + 1));
     }
     return opts;
   }

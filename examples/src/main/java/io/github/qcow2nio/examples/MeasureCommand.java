@@ -43,10 +43,7 @@ final class MeasureCommand implements Callable<Integer> {
       description = "measure a snapshot: snapshot.name=NAME, snapshot.id=ID, or a name or ID")
   String snapshot;
   @Mixin ForceShareOption share;
-  @Option(names = "--image-opts", description = "not supported")
-  boolean imageOpts;
-  @Option(names = "--object", paramLabel = "objectdef", description = "not supported")
-  String object;
+  @Mixin UnsupportedImageOpts unsupported;
   @Parameters(paramLabel = "filename", arity = "0..*", hideParamSyntax = true,
       description = "the image")
   List<String> operands = new ArrayList<>();
@@ -59,14 +56,8 @@ final class MeasureCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, ToolError, CommandLine.UsageException {
-    if (imageOpts || object != null) {
-      throw new CommandLine.UsageException((imageOpts ? "--image-opts" : "--object")
-          + " is not supported");
-    }
-    Map<String, String> create = new LinkedHashMap<>();
-    for (String o : options) {
-      QemuOptions.addKeyValues(o, create);
-    }
+    unsupported.check();
+    Map<String, String> create = QemuOptions.keyValues(options);
     long bytes = size == null ? -1 : CommandLine.parseSize("--size", size);
     boolean json = output.json();
     for (String f : new String[] {format, outFormat}) {

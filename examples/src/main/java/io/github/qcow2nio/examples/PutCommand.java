@@ -1,18 +1,13 @@
 package io.github.qcow2nio.examples;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code qcow2 put IMAGE [N:]PATH FILE}: copies a host file into a disk image, as virt-copy-in.
@@ -25,23 +20,20 @@ import picocli.CommandLine.Parameters;
 final class PutCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
-  @Parameters(paramLabel = "IMAGE [N:]PATH FILE", arity = "0..*", hideParamSyntax = true)
-  List<String> operands = new ArrayList<>();
+  @Mixin CopyOperands operands;
 
   @Override
   public Integer call() throws IOException, CommandLine.UsageException {
-    if (operands.size() != 3) {
-      throw new CommandLine.UsageException("put takes an image, [N:]PATH and a FILE");
-    }
-    ImagePath where = ImagePath.parse(operands.get(1));
-    Path source = Path.of(operands.get(2));
+    operands.check("put");
+    ImagePath where = operands.where();
+    Path source = operands.file();
     if (!Files.exists(source)) {
       throw new NoSuchFileException(source.toString());
     }
     if (!Files.isRegularFile(source)) {
       throw new IOException(source + ": not a regular file");
     }
-    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), true)) {
+    try (DiskImage disk = DiskImage.open(operands.image(), format.format(), true)) {
       FileSystem fs = disk.fileSystem(where.partition());
       if (fs.isReadOnly()) {
         throw new IOException(where.spec() + ": the " + DiskImage.scheme(fs)
@@ -53,10 +45,7 @@ final class PutCommand implements Callable<Integer> {
       } else if (target.getParent() != null && !Files.isDirectory(target.getParent())) {
         throw new NoSuchFileException(where.spec(), null, "no such directory");
       }
-      try (InputStream in = Files.newInputStream(source)) {
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.setLastModifiedTime(target, Files.getLastModifiedTime(source));
+      CopyOperands.copy(source, target);
     }
     return 0;
   }

@@ -1,9 +1,9 @@
 package io.github.qcow2nio.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.qcow2nio.examples.demo.CloudInitSeed;
+import io.github.qcow2nio.format.testing.ReadmeSnippets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,11 +11,8 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,26 +70,8 @@ class InsideTheDiskReadmeTest {
 
   @Test
   void readmeShowsTheseExamples() throws IOException {
-    String source = Files.readString(
-        Path.of("src/test/java/io/github/qcow2nio/examples/InsideTheDiskReadmeTest.java"));
-    String readme = Files.readString(Path.of("../README.md"));
-    Matcher m = Pattern.compile("// begin:([\\w-]+)\\n(.*?)\\n\\s*// end:\\1", Pattern.DOTALL)
-        .matcher(source);
-    List<String> names = new ArrayList<>();
-    while (m.find()) {
-      names.add(m.group(1));
-      String snippet = dedent(m.group(2));
-      assertTrue(readme.contains(snippet), "README.md lacks the '" + m.group(1)
-          + "' example as it is in InsideTheDiskReadmeTest:\n" + snippet);
-    }
-    assertEquals(List.of("inside-read", "inside-write"), names);
-  }
-
-  private static String dedent(String block) {
-    List<String> lines = block.lines().toList();
-    int indent = lines.stream().filter(l -> !l.isBlank())
-        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-    return String.join("\n", lines.stream()
-        .map(l -> l.length() >= indent ? l.substring(indent) : l).toList());
+    ReadmeSnippets.assertShown(
+        Path.of("src/test/java/io/github/qcow2nio/examples/InsideTheDiskReadmeTest.java"),
+        Path.of("../README.md"), List.of("inside-read", "inside-write"));
   }
 }

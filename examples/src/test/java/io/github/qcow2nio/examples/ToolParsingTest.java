@@ -60,6 +60,7 @@ class ToolParsingTest {
         {"convert", "-O=output_fmt", "-S=sparse_size", "-B=backing_file", "-p", "-t=cache"},
         {"measure", "--size=N", "-l=snapshot_param", "--output=ofmt"},
         {"compare", "-s", "-F=fmt", "-p", "-T=src_cache"},
+        {"dd", "-O=output_fmt", "-f=fmt", "--image-opts", "-U, --force-share", "bs=block_size"},
         {"ls", "-l", "-R"},
         {"mkfs", "--label=LABEL"},
     };

@@ -48,35 +48,77 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
 
   /** A plain check: no repair, locks taken, no progress or messages. */
   public static CheckOptions check() {
-    return new CheckOptions(Repair.NONE, false, true, (d, t) -> { }, () -> false, m -> { });
+    return builder().build();
   }
 
   /** A check that repairs as {@code repair} says. */
   public static CheckOptions repair(Repair repair) {
-    return check().withRepair(repair);
+    return builder().repair(repair).build();
   }
 
-  public CheckOptions withRepair(Repair value) {
-    return new CheckOptions(value, forceShare, locking, listener, cancelled, messages);
+  /**
+   * A builder starting from {@link #check()}'s options. Options vary through a builder, one
+   * setter per option, so that a call names what it changes and nothing else.
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public CheckOptions withForceShare(boolean value) {
-    return new CheckOptions(repair, value, locking, listener, cancelled, messages);
+  /** A builder holding these options, to change some and keep the rest. */
+  public Builder toBuilder() {
+    return new Builder().repair(repair).forceShare(forceShare).locking(locking)
+        .listener(listener).cancelled(cancelled).messages(messages);
   }
 
-  public CheckOptions withLocking(boolean value) {
-    return new CheckOptions(repair, forceShare, value, listener, cancelled, messages);
-  }
+  /** Collects the options; the record checks them when {@link #build} makes it. */
+  public static final class Builder {
+    private Repair repair = Repair.NONE;
+    private boolean forceShare;
+    private boolean locking = true;
+    private Listener listener = (done, total) -> { };
+    private BooleanSupplier cancelled = () -> false;
+    private Consumer<String> messages = m -> { };
 
-  public CheckOptions withListener(Listener value) {
-    return new CheckOptions(repair, forceShare, locking, value, cancelled, messages);
-  }
+    private Builder() {}
 
-  public CheckOptions withCancelled(BooleanSupplier value) {
-    return new CheckOptions(repair, forceShare, locking, listener, value, messages);
-  }
+    /** {@code -r}: what to repair. */
+    public Builder repair(Repair value) {
+      repair = value;
+      return this;
+    }
 
-  public CheckOptions withMessages(Consumer<String> value) {
-    return new CheckOptions(repair, forceShare, locking, listener, cancelled, value);
+    /** {@code -U}. */
+    public Builder forceShare(boolean value) {
+      forceShare = value;
+      return this;
+    }
+
+    /** Whether to take QEMU's image locks. */
+    public Builder locking(boolean value) {
+      locking = value;
+      return this;
+    }
+
+    /** Told how far the check has come. */
+    public Builder listener(Listener value) {
+      listener = value;
+      return this;
+    }
+
+    /** Asked between tables whether to stop. */
+    public Builder cancelled(BooleanSupplier value) {
+      cancelled = value;
+      return this;
+    }
+
+    /** Receives one line per problem. */
+    public Builder messages(Consumer<String> value) {
+      messages = value;
+      return this;
+    }
+
+    public CheckOptions build() {
+      return new CheckOptions(repair, forceShare, locking, listener, cancelled, messages);
+    }
   }
 }

@@ -39,32 +39,73 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
 
   /** qemu-img's defaults: a new image, qemu-img create's options, 4 KiB sparse detection. */
   public static ConvertOptions of(ImageSource source, Path target, String targetFormat) {
-    return new ConvertOptions(source, target, targetFormat, null, false, DEFAULT_SPARSE_SIZE,
-        false, false);
+    return builder(source, target, targetFormat).build();
   }
 
-  public ConvertOptions withCreate(CreateOptions value) {
-    return new ConvertOptions(source, target, targetFormat, value, noCreate, sparseSize,
-        compress, bitmaps);
+  /**
+   * A builder starting from qemu-img's defaults ({@link #of}). Options vary through a builder,
+   * one setter per option, so that a call names what it changes and nothing else.
+   */
+  public static Builder builder(ImageSource source, Path target, String targetFormat) {
+    return new Builder(source, target, targetFormat);
   }
 
-  public ConvertOptions withNoCreate(boolean value) {
-    return new ConvertOptions(source, target, targetFormat, create, value, sparseSize,
-        compress, bitmaps);
+  /** A builder holding these options, to change some and keep the rest. */
+  public Builder toBuilder() {
+    return new Builder(source, target, targetFormat).create(create).noCreate(noCreate)
+        .sparseSize(sparseSize).compress(compress).bitmaps(bitmaps);
   }
 
-  public ConvertOptions withSparseSize(long value) {
-    return new ConvertOptions(source, target, targetFormat, create, noCreate, value, compress,
-        bitmaps);
-  }
+  /** Collects the options; the record checks them when {@link #build} makes it. */
+  public static final class Builder {
+    private final ImageSource source;
+    private final Path target;
+    private final String targetFormat;
+    private CreateOptions create;
+    private boolean noCreate;
+    private long sparseSize = DEFAULT_SPARSE_SIZE;
+    private boolean compress;
+    private boolean bitmaps;
 
-  public ConvertOptions withCompress(boolean value) {
-    return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize, value,
-        bitmaps);
-  }
+    private Builder(ImageSource source, Path target, String targetFormat) {
+      this.source = source;
+      this.target = target;
+      this.targetFormat = targetFormat;
+    }
 
-  public ConvertOptions withBitmaps(boolean value) {
-    return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize,
-        compress, value);
+    /** {@code -o}, {@code -B}, {@code -F}: the new image's creation options. */
+    public Builder create(CreateOptions value) {
+      create = value;
+      return this;
+    }
+
+    /** {@code -n}. */
+    public Builder noCreate(boolean value) {
+      noCreate = value;
+      return this;
+    }
+
+    /** {@code -S}. */
+    public Builder sparseSize(long value) {
+      sparseSize = value;
+      return this;
+    }
+
+    /** {@code -c}. */
+    public Builder compress(boolean value) {
+      compress = value;
+      return this;
+    }
+
+    /** {@code --bitmaps}. */
+    public Builder bitmaps(boolean value) {
+      bitmaps = value;
+      return this;
+    }
+
+    public ConvertOptions build() {
+      return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize,
+          compress, bitmaps);
+    }
   }
 }

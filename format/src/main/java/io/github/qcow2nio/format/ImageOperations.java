@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.ops.Compare;
 import io.github.qcow2nio.format.ops.Convert;
+import io.github.qcow2nio.format.ops.Dd;
 import io.github.qcow2nio.format.ops.Inspect;
 import io.github.qcow2nio.format.ops.Measure;
 import java.io.IOException;
@@ -45,6 +46,18 @@ public final class ImageOperations {
 
   public static CompareResult compare(CompareOptions options) throws IOException {
     return compare(options, ProgressListener.NONE);
+  }
+
+  /**
+   * {@code qemu-img dd}: copies a stretch of a disk, every byte of it, into a new image of its
+   * size (see {@link DdOptions} for how skip and count measure it).
+   */
+  public static DdResult dd(DdOptions options, ProgressListener listener) throws IOException {
+    return Dd.run(options, listener);
+  }
+
+  public static DdResult dd(DdOptions options) throws IOException {
+    return dd(options, ProgressListener.NONE);
   }
 
   /**

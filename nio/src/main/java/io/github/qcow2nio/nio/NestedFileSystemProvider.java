@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemNotFoundException;
@@ -149,6 +150,35 @@ public abstract class NestedFileSystemProvider<F extends NestedFileSystem<P>,
   protected final IOException refusal(P path, String why) throws IOException {
     checkAccess(path);
     return denied(path.getFileSystem(), path, why);
+  }
+
+  /** What WRITE access needs beyond a read-write file system; throws when it does not hold. */
+  @FunctionalInterface
+  protected interface WriteCheck {
+    void check() throws IOException;
+  }
+
+  /**
+   * The modes of {@code checkAccess}, for a file system whose files can be read but never run:
+   * READ holds for whatever exists (the caller has looked {@code path} up), WRITE needs a
+   * read-write file system and then what {@code write} says, EXECUTE never holds.
+   */
+  protected final void checkModes(P path, AccessMode[] modes, WriteCheck write)
+      throws IOException {
+    for (AccessMode m : modes) {
+      switch (m) {
+        case READ -> { }
+        case WRITE -> {
+          if (path.getFileSystem().isReadOnly()) {
+            throw new AccessDeniedException(path.toString(), null, "read-only file system");
+          }
+          write.check();
+        }
+        case EXECUTE -> throw new AccessDeniedException(path.toString(), null,
+            "nothing in " + noun() + " is executable");
+        default -> throw new UnsupportedOperationException("access mode " + m);
+      }
+    }
   }
 
   // ---- file systems by URI

@@ -194,22 +194,11 @@ public final class PartitionFileSystemProvider
     PartitionPath p = check(path);
     PartitionFileSystem fs = p.getFileSystem();
     PartitionFileSystem.Node n = fs.node(p);
-    for (AccessMode m : modes) {
-      switch (m) {
-        case READ -> { }
-        case WRITE -> {
-          if (fs.isReadOnly()) {
-            throw new AccessDeniedException(p.toString(), null, "read-only file system");
-          }
-          if (n.isDirectory()) {
-            throw new AccessDeniedException(p.toString(), null, FIXED_TREE);
-          }
-        }
-        case EXECUTE -> throw new AccessDeniedException(p.toString(), null,
-            "nothing in a partition file system is executable");
-        default -> throw new UnsupportedOperationException("access mode " + m);
+    checkModes(p, modes, () -> {
+      if (n.isDirectory()) {
+        throw new AccessDeniedException(p.toString(), null, FIXED_TREE);
       }
-    }
+    });
   }
 
   // ---- attributes

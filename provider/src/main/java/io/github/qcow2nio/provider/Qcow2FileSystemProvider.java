@@ -320,26 +320,15 @@ public final class Qcow2FileSystemProvider
     Qcow2Path p = check(path);
     Qcow2FileSystem fs = p.getFileSystem();
     Entry e = fs.entry(p);
-    for (AccessMode m : modes) {
-      switch (m) {
-        case READ -> { }
-        case WRITE -> {
-          if (fs.isReadOnly()) {
-            throw new AccessDeniedException(p.toString(), null, "read-only file system");
-          }
-          if (e.kind() != Entry.Kind.DISK) {
-            throw new AccessDeniedException(p.toString(), null,
-                e.kind() == Entry.Kind.SNAPSHOT ? "snapshots are read-only" : FIXED_TREE);
-          }
-          if (!fs.image().disk().isWritable()) {
-            throw new AccessDeniedException(p.toString(), null, "the disk cannot be written");
-          }
-        }
-        case EXECUTE -> throw new AccessDeniedException(p.toString(), null,
-            "nothing in a qcow2 file system is executable");
-        default -> throw new UnsupportedOperationException("access mode " + m);
+    checkModes(p, modes, () -> {
+      if (e.kind() != Entry.Kind.DISK) {
+        throw new AccessDeniedException(p.toString(), null,
+            e.kind() == Entry.Kind.SNAPSHOT ? "snapshots are read-only" : FIXED_TREE);
       }
-    }
+      if (!fs.image().disk().isWritable()) {
+        throw new AccessDeniedException(p.toString(), null, "the disk cannot be written");
+      }
+    });
   }
 
   // ---- attributes

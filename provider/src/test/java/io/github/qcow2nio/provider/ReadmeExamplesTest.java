@@ -3,12 +3,12 @@ package io.github.qcow2nio.provider;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.qcow2nio.format.ImageOperations;
 import io.github.qcow2nio.format.InspectionPolicy;
 import io.github.qcow2nio.format.InspectionResult;
 import io.github.qcow2nio.format.testing.HeaderPatch;
+import io.github.qcow2nio.format.testing.ReadmeSnippets;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -19,12 +19,8 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,28 +140,8 @@ class ReadmeExamplesTest {
 
   @Test
   void readmeShowsTheseExamples() throws IOException {
-    String source = Files.readString(
-        Path.of("src/test/java/io/github/qcow2nio/provider/ReadmeExamplesTest.java"));
-    String readme = Files.readString(Path.of("../README.md"));
-    Matcher m = Pattern.compile("// begin:(\\w+)\\n(.*?)\\n\\s*// end:\\1", Pattern.DOTALL)
-        .matcher(source);
-    List<String> names = new ArrayList<>();
-    while (m.find()) {
-      names.add(m.group(1));
-      String snippet = dedent(m.group(2));
-      assertTrue(readme.contains(snippet), "README.md lacks the '" + m.group(1)
-          + "' example as it is in ReadmeExamplesTest:\n" + snippet);
-    }
-    assertEquals(List.of("create", "write", "read", "chain", "untrusted"), names);
-  }
-
-  private static String dedent(String block) {
-    List<String> lines = block.lines().toList();
-    int indent = lines.stream().filter(l -> !l.isBlank())
-        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-    try (Stream<String> s = lines.stream()) {
-      return String.join("\n", s.map(l -> l.length() >= indent ? l.substring(indent) : l)
-          .toList());
-    }
+    ReadmeSnippets.assertShown(
+        Path.of("src/test/java/io/github/qcow2nio/provider/ReadmeExamplesTest.java"),
+        Path.of("../README.md"), List.of("create", "write", "read", "chain", "untrusted"));
   }
 }

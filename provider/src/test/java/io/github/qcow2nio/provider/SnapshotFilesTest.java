@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.QemuImg;
+import io.github.qcow2nio.format.testing.ReadmeSnippets;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -25,12 +26,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,23 +80,9 @@ class SnapshotFilesTest {
 
   @Test
   void readmeShowsTheExample() throws IOException {
-    String source = Files.readString(
-        Path.of("src/test/java/io/github/qcow2nio/provider/SnapshotFilesTest.java"));
-    String readme = Files.readString(Path.of("README.md"));
-    Matcher m = Pattern.compile("// begin:(\\w+)\\n(.*?)\\n\\s*// end:\\1", Pattern.DOTALL)
-        .matcher(source);
-    List<String> names = new ArrayList<>();
-    while (m.find()) {
-      names.add(m.group(1));
-      List<String> lines = m.group(2).lines().toList();
-      int indent = lines.stream().filter(l -> !l.isBlank())
-          .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-      String snippet = String.join("\n", lines.stream()
-          .map(l -> l.length() >= indent ? l.substring(indent) : l).toList());
-      assertTrue(readme.contains(snippet), "provider/README.md lacks the '" + m.group(1)
-          + "' example as it is here:\n" + snippet);
-    }
-    assertEquals(List.of("snapshots"), names);
+    ReadmeSnippets.assertShown(
+        Path.of("src/test/java/io/github/qcow2nio/provider/SnapshotFilesTest.java"),
+        Path.of("README.md"), List.of("snapshots"));
   }
 
   private FileSystem create(String name, String size) throws IOException {

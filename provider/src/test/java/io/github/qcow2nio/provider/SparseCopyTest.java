@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.qcow2nio.format.testing.Processes;
 import io.github.qcow2nio.format.testing.Qemu;
+import io.github.qcow2nio.provider.testing.ForeignCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +106,39 @@ class SparseCopyTest {
       // Only the data's blocks, not the 16 MiB: at most the data rounded up to 64 KiB clusters.
       assertTrue(allocated <= 3 * 65536, "allocated " + allocated);
     }
+  }
+
+  /**
+   * {@code Files.copy(/disk, file)} to the default provider: the JDK copies between providers
+   * through {@code Files.newInputStream(/disk).transferTo(the file's stream)}, and from JDK 18 on
+   * that stream hands the copy to /disk's {@code FileChannel.transferTo}, which leaves holes.
+   * JDK 17's stream copies 8 KiB buffers and cannot skip anything, so under 17 the copy is made
+   * by a newer JDK installed beside this one (skipped where there is none).
+   */
+  @Test
+  void filesCopyToTheDefaultProviderKeepsHoles() throws IOException {
+    Path image = image();
+    Path raw = dir.resolve("copied.raw");
+    if (Runtime.version().feature() >= 18) {
+      ForeignCopy.copy(image, raw);
+    } else {
+      Path java = ForeignCopy.javaOfAtLeast(18);
+      assumeTrue(java != null, "no JDK 18 or later beside " + System.getProperty("java.home"));
+      Processes.Result r = Processes.run(List.of(java.toString(), "-cp",
+          ForeignCopy.classPath(), ForeignCopy.class.getName(), image.toString(),
+          raw.toString()), null, null, Duration.ofMinutes(2));
+      assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    }
+    byte[] disk;
+    try (Qcow2FileSystem fs = Qcow2FileSystems.open(image, Map.of("accessMode", "readOnly"))) {
+      disk = Files.readAllBytes(fs.getPath("/disk"));
+    }
+    assertEquals(16 * MIB, Files.size(raw));
+    assertArrayEquals(disk, Files.readAllBytes(raw));
+    long allocated = allocatedBytes(raw);
+    assumeTrue(allocated >= 0, "stat cannot tell the file's blocks here");
+    // The data's blocks (three 64 KiB clusters at most), not the 16 MiB.
+    assertTrue(allocated <= 3 * 65536, "allocated " + allocated);
   }
 
   @Test

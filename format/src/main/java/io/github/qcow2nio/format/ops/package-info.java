@@ -6,10 +6,10 @@
  * {@code ReferenceWalk}, {@code CopiedFlags} and {@code RefcountStructureRebuild}), the internal
  * snapshots' create, apply, delete and rename ({@code SnapshotCreate}, {@code SnapshotApply},
  * {@code SnapshotDelete}, {@code SnapshotRename}, with QEMU's rules in {@code SnapshotRules}),
- * {@code Convert}, {@code Measure} and {@code Compare} (block status through a chain in {@code
- * ChainStatus}), {@code Inspect} (what an untrusted image asks for, read from its first cluster
- * and the signatures of {@code FormatSignatures}, judged under a policy); commit, rebase and amend come here next, each with an options record in and a
- * result record out. May import every package of the core, the top package's option and result
- * records included.
+ * {@code Convert}, {@code Measure}, {@code Compare} and {@code Dd} (block status through a chain
+ * in {@code ChainStatus}), {@code Inspect} (what an untrusted image asks for, read from its first
+ * cluster and the signatures of {@code FormatSignatures}, judged under a policy); commit, rebase
+ * and amend come here next, each with an options record in and a result record out. May import
+ * every package of the core, the top package's option and result records included.
  */
 package io.github.qcow2nio.format.ops;

@@ -97,8 +97,8 @@ class CheckBasicsTest {
     byte[] before = guest(img);
     Damage.REFCOUNT_ZERO.apply(img);
     List<String> messages = new ArrayList<>();
-    CheckResult r = Qcow2Check.check(img, CheckOptions.repair(Repair.ALL)
-        .withMessages(messages::add));
+    CheckResult r = Qcow2Check.check(img, CheckOptions.builder()
+        .repair(Repair.ALL).messages(messages::add).build());
     assertTrue(messages.contains("Rebuilding refcount structure"), messages.toString());
     assertTrue(r.isClean(), r.toString());
     assertEquals(1, r.corruptionsFixed());
@@ -109,19 +109,19 @@ class CheckBasicsTest {
   void progressReachesTheEndAndCancellingStops() throws IOException {
     Path img = image();
     long[] last = {-1, -1};
-    Qcow2Check.check(img, CheckOptions.check().withListener((done, total) -> {
+    Qcow2Check.check(img, CheckOptions.builder().listener((done, total) -> {
       assertTrue(done > last[0] && done <= total, done + "/" + total);
       last[0] = done;
       last[1] = total;
-    }));
+    }).build());
     assertEquals(last[1], last[0]);
     assertThrows(InterruptedIOException.class,
-        () -> Qcow2Check.check(img, CheckOptions.check().withCancelled(() -> true)));
+        () -> Qcow2Check.check(img, CheckOptions.builder().cancelled(() -> true).build()));
   }
 
   @Test
   void forceShareIsForReadOnlyChecks() {
     assertThrows(IllegalArgumentException.class,
-        () -> CheckOptions.repair(Repair.LEAKS).withForceShare(true));
+        () -> CheckOptions.builder().repair(Repair.LEAKS).forceShare(true).build());
   }
 }

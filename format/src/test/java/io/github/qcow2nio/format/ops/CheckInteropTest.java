@@ -241,8 +241,8 @@ class CheckInteropTest {
 
   static Outcome ours(Path img, Repair repair) throws IOException {
     StringBuilder messages = new StringBuilder();
-    CheckOptions o = CheckOptions.repair(repair).withMessages(m -> messages.append(m)
-        .append('\n'));
+    CheckOptions o = CheckOptions.builder().repair(repair)
+        .messages(m -> messages.append(m).append('\n')).build();
     try {
       CheckResult r = Qcow2Check.check(img, o);
       return new Outcome(r, messages.toString(), r.exitCode());

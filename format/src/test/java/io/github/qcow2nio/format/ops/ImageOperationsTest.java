@@ -89,8 +89,8 @@ class ImageOperationsTest {
         CreateOptions.builder(0).clusterSize(2 << 20).refcountBits(64).build()};
     for (int t = 0; t < targets.length; t++) {
       Path q = dir.resolve("b" + t + ".qcow2");
-      ImageOperations.convert(ConvertOptions.of(ImageSource.of(raw), q, "qcow2")
-          .withCreate(targets[t]));
+      ImageOperations.convert(ConvertOptions.builder(ImageSource.of(raw), q, "qcow2")
+          .create(targets[t]).build());
       assertArrayEquals(model, read(q, "qcow2"), "target " + t);
       assertTrue(ImageOperations.compare(new CompareOptions(ImageSource.of(raw),
           ImageSource.of(q), false)).identical());
@@ -105,8 +105,8 @@ class ImageOperationsTest {
     Path full = dir.resolve("full.raw");
     ConvertResult s = ImageOperations.convert(ConvertOptions.of(ImageSource.of(src), sparse,
         "raw"));
-    ConvertResult f = ImageOperations.convert(ConvertOptions.of(ImageSource.of(src), full,
-        "raw").withSparseSize(0));
+    ConvertResult f = ImageOperations.convert(ConvertOptions.builder(ImageSource.of(src), full,
+        "raw").sparseSize(0).build());
     assertEquals(SIZE, f.dataBytes(), "-S 0 writes every byte");
     assertTrue(s.dataBytes() < SIZE / 2, "zeros are not written: " + s);
     assertArrayEquals(model, read(sparse, "raw"));
@@ -121,14 +121,14 @@ class ImageOperationsTest {
     byte[] junk = new byte[SIZE + 4096];
     java.util.Arrays.fill(junk, (byte) 0x5a);
     Files.write(target, junk);
-    ImageOperations.convert(ConvertOptions.of(ImageSource.of(src), target, "raw")
-        .withNoCreate(true));
+    ImageOperations.convert(ConvertOptions.builder(ImageSource.of(src), target, "raw")
+        .noCreate(true).build());
     byte[] out = Files.readAllBytes(target);
     assertArrayEquals(model, java.util.Arrays.copyOf(out, SIZE));
     Path small = dir.resolve("small.raw");
     Files.write(small, new byte[4096]);
     IOException e = assertThrows(IOException.class, () -> ImageOperations.convert(
-        ConvertOptions.of(ImageSource.of(src), small, "raw").withNoCreate(true)));
+        ConvertOptions.builder(ImageSource.of(src), small, "raw").noCreate(true).build()));
     assertEquals("output file is smaller than input file", e.getMessage());
   }
 

@@ -1,15 +1,12 @@
 package io.github.qcow2nio.format.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs qemu-img and qemu-io, the oracle. Tests call {@link #assumeAvailable()} first. */
 public final class Qemu {
@@ -69,43 +66,10 @@ public final class Qemu {
   }
 
   private static Result runOnce(List<String> command, Path directory) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("LC_ALL", "C");
-    if (directory != null) {
-      pb.directory(directory.toFile());
-    }
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      return new Result(127, "", e.getMessage());
-    }
-    p.getOutputStream().close();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread drain = new Thread(() -> copy(p.getErrorStream(), err));
-    drain.start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    copy(p.getInputStream(), out);
-    try {
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IOException("timed out: " + command);
-      }
-      drain.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + command, e);
-    }
-    return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static void copy(InputStream in, ByteArrayOutputStream out) {
-    try (in) {
-      in.transferTo(out);
-    } catch (IOException ignored) {
-      // The process died; its exit code tells the story.
-    }
+    Processes.Result r = Processes.run(command, directory, null, Duration.ofMinutes(5));
+    // The shell's status for a command that is not there.
+    return new Result(r.exitCode() == Processes.NOT_STARTED ? 127 : r.exitCode(), r.stdout(),
+        r.stderr());
   }
 
   /** Runs a command and fails with its output unless it exits 0. */

@@ -111,7 +111,7 @@ class CheckRepairFaultSweepTest {
     FaultyLocation.File file = FaultyLocation.File.of(crash, image);
     loc.files().put(IMAGE, file);
     try {
-      Qcow2Check.check(loc, CheckOptions.repair(repair).withLocking(false));
+      Qcow2Check.check(loc, CheckOptions.builder().repair(repair).locking(false).build());
     } catch (FaultyLocation.Crashed crashed) {
       return crash.mode == FaultyLocation.Mode.POWER_LOSS ? file.afterPowerLoss(crash.rnd)
           : file.current.clone();

@@ -1,14 +1,12 @@
 package io.github.qcow2nio.partition.testing;
 
-import java.io.ByteArrayOutputStream;
+import io.github.qcow2nio.format.testing.Processes;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -18,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class Tools {
   private static final Map<String, Boolean> AVAILABLE = new ConcurrentHashMap<>();
 
-  private static final int NOT_STARTED = -1;
+  private static final int NOT_STARTED = Processes.NOT_STARTED;
 
   private Tools() {}
 
@@ -59,43 +57,7 @@ public final class Tools {
   }
 
   public static Result run(List<String> command, String input) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("LC_ALL", "C");
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      return new Result(NOT_STARTED, "", e.getMessage());
-    }
-    try (var in = p.getOutputStream()) {
-      if (input != null) {
-        in.write(input.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread drain = new Thread(() -> copy(p.getErrorStream(), err));
-    drain.start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    copy(p.getInputStream(), out);
-    try {
-      if (!p.waitFor(2, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IOException("timed out: " + command);
-      }
-      drain.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + command, e);
-    }
-    return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static void copy(InputStream in, ByteArrayOutputStream out) {
-    try (in) {
-      in.transferTo(out);
-    } catch (IOException ignored) {
-      // The process died; its exit code tells the story.
-    }
+    Processes.Result r = Processes.run(command, null, input, Duration.ofMinutes(2));
+    return new Result(r.exitCode(), r.stdout(), r.stderr());
   }
 }
