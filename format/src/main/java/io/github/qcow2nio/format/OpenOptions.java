@@ -17,10 +17,12 @@ import io.github.qcow2nio.format.struct.Qcow2Limits;
  *     outside the default file system are never locked (see format/LOCKING.md)
  * @param forceShare as {@code qemu-img -U}: refuse no permission to others, so that an image a VM
  *     holds can be read; only for read-only opens
+ * @param keySecret the passphrase of an encrypted image (and of encrypted backing files), or
+ *     null; its {@code toString} never shows it
  */
 public record OpenOptions(
     boolean writable, int maxBackingDepth, long l2CacheBytes, String dataFile,
-    boolean openBacking, boolean locking, boolean forceShare) {
+    boolean openBacking, boolean locking, boolean forceShare, KeySecret keySecret) {
 
   public static final long DEFAULT_MAX_L2_CACHE = 32L * 1024 * 1024;
 
@@ -36,6 +38,13 @@ public record OpenOptions(
       throw new IllegalArgumentException(
           "force-share=on can only be used with read-only images");
     }
+  }
+
+  /** The options without a key secret (the form before encrypted images could be read). */
+  public OpenOptions(boolean writable, int maxBackingDepth, long l2CacheBytes, String dataFile,
+      boolean openBacking, boolean locking, boolean forceShare) {
+    this(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking, locking, forceShare,
+        null);
   }
 
   /** Read-only, with the backing chain, QEMU's locks and the default cache. */
@@ -60,7 +69,7 @@ public record OpenOptions(
   public Builder toBuilder() {
     return new Builder().writable(writable).maxBackingDepth(maxBackingDepth)
         .l2CacheBytes(l2CacheBytes).dataFile(dataFile).openBacking(openBacking).locking(locking)
-        .forceShare(forceShare);
+        .forceShare(forceShare).keySecret(keySecret);
   }
 
   /**
@@ -76,6 +85,7 @@ public record OpenOptions(
     private boolean openBacking = true;
     private boolean locking = true;
     private boolean forceShare;
+    private KeySecret keySecret;
 
     private Builder() {}
 
@@ -117,6 +127,33 @@ public record OpenOptions(
     }
 
     /**
+     * The passphrase of an encrypted image: the provider's env key {@code keySecret}. The array
+     * is copied; wipe yours when you like.
+     */
+    public Builder keySecret(char[] value) {
+      keySecret = value == null ? null : KeySecret.of(value);
+      return this;
+    }
+
+    /** The passphrase as raw bytes (copied). */
+    public Builder keySecret(byte[] value) {
+      keySecret = value == null ? null : KeySecret.of(value);
+      return this;
+    }
+
+    /** The passphrase fetched when needed; arrays the supplier returns are wiped after use. */
+    public Builder keySecret(java.util.function.Supplier<?> value) {
+      keySecret = value == null ? null : KeySecret.from(value);
+      return this;
+    }
+
+    /** The passphrase, or null for none. */
+    public Builder keySecret(KeySecret value) {
+      keySecret = value;
+      return this;
+    }
+
+    /**
      * The options.
      *
      * @throws IllegalArgumentException for a negative depth or cache size, or force-share with
@@ -124,7 +161,7 @@ public record OpenOptions(
      */
     public OpenOptions build() {
       return new OpenOptions(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking,
-          locking, forceShare);
+          locking, forceShare, keySecret);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.format.CreateOptions;
+import io.github.qcow2nio.format.KeySecret;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +18,17 @@ import java.util.Map;
  *     -U}; read-only
  * @param compress {@code compress}: whole-cluster writes to unallocated clusters of {@code /disk}
  *     are stored compressed (QEMU's {@code compress} filter)
+ * @param keySecret {@code keySecret}: the passphrase of an encrypted image, copied from the env
+ *     (its {@code toString} hides it), or null
  */
 record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, boolean locking,
-    boolean forceShare, boolean compress) {
+    boolean forceShare, boolean compress, KeySecret keySecret) {
+
+  /** The env without a key secret. */
+  Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, boolean locking,
+      boolean forceShare, boolean compress) {
+    this(accessMode, create, creation, locking, forceShare, compress, null);
+  }
 
   /** {@code accessMode}: DEFAULT is read-write when the image file can be written. */
   enum AccessMode {
@@ -29,7 +38,7 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
   static final List<String> KEYS = List.of("accessMode", "create", "size", "clusterSize", "compat",
       "refcountBits", "extendedL2", "compressionType", "lazyRefcounts", "backingFile",
       "backingFormat", "dataFile", "dataFileRaw", "preallocation", "locking", "forceShare",
-      "compress");
+      "compress", "keySecret");
 
   static Qcow2Env parse(Map<String, ?> env) {
     if (env == null) {
@@ -119,7 +128,21 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
             .backingFile(name(env, "backingFile")).backingFormat(backingFormat)
             .dataFile(name(env, "dataFile")).dataFileRaw(bool(env, "dataFileRaw", false))
             .preallocation(prealloc).build(),
-        bool(env, "locking", true), forceShare, bool(env, "compress", false));
+        bool(env, "locking", true), forceShare, bool(env, "compress", false),
+        keySecret(env.get("keySecret")));
+  }
+
+  /** {@code keySecret}: a bad value is named by its type only, never shown. */
+  private static KeySecret keySecret(Object v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return KeySecret.fromObject(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("qcow2 file system option 'keySecret': "
+          + e.getMessage());
+    }
   }
 
   /**
