@@ -102,25 +102,88 @@ class EncryptedInteropTest {
     }
   }
 
-  static Stream<Arguments> luksCombinations() {
+  private static final String[] ALGS = {"aes-128", "aes-192", "aes-256"};
+  private static final String[] MODES = {"xts-plain64", "cbc-plain64", "cbc-essiv"};
+  private static final String[] HASHES = {"sha1", "sha256", "sha512"};
+
+  /**
+   * qemu-img 7.2 cannot make aes-192 CBC images: 24-byte keys make 96000 bytes of key material,
+   * not whole sectors, and it aborts with {@code do_qcrypto_block_cipher_encdec: Assertion
+   * `QEMU_IS_ALIGNED(len, sectorsize)' failed} (exit 134). XTS doubles the key, so aes-192-xts
+   * works.
+   */
+  private static boolean qemuMakes(String alg, String mode) {
+    return !(alg.equals("aes-192") && mode.startsWith("cbc"));
+  }
+
+  /** The rest of what a header may name: the 32-bit plain IV, SHA-224 and SHA-384. */
+  private static Stream<Arguments> extras() {
+    return Stream.of(Arguments.of("aes-256", "cbc-plain", "sha256"),
+        Arguments.of("aes-128", "xts-plain", "sha384"),
+        Arguments.of("aes-192", "xts-plain64", "sha224"));
+  }
+
+  /**
+   * Every key size with every mode, and every hash with every key size and every mode (a Latin
+   * square: the hash rotates), in the default run; each qemu-img create times PBKDF2 for about a
+   * second, so the full cross product is {@link #luksFullMatrix}, in the soak run.
+   */
+  static Stream<Arguments> luksCovering() {
     List<Arguments> out = new ArrayList<>();
-    for (String alg : new String[] {"aes-128", "aes-192", "aes-256"}) {
-      for (String mode : new String[] {"xts-plain64", "cbc-plain64", "cbc-essiv"}) {
-        for (String hash : new String[] {"sha1", "sha256", "sha512"}) {
-          out.add(Arguments.of(alg, mode, hash));
+    for (int a = 0; a < ALGS.length; a++) {
+      for (int m = 0; m < MODES.length; m++) {
+        if (qemuMakes(ALGS[a], MODES[m])) {
+          out.add(Arguments.of(ALGS[a], MODES[m], HASHES[(a + m) % HASHES.length]));
         }
       }
     }
-    // The rest of what the header may name: the 32-bit plain IV, SHA-224 and SHA-384.
-    out.add(Arguments.of("aes-256", "cbc-plain", "sha256"));
-    out.add(Arguments.of("aes-128", "xts-plain", "sha384"));
-    out.add(Arguments.of("aes-192", "xts-plain64", "sha224"));
-    return out.stream();
+    // aes-192's CBC rows were skipped: cover sha1 and sha512 with CBC elsewhere.
+    out.add(Arguments.of("aes-128", "cbc-essiv", "sha1"));
+    out.add(Arguments.of("aes-256", "cbc-plain64", "sha512"));
+    return Stream.concat(out.stream(), extras());
+  }
+
+  static Stream<Arguments> luksCombinations() {
+    List<Arguments> out = new ArrayList<>();
+    for (String alg : ALGS) {
+      for (String mode : MODES) {
+        for (String hash : HASHES) {
+          if (qemuMakes(alg, mode)) {
+            out.add(Arguments.of(alg, mode, hash));
+          }
+        }
+      }
+    }
+    return Stream.concat(out.stream(), extras());
   }
 
   @ParameterizedTest(name = "{0}-{1} {2}")
-  @MethodSource("luksCombinations")
+  @MethodSource("luksCovering")
   void luksReadsAsQemuImgReadsIt(String alg, String mode, String hash) throws IOException {
+    checkLuks(alg, mode, hash);
+  }
+
+  @Tag("soak")
+  @ParameterizedTest(name = "{0}-{1} {2}")
+  @MethodSource("luksCombinations")
+  void luksFullMatrix(String alg, String mode, String hash) throws IOException {
+    checkLuks(alg, mode, hash);
+  }
+
+  @Test
+  void qemuImgCannotMakeAes192Cbc() throws IOException {
+    Qemu.assumeAvailable();
+    List<String> c = new ArrayList<>(List.of("qemu-img", "create", "-q"));
+    c.addAll(secret(PASS));
+    c.addAll(List.of("-f", "qcow2", "-o", "encrypt.format=luks,encrypt.key-secret=sec0,"
+        + "encrypt.iter-time=10,encrypt.cipher-alg=aes-192,encrypt.cipher-mode=cbc",
+        dir.resolve("192.qcow2").toString(), "1M"));
+    Qemu.Result r = Qemu.run(c);
+    assertEquals(134, r.exitCode(), r.stderr());
+    assertTrue(r.stderr().contains("QEMU_IS_ALIGNED(len, sectorsize)"), r.stderr());
+  }
+
+  private void checkLuks(String alg, String mode, String hash) throws IOException {
     Qemu.assumeAvailable();
     String[] m = mode.split("-");
     String options = "encrypt.format=luks,encrypt.iter-time=10,encrypt.cipher-alg=" + alg
