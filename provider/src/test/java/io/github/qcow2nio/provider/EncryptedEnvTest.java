@@ -10,15 +10,21 @@ import io.github.qcow2nio.format.error.EncryptionKeyException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.testing.CryptoGolden;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +62,45 @@ class EncryptedEnvTest {
     // Another image's passphrase unlocks nothing.
     assertThrows(EncryptionKeyException.class, () -> FileSystems.newFileSystem(img,
         Map.of("keySecret", CryptoGolden.AES_PASSPHRASE)));
+  }
+
+  private static char[] askThePassphrase() {
+    return CryptoGolden.LUKS_PASSPHRASE.toCharArray();
+  }
+
+  @Test
+  void theReadmeExampleReads() throws Exception {
+    Path image = golden(CryptoGolden.LUKS);
+    // begin:keySecret
+    char[] passphrase = askThePassphrase();
+    byte[] first = new byte[512];
+    try (FileSystem fs = FileSystems.newFileSystem(image, Map.of("keySecret", passphrase));
+         FileChannel disk = FileChannel.open(fs.getPath("/disk"))) {
+      disk.read(ByteBuffer.wrap(first), 0);
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+    // end:keySecret
+    byte[] expected = new byte[512];
+    Arrays.fill(expected, (byte) 0x5a);
+    assertArrayEquals(expected, first);
+  }
+
+  @Test
+  void readmeShowsTheExample() throws IOException {
+    String source = Files.readString(
+        Path.of("src/test/java/io/github/qcow2nio/provider/EncryptedEnvTest.java"));
+    String readme = Files.readString(Path.of("README.md"));
+    Matcher m = Pattern.compile("// begin:(\\w+)\\n(.*?)\\n\\s*// end:\\1", Pattern.DOTALL)
+        .matcher(source);
+    assertTrue(m.find(), "the example's markers");
+    List<String> lines = m.group(2).lines().toList();
+    int indent = lines.stream().filter(l -> !l.isBlank())
+        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    String snippet = String.join("\n", lines.stream()
+        .map(l -> l.length() >= indent ? l.substring(indent) : l).toList());
+    assertTrue(readme.contains(snippet), "provider/README.md lacks the keySecret example as it "
+        + "is here:\n" + snippet);
   }
 
   @Test

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.block.Extent;
 import io.github.qcow2nio.format.error.CorruptImageException;
+import io.github.qcow2nio.format.struct.ClusterType;
 import io.github.qcow2nio.format.error.EncryptionKeyException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.testing.CryptoGolden;
@@ -69,6 +71,24 @@ class EncryptedGoldenTest {
       assertEquals(0x11, disk[200 * 1024 + 1023]);
       DiskReads.assertReadsLike(disk, image.disk(), "golden LUKS");
       DiskReads.assertParallelReadsLike(disk, image.disk(), "golden LUKS", 4);
+    }
+  }
+
+  @Test
+  void blockStatusGivesNoHostOffsetsAsQemuImgMapDoes() throws Exception {
+    for (String name : new String[] {CryptoGolden.LUKS, CryptoGolden.AES}) {
+      String pass = name.equals(CryptoGolden.LUKS) ? CryptoGolden.LUKS_PASSPHRASE
+          : CryptoGolden.AES_PASSPHRASE;
+      try (Qcow2Image image = Qcow2Image.open(location(name), withSecret(pass))) {
+        int normal = 0;
+        for (long at = 0; at < image.disk().size(); ) {
+          Extent e = image.disk().blockStatus(at, image.disk().size() - at);
+          assertFalse(e.hasHostOffset(), name + " " + e);
+          normal += e.type() == ClusterType.NORMAL ? 1 : 0;
+          at = e.end();
+        }
+        assertTrue(normal >= 2, name + ": the fixture's data runs");
+      }
     }
   }
 
