@@ -22,15 +22,8 @@ final class HeaderChecks {
       throws java.io.IOException {
     checkFeatures(h, ext, name);
     if (h.cryptMethod() != Header.CRYPT_NONE) {
-      String method = switch (h.cryptMethod()) {
-        case Header.CRYPT_AES -> "AES";
-        case Header.CRYPT_LUKS -> "LUKS";
-        default -> "unknown method " + Integer.toUnsignedString(h.cryptMethod());
-      };
-      throw new UnsupportedImageException(
-          name + ": encryption not supported yet (the image is encrypted with " + method + ")");
-    }
-    if (ext.crypto().isPresent()) {
+      checkEncryption(h, ext, name, writable);
+    } else if (ext.crypto().isPresent()) {
       throw new CorruptImageException("full disk encryption header extension", h.extensionsStart(),
           "present in an image that is not LUKS-encrypted");
     }
@@ -48,6 +41,29 @@ final class HeaderChecks {
           "data-file-raw is set without the external data file feature");
     }
     validateTables(h, fileSize);
+  }
+
+  /** What QEMU requires of an encrypted image's header; writing one is not supported yet. */
+  private static void checkEncryption(Header h, HeaderExtensions ext, String name,
+      boolean writable) throws java.io.IOException {
+    String method = switch (h.cryptMethod()) {
+      case Header.CRYPT_AES -> "AES";
+      case Header.CRYPT_LUKS -> "LUKS";
+      default -> throw new UnsupportedImageException(name + ": unsupported encryption method "
+          + Integer.toUnsignedString(h.cryptMethod()) + " (qcow2 knows 1, AES, and 2, LUKS)");
+    };
+    if (h.cryptMethod() == Header.CRYPT_LUKS && ext.crypto().isEmpty()) {
+      throw new CorruptImageException("qcow2 header field crypt_method", 32,
+          "Missing CRYPTO header for crypt method 2 (no full disk encryption header extension)");
+    }
+    if (h.cryptMethod() != Header.CRYPT_LUKS && ext.crypto().isPresent()) {
+      throw new CorruptImageException("full disk encryption header extension", h.extensionsStart(),
+          "CRYPTO header extension only expected with LUKS encryption method");
+    }
+    if (writable) {
+      throw new UnsupportedImageException(name + ": writing encrypted images is not supported "
+          + "yet (the image is encrypted with " + method + "); open it read-only");
+    }
   }
 
   private static void checkFeatures(Header h, HeaderExtensions ext, String name)

@@ -1,6 +1,7 @@
 package io.github.qcow2nio.format;
 
 import io.github.qcow2nio.format.block.VirtualDisk;
+import io.github.qcow2nio.format.crypto.ImageEncryption;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
@@ -64,6 +65,10 @@ final class ImageOpener {
     HeaderExtensions ext = HeaderExtensions.parse(cluster0, h);
 
     HeaderChecks.check(h, ext, name, options.writable(), fileSize);
+    ImageEncryption encryption = EncryptionOpen.open(file, fileSize, h, ext, options, name);
+    if (encryption != null) {
+      opened.add(encryption);
+    }
 
     long[] l1 = readL1(file, h, fileSize);
     StructReader structs = new StructReader(file, fileSize);
@@ -88,7 +93,7 @@ final class ImageOpener {
     Closeable backingOwner = backing == null ? null : backing.owner();
     VirtualDisk backingDisk = backing == null ? null : backing.disk();
     Qcow2Image image = new Qcow2Image(location, file, h, ext, snapshots, bitmaps, dataFile,
-        backingOwner, backingDisk, backingFormat, l1, options);
+        backingOwner, backingDisk, backingFormat, l1, options, encryption);
     if (options.writable()) {
       WritableOpen.enable(image);
     }

@@ -21,11 +21,13 @@ import java.util.Objects;
  *     holds can be read; only for read-only opens
  * @param referencePolicy which backing and data files the image (and each image below it) may
  *     name and have opened; {@link ReferencePolicy#follow()} by default, for trusted images
+ * @param keySecret the passphrase of an encrypted image (and of encrypted backing files), or
+ *     null; its {@code toString} never shows it
  */
 public record OpenOptions(
     boolean writable, int maxBackingDepth, long l2CacheBytes, String dataFile,
     boolean openBacking, boolean locking, boolean forceShare,
-    ReferencePolicy referencePolicy) {
+    ReferencePolicy referencePolicy, KeySecret keySecret) {
 
   public static final long DEFAULT_MAX_L2_CACHE = 32L * 1024 * 1024;
 
@@ -42,6 +44,16 @@ public record OpenOptions(
       throw new IllegalArgumentException(
           "force-share=on can only be used with read-only images");
     }
+  }
+
+  /**
+   * The options that follow every name and hold no key secret (the form before reference
+   * policies and encrypted images).
+   */
+  public OpenOptions(boolean writable, int maxBackingDepth, long l2CacheBytes, String dataFile,
+      boolean openBacking, boolean locking, boolean forceShare) {
+    this(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking, locking, forceShare,
+        ReferencePolicy.follow(), null);
   }
 
   /** Read-only, with the backing chain, QEMU's locks and the default cache. */
@@ -66,7 +78,7 @@ public record OpenOptions(
   public Builder toBuilder() {
     return new Builder().writable(writable).maxBackingDepth(maxBackingDepth)
         .l2CacheBytes(l2CacheBytes).dataFile(dataFile).openBacking(openBacking).locking(locking)
-        .forceShare(forceShare).referencePolicy(referencePolicy);
+        .forceShare(forceShare).referencePolicy(referencePolicy).keySecret(keySecret);
   }
 
   /**
@@ -83,6 +95,7 @@ public record OpenOptions(
     private boolean locking = true;
     private boolean forceShare;
     private ReferencePolicy referencePolicy = ReferencePolicy.follow();
+    private KeySecret keySecret;
 
     private Builder() {}
 
@@ -130,6 +143,33 @@ public record OpenOptions(
     }
 
     /**
+     * The passphrase of an encrypted image: the provider's env key {@code keySecret}. The array
+     * is copied; wipe yours when you like.
+     */
+    public Builder keySecret(char[] value) {
+      keySecret = value == null ? null : KeySecret.of(value);
+      return this;
+    }
+
+    /** The passphrase as raw bytes (copied). */
+    public Builder keySecret(byte[] value) {
+      keySecret = value == null ? null : KeySecret.of(value);
+      return this;
+    }
+
+    /** The passphrase fetched when needed; arrays the supplier returns are wiped after use. */
+    public Builder keySecret(java.util.function.Supplier<?> value) {
+      keySecret = value == null ? null : KeySecret.from(value);
+      return this;
+    }
+
+    /** The passphrase, or null for none. */
+    public Builder keySecret(KeySecret value) {
+      keySecret = value;
+      return this;
+    }
+
+    /**
      * The options.
      *
      * @throws IllegalArgumentException for a negative depth or cache size, or force-share with
@@ -137,7 +177,7 @@ public record OpenOptions(
      */
     public OpenOptions build() {
       return new OpenOptions(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking,
-          locking, forceShare, referencePolicy);
+          locking, forceShare, referencePolicy, keySecret);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.github.qcow2nio.format;
 import io.github.qcow2nio.format.block.SequentialWriter;
 import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.codec.ClusterCodec;
+import io.github.qcow2nio.format.crypto.ImageEncryption;
 import io.github.qcow2nio.format.disk.CompressedWriter;
 import io.github.qcow2nio.format.disk.CompressingDisk;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
@@ -59,12 +60,25 @@ public final class Qcow2Image implements Closeable {
   private final Qcow2Disk disk;
   private final OpenOptions options;
   private final ClusterCodec codec;
+  private final ImageEncryption encryption;
 
   Qcow2Image(ImageLocation location, HostFile file, Header header,
       HeaderExtensions extensions, List<SnapshotEntry> snapshots,
       List<BitmapDirectoryEntry> bitmaps, HostFile dataFile, Closeable backingOwner,
       VirtualDisk backingDisk, String backingFormat, long[] l1, OpenOptions options)
       throws UnsupportedImageException {
+    this(location, file, header, extensions, snapshots, bitmaps, dataFile, backingOwner,
+        backingDisk, backingFormat, l1, options, null);
+  }
+
+  /** @param encryption the unlocked data cipher of an encrypted image (closed with it), or null */
+  Qcow2Image(ImageLocation location, HostFile file, Header header,
+      HeaderExtensions extensions, List<SnapshotEntry> snapshots,
+      List<BitmapDirectoryEntry> bitmaps, HostFile dataFile, Closeable backingOwner,
+      VirtualDisk backingDisk, String backingFormat, long[] l1, OpenOptions options,
+      ImageEncryption encryption)
+      throws UnsupportedImageException {
+    this.encryption = encryption;
     this.location = location;
     this.file = file;
     this.header = header;
@@ -122,7 +136,7 @@ public final class Qcow2Image implements Closeable {
     int capacity = L2CacheSizing.capacity(header, size, options);
     L2Cache cache = new L2Cache(file, header.clusterSize(), capacity);
     return new Qcow2Disk(name, file, dataFile != null ? dataFile : file, layout, l1, l1Offset,
-        cache, codec, backing);
+        cache, codec, backing, encryption);
   }
 
   /**
@@ -328,7 +342,7 @@ public final class Qcow2Image implements Closeable {
         first = e;
       }
     }
-    for (Closeable c : new Closeable[] {backingOwner, dataFile, file}) {
+    for (Closeable c : new Closeable[] {backingOwner, dataFile, file, encryption}) {
       if (c == null) {
         continue;
       }

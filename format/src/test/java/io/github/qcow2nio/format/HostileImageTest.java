@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.BackingChainException;
 import io.github.qcow2nio.format.error.CorruptImageException;
+import io.github.qcow2nio.format.error.EncryptionKeyException;
 import io.github.qcow2nio.format.error.NotQcow2Exception;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
@@ -196,10 +197,12 @@ class HostileImageTest {
         "incompatible_features", "0x48");
     add("unknown compression type", "compressed-zstd.qcow2", b -> b.u8(104, 7), open,
         unsupported, "compression type 7");
-    add("AES encryption", "c512.qcow2", b -> b.u32(32, 1), open, unsupported,
-        "encryption not supported yet");
-    add("LUKS encryption", "c512.qcow2", b -> b.u32(32, 2), open, unsupported,
-        "encryption not supported yet");
+    add("AES encryption without a key secret", "c512.qcow2", b -> b.u32(32, 1), open,
+        EncryptionKeyException.class, "encrypted (AES)", "keySecret");
+    add("LUKS encryption without its header extension", "c512.qcow2", b -> b.u32(32, 2), open,
+        corrupt, "Missing CRYPTO header for crypt method 2", "0x20");
+    add("unknown encryption method", "c512.qcow2", b -> b.u32(32, 3), open, unsupported,
+        "encryption method 3");
     add("crypto extension without LUKS", "c512.qcow2", b -> b.u32(112, 0x0537BE77L).u32(116, 16)
         .u64(120, 0x200).u64(128, 100), open, corrupt, "encryption header extension", "0x70");
     add("data-file bit without a name", "c512.qcow2", b -> b.u64(72, 4), open,

@@ -30,7 +30,7 @@ class OptionsBuilderTest {
     assertTrue(o.locking());
     assertFalse(o.forceShare());
     assertEquals(new OpenOptions(true, o.maxBackingDepth(), 0, null, true, true, false,
-        ReferencePolicy.follow()),
+        ReferencePolicy.follow(), null),
         OpenOptions.readWrite());
   }
 
@@ -39,12 +39,12 @@ class OptionsBuilderTest {
     OpenOptions o = OpenOptions.builder().maxBackingDepth(3).l2CacheBytes(4096)
         .dataFile("d.raw").openBacking(false).locking(false).forceShare(true).build();
     assertEquals(new OpenOptions(false, 3, 4096, "d.raw", false, false, true,
-        ReferencePolicy.follow()), o);
+        ReferencePolicy.follow(), null), o);
     assertEquals(o, o.toBuilder().build());
     OpenOptions w = OpenOptions.readOnly().toBuilder().writable(true).build();
     assertEquals(OpenOptions.readWrite(), w);
     assertEquals(new OpenOptions(true, 3, 4096, "d.raw", false, false, false,
-        ReferencePolicy.follow()),
+        ReferencePolicy.follow(), null),
         o.toBuilder().forceShare(false).writable(true).build());
   }
 

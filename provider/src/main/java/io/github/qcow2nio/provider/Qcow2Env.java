@@ -1,6 +1,7 @@
 package io.github.qcow2nio.provider;
 
 import io.github.qcow2nio.format.CreateOptions;
+import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
@@ -22,9 +23,19 @@ import java.util.Map;
  *     are stored compressed (QEMU's {@code compress} filter)
  * @param backingPolicy {@code backingPolicy}: which backing and data files are opened
  * @param confineTo {@code confineTo} as given (a Path, a URI or a String), for a confined policy
+ * @param keySecret {@code keySecret}: the passphrase of an encrypted image, copied from the env
+ *     (its {@code toString} hides it), or null
  */
 record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, boolean locking,
-    boolean forceShare, boolean compress, ReferencePolicy.Mode backingPolicy, Object confineTo) {
+    boolean forceShare, boolean compress, ReferencePolicy.Mode backingPolicy, Object confineTo,
+    KeySecret keySecret) {
+
+  /** The env without a reference policy or a key secret. */
+  Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, boolean locking,
+      boolean forceShare, boolean compress) {
+    this(accessMode, create, creation, locking, forceShare, compress,
+        ReferencePolicy.Mode.FOLLOW, null, null);
+  }
 
   /** {@code accessMode}: DEFAULT is read-write when the image file can be written. */
   enum AccessMode {
@@ -34,7 +45,7 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
   static final List<String> KEYS = List.of("accessMode", "create", "size", "clusterSize", "compat",
       "refcountBits", "extendedL2", "compressionType", "lazyRefcounts", "backingFile",
       "backingFormat", "dataFile", "dataFileRaw", "preallocation", "locking", "forceShare",
-      "compress", "backingPolicy", "confineTo");
+      "compress", "backingPolicy", "confineTo", "keySecret");
 
   static Qcow2Env parse(Map<String, ?> env) {
     if (env == null) {
@@ -151,7 +162,8 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
             .backingFile(name(env, "backingFile")).backingFormat(backingFormat)
             .dataFile(name(env, "dataFile")).dataFileRaw(bool(env, "dataFileRaw", false))
             .preallocation(prealloc).build(),
-        bool(env, "locking", true), forceShare, bool(env, "compress", false), policy, confineTo);
+        bool(env, "locking", true), forceShare, bool(env, "compress", false), policy, confineTo,
+        keySecret(env.get("keySecret")));
   }
 
   /**
@@ -178,6 +190,19 @@ record Qcow2Env(AccessMode accessMode, boolean create, CreateOptions creation, b
       }
     }
     return image.getFileSystem().getPath((String) confineTo);
+  }
+
+  /** {@code keySecret}: a bad value is named by its type only, never shown. */
+  private static KeySecret keySecret(Object v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return KeySecret.fromObject(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("qcow2 file system option 'keySecret': "
+          + e.getMessage());
+    }
   }
 
   /**

@@ -113,20 +113,45 @@ public final class Qcow2FileSystemProvider
     }
   }
 
+  /** Whether the header's crypt_method field (bytes 32..35) names an encryption method. */
+  private static boolean isEncrypted(Path path) throws IOException {
+    try (HostFile f = new PathLocation(path).open(false)) {
+      ByteBuffer head = ByteBuffer.allocate(36);
+      return f.read(head, 0) == 36 && head.getInt(32) != Header.CRYPT_NONE;
+    }
+  }
+
   private Qcow2FileSystem open(Path image, Qcow2Env env) throws IOException {
     Object key = identity(image);
     return OPEN.open(key, key, () -> openImage(image, key, env));
   }
 
   private Qcow2FileSystem openImage(Path image, Object key, Qcow2Env env) throws IOException {
+    try {
+      return openImageWithSecret(image, key, env);
+    } finally {
+      // The env's copy of the passphrase has served once the image and its chain are open.
+      if (env.keySecret() != null) {
+        env.keySecret().destroy();
+      }
+    }
+  }
+
+  private Qcow2FileSystem openImageWithSecret(Path image, Object key, Qcow2Env env)
+      throws IOException {
     Qcow2Image img;
     boolean writable;
     if (Files.exists(image)) {
       writable = env.writable(
           () -> !image.getFileSystem().isReadOnly() && Files.isWritable(image));
+      if (writable && env.accessMode() == Qcow2Env.AccessMode.DEFAULT && isEncrypted(image)) {
+        // Encrypted images are read-only for now: the default mode follows, an explicit
+        // readWrite gets the core's refusal.
+        writable = false;
+      }
       img = Qcow2Image.open(new PathLocation(image),
           OpenOptions.builder().writable(writable).dataFile(env.dataFile())
-              .locking(env.locking()).forceShare(env.forceShare())
+              .locking(env.locking()).forceShare(env.forceShare()).keySecret(env.keySecret())
               .referencePolicy(env.referencePolicy(image)).build());
     } else {
       if (!env.create()) {

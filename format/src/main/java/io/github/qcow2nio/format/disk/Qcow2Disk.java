@@ -3,6 +3,7 @@ package io.github.qcow2nio.format.disk;
 import io.github.qcow2nio.format.block.Extent;
 import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.codec.ClusterCodec;
+import io.github.qcow2nio.format.crypto.ImageEncryption;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.io.Buffers;
 import io.github.qcow2nio.format.io.HostFile;
@@ -66,6 +67,8 @@ public final class Qcow2Disk implements VirtualDisk {
   private final L2Mapping mapping;
   private final CompressedClusterReader compressed;
   private final BlockStatus blockStatus;
+  /** Decrypts data clusters of an encrypted image; null when it is not encrypted. */
+  private final EncryptedClusterReader encrypted;
   /** The write path; null for a read-only disk. */
   private Qcow2DiskWriter writer;
 
@@ -76,7 +79,18 @@ public final class Qcow2Disk implements VirtualDisk {
    */
   public Qcow2Disk(String name, HostFile image, HostFile data, Layout layout, long[] l1,
       long l1Offset, L2Cache l2Cache, ClusterCodec codec, VirtualDisk backing) {
+    this(name, image, data, layout, l1, l1Offset, l2Cache, codec, backing, null);
+  }
+
+  /**
+   * @param encryption the cipher of an encrypted image's data clusters, or null; compressed
+   *     clusters are never encrypted (QEMU stores them in the clear)
+   */
+  public Qcow2Disk(String name, HostFile image, HostFile data, Layout layout, long[] l1,
+      long l1Offset, L2Cache l2Cache, ClusterCodec codec, VirtualDisk backing,
+      ImageEncryption encryption) {
     this.name = name;
+    this.encrypted = encryption == null ? null : new EncryptedClusterReader(data, encryption);
     this.image = image;
     this.data = data;
     this.layout = layout;
@@ -183,7 +197,13 @@ public final class Qcow2Disk implements VirtualDisk {
     }
     int len = (int) (runEnd - pos);
     switch (type) {
-      case NORMAL -> readHost(dst, hostStart, len);
+      case NORMAL -> {
+        if (encrypted != null) {
+          encrypted.read(dst, hostStart, pos, len);
+        } else {
+          readHost(dst, hostStart, len);
+        }
+      }
       case ZERO -> Buffers.zero(dst, len);
       default -> readBacking(dst, pos, len);
     }
@@ -254,14 +274,25 @@ public final class Qcow2Disk implements VirtualDisk {
   @Override
   public Extent blockStatus(long offset, long maxLength) throws IOException {
     if (writer == null) {
-      return blockStatus.at(offset, maxLength);
+      return withoutCiphertextOffset(blockStatus.at(offset, maxLength));
     }
     writer.lock.readLock().lock();
     try {
-      return blockStatus.at(offset, maxLength);
+      return withoutCiphertextOffset(blockStatus.at(offset, maxLength));
     } finally {
       writer.lock.readLock().unlock();
     }
+  }
+
+  /**
+   * As QEMU: the host bytes of an encrypted image are not the guest's, so block status (and
+   * {@code qemu-img map}) gives no host offset for them.
+   */
+  private Extent withoutCiphertextOffset(Extent e) {
+    if (encrypted == null || !e.hasHostOffset()) {
+      return e;
+    }
+    return new Extent(e.start(), e.length(), e.type(), Extent.NO_HOST);
   }
 
   // ---- package-private access for the write path (all under its lock) ----

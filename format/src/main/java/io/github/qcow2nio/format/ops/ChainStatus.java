@@ -75,7 +75,9 @@ final class ChainStatus {
       length = e.length();
       switch (e.type()) {
         case NORMAL:
-          return new Run(offset, length, true, false, true, true, depth, e.hostOffset());
+          // Encrypted layers give no host offset (their host bytes are not the guest's).
+          return new Run(offset, length, true, false, true, e.hasHostOffset(), depth,
+              e.hostOffset());
         case COMPRESSED:
           return new Run(offset, length, true, false, true, false, depth, -1);
         case ZERO:

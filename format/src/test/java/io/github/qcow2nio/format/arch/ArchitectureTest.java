@@ -62,7 +62,16 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule theDiskNeverReachesTheEntryPoints = classes().that()
       .resideInAPackage(CORE + ".disk..").should().onlyDependOnClassesThat()
-      .resideInAnyPackage(allowed("disk", "block", "meta", "struct", "codec", "io", "error"));
+      .resideInAnyPackage(allowed("disk", "block", "meta", "struct", "codec", "crypto", "io",
+          "error"));
+
+  /** Encryption sits on the JDK's primitives and reads structures; it knows no disk or image. */
+  @ArchTest
+  static final ArchRule cryptoKnowsOnlyTheJdkStructuresAndErrors = classes().that()
+      .resideInAPackage(CORE + ".crypto..").should().onlyDependOnClassesThat()
+      .resideInAnyPackage(java.util.stream.Stream.concat(
+          java.util.Arrays.stream(allowed("crypto", "struct", "io", "error")),
+          java.util.stream.Stream.of("javax.crypto..")).toArray(String[]::new));
 
   /** The core uses paths (to open files) but implements no file system: that is the provider. */
   @ArchTest
