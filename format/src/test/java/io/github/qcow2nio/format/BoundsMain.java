@@ -80,8 +80,7 @@ public final class BoundsMain {
       }));
       out.append("; check ").append(attempt(() ->
           Qcow2Check.check(at, CheckOptions.check().withLocking(false))));
-      Map<String, byte[]> copy = n.files() instanceof HashMap<String, byte[]> h
-          ? new HashMap<>(h) : n.files();
+      Map<String, byte[]> copy = writableCopy(n.files());
       StoringLocation rw = new StoringLocation(copy, n.image());
       out.append("; write ").append(attempt(() -> {
         try (Qcow2Image image = Qcow2Image.open(rw,
@@ -100,18 +99,33 @@ public final class BoundsMain {
     }
   }
 
+  /** A copy the write steps may change; a map made on demand (the deep chain) keeps its own. */
+  static Map<String, byte[]> writableCopy(Map<String, byte[]> files) {
+    try {
+      return new HashMap<>(files);
+    } catch (UnsupportedOperationException generatedOnDemand) {
+      return files;
+    }
+  }
+
   interface Step {
     void run() throws IOException;
   }
 
-  /** "ok" or the IOException's class; anything else propagates to {@link #exercise}. */
+  /**
+   * "ok" or the IOException's class, and the milliseconds the step took; anything else
+   * propagates to {@link #exercise}.
+   */
   static String attempt(Step s) throws IOException {
+    long start = System.nanoTime();
+    String what;
     try {
       s.run();
-      return "ok";
+      what = "ok";
     } catch (IOException e) {
-      return e.getClass().getSimpleName();
+      what = e.getClass().getSimpleName();
     }
+    return what + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)";
   }
 
   static void readSome(VirtualDisk disk) throws IOException {

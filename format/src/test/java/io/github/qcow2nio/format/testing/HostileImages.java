@@ -68,8 +68,11 @@ public final class HostileImages {
     return out;
   }
 
+  /** Read once: the deep chain asks for it thousands of times. */
+  private static final byte[] C512 = Golden.bytes("c512.qcow2");
+
   static Bytes c512() {
-    return Bytes.of(Golden.bytes("c512.qcow2"));
+    return Bytes.of(C512);
   }
 
   static Image one(String name, byte[] image) {
@@ -176,7 +179,7 @@ public final class HostileImages {
       if (i >= depth) {
         return null;
       }
-      return i == depth - 1 ? Golden.bytes("c512.qcow2") : withBacking("d" + (i + 1));
+      return i == depth - 1 ? C512.clone() : withBacking("d" + (i + 1));
     }
 
     @Override
