@@ -338,6 +338,9 @@ final class ReferenceWalk {
     // The length stays even so that extended L2 entries (pairs) remain whole.
     long inFile = offset < 0 || offset >= fileSize ? 0 : (fileSize - offset + 7) / 8;
     int len = (int) Math.min(n, (inFile + 1) & ~1L);
+    if (len == 0) {
+      return new long[0];
+    }
     ByteBuffer b = ByteBuffer.allocate(8 * len);
     file.readOrZero(b, offset);
     b.flip();
