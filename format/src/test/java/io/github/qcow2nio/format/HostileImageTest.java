@@ -53,7 +53,7 @@ class HostileImageTest {
   record Case(String name, Map<String, byte[]> files, String image, OpenOptions options,
       Stage stage, Class<? extends IOException> type, List<String> fragments) {}
 
-  private final List<Case> cases = new ArrayList<>();
+  final List<Case> cases = new ArrayList<>();
 
   /** The golden image {@code base}, changed by {@code edit}, opened as "a.qcow2". */
   private void add(String name, String base, Consumer<Bytes> edit, Stage stage,

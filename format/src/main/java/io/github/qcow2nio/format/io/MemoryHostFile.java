@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.io;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -28,7 +29,10 @@ public final class MemoryHostFile implements HostFile {
   }
 
   @Override
-  public synchronized int read(ByteBuffer dst, long position) {
+  public synchronized int read(ByteBuffer dst, long position) throws IOException {
+    if (position < 0) {
+      throw new IOException(name + ": read at negative position " + position);
+    }
     if (position >= size) {
       return 0;
     }
@@ -38,10 +42,13 @@ public final class MemoryHostFile implements HostFile {
   }
 
   @Override
-  public synchronized void write(ByteBuffer src, long position) {
+  public synchronized void write(ByteBuffer src, long position) throws IOException {
     long end = position + src.remaining();
-    if (end > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("memory host file limited to 2 GiB");
+    // A hostile image can ask for a write at any offset below 2^56: that is the image's fault,
+    // an IOException, not the caller's.
+    if (position < 0 || end > Integer.MAX_VALUE - 8) {
+      throw new IOException(name + ": an in-memory file holds at most 2 GiB; a write at "
+          + position + " was asked for");
     }
     ensure((int) end);
     src.get(data, (int) position, src.remaining());
@@ -54,9 +61,10 @@ public final class MemoryHostFile implements HostFile {
   }
 
   @Override
-  public synchronized void truncate(long newSize) {
-    if (newSize > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("memory host file limited to 2 GiB");
+  public synchronized void truncate(long newSize) throws IOException {
+    if (newSize < 0 || newSize > Integer.MAX_VALUE - 8) {
+      throw new IOException(name + ": an in-memory file holds at most 2 GiB; a size of "
+          + newSize + " was asked for");
     }
     ensure((int) newSize);
     if (newSize < size) {

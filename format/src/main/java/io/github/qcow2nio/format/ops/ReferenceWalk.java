@@ -69,7 +69,7 @@ final class ReferenceWalk {
   /** Runs the walk; {@code l1} is the active L1 table. */
   void run(long[] l1) throws IOException {
     inc(0, cs);
-    table(l1, h.l1TableOffset(), true);
+    table(l1, h.l1TableOffset(), Integer.toUnsignedLong(h.l1Size()), true);
     List<SnapshotEntry> snapshots = ctx.snapshots();
     if (ctx.externalData() && !snapshots.isEmpty()) {
       error("ERROR " + snapshots.size() + " snapshots in image with data file");
@@ -89,8 +89,8 @@ final class ReferenceWalk {
             + ": L1 table is too large; snapshot table entry corrupted");
         continue;
       }
-      long[] sl1 = readLongs(s.l1TableOffset(), s.l1Size());
-      table(sl1, s.l1TableOffset(), false);
+      long[] sl1 = readLongs(s.l1TableOffset(), Integer.toUnsignedLong(s.l1Size()));
+      table(sl1, s.l1TableOffset(), Integer.toUnsignedLong(s.l1Size()), false);
     }
     inc(h.snapshotsOffset(), snapshotBytes);
     inc(h.refcountTableOffset(), (long) h.refcountTableClusters() << clusterBits);
@@ -141,8 +141,12 @@ final class ReferenceWalk {
     rebuild = true;
   }
 
-  private void table(long[] l1, long l1Offset, boolean active) throws IOException {
-    inc(l1Offset, 8L * l1.length);
+  /**
+   * Counts an L1 table of {@code entries} (its clusters) and what its entries point at; {@code
+   * l1} may be shorter than {@code entries}: the rest lies past the end of the file, zeros.
+   */
+  private void table(long[] l1, long l1Offset, long entries, boolean active) throws IOException {
+    inc(l1Offset, 8L * entries);
     for (int i = 0; i < l1.length; i++) {
       ctx.step();
       long e = l1[i];
@@ -294,8 +298,10 @@ final class ReferenceWalk {
     if (size <= 0) {
       return;
     }
-    // The last cluster may be partly past the end of the file, never a whole cluster.
-    if (offset + size - fileSize >= cs) {
+    // The last cluster may be partly past the end of the file, never a whole cluster. Written
+    // without offset + size, which a hostile offset near 2^63 overflows; a negative offset (a
+    // snapshot's L1 offset is not masked) is past any end.
+    if (offset < 0 || offset >= fileSize + cs - size) {
       error("ERROR: counting reference for region exceeding the end of the file by one cluster "
           + "or more: offset 0x" + Long.toHexString(offset) + " size 0x"
           + Long.toHexString(size));
@@ -327,10 +333,18 @@ final class ReferenceWalk {
     if (n > Qcow2Limits.MAX_L1_ENTRIES * 2) {
       throw new IOException("table of " + n + " entries at " + offset + " is too large");
     }
-    ByteBuffer b = ByteBuffer.allocate((int) (8 * n));
+    // Only what lies in the file is read and held: a table declared far larger than the file
+    // (a snapshot's L1 of 32 MiB on a 10 KiB image) must not cost its declared size in memory.
+    // The length stays even so that extended L2 entries (pairs) remain whole.
+    long inFile = offset < 0 || offset >= fileSize ? 0 : (fileSize - offset + 7) / 8;
+    int len = (int) Math.min(n, (inFile + 1) & ~1L);
+    if (len == 0) {
+      return new long[0];
+    }
+    ByteBuffer b = ByteBuffer.allocate(8 * len);
     file.readOrZero(b, offset);
     b.flip();
-    long[] out = new long[(int) n];
+    long[] out = new long[len];
     b.asLongBuffer().get(out);
     return out;
   }

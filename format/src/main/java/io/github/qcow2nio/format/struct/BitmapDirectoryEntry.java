@@ -16,6 +16,12 @@ public record BitmapDirectoryEntry(
   public static final int FIXED_SIZE = 24;
   public static final int MAX_NAME = 1023;
   public static final long MAX_TABLE_ENTRIES = 1L << 27;
+  /**
+   * The bitmap data one bitmap's table may address (QEMU's limit): with small clusters it is the
+   * bound on the table that binds, 1 Mi entries at 512 bytes, far below {@link
+   * #MAX_TABLE_ENTRIES}.
+   */
+  public static final long MAX_BITMAP_BYTES = 512L << 20;
 
   public boolean inUse() {
     return (flags & FLAG_IN_USE) != 0;
@@ -72,6 +78,10 @@ public record BitmapDirectoryEntry(
       } else if (tableSize == 0 || Integer.toUnsignedLong(tableSize) > MAX_TABLE_ENTRIES) {
         problem = "bitmap table size " + Integer.toUnsignedString(tableSize)
             + "; expected 1.." + MAX_TABLE_ENTRIES;
+      } else if (Integer.toUnsignedLong(tableSize) * h.clusterSize() > MAX_BITMAP_BYTES) {
+        problem = "bitmap table of " + Integer.toUnsignedString(tableSize) + " entries addresses "
+            + "more than 512 MiB of bitmap data (" + (MAX_BITMAP_BYTES / h.clusterSize())
+            + " entries with " + h.clusterSize() + "-byte clusters)";
       } else if (tableOffset <= 0 || (tableOffset & (h.clusterSize() - 1L)) != 0) {
         problem = "bitmap table offset 0x" + Long.toHexString(tableOffset)
             + " is not a nonzero multiple of the cluster size";
