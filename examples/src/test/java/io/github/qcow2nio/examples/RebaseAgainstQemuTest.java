@@ -58,7 +58,8 @@ class RebaseAgainstQemuTest {
         for (String[] args : ARGS) {
           // Every argument over the default layout; a safe rebase, flattening and a rebase into
           // the chain over the others (each case costs some 25 processes).
-          if (!options.isEmpty() && args != ARGS[0] && args != ARGS[2] && args != ARGS[6]) {
+          if (!options.isEmpty() && (mid ? args != ARGS[6] && args != ARGS[0]
+              : args != ARGS[0] && args != ARGS[2])) {
             continue;
           }
           Path sub = dir.resolve("case" + n++);
@@ -92,8 +93,7 @@ class RebaseAgainstQemuTest {
     Qemu.assumeAvailable();
     List<Executable> checks = new ArrayList<>();
     int n = 0;
-    for (String options : new String[] {"", "compression_type=zstd", "cluster_size=4k",
-        "compat=0.10"}) {
+    for (String options : new String[] {"", "compression_type=zstd", "compat=0.10"}) {
       for (String[] args : new String[][] {ARGS[0], ARGS[2]}) {
         Path sub = dir.resolve("c" + n++);
         checks.add(() -> rebaseBoth(sub, options, true, new long[] {4096, 4096, 4096}, args,
@@ -158,10 +158,12 @@ class RebaseAgainstQemuTest {
     QemuImg.Check c = QemuImg.check(ours);
     assertEquals(0, c.exitCode(), what + "\n" + c.output());
     assertEquals(0, c.leaks(), what + "\n" + c.output());
-    assertEquals(QemuImg.info(theirs).path("backing-filename").asText(""),
-        QemuImg.info(ours).path("backing-filename").asText(""), what + ": backing file");
-    assertEquals(QemuImg.info(theirs).path("backing-filename-format").asText(""),
-        QemuImg.info(ours).path("backing-filename-format").asText(""), what + ": its format");
+    com.fasterxml.jackson.databind.JsonNode qemuInfo = QemuImg.info(theirs);
+    com.fasterxml.jackson.databind.JsonNode ourInfo = QemuImg.info(ours);
+    assertEquals(qemuInfo.path("backing-filename").asText(""),
+        ourInfo.path("backing-filename").asText(""), what + ": backing file");
+    assertEquals(qemuInfo.path("backing-filename-format").asText(""),
+        ourInfo.path("backing-filename-format").asText(""), what + ": its format");
     if (!compress) {
       assertEquals(CommitAgainstQemuTest.allocation(theirs),
           CommitAgainstQemuTest.allocation(ours), what + ": allocated where qemu-img's is");

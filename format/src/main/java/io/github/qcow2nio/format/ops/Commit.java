@@ -31,6 +31,9 @@ import java.util.Objects;
  * QEMU, they may then read differently from the base below them).
  */
 public final class Commit {
+  /** The most QEMU's commit copies at once. */
+  private static final int MAX_IO = 1 << 20;
+
   private Commit() {}
 
   public static CommitResult run(CommitOptions o, ProgressListener listener)
@@ -66,7 +69,8 @@ public final class Commit {
         if (target.size() < size) {
           target.resize(size);
         }
-        copy(SourceChain.of(top), depth, target, size, bytes, listener);
+        copy(SourceChain.of(top), depth, target, base.header().clusterSize(), size, bytes,
+            listener);
         // Durable before the overlay loses anything: a crash later leaves both readable.
         target.flush();
       }
@@ -124,31 +128,63 @@ public final class Commit {
     }
   }
 
-  /** Copies what the top {@code depth} layers allocate into {@code target}. */
-  private static void copy(SourceChain chain, int depth, VirtualDisk target, long size,
-      long[] bytes, ProgressListener listener) throws IOException {
+  /**
+   * Copies what the top {@code depth} layers allocate into {@code target}, in QEMU's commit
+   * units, so that the base ends up allocated where QEMU's is: the disk is cut in chunks of the
+   * base's cluster size (4 KiB to 64 KiB), a chunk is copied when anything above the base
+   * allocates part of it, and each run of such chunks goes as the whole chain reads it: data is
+   * copied, whole chunks aligned to the base's clusters that read as zeros are written as zeros,
+   * and a run shorter than one chunk is copied whole.
+   */
+  private static void copy(SourceChain chain, int depth, VirtualDisk target, int clusterSize,
+      long size, long[] bytes, ProgressListener listener) throws IOException {
     ChainStatus status = new ChainStatus(chain);
     VirtualDisk disk = chain.disk();
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Convert.CHUNK, Math.max(size, 1)));
+    int chunk = Math.min(64 << 10, Math.max(4096, clusterSize));
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(MAX_IO, Math.max(size, 1)));
     listener.progress(0, size);
     long offset = 0;
     while (offset < size) {
       Convert.checkCancelled(listener);
-      ChainStatus.Run run = status.at(offset, Math.min(size - offset, Convert.CHUNK), depth);
-      long length = run.length();
-      if (run.allocated() && run.data()) {
-        buf.clear().limit((int) length);
-        disk.read(buf, offset);
-        buf.flip();
-        target.write(buf, offset);
-        bytes[0] += length;
-      } else if (run.allocated() && run.zero()) {
-        // Stored as zeros even where the base reads zeros now (past its backing file's end, or
-        // with none), as QEMU's commit stores them: zero flags, or zeros written in v2.
-        ((Qcow2Disk) target).writeZerosOverBacking(offset, length);
-        bytes[1] += length;
+      ChainStatus.Run above = status.at(offset, Math.min(size - offset, Convert.CHUNK), depth);
+      if (!above.allocated()) {
+        offset = above.end();
+        listener.progress(offset, size);
+        continue;
       }
-      offset += length;
+      long from = above.start() - above.start() % chunk;
+      long to = Math.min(size, above.end() + Math.floorMod(-above.end(), chunk));
+      for (long pos = from; pos < to; ) {
+        Convert.checkCancelled(listener);
+        ChainStatus.Run run = status.at(pos, to - pos);
+        long n = run.data() ? Math.min(run.length(), MAX_IO) : run.length();
+        n -= n % chunk;
+        boolean zeros = false;
+        if (n < chunk) {
+          n = chunk;
+        } else if (!run.data()) {
+          zeros = pos % clusterSize == 0 && n % clusterSize == 0;
+        }
+        n = Math.min(n, size - pos);
+        if (zeros) {
+          // Stored as zeros even where the base reads zeros now (past its backing file's end,
+          // or with none), as QEMU's commit stores them: zero flags, or zeros in v2.
+          ((Qcow2Disk) target).writeZerosOverBacking(pos, n);
+          bytes[1] += n;
+        } else {
+          for (long at = pos; at < pos + n; ) {
+            int len = (int) Math.min(buf.capacity(), pos + n - at);
+            buf.clear().limit(len);
+            disk.read(buf, at);
+            buf.flip();
+            target.write(buf, at);
+            at += len;
+          }
+          bytes[0] += n;
+        }
+        pos += n;
+      }
+      offset = to;
       listener.progress(offset, size);
     }
   }
