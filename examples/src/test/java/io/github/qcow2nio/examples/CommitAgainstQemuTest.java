@@ -42,21 +42,33 @@ class CommitAgainstQemuTest {
           {"-P 8", "5000", "64"}},
   };
 
+  /**
+   * Every argument over the default layout; over each other layout a commit into a middle image
+   * and a commit into a base without a backing file ({@code -b}), the two ways zeros and data are
+   * stored. {@link #everyLayoutWithEveryArgument} (soak) runs them all.
+   */
   @Test
   void chainsCommitAsQemuImgCommitsThem() throws IOException {
     Qemu.assumeAvailable();
+    assertAll(cases(false));
+  }
+
+  @Test
+  @Tag("soak")
+  void everyLayoutWithEveryArgument() throws IOException {
+    Qemu.assumeAvailable();
+    assertAll(cases(true));
+  }
+
+  private List<Executable> cases(boolean all) {
     List<Executable> checks = new ArrayList<>();
     int n = 0;
     for (String options : OPTIONS) {
       for (int layers = 2; layers <= 3; layers++) {
         for (String[] args : ARGS) {
-          // Every argument over the default layout; the two that change what is written, and
-          // the default, over the others (each case costs some 30 processes).
-          if (!options.isEmpty() && args.length > 0 && !args[0].equals("-d")
-              && !args[0].equals("-b")) {
-            continue;
-          }
-          if (!options.isEmpty() && args.length > 0 && args[0].equals("-d") && layers == 3) {
+          boolean wanted = options.isEmpty() || all
+              || (layers == 3 ? args.length == 0 : args.length > 0 && args[0].equals("-b"));
+          if (!wanted) {
             continue;
           }
           int chain = layers;
@@ -66,7 +78,7 @@ class CommitAgainstQemuTest {
         }
       }
     }
-    assertAll(checks);
+    return checks;
   }
 
   @Test
@@ -77,10 +89,10 @@ class CommitAgainstQemuTest {
         {8192, 2048, 4096}, {4096, 6144, 2048}};
     int n = 0;
     for (long[] s : sizes) {
-      for (String[] args : new String[][] {{}, {"-b", "base.qcow2"}}) {
-        Path sub = dir.resolve("size" + n++);
-        checks.add(() -> commitBoth(sub, "", s.length, s, args));
-      }
+      // Into the backing file for two layers, into the base (-b) for three.
+      String[] args = s.length == 2 ? new String[0] : new String[] {"-b", "base.qcow2"};
+      Path sub = dir.resolve("size" + n++);
+      checks.add(() -> commitBoth(sub, "", s.length, s, args));
     }
     assertAll(checks);
   }
