@@ -30,6 +30,8 @@ final class Tool {
         .addSubcommand(new DdCommand(io))
         .addSubcommand(new CreateCommand(io))
         .addSubcommand(new ResizeCommand(io))
+        .addSubcommand(new CommitCommand(io))
+        .addSubcommand(new RebaseCommand(io))
         .addSubcommand(new InspectCommand(io))
         .addSubcommand(new PartitionsCommand(io))
         .addSubcommand(new LsCommand(io, zone))

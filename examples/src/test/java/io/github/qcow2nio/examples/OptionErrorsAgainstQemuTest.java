@@ -58,6 +58,12 @@ class OptionErrorsAgainstQemuTest {
       {"create", "--bogus", "IMG", "1M"},
       {"resize", "--bogus", "IMG", "1M"},
       {"resize", "-f"},
+      {"commit", "--bogus", "IMG"},
+      {"commit", "-Z", "IMG"},
+      {"commit", "-b"},
+      {"rebase", "--bogus", "IMG"},
+      {"rebase", "-Z", "-u", "IMG"},
+      {"rebase", "-F"},
   };
 
   @Test

@@ -56,6 +56,8 @@ class ToolParsingTest {
         {"map", "--start-offset=offset", "--max-length=len"},
         {"create", "-b=backing_file", "-F=backing_fmt", "-o=options", "-u", "-q"},
         {"resize", "--shrink", "--preallocation=prealloc", "-q", "filename [+ | -]size"},
+        {"commit", "-b=base", "-d", "-r=rate_limit", "-t=cache", "-p", "-q", "filename"},
+        {"rebase", "-b=backing_file", "-F=backing_fmt", "-u", "-c", "-U", "-T=src_cache"},
         {"check", "-r=leaks|all", "-T=src_cache", "--image-opts", "-q"},
         {"convert", "-O=output_fmt", "-S=sparse_size", "-B=backing_file", "-p", "-t=cache"},
         {"measure", "--size=N", "-l=snapshot_param", "--output=ofmt"},

@@ -73,6 +73,19 @@ final class BackingChain {
     };
   }
 
+  /**
+   * The disk {@code backingName} names as a backing file of the image at {@code location},
+   * resolved and opened exactly as the image's own backing file would be (rebase opens its new
+   * backing file this way); closing the disk closes everything the open took.
+   */
+  static VirtualDisk openDisk(ImageLocation location, String backingName, String backingFormat,
+      OpenOptions options) throws IOException {
+    Set<Object> chain = new java.util.HashSet<>();
+    chain.add(location.identity());
+    Backing b = open(location, backingName, backingFormat, options, chain, 0);
+    return new OwnedDisk(b.disk(), b.owner());
+  }
+
   private static Backing openQcow2(ImageLocation backingLocation, String name,
       String backingName, OpenOptions options, Set<Object> chain, int depth) throws IOException {
     Qcow2Image backing;

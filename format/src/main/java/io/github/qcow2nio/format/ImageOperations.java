@@ -2,11 +2,13 @@ package io.github.qcow2nio.format;
 
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.ops.Commit;
 import io.github.qcow2nio.format.ops.Compare;
 import io.github.qcow2nio.format.ops.Convert;
 import io.github.qcow2nio.format.ops.Dd;
 import io.github.qcow2nio.format.ops.Inspect;
 import io.github.qcow2nio.format.ops.Measure;
+import io.github.qcow2nio.format.ops.Rebase;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -72,5 +74,41 @@ public final class ImageOperations {
 
   public static InspectionResult inspect(Path image, InspectionPolicy policy) throws IOException {
     return inspect(new PathLocation(image), policy);
+  }
+
+  /**
+   * {@code qemu-img commit}: writes what the overlay (and, with a deeper base, every layer down
+   * to it) allocates into the base image, then empties the overlay unless told to keep it. The
+   * base is durable before the overlay changes: a crash leaves both readable, at most leaking
+   * clusters, the overlay reading as before and each cluster of the base old or committed.
+   *
+   * @throws java.io.InterruptedIOException when the listener cancels (what was committed so far
+   *     stays in the base; the overlay is unchanged)
+   */
+  public static CommitResult commit(CommitOptions options, ProgressListener listener)
+      throws IOException {
+    return Commit.run(options, listener);
+  }
+
+  public static CommitResult commit(CommitOptions options) throws IOException {
+    return commit(options, ProgressListener.NONE);
+  }
+
+  /**
+   * {@code qemu-img rebase}: gives an overlay a new backing file (or none, flattening it). Safe
+   * by default: the sectors that would read differently through the new backing file are copied
+   * into the overlay first, forced, and only then does the header name the new file. Unsafe
+   * ({@code -u}): the header alone.
+   *
+   * @throws java.io.InterruptedIOException when the listener cancels (the overlay keeps its old
+   *     backing file and reads as before)
+   */
+  public static RebaseResult rebase(RebaseOptions options, ProgressListener listener)
+      throws IOException {
+    return Rebase.run(options, listener);
+  }
+
+  public static RebaseResult rebase(RebaseOptions options) throws IOException {
+    return rebase(options, ProgressListener.NONE);
   }
 }

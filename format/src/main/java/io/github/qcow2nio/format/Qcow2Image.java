@@ -128,6 +128,21 @@ public final class Qcow2Image implements Closeable {
     return ImageOpener.open(location, options, new HashSet<>(), 0);
   }
 
+  /**
+   * Opens, read-only, the disk that {@code backingName} would be as the backing file of the image
+   * at {@code image}: the name resolved against the image's location, the format given (null
+   * probes), a qcow2 image with its own chain, a raw file as raw, as the image's own backing file
+   * is opened (what {@code qemu-img rebase} does with its new backing file). Closing the disk
+   * closes all it opened.
+   *
+   * @throws io.github.qcow2nio.format.error.BackingChainException when it cannot be opened
+   */
+  public static VirtualDisk openBackingDisk(ImageLocation image, String backingName,
+      String backingFormat, OpenOptions options) throws IOException {
+    return BackingChain.openDisk(image, backingName, backingFormat,
+        options.toBuilder().writable(false).build());
+  }
+
   private Qcow2Disk newDisk(String name, long size, long[] l1, long l1Offset,
       VirtualDisk backing) {
     boolean ext = header.hasExtendedL2();

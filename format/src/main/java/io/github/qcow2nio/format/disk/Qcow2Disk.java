@@ -366,6 +366,26 @@ public final class Qcow2Disk implements VirtualDisk {
     requireWriter().zeroRange(offset, length, true);
   }
 
+  /**
+   * Drops every cluster of this layer, so that the whole disk reads from the backing file (or as
+   * zeros without one): QEMU's make_empty, which {@code qemu-img commit} runs on the overlay once
+   * its data is in the backing file. Snapshots keep their clusters. Only for a caller that knows
+   * the backing file reads what this layer holds: otherwise the guest sees different data.
+   */
+  public void makeEmpty() throws IOException {
+    requireWriter().zeroRange(0, size, true, ZeroWriter.Backing.EXPOSE);
+  }
+
+  /**
+   * Makes {@code [offset, offset + length)} read as zeros, storing them (zero flags, or zeros
+   * where the image has none) even where the range reads zeros already because the backing file
+   * ends before it: what a rebase onto a longer backing file needs, so that the new file does
+   * not show through there.
+   */
+  public void writeZerosOverBacking(long offset, long length) throws IOException {
+    requireWriter().zeroRange(offset, length, false, ZeroWriter.Backing.HIDE);
+  }
+
   @Override
   public void resize(long newSize) throws IOException {
     requireWriter().resize(newSize, false);

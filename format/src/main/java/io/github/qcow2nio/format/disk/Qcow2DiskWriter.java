@@ -199,6 +199,12 @@ public final class Qcow2DiskWriter {
 
   /** writeZeros ({@code discard} false) or discard ({@code discard} true). */
   void zeroRange(long offset, long length, boolean discard) throws IOException {
+    zeroRange(offset, length, discard, ZeroWriter.Backing.AS_IS);
+  }
+
+  /** As above, the backing file taken as {@code view} says ({@link Qcow2Disk#makeEmpty}). */
+  void zeroRange(long offset, long length, boolean discard, ZeroWriter.Backing view)
+      throws IOException {
     checkRange(offset, length);
     if (length == 0) {
       return;
@@ -216,9 +222,9 @@ public final class Qcow2DiskWriter {
         long logicalEnd = Math.min(cStart + geometry.clusterSize(), size);
         boolean full = pos == cStart && cEnd >= logicalEnd;
         if (full) {
-          zeroes.zeroWholeCluster(cStart, discard);
+          zeroes.zeroWholeCluster(cStart, discard, view);
         } else if (!discard) {
-          zeroes.zeroPartial(pos, (int) (cEnd - pos));
+          zeroes.zeroPartial(pos, (int) (cEnd - pos), view);
         }
         pos = cEnd;
         barrier.ensureCacheRoom();

@@ -50,15 +50,42 @@ final class ZeroWriter {
     return backing != null && backing.size() > cStart;
   }
 
+  /** What the backing file is taken to show where a range becomes zeros. */
+  enum Backing {
+    /** The backing file as it is: ranges past its end already read as zeros. */
+    AS_IS,
+    /**
+     * A discard that empties the layer (QEMU's make_empty after a commit): clusters become
+     * unallocated even where a backing file shows through; the caller promises that it reads
+     * what this layer held.
+     */
+    EXPOSE,
+    /**
+     * Zeros stored even where no backing file shows through now: a rebase onto a longer backing
+     * file must not let the new one show where the old one was too short.
+     */
+    HIDE
+  }
+
   /** Makes a whole cluster read as zeros; {@code discard} also gives its storage back. */
   void zeroWholeCluster(long cStart, boolean discard) throws IOException {
+    zeroWholeCluster(cStart, discard, Backing.AS_IS);
+  }
+
+  /** As above, the backing file taken as {@code view} says. */
+  void zeroWholeCluster(long cStart, boolean discard, Backing view) throws IOException {
     long l1Index = g.l1Index(cStart);
     int idx = g.l2Index(cStart);
     int len = (int) Math.min(clusterSize, disk.size() - cStart);
-    boolean covered = backingCovers(cStart);
+    boolean exposeBacking = view == Backing.EXPOSE;
+    boolean covered = view == Backing.HIDE || !exposeBacking && backingCovers(cStart);
+    if (exposeBacking && dataFileRaw) {
+      // The raw data file must keep the bytes; they read as the backing file's anyway.
+      return;
+    }
     if (dataFileRaw || (v2 && covered)) {
       // No zero flag to use (or the raw data file must hold the bytes): write real zeros.
-      zeroPartial(cStart, len);
+      zeroPartial(cStart, len, view);
       return;
     }
     long e = disk.l1()[(int) l1Index];
@@ -99,7 +126,12 @@ final class ZeroWriter {
 
   /** Zeros part of one cluster, by subcluster bits where possible, else by writing zeros. */
   void zeroPartial(long pos, int n) throws IOException {
-    if (n <= 0 || clusters.readsZeroWithoutIo(pos, n)) {
+    zeroPartial(pos, n, Backing.AS_IS);
+  }
+
+  /** As above; with {@link Backing#HIDE} zeros are stored even where it reads zeros now. */
+  void zeroPartial(long pos, int n, Backing view) throws IOException {
+    if (n <= 0 || view != Backing.HIDE && clusters.readsZeroWithoutIo(pos, n)) {
       return;
     }
     if (extended && !dataFileRaw) {
@@ -114,11 +146,11 @@ final class ZeroWriter {
       }
       if (first < last && zeroSubclusters(pos & ~clusterMask, first, last)) {
         if (first > off) {
-          zeroPartial(pos, first - off);
+          zeroPartial(pos, first - off, view);
         }
         if (pos + n > (pos & ~clusterMask) + last) {
           long from = (pos & ~clusterMask) + last;
-          zeroPartial(from, (int) (pos + n - from));
+          zeroPartial(from, (int) (pos + n - from), view);
         }
         return;
       }

@@ -55,11 +55,8 @@ final class SourceChain implements Closeable {
         top = image.snapshotDisk(source.snapshot());
       }
       layers.add(top);
-      Qcow2Image at = image;
-      while (at != null && at.backingDisk().isPresent()) {
-        layers.add(at.backingDisk().get());
-        at = at.backingImage().orElse(null);
-      }
+      List<VirtualDisk> below = of(image).layers();
+      layers.addAll(below.subList(1, below.size()));
       ok = true;
       return new SourceChain(image, image, List.copyOf(layers));
     } finally {
@@ -67,6 +64,21 @@ final class SourceChain implements Closeable {
         image.close();
       }
     }
+  }
+
+  /**
+   * The chain of an image the caller has opened and keeps: closing the chain leaves the image
+   * open.
+   */
+  static SourceChain of(Qcow2Image image) {
+    List<VirtualDisk> layers = new ArrayList<>();
+    layers.add(image.disk());
+    Qcow2Image at = image;
+    while (at != null && at.backingDisk().isPresent()) {
+      layers.add(at.backingDisk().get());
+      at = at.backingImage().orElse(null);
+    }
+    return new SourceChain(() -> { }, image, List.copyOf(layers));
   }
 
   /** "qcow2" when the file starts with the qcow2 magic, "raw" otherwise, as qemu-img probes. */

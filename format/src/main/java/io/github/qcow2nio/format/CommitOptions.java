@@ -1,0 +1,70 @@
+package io.github.qcow2nio.format;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What {@code qemu-img commit} takes.
+ *
+ * @param image the overlay whose changes are committed ({@code filename})
+ * @param base {@code -b}: the image of the overlay's backing chain to commit into, named as the
+ *     chain names it (the backing file name an image records) or as a path to the same file;
+ *     null for the overlay's own backing file. Every layer between the overlay and the base is
+ *     committed too, and as qemu-img, {@code -b} implies {@code -d}: the layers above the base are
+ *     left as they were (they may then read differently from the base, as in QEMU)
+ * @param keepOverlay {@code -d}: leave the overlay's clusters in place; without it (and without
+ *     {@code -b}) the overlay is emptied once its data is durable in the backing file, so that it
+ *     reads through to it
+ */
+public record CommitOptions(Path image, String base, boolean keepOverlay) {
+
+  public CommitOptions {
+    Objects.requireNonNull(image, "image");
+  }
+
+  /** The overlay emptied once its data is in the backing file below it: qemu-img's default. */
+  public static CommitOptions of(Path image) {
+    return builder(image).build();
+  }
+
+  /** A builder starting from {@link #of}'s options. */
+  public static Builder builder(Path image) {
+    return new Builder(image);
+  }
+
+  public Builder toBuilder() {
+    return new Builder(image).base(base).keepOverlay(keepOverlay);
+  }
+
+  /** Whether the overlay is emptied afterwards: neither {@code -d} nor {@code -b} given. */
+  public boolean emptiesOverlay() {
+    return !keepOverlay && base == null;
+  }
+
+  /** One setter per option of {@link CommitOptions}. */
+  public static final class Builder {
+    private final Path image;
+    private String base;
+    private boolean keepOverlay;
+
+    private Builder(Path image) {
+      this.image = image;
+    }
+
+    /** {@code -b}: the chain's image to commit into; null for the overlay's backing file. */
+    public Builder base(String value) {
+      base = value;
+      return this;
+    }
+
+    /** {@code -d}: keep the overlay's clusters. */
+    public Builder keepOverlay(boolean value) {
+      keepOverlay = value;
+      return this;
+    }
+
+    public CommitOptions build() {
+      return new CommitOptions(image, base, keepOverlay);
+    }
+  }
+}

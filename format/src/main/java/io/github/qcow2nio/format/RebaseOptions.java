@@ -1,0 +1,82 @@
+package io.github.qcow2nio.format;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What {@code qemu-img rebase} takes.
+ *
+ * @param image the overlay whose backing file changes ({@code filename})
+ * @param backingFile {@code -b}: the new backing file's name, stored as given; a relative name is
+ *     relative to the overlay's directory (not the working directory), as QEMU resolves it. The
+ *     empty string removes the backing file: the overlay becomes standalone
+ * @param backingFormat {@code -F}: "qcow2" or "raw"; qemu-img 7.2 refuses a new backing file
+ *     without it (after a safe rebase has copied its data, as qemu-img does)
+ * @param unsafe {@code -u}: only the header changes; nothing is compared or copied, and the new
+ *     backing file need not exist
+ * @param compress {@code -c}: the clusters a safe rebase copies into the overlay are stored
+ *     compressed (qemu-img 8.0's option; 7.2 does not have it)
+ */
+public record RebaseOptions(Path image, String backingFile, String backingFormat,
+    boolean unsafe, boolean compress) {
+
+  public RebaseOptions {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(backingFile, "backingFile (\"\" for none)");
+    if (backingFormat != null && !backingFormat.equals("qcow2") && !backingFormat.equals("raw")) {
+      throw new IllegalArgumentException("unsupported backing format '" + backingFormat
+          + "' (qcow2 and raw are)");
+    }
+  }
+
+  /** A safe rebase of {@code image} onto {@code backingFile} of {@code backingFormat}. */
+  public static RebaseOptions of(Path image, String backingFile, String backingFormat) {
+    return builder(image, backingFile).backingFormat(backingFormat).build();
+  }
+
+  /** A builder for a safe, uncompressed rebase onto {@code backingFile} ("" for none). */
+  public static Builder builder(Path image, String backingFile) {
+    return new Builder(image, backingFile);
+  }
+
+  public Builder toBuilder() {
+    return new Builder(image, backingFile).backingFormat(backingFormat).unsafe(unsafe)
+        .compress(compress);
+  }
+
+  /** One setter per option of {@link RebaseOptions}. */
+  public static final class Builder {
+    private final Path image;
+    private final String backingFile;
+    private String backingFormat;
+    private boolean unsafe;
+    private boolean compress;
+
+    private Builder(Path image, String backingFile) {
+      this.image = image;
+      this.backingFile = backingFile;
+    }
+
+    /** {@code -F}. */
+    public Builder backingFormat(String value) {
+      backingFormat = value;
+      return this;
+    }
+
+    /** {@code -u}. */
+    public Builder unsafe(boolean value) {
+      unsafe = value;
+      return this;
+    }
+
+    /** {@code -c}. */
+    public Builder compress(boolean value) {
+      compress = value;
+      return this;
+    }
+
+    public RebaseOptions build() {
+      return new RebaseOptions(image, backingFile, backingFormat, unsafe, compress);
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package io.github.qcow2nio.format.write;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.qcow2nio.format.CommitOptions;
+import io.github.qcow2nio.format.CreateOptions;
+import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.ProgressListener;
+import io.github.qcow2nio.format.Qcow2Image;
+import io.github.qcow2nio.format.RebaseOptions;
+import io.github.qcow2nio.format.block.VirtualDisk;
+import io.github.qcow2nio.format.io.ImageLocation;
+import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.ops.Commit;
+import io.github.qcow2nio.format.ops.Rebase;
+import io.github.qcow2nio.format.testing.Knobs;
+import io.github.qcow2nio.format.testing.Qemu;
+import io.github.qcow2nio.format.testing.QemuImg;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Commit and rebase under the fault sweep's faults: at every host write, truncate and force of
+ * the operation (across all the files of the chain), in turn, an I/O error (possibly torn), an
+ * interrupt, a crash and a power loss. What must hold afterwards, on every file:
+ *
+ * <ul>
+ *   <li>{@code qemu-img check} finds no errors (leaked clusters are allowed);
+ *   <li>commit: the overlay reads exactly as before (its clusters are dropped only once the base
+ *       is durable, and a dropped cluster reads the same from the base), and every 512-byte
+ *       sector of the base reads either as it did or as committed;
+ *   <li>rebase: the overlay reads exactly as before, through whichever backing file its header
+ *       names after the fault (the old one until the header switch, the new one after);
+ *   <li>after an I/O error or an interrupt the operation, run again, succeeds with the full
+ *       result.
+ * </ul>
+ */
+@Tag("qemu")
+class CommitRebaseFaultSweepTest {
+  private static final int SIZE = 192 << 10;
+  private static final int CLUSTER = 4096;
+
+  @TempDir Path dir;
+
+  enum Op {
+    COMMIT, COMMIT_KEEP, REBASE, REBASE_FLATTEN, REBASE_COMPRESSED
+  }
+
+  static Stream<Arguments> sweeps() {
+    return Stream.of(Op.values()).flatMap(op -> Stream.of(FaultyLocation.Mode.values())
+        .map(m -> Arguments.of(op, m)));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("sweeps")
+  void everyFaultPoint(Op op, FaultyLocation.Mode mode) throws IOException {
+    Qemu.assumeAvailable();
+    Map<String, byte[]> seed = seed(op);
+    Path seedDir = Files.createDirectories(dir.resolve("seed"));
+    write(seedDir, seed);
+    String top = topOf(op);
+    byte[] guest = read(seedDir.resolve(top));
+    byte[] baseBefore = op.name().startsWith("COMMIT") ? own(seedDir.resolve("base.qcow2"))
+        : null;
+
+    FaultyLocation.Crash dry = new FaultyLocation.Crash();
+    run(op, seed, dry);
+    long points = dry.points;
+    System.out.println("commit/rebase fault sweep " + op + ", " + mode + ": " + points
+        + " fault points");
+    assertTrue(points >= 3, op + ": only " + points + " fault points");
+    for (long p = 0; p < points; p += Knobs.FAULT_STRIDE) {
+      FaultyLocation.Crash crash = new FaultyLocation.Crash();
+      crash.target = p;
+      crash.mode = mode;
+      crash.rnd = new Random(p * 4 + mode.ordinal());
+      String what = op + ", " + mode + " at fault point " + p + " of " + points;
+      Map<String, byte[]> after;
+      try {
+        after = run(op, seed, crash);
+      } finally {
+        Thread.interrupted();
+      }
+      assertTrue(crash.fired, what + ": never reached");
+      Path at = Files.createDirectories(dir.resolve("p" + p + mode));
+      write(at, after);
+      for (String name : after.keySet()) {
+        if (Arrays.equals(after.get(name), seed.get(name))) {
+          continue;
+        }
+        QemuImg.Check c = QemuImg.check(at.resolve(name));
+        assertTrue(c.consistent(true), what + ": " + name + "\n" + c.output());
+      }
+      assertArrayEquals(guest, read(at.resolve(top)), what + ": the overlay reads as before");
+      if (baseBefore != null) {
+        byte[] base = own(at.resolve("base.qcow2"));
+        for (int s = 0; s < SIZE; s += 512) {
+          boolean old = Arrays.equals(base, s, s + 512, baseBefore, s, s + 512);
+          boolean committed = Arrays.equals(base, s, s + 512, guest, s, s + 512);
+          assertTrue(old || committed, what + ": base sector " + s / 512
+              + " is neither old nor committed");
+        }
+      }
+      if (!mode.stopsTheWorld()) {
+        // The operation failed (or survived the fault): run again, it completes.
+        runOnDisk(op, at);
+        assertArrayEquals(guest, read(at.resolve(top)), what + ": again");
+        if (baseBefore != null) {
+          assertArrayEquals(guest, own(at.resolve("base.qcow2")), what + ": base after retry");
+        }
+        for (String name : after.keySet()) {
+          QemuImg.Check c = QemuImg.check(at.resolve(name));
+          assertTrue(c.consistent(true), what + ", again: " + name + "\n" + c.output());
+        }
+      }
+      deleteTree(at);
+    }
+  }
+
+  private static String topOf(Op op) {
+    return op.name().startsWith("COMMIT") ? "top.qcow2" : "ov.qcow2";
+  }
+
+  /** Runs the operation on in-memory copies of {@code seed}; returns the files it left. */
+  private Map<String, byte[]> run(Op op, Map<String, byte[]> seed, FaultyLocation.Crash crash)
+      throws IOException {
+    Map<String, FaultyLocation.File> files = new LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> e : seed.entrySet()) {
+      files.put(e.getKey(), FaultyLocation.File.of(crash, e.getValue()));
+    }
+    FaultyLocation loc = new FaultyLocation(topOf(op), files, crash, dir);
+    try {
+      operate(op, loc);
+    } catch (FaultyLocation.Crashed crashed) {
+      Map<String, byte[]> out = new LinkedHashMap<>();
+      for (Map.Entry<String, FaultyLocation.File> e : files.entrySet()) {
+        out.put(e.getKey(), crash.mode == FaultyLocation.Mode.POWER_LOSS
+            ? e.getValue().afterPowerLoss(crash.rnd) : e.getValue().current.clone());
+      }
+      return out;
+    } catch (IOException e) {
+      injected(e);
+    }
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (Map.Entry<String, FaultyLocation.File> e : files.entrySet()) {
+      out.put(e.getKey(), e.getValue().current.clone());
+    }
+    return out;
+  }
+
+  private static void operate(Op op, ImageLocation loc) throws IOException {
+    Path image = Path.of(loc.displayName());
+    switch (op) {
+      case COMMIT -> Commit.run(loc, CommitOptions.of(image), ProgressListener.NONE);
+      case COMMIT_KEEP -> Commit.run(loc, CommitOptions.builder(image).keepOverlay(true)
+          .build(), ProgressListener.NONE);
+      case REBASE -> Rebase.run(loc, RebaseOptions.of(image, "new.qcow2", "qcow2"),
+          ProgressListener.NONE);
+      case REBASE_FLATTEN -> Rebase.run(loc, RebaseOptions.builder(image, "").build(),
+          ProgressListener.NONE);
+      case REBASE_COMPRESSED -> Rebase.run(loc, RebaseOptions.builder(image, "new.qcow2")
+          .backingFormat("qcow2").compress(true).build(), ProgressListener.NONE);
+      default -> throw new AssertionError(op);
+    }
+  }
+
+  private static void runOnDisk(Op op, Path at) throws IOException {
+    operate(op, new PathLocation(at.resolve(topOf(op))));
+  }
+
+  private static void injected(IOException e) throws IOException {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FaultyLocation.InjectedIoError || t instanceof ClosedByInterruptException
+          || t instanceof java.io.InterruptedIOException) {
+        return;
+      }
+    }
+    throw e;
+  }
+
+  /** The chain the operation works on, made by this library, as file bytes by name. */
+  private Map<String, byte[]> seed(Op op) throws IOException {
+    Path d = Files.createDirectories(dir.resolve("make"));
+    Random r = new Random(op.ordinal() + 1);
+    String[] names = op.name().startsWith("COMMIT")
+        ? new String[] {"base.qcow2", "top.qcow2"} : new String[] {"old.qcow2", "ov.qcow2"};
+    make(d.resolve(names[0]), null, r, 12);
+    make(d.resolve(names[1]), names[0], r, 8);
+    if (!op.name().startsWith("COMMIT")) {
+      make(d.resolve("new.qcow2"), null, r, 0);
+      try (Qcow2Image n = Qcow2Image.open(d.resolve("new.qcow2"), OpenOptions.readWrite())) {
+        // Half the old backing file's content, so that some sectors differ and some do not.
+        byte[] old = read(d.resolve("old.qcow2"));
+        n.disk().write(ByteBuffer.wrap(old, 0, SIZE / 2), 0);
+      }
+    }
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    try (Stream<Path> s = Files.list(d)) {
+      for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+        out.put(p.getFileName().toString(), Files.readAllBytes(p));
+      }
+    }
+    deleteTree(d);
+    return out;
+  }
+
+  private static void make(Path p, String backing, Random r, int writes) throws IOException {
+    CreateOptions.Builder b = CreateOptions.builder(SIZE).clusterSize(CLUSTER);
+    if (backing != null) {
+      b.backingFile(backing).backingFormat("qcow2");
+    }
+    try (Qcow2Image img = Qcow2Image.create(p, b.build())) {
+      VirtualDisk d = img.disk();
+      for (int i = 0; i < writes; i++) {
+        int at = r.nextInt(SIZE - 3 * CLUSTER);
+        int len = 1 + r.nextInt(3 * CLUSTER);
+        if (r.nextInt(4) == 0) {
+          d.writeZeros(at, len);
+        } else {
+          byte[] data = new byte[len];
+          r.nextBytes(data);
+          d.write(ByteBuffer.wrap(data), at);
+        }
+      }
+    }
+  }
+
+  private static void write(Path d, Map<String, byte[]> files) throws IOException {
+    for (Map.Entry<String, byte[]> e : files.entrySet()) {
+      Files.write(d.resolve(e.getKey()), e.getValue());
+    }
+  }
+
+  /** The guest bytes of the image with its chain. */
+  private static byte[] read(Path image) throws IOException {
+    try (Qcow2Image img = Qcow2Image.open(image)) {
+      VirtualDisk d = img.disk();
+      ByteBuffer b = ByteBuffer.allocate((int) d.size());
+      d.read(b, 0);
+      return b.array();
+    }
+  }
+
+  /** The guest bytes of a base image (it has no backing file itself). */
+  private static byte[] own(Path image) throws IOException {
+    byte[] b = read(image);
+    assertEquals(SIZE, b.length);
+    return b;
+  }
+
+  private static void deleteTree(Path d) throws IOException {
+    try (Stream<Path> s = Files.walk(d)) {
+      for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+  }
+}
