@@ -29,6 +29,8 @@ final class Tool {
         .addSubcommand(new CompareCommand(io))
         .addSubcommand(new CreateCommand(io))
         .addSubcommand(new ResizeCommand(io))
+        .addSubcommand(new SnapshotCommand(io, zone))
+        .addSubcommand(new BitmapCommand(io))
         .addSubcommand(new PartitionsCommand(io))
         .addSubcommand(new LsCommand(io, zone))
         .addSubcommand(new CatCommand(io))

@@ -60,6 +60,10 @@ class ToolParsingTest {
         {"convert", "-O=output_fmt", "-S=sparse_size", "-B=backing_file", "-p", "-t=cache"},
         {"measure", "--size=N", "-l=snapshot_param", "--output=ofmt"},
         {"compare", "-s", "-F=fmt", "-p", "-T=src_cache"},
+        {"snapshot", "-l", "-a=snapshot", "-c=snapshot", "-d=snapshot", "--image-opts",
+            "-U, --force-share", "--object=objectdef"},
+        {"bitmap", "--add", "--remove", "--clear", "--enable", "--disable", "--merge=SOURCE",
+            "-b=source_file", "-F=source_fmt", "-g=granularity", "--image-opts"},
         {"ls", "-l", "-R"},
         {"mkfs", "--label=LABEL"},
     };

@@ -16,10 +16,13 @@ import java.nio.file.Path;
  * @param sparseSize {@code -S}: runs of zeros of at least this many bytes (default 4096) are not
  *     written; 0 writes every byte, so the target is fully allocated
  * @param compress {@code -c}: store clusters compressed (needs a compressed-cluster writer)
- * @param bitmaps {@code --bitmaps}: copy persistent bitmaps
+ * @param bitmaps {@code --bitmaps}: copy the source's persistent bitmaps (qcow2 v3 target)
+ * @param skipBrokenBitmaps {@code --skip-broken-bitmaps}: with {@code bitmaps}, leave out
+ *     inconsistent (in-use) bitmaps instead of refusing the conversion
  */
 public record ConvertOptions(ImageSource source, Path target, String targetFormat,
-    CreateOptions create, boolean noCreate, long sparseSize, boolean compress, boolean bitmaps) {
+    CreateOptions create, boolean noCreate, long sparseSize, boolean compress, boolean bitmaps,
+    boolean skipBrokenBitmaps) {
 
   /** qemu-img's default for {@code -S}: 4 KiB. */
   public static final long DEFAULT_SPARSE_SIZE = 4096;
@@ -37,6 +40,12 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
     }
   }
 
+  public ConvertOptions(ImageSource source, Path target, String targetFormat,
+      CreateOptions create, boolean noCreate, long sparseSize, boolean compress,
+      boolean bitmaps) {
+    this(source, target, targetFormat, create, noCreate, sparseSize, compress, bitmaps, false);
+  }
+
   /** qemu-img's defaults: a new image, qemu-img create's options, 4 KiB sparse detection. */
   public static ConvertOptions of(ImageSource source, Path target, String targetFormat) {
     return new ConvertOptions(source, target, targetFormat, null, false, DEFAULT_SPARSE_SIZE,
@@ -45,26 +54,31 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
 
   public ConvertOptions withCreate(CreateOptions value) {
     return new ConvertOptions(source, target, targetFormat, value, noCreate, sparseSize,
-        compress, bitmaps);
+        compress, bitmaps, skipBrokenBitmaps);
   }
 
   public ConvertOptions withNoCreate(boolean value) {
     return new ConvertOptions(source, target, targetFormat, create, value, sparseSize,
-        compress, bitmaps);
+        compress, bitmaps, skipBrokenBitmaps);
   }
 
   public ConvertOptions withSparseSize(long value) {
     return new ConvertOptions(source, target, targetFormat, create, noCreate, value, compress,
-        bitmaps);
+        bitmaps, skipBrokenBitmaps);
   }
 
   public ConvertOptions withCompress(boolean value) {
     return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize, value,
-        bitmaps);
+        bitmaps, skipBrokenBitmaps);
   }
 
   public ConvertOptions withBitmaps(boolean value) {
     return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize,
-        compress, value);
+        compress, value, skipBrokenBitmaps);
+  }
+
+  public ConvertOptions withSkipBrokenBitmaps(boolean value) {
+    return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize,
+        compress, bitmaps, value);
   }
 }

@@ -6,7 +6,8 @@
  * {@code ReferenceWalk}, {@code CopiedFlags} and {@code RefcountStructureRebuild}), the internal
  * snapshots' create, apply, delete and rename ({@code SnapshotCreate}, {@code SnapshotApply},
  * {@code SnapshotDelete}, {@code SnapshotRename}, with QEMU's rules in {@code SnapshotRules}),
- * {@code Convert}, {@code Measure} and {@code Compare} (block status through a chain in {@code
+ * the persistent bitmaps' add, remove, clear, enable, disable and merge ({@code BitmapEdit}) and
+their copy by convert ({@code BitmapCopy}), {@code Convert}, {@code Measure} and {@code Compare} (block status through a chain in {@code
  * ChainStatus}); commit, rebase and amend come here next, each with an options record in and a
  * result record out. May import every package of the core, the top package's option and result
  * records included.
