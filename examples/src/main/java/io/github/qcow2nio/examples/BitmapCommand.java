@@ -64,13 +64,15 @@ final class BitmapCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "-b", paramLabel = "source_file", description = "the image holding the "
-      + "--merge sources")
+  @Option(names = {"-b", "--source-file"}, paramLabel = "source_file",
+      description = "the image holding the --merge sources")
   String sourceFile;
-  @Option(names = "-F", paramLabel = "source_fmt", description = "its format")
+  @Option(names = {"-F", "--source-format"}, paramLabel = "source_fmt",
+      description = "its format")
   String sourceFormat;
-  @Option(names = "-g", paramLabel = "granularity", description = "the added bitmap's "
-      + "granularity (a power of two from 512; default: the cluster size, 4k to 64k)")
+  @Option(names = {"-g", "--granularity"}, paramLabel = "granularity",
+      description = "the added bitmap's granularity (a power of two from 512; default: the "
+          + "cluster size, 4k to 64k)")
   String granularity;
   @Option(names = "--object", paramLabel = "objectdef", description = "accepted and ignored: "
       + "the images this tool opens need no secrets")

@@ -133,6 +133,10 @@ final class SnapshotCommand implements Callable<Integer> {
     }
     if (image.format() == null) {
       io.err().print(RawProbe.warning(image.filename()));
+      if (!apply.isEmpty()) {
+        // qemu-img 7.2 opens the image a second time to revert it, and warns again.
+        io.err().print(RawProbe.warning(image.filename()));
+      }
     }
     if (!create.isEmpty()) {
       throw ToolError.of("Could not create snapshot '" + cut(create.get(0))

@@ -80,6 +80,7 @@ class BitmapAgainstQemuTest {
       {"--merge", "s", "-b", "SRC", "-F", "qcow2", "IMG", "q1"},
       {"--merge", "s", "-b", "SRC", "-F", "raw", "IMG", "q1"},
       {"--merge", "nope", "-b", "SRC", "IMG", "q1"},
+      {"--merge", "s", "--source-file", "SRC", "--source-format", "qcow2", "IMG", "q1"},
       {"--merge", "s", "-b", "nofile.qcow2", "IMG", "q1"},
       {"-g", "1k", "--remove", "IMG", "q1"},
       {"-b", "SRC", "--add", "IMG", "x"},

@@ -63,7 +63,8 @@ class ToolParsingTest {
         {"snapshot", "-l", "-a=snapshot", "-c=snapshot", "-d=snapshot", "--image-opts",
             "-U, --force-share", "--object=objectdef"},
         {"bitmap", "--add", "--remove", "--clear", "--enable", "--disable", "--merge=SOURCE",
-            "-b=source_file", "-F=source_fmt", "-g=granularity", "--image-opts"},
+            "--source-file=source_file", "--source-format=source_fmt", "--granularity=granularity",
+            "--image-opts"},
         {"ls", "-l", "-R"},
         {"mkfs", "--label=LABEL"},
     };

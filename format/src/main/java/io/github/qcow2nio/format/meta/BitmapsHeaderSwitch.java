@@ -143,9 +143,7 @@ public final class BitmapsHeaderSwitch {
           + "extension (" + h.clusterSize() + "-byte clusters)");
     }
     // Data and the new end marker after the old end marker, which still ends the area.
-    ByteBuffer tail = ByteBuffer.allocate(data.length + 8);
-    tail.put(data);
-    file.write(tail.flip(), end + 8);
+    file.write(ByteBuffer.wrap(java.util.Arrays.copyOf(data, data.length + 8)), end + 8);
     file.force();
     if (set) {
       // A stale bit with no extension: clear it before the extension appears inconsistent-free.

@@ -205,18 +205,20 @@ class BitmapEditTest {
   /** The first bitmap of an image with a backing file: the name moves, the chain still reads. */
   @Test
   void firstBitmapBesideABackingFileName() throws IOException {
-    Path base = created("base.qcow2", CreateOptions.defaults(SIZE));
+    // A name long enough to overlap where the extension goes, and to leave bytes behind it.
+    String baseName = "base-with-a-name-long-enough-to-overlap-the-new-extension.qcow2";
+    Path base = created(baseName, CreateOptions.defaults(SIZE));
     try (Qcow2Image b = rw(base)) {
       write(b, 0, 65536, 5);
     }
-    Path top = created("top.qcow2", CreateOptions.builder(SIZE).backingFile("base.qcow2")
+    Path top = created("top.qcow2", CreateOptions.builder(SIZE).backingFile(baseName)
         .backingFormat("qcow2").build());
     try (Qcow2Image img = rw(top)) {
       img.editBitmap(BitmapOptions.builder("b").add().build());
       write(img, 1 << 20, 4096, 6);
     }
     try (Qcow2Image img = Qcow2Image.open(top)) {
-      assertEquals("base.qcow2", img.backingFile().orElseThrow());
+      assertEquals(baseName, img.backingFile().orElseThrow());
       byte[] expect = new byte[65536];
       new Random(5).nextBytes(expect);
       ByteBuffer got = ByteBuffer.allocate(65536);
@@ -229,7 +231,7 @@ class BitmapEditTest {
     if (Qemu.available()) {
       assertTrue(QemuImg.check(top).consistent(false), QemuImg.check(top).output());
       String info = Qemu.img("info", top.toString());
-      assertTrue(info.contains("backing file: base.qcow2"), info);
+      assertTrue(info.contains("backing file: " + baseName), info);
       assertTrue(info.contains("name: b"), info);
     }
   }
