@@ -1,6 +1,7 @@
 package io.github.qcow2nio.examples;
 
 import io.github.qcow2nio.format.ConvertOptions;
+import io.github.qcow2nio.format.ConvertResult;
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.ImageOperations;
 import io.github.qcow2nio.format.ImageSource;
@@ -68,20 +69,26 @@ final class ConvertCommand implements Callable<Integer> {
   boolean copyOffload;
   @Option(names = "--target-is-zero", description = "the target reads as zeros (accepted)")
   boolean targetIsZero;
-  @Option(names = "--skip-broken-bitmaps", description = "(accepted)")
+  @Option(names = "--skip-broken-bitmaps", description = "with --bitmaps: leave out "
+      + "inconsistent bitmaps (with a warning) instead of refusing")
   boolean skipBrokenBitmaps;
   @Parameters(paramLabel = "filename output_filename", arity = "0..*", hideParamSyntax = true,
       description = "the source and the target")
   List<String> operands = new ArrayList<>();
 
   private final PrintStream out;
+  private final PrintStream err;
 
   ConvertCommand(ToolIo io) {
     this.out = io.out();
+    this.err = io.err();
   }
 
   @Override
   public Integer call() throws IOException, ToolError, CommandLine.UsageException {
+    if (skipBrokenBitmaps && !bitmaps) {
+      throw ToolError.of("Use of --skip-broken-bitmaps requires --bitmaps");
+    }
     String from = format == null ? null : format(format);
     String to = format(outFormat);
     Map<String, String> create = QemuOptions.keyValues(options);
@@ -108,10 +115,13 @@ final class ConvertCommand implements Callable<Integer> {
         snapshot == null ? null : snapshot(snapshot), share.forceShare);
     ConvertOptions o = ConvertOptions.builder(source, Path.of(operands.get(1)), to)
         .create(c).noCreate(noCreate).sparseSize(sparseSize).compress(compress)
-        .bitmaps(bitmaps).build();
+        .bitmaps(bitmaps).skipBrokenBitmaps(skipBrokenBitmaps).build();
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
-    ImageOperations.convert(o, line);
+    ConvertResult r = ImageOperations.convert(o, line);
     line.finish();
+    for (String name : r.skippedBitmaps()) {
+      err.println("qcow2: warning: Skipping inconsistent bitmap '" + name + "'");
+    }
     return 0;
   }
 

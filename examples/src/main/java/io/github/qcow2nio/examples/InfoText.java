@@ -44,17 +44,27 @@ public final class InfoText {
         line(sb, "backing file format: " + info.backingFormat());
       }
     }
-    if (!info.snapshots().isEmpty()) {
-      line(sb, "Snapshot list:");
-      line(sb, String.format("%-10s%-17s%8s%20s%13s%11s",
-          "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK", "ICOUNT"));
-      for (ImageInfo.SnapshotInfo s : info.snapshots()) {
-        line(sb, snapshotRow(s));
-      }
-    }
+    sb.append(snapshotList(info.snapshots()));
     if (info.qcow2() != null) {
       line(sb, "Format specific information:");
       dump(sb, InfoJson.qcow2(info.qcow2()), 1);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The snapshot table, as {@code qemu-img info} and {@code qemu-img snapshot -l} print it:
+   * nothing when there are no snapshots.
+   */
+  public String snapshotList(List<ImageInfo.SnapshotInfo> snapshots) {
+    StringBuilder sb = new StringBuilder();
+    if (!snapshots.isEmpty()) {
+      line(sb, "Snapshot list:");
+      line(sb, String.format("%-10s%-17s%8s%20s%13s%11s",
+          "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK", "ICOUNT"));
+      for (ImageInfo.SnapshotInfo s : snapshots) {
+        line(sb, snapshotRow(s));
+      }
     }
     return sb.toString();
   }

@@ -32,6 +32,8 @@ final class Tool {
         .addSubcommand(new ResizeCommand(io))
         .addSubcommand(new CommitCommand(io))
         .addSubcommand(new RebaseCommand(io))
+        .addSubcommand(new SnapshotCommand(io, zone))
+        .addSubcommand(new BitmapCommand(io))
         .addSubcommand(new InspectCommand(io))
         .addSubcommand(new PartitionsCommand(io))
         .addSubcommand(new LsCommand(io, zone))

@@ -63,6 +63,11 @@ class ToolParsingTest {
         {"measure", "--size=N", "-l=snapshot_param", "--output=ofmt"},
         {"compare", "-s", "-F=fmt", "-p", "-T=src_cache"},
         {"dd", "-O=output_fmt", "-f=fmt", "--image-opts", "-U, --force-share", "bs=block_size"},
+        {"snapshot", "-l", "-a=snapshot", "-c=snapshot", "-d=snapshot", "--image-opts",
+            "-U, --force-share", "--object=objectdef"},
+        {"bitmap", "--add", "--remove", "--clear", "--enable", "--disable", "--merge=SOURCE",
+            "--source-file=source_file", "--source-format=source_fmt", "--granularity=granularity",
+            "--image-opts"},
         {"ls", "-l", "-R"},
         {"mkfs", "--label=LABEL"},
     };

@@ -16,10 +16,13 @@ import java.nio.file.Path;
  * @param sparseSize {@code -S}: runs of zeros of at least this many bytes (default 4096) are not
  *     written; 0 writes every byte, so the target is fully allocated
  * @param compress {@code -c}: store clusters compressed (needs a compressed-cluster writer)
- * @param bitmaps {@code --bitmaps}: copy persistent bitmaps
+ * @param bitmaps {@code --bitmaps}: copy the source's persistent bitmaps (qcow2 v3 target)
+ * @param skipBrokenBitmaps {@code --skip-broken-bitmaps}: with {@code bitmaps}, leave out
+ *     inconsistent (in-use) bitmaps instead of refusing the conversion
  */
 public record ConvertOptions(ImageSource source, Path target, String targetFormat,
-    CreateOptions create, boolean noCreate, long sparseSize, boolean compress, boolean bitmaps) {
+    CreateOptions create, boolean noCreate, long sparseSize, boolean compress, boolean bitmaps,
+    boolean skipBrokenBitmaps) {
 
   /** qemu-img's default for {@code -S}: 4 KiB. */
   public static final long DEFAULT_SPARSE_SIZE = 4096;
@@ -35,6 +38,12 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
     if (create == null) {
       create = CreateOptions.defaults(0);
     }
+  }
+
+  public ConvertOptions(ImageSource source, Path target, String targetFormat,
+      CreateOptions create, boolean noCreate, long sparseSize, boolean compress,
+      boolean bitmaps) {
+    this(source, target, targetFormat, create, noCreate, sparseSize, compress, bitmaps, false);
   }
 
   /** qemu-img's defaults: a new image, qemu-img create's options, 4 KiB sparse detection. */
@@ -53,7 +62,8 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
   /** A builder holding these options, to change some and keep the rest. */
   public Builder toBuilder() {
     return new Builder(source, target, targetFormat).create(create).noCreate(noCreate)
-        .sparseSize(sparseSize).compress(compress).bitmaps(bitmaps);
+        .sparseSize(sparseSize).compress(compress).bitmaps(bitmaps)
+        .skipBrokenBitmaps(skipBrokenBitmaps);
   }
 
   /** Collects the options; the record checks them when {@link #build} makes it. */
@@ -66,6 +76,7 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
     private long sparseSize = DEFAULT_SPARSE_SIZE;
     private boolean compress;
     private boolean bitmaps;
+    private boolean skipBrokenBitmaps;
 
     private Builder(ImageSource source, Path target, String targetFormat) {
       this.source = source;
@@ -103,9 +114,15 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
       return this;
     }
 
+    /** {@code --skip-broken-bitmaps}. */
+    public Builder skipBrokenBitmaps(boolean value) {
+      skipBrokenBitmaps = value;
+      return this;
+    }
+
     public ConvertOptions build() {
       return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize,
-          compress, bitmaps);
+          compress, bitmaps, skipBrokenBitmaps);
     }
   }
 }

@@ -17,6 +17,7 @@ import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.io.StructReader;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
+import io.github.qcow2nio.format.ops.BitmapEdit;
 import io.github.qcow2nio.format.ops.CreateImage;
 import io.github.qcow2nio.format.ops.SnapshotApply;
 import io.github.qcow2nio.format.ops.SnapshotCreate;
@@ -283,6 +284,23 @@ public final class Qcow2Image implements Closeable {
     return SnapshotCreate.run(this, SnapshotCreate.Options.named(name)).snapshot();
   }
 
+  /**
+   * As {@link #createSnapshot(String)}; with {@code unique} false a name that exists already
+   * gets a second snapshot, as {@code qemu-img snapshot -c} makes it.
+   */
+  public SnapshotEntry createSnapshot(String name, boolean unique) throws IOException {
+    return SnapshotCreate.run(this, new SnapshotCreate.Options(name, null, 0, unique))
+        .snapshot();
+  }
+
+  /**
+   * Deletes the first snapshot with this name, IDs not considered, as {@code qemu-img snapshot
+   * -d} does. Returns the deleted entry.
+   */
+  public SnapshotEntry deleteSnapshotByName(String name) throws IOException {
+    return SnapshotDelete.run(this, new SnapshotDelete.Options(name, true)).snapshot();
+  }
+
   /** Reverts the active disk to a snapshot, its size included ({@link SnapshotApply}). */
   public SnapshotEntry applySnapshot(String idOrName) throws IOException {
     return SnapshotApply.run(this, new SnapshotApply.Options(idOrName)).snapshot();
@@ -298,8 +316,37 @@ public final class Qcow2Image implements Closeable {
     return SnapshotRename.run(this, new SnapshotRename.Options(idOrName, newName)).after();
   }
 
+  /** The persistent dirty bitmaps as they are now (bitmap operations change them). */
   public List<BitmapDirectoryEntry> bitmaps() {
-    return bitmaps;
+    return disk.writer() != null ? disk.writer().bitmapStore().entries() : bitmaps;
+  }
+
+  /**
+   * The bits of the persistent bitmap {@code name} as stored (what enabled bitmaps tracked since
+   * the last flush is not included): bit n, set when the n-th granule of the disk changed, is bit
+   * {@code n % 8} of byte {@code n / 8}.
+   *
+   * @throws java.nio.file.NoSuchFileException when the image has no bitmap of that name
+   */
+  public byte[] bitmapData(String name) throws IOException {
+    for (BitmapDirectoryEntry e : bitmaps()) {
+      if (e.name().equals(name)) {
+        return io.github.qcow2nio.format.meta.DirtyBitmap.load(file, header().clusterBits(), e,
+            disk.size()).bytes();
+      }
+    }
+    throw new java.nio.file.NoSuchFileException(location.displayName(), null,
+        "no bitmap named '" + name + "'");
+  }
+
+  /**
+   * Changes a persistent dirty bitmap as {@code qemu-img bitmap} does ({@link BitmapOptions}):
+   * its actions in order, all made by one crash-safe switch of the bitmap directory. The image
+   * must be open for writing. When an action fails, those before it are kept (as qemu-img keeps
+   * them) and the failure is thrown, with QEMU's message.
+   */
+  public BitmapResult editBitmap(BitmapOptions options) throws IOException {
+    return BitmapEdit.run(this, options);
   }
 
   public ImageLocation location() {

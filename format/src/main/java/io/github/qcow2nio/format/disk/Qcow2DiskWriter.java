@@ -54,6 +54,7 @@ public final class Qcow2DiskWriter {
    */
   private volatile boolean switchPending;
   private final SnapshotStore snapshotStore;
+  private final BitmapStore bitmapStore;
   private final ClusterGeometry geometry;
   private final ClusterAllocator allocator;
   private final WriteBarrier barrier;
@@ -97,6 +98,12 @@ public final class Qcow2DiskWriter {
     this.compressed = new CompressedClusterWriter(disk, refcounts, allocator, tables, run, barrier,
         geometry);
     this.snapshotStore = new SnapshotStore(this, disk, header, refcounts, allocator);
+    this.bitmapStore = new BitmapStore(this, disk, header, refcounts, allocator);
+  }
+
+  /** The persistent bitmaps' set of this image: its changes run under this writer's lock. */
+  public BitmapStore bitmapStore() {
+    return bitmapStore;
   }
 
   /** The snapshot operations of this image: they run under this writer's lock. */
@@ -109,6 +116,11 @@ public final class Qcow2DiskWriter {
     this.bitmaps = tracker;
     this.trackWrites = tracker != null && !tracker.isEmpty();
     allocator.setBitmaps(tracker);
+  }
+
+  /** The persistent bitmaps' tracker (null when the image has none). */
+  BitmapTracker bitmapTracker() {
+    return bitmaps;
   }
 
   /** A snapshot operation replaced the tables (memory first; the header write follows). */

@@ -121,6 +121,24 @@ public final class BitmapTracker {
         "not found in cluster 0");
   }
 
+  /**
+   * The directory entries as they are now (a resize moves the tables), in_use as the directory
+   * says once the tracked changes are stored.
+   */
+  public synchronized List<BitmapDirectoryEntry> entries() {
+    return List.copyOf(entries);
+  }
+
+  /** Where the directory is now, and its length in bytes. */
+  public synchronized long[] directory() {
+    return new long[] {directoryOffset, directory.length};
+  }
+
+  /** True after a failed resize: the bitmaps are inconsistent for the rest of this open. */
+  public synchronized boolean isBroken() {
+    return broken;
+  }
+
   private boolean tracks(int i) {
     return loaded[i] != null && loaded[i].entry().auto();
   }

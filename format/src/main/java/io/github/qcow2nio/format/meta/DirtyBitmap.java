@@ -115,6 +115,34 @@ public final class DirtyBitmap {
     return n;
   }
 
+  /**
+   * The bits as bytes, bit n being bit {@code n % 8} of byte {@code n / 8}: what an operation
+   * that rewrites a bitmap (clear, merge, copy) starts from.
+   */
+  public byte[] bytes() throws IOException {
+    long n = (bits + 7) / 8;
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new CorruptImageException("bitmap '" + entry.name() + "'", entry.tableOffset(),
+          bits + " bits do not fit in memory");
+    }
+    byte[] out = new byte[(int) n];
+    for (int ci = 0; (long) ci * clusterSize < n; ci++) {
+      int len = (int) Math.min(clusterSize, n - (long) ci * clusterSize);
+      if (clusters[ci] == null && (table[ci] & ENTRY_OFFSET) == 0) {
+        if ((table[ci] & ENTRY_ALL_ONES) != 0) {
+          java.util.Arrays.fill(out, ci * clusterSize, ci * clusterSize + len, (byte) 0xFF);
+        }
+        continue;
+      }
+      System.arraycopy(cluster(ci), 0, out, ci * clusterSize, len);
+    }
+    // Tail bits past the disk's end read as zero whatever the file holds.
+    if (bits % 8 != 0) {
+      out[out.length - 1] &= (byte) ((1 << (bits % 8)) - 1);
+    }
+    return out;
+  }
+
   /** Marks every granule that {@code [offset, offset + length)} touches. */
   public void set(long offset, long length) throws IOException {
     if (length <= 0) {

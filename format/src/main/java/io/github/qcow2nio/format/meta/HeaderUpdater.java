@@ -147,4 +147,15 @@ public final class HeaderUpdater {
     file.force();
     header = header.toBuilder().autoclearFeatures(bits).build();
   }
+
+  /**
+   * backing_file_offset and backing_file_size: 12 bytes at 8, one write inside the first sector,
+   * forced. Used when the name moves within cluster 0 (the copy at the new place is written and
+   * forced by the caller first), so a crash names the old copy or the new one, both intact.
+   */
+  public synchronized void setBackingFileName(long offset, int size) throws IOException {
+    file.write(ByteBuffer.allocate(12).putLong(offset).putInt(size).flip(), 8);
+    file.force();
+    header = header.toBuilder().backingFileOffset(offset).backingFileSize(size).build();
+  }
 }

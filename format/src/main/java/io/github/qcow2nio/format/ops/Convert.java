@@ -12,6 +12,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 
 /**
  * {@code qemu-img convert}: copies what a source disk (an image with its chain, a snapshot, a
@@ -32,10 +35,13 @@ public final class Convert {
       throw new UnsupportedImageException("Compression not supported for this file format");
     }
     try (SourceChain source = SourceChain.open(o.source())) {
-      if (o.bitmaps() && (source.image() == null || !source.image().bitmaps().isEmpty())) {
-        throw new UnsupportedImageException(source.image() == null
-            ? "Source lacks bitmap support"
-            : "--bitmaps: copying persistent bitmaps is not supported yet");
+      List<BitmapDirectoryEntry> bitmaps = List.of();
+      List<String> skipped = new ArrayList<>();
+      if (o.bitmaps()) {
+        if (source.image() == null) {
+          throw new UnsupportedImageException("Source lacks bitmap support");
+        }
+        bitmaps = BitmapCopy.check(source.image(), o.skipBrokenBitmaps(), skipped);
       }
       long size = source.size();
       Qcow2Image image = null;
@@ -59,6 +65,9 @@ public final class Convert {
       }
       Closeable owner = image != null ? image : target;
       try {
+        if (o.bitmaps()) {
+          BitmapCopy.checkTarget(o.targetFormat(), image);
+        }
         if (target.size() < size) {
           throw new UnsupportedImageException("output file is smaller than input file");
         }
@@ -70,7 +79,10 @@ public final class Convert {
             sink.finish();
           }
           target.flush();
-          return r;
+          if (o.bitmaps()) {
+            BitmapCopy.copy(source.image(), bitmaps, image);
+          }
+          return r.withSkippedBitmaps(skipped);
         } finally {
           if (sink != null) {
             sink.close();

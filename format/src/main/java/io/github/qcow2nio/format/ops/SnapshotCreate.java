@@ -27,12 +27,18 @@ public final class SnapshotCreate {
    * @param name the snapshot's name (at most 255 bytes of UTF-8, unique)
    * @param date its date, or null for now
    * @param vmClockNanos the guest's run time at the snapshot (0 for a disk-only snapshot)
+   * @param unique refuse a name that exists already (QEMU's snapshot-save); false adds a second
+   *     snapshot of that name, as {@code qemu-img snapshot -c} does
    */
-  public record Options(String name, Instant date, long vmClockNanos) {
+  public record Options(String name, Instant date, long vmClockNanos, boolean unique) {
     public Options {
       if (name == null) {
         throw new NullPointerException("name");
       }
+    }
+
+    public Options(String name, Instant date, long vmClockNanos) {
+      this(name, date, vmClockNanos, true);
     }
 
     public static Options named(String name) {
@@ -53,7 +59,7 @@ public final class SnapshotCreate {
         : Instant.now().truncatedTo(ChronoUnit.MICROS);
     try {
       SnapshotEntry s = store.create(current -> {
-        SnapshotRules.checkNewName(image, current, options.name(), action);
+        SnapshotRules.checkNewName(image, current, options.name(), action, options.unique());
         String id = SnapshotRules.nextId(current);
         if (current.stream().anyMatch(e -> e.id().equals(id))) {
           throw new Qcow2Exception(image.location().displayName() + ": " + action

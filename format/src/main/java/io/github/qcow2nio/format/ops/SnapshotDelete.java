@@ -13,8 +13,15 @@ import java.util.OptionalInt;
  */
 public final class SnapshotDelete {
 
-  /** @param idOrName the snapshot's ID or name (QEMU looks for the ID first) */
-  public record Options(String idOrName) {}
+  /**
+   * @param idOrName the snapshot's ID or name (QEMU looks for the ID first)
+   * @param byNameOnly look for the name only, as {@code qemu-img snapshot -d} does
+   */
+  public record Options(String idOrName, boolean byNameOnly) {
+    public Options(String idOrName) {
+      this(idOrName, false);
+    }
+  }
 
   /** @param snapshot the entry deleted */
   public record Result(SnapshotEntry snapshot) {}
@@ -26,7 +33,10 @@ public final class SnapshotDelete {
     var store = SnapshotRules.store(image);
     SnapshotRules.refuseDataFile(image, action);
     SnapshotEntry s = store.delete(current -> {
-      OptionalInt i = SnapshotRules.find(current, options.idOrName());
+      // qemu-img snapshot -d looks for the name only; QEMU's other callers try the ID first.
+      OptionalInt i = options.byNameOnly()
+          ? SnapshotRules.findByName(current, options.idOrName())
+          : SnapshotRules.find(current, options.idOrName());
       if (i.isEmpty()) {
         throw new NoSuchFileException(image.location().displayName(), null,
             action + ": snapshot not found");

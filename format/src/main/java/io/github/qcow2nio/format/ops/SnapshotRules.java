@@ -94,6 +94,12 @@ final class SnapshotRules {
   /** A new name must fit QEMU's buffer (255 bytes) and be unique on the image. */
   static void checkNewName(Qcow2Image image, List<SnapshotEntry> list, String name,
       String action) throws Qcow2Exception, FileAlreadyExistsException {
+    checkNewName(image, list, name, action, true);
+  }
+
+  /** As above; {@code unique} false lets a second snapshot of a name in, as qemu-img does. */
+  static void checkNewName(Qcow2Image image, List<SnapshotEntry> list, String name,
+      String action, boolean unique) throws Qcow2Exception, FileAlreadyExistsException {
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_NAME_BYTES) {
       throw new Qcow2Exception(image.location().displayName() + ": " + action + ": the name is "
@@ -101,11 +107,21 @@ final class SnapshotRules {
           + "it short)");
     }
     for (SnapshotEntry s : list) {
-      if (s.name().equals(name)) {
+      if (unique && s.name().equals(name)) {
         throw new FileAlreadyExistsException(image.location().displayName(), null,
             "Snapshot '" + name + "' already exists in one or more devices");
       }
     }
+  }
+
+  /** qemu-img's lookup for {@code snapshot -d}: by name only. */
+  static OptionalInt findByName(List<SnapshotEntry> list, String name) {
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i).name().equals(name)) {
+        return OptionalInt.of(i);
+      }
+    }
+    return OptionalInt.empty();
   }
 
   /** QEMU's limits on a table about to be written: 65536 snapshots, 64 MiB. */

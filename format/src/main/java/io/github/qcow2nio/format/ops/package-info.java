@@ -6,11 +6,13 @@
  * {@code ReferenceWalk}, {@code CopiedFlags} and {@code RefcountStructureRebuild}), the internal
  * snapshots' create, apply, delete and rename ({@code SnapshotCreate}, {@code SnapshotApply},
  * {@code SnapshotDelete}, {@code SnapshotRename}, with QEMU's rules in {@code SnapshotRules}),
- * {@code Convert}, {@code Measure}, {@code Compare} and {@code Dd} (block status through a chain
- * in {@code ChainStatus}), {@code Inspect} (what an untrusted image asks for, read from its first
- * cluster and the signatures of {@code FormatSignatures}, judged under a policy), {@code Commit}
- * and {@code Rebase} (their header switch in {@code BackingHeader}); amend comes here next, each
- * with an options record in and a result record out. May import every package of the core, the
- * top package's option and result records included.
+ * the persistent bitmaps' add, remove, clear, enable, disable and merge ({@code BitmapEdit}) and
+ * their copy by convert ({@code BitmapCopy}), {@code Convert}, {@code Measure}, {@code Compare}
+ * and {@code Dd} (block status through a chain in {@code ChainStatus}), {@code Inspect} (what an
+ * untrusted image asks for, read from its first cluster and the signatures of {@code
+ * FormatSignatures}, judged under a policy), {@code Commit} and {@code Rebase} (their header
+ * switch in {@code BackingHeader}); amend comes here next, each with an options record in and a
+ * result record out. May import every package of the core, the top package's option and result
+ * records included.
  */
 package io.github.qcow2nio.format.ops;

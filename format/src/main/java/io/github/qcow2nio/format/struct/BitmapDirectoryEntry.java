@@ -35,6 +35,20 @@ public record BitmapDirectoryEntry(
     return 1L << granularityBits;
   }
 
+  /** The entry's size in the directory: fixed part and name, padded to 8 bytes. */
+  public int length() {
+    return (FIXED_SIZE + name.getBytes(StandardCharsets.UTF_8).length + 7) & ~7;
+  }
+
+  /** The entry as the directory stores it (no extra data), padded with zeros to 8 bytes. */
+  public byte[] toBytes() {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(length());
+    b.putLong(tableOffset).putInt(tableSize).putInt(flags).put((byte) type)
+        .put((byte) granularityBits).putShort((short) n.length).putInt(0).put(n);
+    return b.array();
+  }
+
   /** Reads and validates the whole directory, as QEMU does when it loads bitmaps. */
   public static List<BitmapDirectoryEntry> readDirectory(StructSource source, Header h,
       BitmapsExtension ext) throws IOException {

@@ -53,7 +53,8 @@ public record BitmapsExtension(int nbBitmaps, long directorySize, long directory
     return new BitmapsExtension(nb, dirSize, dirOffset);
   }
 
-  byte[] toBytes() {
+  /** The extension's 24 data bytes. */
+  public byte[] toBytes() {
     return ByteBuffer.allocate(LENGTH).putInt(nbBitmaps).putInt(0).putLong(directorySize)
         .putLong(directoryOffset).array();
   }

@@ -10,6 +10,7 @@ import static io.github.qcow2nio.format.write.FaultStep.zeros;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.qcow2nio.format.BitmapOptions;
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.testing.Qemu;
@@ -54,7 +55,8 @@ class FaultSweepTest {
     List<Arguments> a = new ArrayList<>();
     for (String s : List.of("create and grow", "refcount table growth", "extended L2 over backing",
         "v2", "lazy refcounts repair", "data file", "qemu snapshot", "qemu bitmaps",
-        "compressed writes", "snapshot operations", "snapshot operations v2 512")) {
+        "compressed writes", "snapshot operations", "snapshot operations v2 512",
+        "bitmap operations", "bitmap operations beside a backing file")) {
       if (!s.contains(Knobs.FAULT_SCENARIO)) {
         continue;
       }
@@ -123,6 +125,8 @@ class FaultSweepTest {
       case "qemu bitmaps" -> bitmapScenario(name, seeds);
       case "snapshot operations" -> snapshotOperations(name, seeds);
       case "snapshot operations v2 512" -> snapshotOperationsCreated(name);
+      case "bitmap operations" -> bitmapOperations(name, seeds);
+      case "bitmap operations beside a backing file" -> bitmapOperationsOverBacking(name, seeds);
       default -> throw new IllegalArgumentException(name);
     };
   }
@@ -242,4 +246,46 @@ class FaultSweepTest {
             resize(2 << 20), write(1500 << 10, 4096, 29), resize(1 << 20)), null);
   }
 
+
+  /**
+   * Our add, merge, clear, disable, enable and remove of bitmaps on an image qemu wrote with
+   * bitmaps of its own, between writes the enabled ones record: every directory switch, the
+   * last bitmap's removal (the extension goes) and the first one's addition (it comes back).
+   */
+  private static FaultSweep.Scenario bitmapOperations(String name, Path seeds)
+      throws IOException {
+    Path img = seeds.resolve("bitmap-operations.qcow2");
+    if (!Files.exists(img)) {
+      Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", img.toString(), "1M");
+      Qemu.img("bitmap", "--add", "-g", "4096", img.toString(), "q1");
+      Qemu.io(img, "write -P 0x42 300k 100k");
+    }
+    return new FaultSweep.Scenario(name, Map.of(FaultSweep.IMAGE, Files.readAllBytes(img)), null,
+        Qemu.rawContents(img, seeds), List.of(
+            BitmapSteps.add("a", 512, true), write(0, 8192, 51),
+            BitmapSteps.edit("merge", BitmapOptions.builder("a").merge("q1").build()),
+            BitmapSteps.edit("clear", BitmapOptions.builder("q1").clear().disable().build()),
+            write(600 << 10, 5000, 52), BitmapSteps.remove("q1"), BitmapSteps.remove("a"),
+            write(700 << 10, 4096, 53), BitmapSteps.add("b", 65536, true),
+            write(100 << 10, 4096, 54), BitmapSteps.edit("enable",
+                BitmapOptions.builder("b").disable().enable().build())), null);
+  }
+
+  /** The first bitmap on an image whose backing file name sits where the extension goes. */
+  private static FaultSweep.Scenario bitmapOperationsOverBacking(String name, Path seeds)
+      throws IOException {
+    Path base = seeds.resolve("bm-base.raw");
+    Path img = seeds.resolve("bm-top.qcow2");
+    if (!Files.exists(img)) {
+      byte[] b = new byte[256 << 10];
+      new java.util.Random(98).nextBytes(b);
+      Files.write(base, b);
+      Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", "-b", base.toString(),
+          "-F", "raw", img.toString());
+    }
+    return new FaultSweep.Scenario(name, Map.of(FaultSweep.IMAGE, Files.readAllBytes(img)), null,
+        Qemu.rawContents(img, seeds), List.of(
+            write(1000, 3000, 61), BitmapSteps.add("x", 4096, true), write(100 << 10, 5000, 62),
+            BitmapSteps.remove("x")), null);
+  }
 }
