@@ -29,6 +29,7 @@ final class Tool {
         .addSubcommand(new CompareCommand(io))
         .addSubcommand(new CreateCommand(io))
         .addSubcommand(new ResizeCommand(io))
+        .addSubcommand(new AmendCommand(io))
         .addSubcommand(new PartitionsCommand(io))
         .addSubcommand(new LsCommand(io, zone))
         .addSubcommand(new CatCommand(io))

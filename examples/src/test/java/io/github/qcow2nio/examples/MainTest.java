@@ -26,7 +26,7 @@ class MainTest {
     String usage = ToolRun.of("--help").out();
     assertTrue(usage.startsWith("usage: qcow2 "), usage);
     for (String command : new String[] {"info", "map", "check", "convert", "measure",
-        "compare", "create", "resize", "partitions", "ls", "cat", "get", "put", "mkfs",
+        "compare", "create", "resize", "amend", "partitions", "ls", "cat", "get", "put", "mkfs",
         "partition", "help"}) {
       assertTrue(usage.contains("\n  " + command + " "), command + " listed: " + usage);
     }

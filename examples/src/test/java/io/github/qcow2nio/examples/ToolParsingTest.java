@@ -56,6 +56,7 @@ class ToolParsingTest {
         {"map", "--start-offset=offset", "--max-length=len"},
         {"create", "-b=backing_file", "-F=backing_fmt", "-o=options", "-u", "-q"},
         {"resize", "--shrink", "--preallocation=prealloc", "-q", "filename [+ | -]size"},
+        {"amend", "-o=options", "-p", "-q", "-t=cache", "--force", "--object=objectdef"},
         {"check", "-r=leaks|all", "-T=src_cache", "--image-opts", "-q"},
         {"convert", "-O=output_fmt", "-S=sparse_size", "-B=backing_file", "-p", "-t=cache"},
         {"measure", "--size=N", "-l=snapshot_param", "--output=ofmt"},

@@ -7,7 +7,9 @@
  * snapshots' create, apply, delete and rename ({@code SnapshotCreate}, {@code SnapshotApply},
  * {@code SnapshotDelete}, {@code SnapshotRename}, with QEMU's rules in {@code SnapshotRules}),
  * {@code Convert}, {@code Measure} and {@code Compare} (block status through a chain in {@code
- * ChainStatus}); commit, rebase and amend come here next, each with an options record in and a
+ * ChainStatus}), {@code Resize} (with {@code FileTrim}) and {@code Amend} (over {@code
+ * AmendChecks}, {@code HeaderRewrite}, {@code RefcountWidthChange} and {@code ZeroExpansion});
+ * commit and rebase come here next, each with an options record in and a
  * result record out. May import every package of the core, the top package's option and result
  * records included.
  */
