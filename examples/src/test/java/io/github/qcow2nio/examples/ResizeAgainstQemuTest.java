@@ -175,7 +175,8 @@ class ResizeAgainstQemuTest {
         Path ours = p.toolDir.resolve("a.qcow2");
         QemuImg.Check check = QemuImg.check(ours);
         assertEquals(true, check.consistent(false), what + ": " + check.output());
-        assertEquals(0, QemuImg.compare(made, ours, true).exitCode(), what + ": content");
+        // Not strict: where the clusters lie is the map's to compare, without host offsets.
+        assertEquals(0, QemuImg.compare(made, ours, false).exitCode(), what + ": content");
         assertEquals(withoutOffsets(QemuImg.map(made)), withoutOffsets(QemuImg.map(ours)),
             what + ": map");
         assertEquals(QemuImg.info(made).path("snapshots").toString(),
@@ -188,11 +189,31 @@ class ResizeAgainstQemuTest {
     assertAll(checks);
   }
 
+  /**
+   * The map without host offsets, neighbours with the same flags merged (qemu-img splits runs
+   * where the host clusters stop being contiguous, which depends on where they were put).
+   */
   private static List<String> withoutOffsets(List<QemuImg.MapEntry> map) {
     List<String> out = new ArrayList<>();
+    long start = 0;
+    long end = 0;
+    String flags = null;
     for (QemuImg.MapEntry e : map) {
-      out.add(e.start() + "+" + e.length() + " depth " + e.depth() + " present " + e.present()
-          + " zero " + e.zero() + " data " + e.data());
+      String f = " depth " + e.depth() + " present " + e.present() + " zero " + e.zero()
+          + " data " + e.data();
+      if (f.equals(flags) && e.start() == end) {
+        end += e.length();
+        continue;
+      }
+      if (flags != null) {
+        out.add(start + "+" + (end - start) + flags);
+      }
+      start = e.start();
+      end = e.start() + e.length();
+      flags = f;
+    }
+    if (flags != null) {
+      out.add(start + "+" + (end - start) + flags);
     }
     return out;
   }

@@ -103,7 +103,7 @@ public final class Qcow2Image implements Closeable {
   /**
    * {@code qemu-img create -u}: as {@link #create(Path, CreateOptions)}, but the backing file is
    * only named, never opened (it may not exist yet); the size must be given. The image is
-   * returned open read-write, without its backing chain.
+   * returned open read-only, without its backing chain (a writable open needs the chain).
    */
   public static Qcow2Image createUnsafe(Path path, CreateOptions options) throws IOException {
     return CreateImage.run(new PathLocation(path), options, OpenOptions.readWrite(), true);
