@@ -177,8 +177,13 @@ class ResizeAgainstQemuTest {
         assertEquals(true, check.consistent(false), what + ": " + check.output());
         // Not strict: where the clusters lie is the map's to compare, without host offsets.
         assertEquals(0, QemuImg.compare(made, ours, false).exitCode(), what + ": content");
-        assertEquals(withoutOffsets(QemuImg.map(made)), withoutOffsets(QemuImg.map(ours)),
-            what + ": map");
+        if (!c[1][0].startsWith("--prealloc")) {
+          // For preallocated ranges qemu-img map's zero/data flags come from the host file's
+          // holes and fallocated extents, which the JDK cannot make (README, differences):
+          // there the content, the check and the snapshots are compared, not the map.
+          assertEquals(withoutOffsets(QemuImg.map(made)), withoutOffsets(QemuImg.map(ours)),
+              what + ": map");
+        }
         assertEquals(QemuImg.info(made).path("snapshots").toString(),
             QemuImg.info(ours).path("snapshots").toString(), what + ": snapshots");
         if (run.status() == 0 && !c[1][0].startsWith("--prealloc")) {
