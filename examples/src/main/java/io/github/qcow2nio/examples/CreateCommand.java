@@ -104,7 +104,7 @@ final class CreateCommand implements Callable<Integer> {
     }
     CreateOptions c = o.qcow2(size, file);
     if (unsafe && c.backingFile() != null) {
-      UnsafeBacking.create(Path.of(file), c);
+      Qcow2Image.createUnsafe(Path.of(file), c).close();
     } else {
       Qcow2Image.create(Path.of(file), c).close();
     }

@@ -1,8 +1,9 @@
 package io.github.qcow2nio.examples;
 
-import io.github.qcow2nio.format.OpenOptions;
-import io.github.qcow2nio.format.Qcow2Image;
-import io.github.qcow2nio.format.block.VirtualDisk;
+import io.github.qcow2nio.format.CreateOptions.Preallocation;
+import io.github.qcow2nio.format.ImageOperations;
+import io.github.qcow2nio.format.ResizeOptions;
+import io.github.qcow2nio.format.error.Qcow2Exception;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -20,21 +21,26 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code qcow2 resize [--image-opts] [-f fmt] [--preallocation=prealloc] [-q] [--shrink]
- * filename [+ | -]size}: as {@code qemu-img resize}, through {@link VirtualDisk#resize} for
- * qcow2 and a plain truncate or extension for raw. Shrinking needs {@code --shrink}, and drops
- * what lies past the new end. Preallocation: raw takes off, falloc and full; qcow2 only off (the
- * core does not preallocate on resize yet).
+ * filename [+ | -]size}: as {@code qemu-img resize}, through {@link ImageOperations#resize}
+ * for qcow2 (whose refusals, preallocation and file trimming are the library's) and a plain
+ * truncate or extension for raw (off, falloc and full). Shrinking needs {@code --shrink}, and
+ * drops what lies past the new end.
  */
 @Command(name = "resize", description = "changes the virtual size, as 'qemu-img resize'")
 final class ResizeCommand implements Callable<Integer> {
   private static final Set<String> MODES = Set.of("off", "metadata", "falloc", "full");
+  private static final String SHRINK_NOT_ASKED =
+      "Use the --shrink option to perform a shrink operation.";
+  private static final String SHRINK_WARNING = "warning: Shrinking an image will delete all data "
+      + "beyond the shrunken image's end. Before performing such an operation, make sure there "
+      + "is no important data there.";
 
   @Mixin HelpOption help;
   @Mixin ImageOptsOption imageOpts;
   @Mixin FormatOption format;
   @Option(names = "--preallocation", paramLabel = "prealloc",
-      description = "how the new space is allocated: off (the default); raw images also "
-          + "falloc and full")
+      description = "how the new space is allocated: off (the default), metadata (qcow2), "
+          + "falloc or full")
   String preallocation;
   @Mixin QuietOption quiet;
   @Option(names = "--shrink", description = "allow the image to shrink, dropping what lies past "
@@ -106,28 +112,17 @@ final class ResizeCommand implements Callable<Integer> {
           + "         Specify the 'raw' format explicitly to remove the restrictions.\n");
     }
     if (fmt.equals("qcow2")) {
-      boolean shrunk;
-      try (Qcow2Image img = Qcow2Image.open(Path.of(image.filename()),
-          OpenOptions.readWrite())) {
-        if (img.header().version() == 2 && !img.snapshots().isEmpty()) {
-          // Refused whatever the size, as qemu-img refuses it.
-          throw ToolError.of("Can't resize a v2 image which has snapshots");
+      ResizeOptions r = sign == 0 ? ResizeOptions.to(Path.of(image.filename()), n)
+          : ResizeOptions.by(Path.of(image.filename()), sign * n);
+      r = r.withShrink(shrink).withPreallocation(preallocation == null ? Preallocation.OFF
+          : Preallocation.valueOf(preallocation.toUpperCase(java.util.Locale.ROOT)));
+      try {
+        ImageOperations.resize(r);
+      } catch (Qcow2Exception e) {
+        if (SHRINK_NOT_ASKED.equals(e.getMessage())) {
+          throw ToolError.of(SHRINK_NOT_ASKED, SHRINK_WARNING);
         }
-        VirtualDisk disk = img.disk();
-        long size = newSize(disk.size(), sign, n);
-        shrunk = size < disk.size();
-        if (size % 512 != 0) {
-          throw ToolError.of("The new size must be a multiple of 512");
-        }
-        if (preallocation != null && !preallocation.equals("off")) {
-          throw ToolError.of("Preallocation mode '" + preallocation + "' is not supported "
-              + "for qcow2 images by this tool yet (only 'off')");
-        }
-        disk.resize(size, shrink);
-        disk.flush();
-      }
-      if (shrunk) {
-        ShrinkTrim.trim(Path.of(image.filename()));
+        throw e;
       }
     } else {
       try (FileChannel ch = FileChannel.open(Path.of(image.filename()), StandardOpenOption.READ,
@@ -158,10 +153,7 @@ final class ResizeCommand implements Callable<Integer> {
       throw ToolError.of("New image size must be positive");
     }
     if (size < current && !shrink) {
-      throw ToolError.of("Use the --shrink option to perform a shrink operation.",
-          "warning: Shrinking an image will delete all data beyond the shrunken image's end. "
-              + "Before performing such an operation, make sure there is no important data "
-              + "there.");
+      throw ToolError.of(SHRINK_NOT_ASKED, SHRINK_WARNING);
     }
     return size;
   }

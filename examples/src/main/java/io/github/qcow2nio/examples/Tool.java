@@ -30,6 +30,7 @@ final class Tool {
         .addSubcommand(new DdCommand(io))
         .addSubcommand(new CreateCommand(io))
         .addSubcommand(new ResizeCommand(io))
+        .addSubcommand(new AmendCommand(io))
         .addSubcommand(new CommitCommand(io))
         .addSubcommand(new RebaseCommand(io))
         .addSubcommand(new SnapshotCommand(io, zone))

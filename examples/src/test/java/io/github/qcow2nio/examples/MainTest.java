@@ -26,8 +26,8 @@ class MainTest {
     String usage = ToolRun.of("--help").out();
     assertTrue(usage.startsWith("usage: qcow2 "), usage);
     for (String command : new String[] {"info", "map", "check", "convert", "measure",
-        "compare", "dd", "create", "resize", "commit", "rebase", "snapshot", "bitmap", "inspect",
-        "partitions", "ls", "cat", "get", "put", "mkfs",
+        "compare", "dd", "create", "resize", "amend", "commit", "rebase", "snapshot", "bitmap",
+        "inspect", "partitions", "ls", "cat", "get", "put", "mkfs",
         "partition", "help"}) {
       assertTrue(usage.contains("\n  " + command + " "), command + " listed: " + usage);
     }

@@ -56,6 +56,7 @@ class ToolParsingTest {
         {"map", "--start-offset=offset", "--max-length=len"},
         {"create", "-b=backing_file", "-F=backing_fmt", "-o=options", "-u", "-q"},
         {"resize", "--shrink", "--preallocation=prealloc", "-q", "filename [+ | -]size"},
+        {"amend", "-o=options", "-p", "-q", "-t=cache", "--force", "--object=objectdef"},
         {"commit", "-b=base", "-d", "-r=rate_limit", "-t=cache", "-p", "-q", "filename"},
         {"rebase", "-b=backing_file", "-F=backing_fmt", "-u", "-c", "-U", "-T=src_cache"},
         {"check", "-r=leaks|all", "-T=src_cache", "--image-opts", "-q"},

@@ -2,6 +2,7 @@ package io.github.qcow2nio.format;
 
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.ops.Amend;
 import io.github.qcow2nio.format.ops.Commit;
 import io.github.qcow2nio.format.ops.Compare;
 import io.github.qcow2nio.format.ops.Convert;
@@ -9,6 +10,7 @@ import io.github.qcow2nio.format.ops.Dd;
 import io.github.qcow2nio.format.ops.Inspect;
 import io.github.qcow2nio.format.ops.Measure;
 import io.github.qcow2nio.format.ops.Rebase;
+import io.github.qcow2nio.format.ops.Resize;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -110,5 +112,29 @@ public final class ImageOperations {
 
   public static RebaseResult rebase(RebaseOptions options) throws IOException {
     return rebase(options, ProgressListener.NONE);
+  }
+
+  /**
+   * {@code qemu-img amend -o ...}: changes a qcow2 image's compat level, lazy refcounts, refcount
+   * width, size or data file name in place, with qemu-img's refusals (the messages are its);
+   * nothing is written when the call is refused. The listener follows the refcount rewrite and
+   * may cancel between steps: what was done stays (each step is a whole switch).
+   */
+  public static AmendResult amend(AmendOptions options, ProgressListener listener)
+      throws IOException {
+    return Amend.run(options, listener);
+  }
+
+  public static AmendResult amend(AmendOptions options) throws IOException {
+    return amend(options, ProgressListener.NONE);
+  }
+
+  /**
+   * {@code qemu-img resize} of a qcow2 image, with its refusals and messages: growth (with
+   * preallocation when asked), shrinking with {@code --shrink} (also under internal snapshots
+   * of a v3 image, as qemu-img 7.2 allows), and the file cut after its last cluster in use.
+   */
+  public static ResizeResult resize(ResizeOptions options) throws IOException {
+    return Resize.run(options);
   }
 }

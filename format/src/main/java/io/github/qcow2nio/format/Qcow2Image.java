@@ -115,6 +115,15 @@ public final class Qcow2Image implements Closeable {
     return CreateImage.run(location, options, open);
   }
 
+  /**
+   * {@code qemu-img create -u}: as {@link #create(Path, CreateOptions)}, but the backing file is
+   * only named, never opened (it may not exist yet); the size must be given. The image is
+   * returned open read-only, without its backing chain (a writable open needs the chain).
+   */
+  public static Qcow2Image createUnsafe(Path path, CreateOptions options) throws IOException {
+    return CreateImage.run(new PathLocation(path), options, OpenOptions.readWrite(), true);
+  }
+
   /** Creates an image at {@code path} and opens it read-write. */
   public static Qcow2Image create(Path path, CreateOptions options) throws IOException {
     return CreateImage.run(new PathLocation(path), options, OpenOptions.readWrite());

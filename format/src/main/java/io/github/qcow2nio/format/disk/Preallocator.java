@@ -75,6 +75,62 @@ final class Preallocator {
     barrier.flushAndForce();
   }
 
+  /**
+   * Preallocates the clusters a resize added, as {@code qemu-img resize --preallocation=} does
+   * (observed with {@code qemu-img map}): from the cluster holding {@code oldSize} to the end,
+   * the unallocated entries of each L2 table get one contiguous run of new clusters; {@code
+   * zeroFlag} (metadata, v3 without extended L2) marks them preallocated zero clusters, {@code writeZeros} (full)
+   * writes them; the file is extended over them in every mode. Flushed and forced at the end.
+   */
+  void preallocateGrown(long oldSize, boolean zeroFlag, boolean writeZeros) throws IOException {
+    HostFile image = disk.imageFile();
+    int clusterBits = g.clusterBits();
+    int l2Bits = g.l2Bits();
+    long size = disk.size();
+    long firstCluster = oldSize >>> clusterBits;
+    long count = (size + g.clusterMask()) >>> clusterBits;
+    int perTable = 1 << l2Bits;
+    long end = image.size();
+    for (long t = firstCluster >>> l2Bits; t < g.l1Entries(size); t++) {
+      barrier.ensureCacheRoom();
+      long[] table = tables.writableL2(t);
+      long first = Math.max(firstCluster, t << l2Bits);
+      long last = Math.min(count, (t + 1) << l2Bits);
+      int need = 0;
+      for (long c = first; c < last; c++) {
+        if (table[g.wordIndex((int) (c & (perTable - 1)))] == 0) {
+          need++;
+        }
+      }
+      if (need == 0) {
+        continue;
+      }
+      long host = allocator.allocate(need);
+      long h = host;
+      for (long c = first; c < last; c++) {
+        int wi = g.wordIndex((int) (c & (perTable - 1)));
+        if (table[wi] != 0) {
+          continue;
+        }
+        if (g.extended()) {
+          table[wi] = h | L2Entry.COPIED;
+          table[wi + 1] = 0; // as qemu-img: host cluster set, no subcluster allocated
+        } else {
+          table[wi] = h | L2Entry.COPIED | (zeroFlag ? L2Entry.ZERO_FLAG : 0);
+        }
+        h += 1L << clusterBits;
+      }
+      end = Math.max(end, h);
+      if (writeZeros) {
+        writeZeroBytes(image, host, h - host);
+      }
+    }
+    if (image.size() < end) {
+      image.truncate(end);
+    }
+    barrier.flushAndForce();
+  }
+
   private void writeZeroBytes(HostFile f, long at, long length) throws IOException {
     ByteBuffer z = ByteBuffer.allocate((int) Math.min(length, g.clusterSize()));
     for (long done = 0; done < length; ) {

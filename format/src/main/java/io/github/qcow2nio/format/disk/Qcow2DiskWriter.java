@@ -252,6 +252,26 @@ public final class Qcow2DiskWriter {
   }
 
   /**
+   * Grows the disk and preallocates what it added ({@link Preallocator#preallocateGrown}):
+   * {@code zeroFlag} for metadata on v3, {@code writeZeros} for full. A shrink or an unchanged
+   * size preallocates nothing.
+   */
+  public void resizePreallocated(long newSize, boolean zeroFlag, boolean writeZeros)
+      throws IOException {
+    resizer.checkNewSize(newSize);
+    long[] old = {0};
+    change(() -> {
+      old[0] = disk.size();
+      return resizer.precheck(newSize, hasSnapshots, bitmaps);
+    }, () -> {
+      resizer.resize(newSize, true, bitmaps);
+      if (newSize > old[0]) {
+        preallocator.preallocateGrown(old[0], zeroFlag, writeZeros);
+      }
+    });
+  }
+
+  /**
    * Sets the size of a freshly created image (whose size is 0): the L1 table is allocated at
    * exactly the size the disk needs, as QEMU's creation does, and nothing is zeroed.
    */

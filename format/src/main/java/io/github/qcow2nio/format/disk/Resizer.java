@@ -84,9 +84,6 @@ final class Resizer {
       throw new Qcow2Exception(disk.name()
           + ": resizing an image with a raw external data file is not supported yet");
     }
-    if (newSize < oldSize && hasSnapshots) {
-      throw new Qcow2Exception(disk.name() + ": can't shrink an image with internal snapshots");
-    }
     if (bitmaps != null) {
       bitmaps.checkResizable();
     }

@@ -38,10 +38,26 @@ public final class CreateImage {
    */
   public static Qcow2Image run(ImageLocation location, CreateOptions o, OpenOptions open)
       throws IOException {
+    return run(location, o, open, false);
+  }
+
+  /**
+   * As above; with {@code unsafe} ({@code qemu-img create -u}) the backing file is named in the
+   * header but never opened (it may not exist yet): the size must then be given, and the image
+   * is returned open read-only, without its backing chain.
+   */
+  public static Qcow2Image run(ImageLocation location, CreateOptions o, OpenOptions open,
+      boolean unsafe) throws IOException {
     String name = location.displayName();
     validate(name, o);
     long size = o.size();
-    if (o.backingFile() != null) {
+    if (unsafe && size < 0) {
+      throw fail(name, "Image creation needs a size parameter");
+    }
+    if (unsafe && o.backingFile() != null) {
+      // A writable open needs the backing chain, which may not exist yet: read-only, unchained.
+      open = open.toBuilder().writable(false).openBacking(false).build();
+    } else if (o.backingFile() != null) {
       // As qemu-img does: the backing image must open (its size is the default size).
       long backing = backingSize(location, o);
       if (size < 0) {

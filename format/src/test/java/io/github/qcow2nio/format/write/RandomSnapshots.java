@@ -38,7 +38,11 @@ final class RandomSnapshots {
     this.v2 = v2;
   }
 
-  /** A resize the core refuses while snapshots exist (any on v2, shrinking on v3). */
+  /**
+   * A resize this workload leaves out while snapshots exist: any on v2 (refused, as qemu-img
+   * refuses it), shrinking on v3 (allowed since the core follows qemu-img 7.2, covered by
+   * ResizeAgainstQemuTest and AmendTest, not by this model yet).
+   */
   boolean refusesResize(long oldSize, long newSize) {
     return !disks.isEmpty() && (v2 || newSize < oldSize);
   }
