@@ -7,14 +7,12 @@ import io.github.qcow2nio.format.crypto.ImageEncryption;
 import io.github.qcow2nio.format.disk.CompressedWriter;
 import io.github.qcow2nio.format.disk.CompressingDisk;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
-import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.ImageLockedException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
 import io.github.qcow2nio.format.io.PathLocation;
-import io.github.qcow2nio.format.io.StructReader;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
 import io.github.qcow2nio.format.ops.BitmapEdit;
@@ -26,11 +24,9 @@ import io.github.qcow2nio.format.ops.SnapshotRename;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.HeaderExtensions;
-import io.github.qcow2nio.format.struct.Qcow2Limits;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -220,34 +216,8 @@ public final class Qcow2Image implements Closeable {
     SnapshotEntry s = findSnapshot(nameOrId)
         .orElseThrow(() -> new java.nio.file.NoSuchFileException(
             location.displayName() + ": no snapshot named '" + nameOrId + "'"));
-    String l1What = "L1 table of snapshot '" + s.name() + "'";
-    if ((s.l1TableOffset() & (header.clusterSize() - 1L)) != 0 || s.l1TableOffset() < 0) {
-      throw new CorruptImageException(l1What, s.l1TableOffset(),
-          "offset is not a multiple of the cluster size " + header.clusterSize());
-    }
-    if (Integer.toUnsignedLong(s.l1Size()) > Qcow2Limits.MAX_L1_ENTRIES) {
-      throw new CorruptImageException(l1What, s.l1TableOffset(),
-          Integer.toUnsignedString(s.l1Size()) + " entries exceed 32 MiB");
-    }
     long size = s.diskSize() >= 0 ? s.diskSize() : disk.size();
-    // An L1 table holds at most 32 MiB of entries; a recorded size beyond what they map is
-    // corrupt, and would overflow the guest-offset arithmetic of the read path.
-    int l2Bits = header.clusterBits() - (header.hasExtendedL2() ? 4 : 3);
-    long maxSize = Qcow2Limits.MAX_L1_ENTRIES << (header.clusterBits() + l2Bits);
-    if (size > maxSize) {
-      throw new CorruptImageException("snapshot table (snapshot '" + s.name() + "')",
-          header.snapshotsOffset(), "disk size " + size + " exceeds the " + maxSize
-              + " bytes an L1 table of 32 MiB can map");
-    }
-    long fileSize = file.size();
-    long[] l1 = new long[0];
-    if (s.l1Size() > 0) {
-      // Read (bounds-checked against the file) before allocating the table's array.
-      ByteBuffer buf = new StructReader(file, fileSize).read(l1What, s.l1TableOffset(),
-          s.l1Size() * 8);
-      l1 = new long[s.l1Size()];
-      buf.asLongBuffer().get(l1);
-    }
+    long[] l1 = SnapshotL1.read(file, header, s, size);
     return newDisk(location.displayName() + " (snapshot " + s.name() + ")", size, l1,
         s.l1TableOffset(), backingDisk);
   }
