@@ -4,6 +4,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.github.qcow2nio.ext4.testing.Golden;
+import io.github.qcow2nio.format.fuzz.Mutation;
+import io.github.qcow2nio.format.fuzz.TreeReader;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;

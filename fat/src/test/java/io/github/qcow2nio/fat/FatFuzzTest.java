@@ -3,6 +3,8 @@ package io.github.qcow2nio.fat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.github.qcow2nio.format.fuzz.Mutation;
+import io.github.qcow2nio.format.fuzz.TreeReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

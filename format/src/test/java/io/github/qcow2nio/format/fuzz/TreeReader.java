@@ -1,4 +1,4 @@
-package io.github.qcow2nio.ext4;
+package io.github.qcow2nio.format.fuzz;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,16 +20,16 @@ import java.util.Map;
  * file. The provider's iteration errors arrive as DirectoryIteratorException, NIO's wrapper of
  * an IOException; they are unwrapped here.
  */
-final class TreeReader {
-  static final int ENTRIES = 4000;
-  static final int DEPTH = 64;
-  static final int SPAN = 1 << 20;
+public final class TreeReader {
+  public static final int ENTRIES = 4000;
+  public static final int DEPTH = 64;
+  public static final int SPAN = 1 << 20;
 
   private int entries;
 
   private TreeReader() {}
 
-  static FileSystemProvider provider(String scheme) {
+  public static FileSystemProvider provider(String scheme) {
     return FileSystemProvider.installedProviders().stream()
         .filter(p -> p.getScheme().equals(scheme)).findFirst().orElseThrow();
   }
@@ -38,7 +38,7 @@ final class TreeReader {
    * Opens {@code file} with {@code provider} and reads everything; false when the provider says
    * the file is not its kind (UnsupportedOperationException, the NIO contract for that).
    */
-  static boolean readAll(FileSystemProvider provider, Path file) throws IOException {
+  public static boolean readAll(FileSystemProvider provider, Path file) throws IOException {
     FileSystem fs;
     try {
       fs = provider.newFileSystem(file, Map.of());
