@@ -1,13 +1,9 @@
 package io.github.qcow2nio.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.github.qcow2nio.format.testing.BoundedChild;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,26 +15,8 @@ import org.junit.jupiter.api.Test;
 class BoundedToolTest {
   @Test
   void theToolAnswersEveryHostileImageUnderA128MiBHeap() throws Exception {
-    String cp = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Path out = Path.of("target", "bounded-tool.txt");
-    Files.createDirectories(out.getParent());
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx128m",
-        "-XX:+ExitOnOutOfMemoryError", "-cp", cp, ToolBoundsMain.class.getName())
-        .redirectErrorStream(true).redirectOutput(out.toFile());
-    pb.environment().put("LC_ALL", "C");
-    Process p = pb.start();
-    boolean done = p.waitFor(15, TimeUnit.MINUTES);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-    assertTrue(done, "the child JVM did not finish: " + lines);
-    List<String> bad = lines.stream().filter(l -> l.contains("FAIL") || l.contains("HANG"))
-        .toList();
-    assertEquals(List.of(), bad, String.join("\n", lines));
-    assertEquals(0, p.exitValue(), String.join("\n", lines));
+    List<String> lines = BoundedChild.run(ToolBoundsMain.class, "bounded-tool.txt");
+    assertEquals(List.of(), BoundedChild.failures(lines), String.join("\n", lines));
     long runs = lines.stream().filter(l -> l.startsWith("RUN\t")).count();
     assertEquals(5L * io.github.qcow2nio.format.testing.HostileImages.all().size(), runs,
         String.join("\n", lines));

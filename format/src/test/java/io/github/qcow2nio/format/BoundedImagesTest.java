@@ -2,14 +2,10 @@ package io.github.qcow2nio.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.github.qcow2nio.format.testing.BoundedChild;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,22 +19,7 @@ class BoundedImagesTest {
 
   @Test
   void everyHostileImageIsAnsweredUnderA128MiBHeap() throws Exception {
-    String cp = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Path out = Path.of("target", "bounded-images.txt");
-    Files.createDirectories(out.getParent());
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx128m",
-        "-XX:+ExitOnOutOfMemoryError", "-cp", cp, BoundsMain.class.getName())
-        .redirectErrorStream(true).redirectOutput(out.toFile());
-    pb.environment().put("LC_ALL", "C");
-    Process p = pb.start();
-    boolean done = p.waitFor(15, TimeUnit.MINUTES);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-    assertTrue(done, "the child JVM did not finish: " + lines);
+    List<String> lines = BoundedChild.run(BoundsMain.class, "bounded-images.txt");
     List<String> bad = new ArrayList<>();
     int cases = 0;
     long slowest = 0;
@@ -53,7 +34,6 @@ class BoundedImagesTest {
       }
     }
     assertEquals(List.of(), bad, String.join("\n", lines));
-    assertEquals(0, p.exitValue(), String.join("\n", lines));
     assertEquals(BoundsMain.table().size(), cases, "every image answered");
     assertFalse(lines.isEmpty());
     System.out.println("bounded images: " + cases + " images, slowest " + slowest + " ms");
