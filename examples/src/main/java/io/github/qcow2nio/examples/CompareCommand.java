@@ -36,6 +36,7 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "-s", description = "strict: a different size or allocation is a difference")
   boolean strict;
   @Mixin ForceShareOption share;
+  @Mixin ReferencePolicyOption references;
   @Mixin UnsupportedImageOpts unsupported;
   @Parameters(paramLabel = "filename1 filename2", arity = "0..*", hideParamSyntax = true,
       description = "the images")
@@ -66,8 +67,10 @@ final class CompareCommand implements Callable<Integer> {
     CompareResult r;
     try {
       r = ImageOperations.compare(new CompareOptions(
-          new ImageSource(Path.of(operands.get(0)), format1, null, share.forceShare),
-          new ImageSource(Path.of(operands.get(1)), format2, null, share.forceShare), strict),
+          new ImageSource(Path.of(operands.get(0)), format1, null, share.forceShare,
+              references.policy()),
+          new ImageSource(Path.of(operands.get(1)), format2, null, share.forceShare,
+              references.policy()), strict),
           line);
     } catch (IOException e) {
       // qemu-img compare: 2 when an image cannot be opened or read.

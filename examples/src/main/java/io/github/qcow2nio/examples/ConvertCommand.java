@@ -53,6 +53,7 @@ final class ConvertCommand implements Callable<Integer> {
   @Mixin ProgressOption progress;
   @Mixin QuietOption quiet;
   @Mixin ForceShareOption share;
+  @Mixin ReferencePolicyOption references;
   @Option(names = "--bitmaps", description = "copy the persistent bitmaps")
   boolean bitmaps;
   @Mixin CacheOptions.Target cache;
@@ -112,7 +113,8 @@ final class ConvertCommand implements Callable<Integer> {
       c = c.toBuilder().backingFile(backing).backingFormat(backingFormat).build();
     }
     ImageSource source = new ImageSource(Path.of(operands.get(0)), from,
-        snapshot == null ? null : snapshot(snapshot), share.forceShare);
+        snapshot == null ? null : snapshot(snapshot), share.forceShare,
+        references.policy());
     ConvertOptions o = ConvertOptions.builder(source, Path.of(operands.get(1)), to)
         .create(c).noCreate(noCreate).sparseSize(sparseSize).compress(compress)
         .bitmaps(bitmaps).skipBrokenBitmaps(skipBrokenBitmaps).build();

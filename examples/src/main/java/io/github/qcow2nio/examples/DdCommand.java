@@ -31,6 +31,7 @@ final class DdCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin ImageOptsOption imageOpts;
   @Mixin ForceShareOption share;
+  @Mixin ReferencePolicyOption references;
   @Option(names = "-f", paramLabel = "fmt", description = "the input's format")
   String format;
   @Option(names = "-O", paramLabel = "output_fmt",
@@ -99,7 +100,7 @@ final class DdCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, ToolError {
+  public Integer call() throws IOException, ToolError, CommandLine.UsageException {
     Operands o = Operands.parse(operands);
     ImageOptsOption.Image in = imageOpts.image(o.input, format);
     String inFormat = in.format();
@@ -116,8 +117,9 @@ final class DdCommand implements Callable<Integer> {
       checkReadable(input);
       throw ToolError.of("Unknown file format");
     }
-    DdOptions options = DdOptions.builder(
-            new ImageSource(input, inFormat, null, share.forceShare), Path.of(o.output))
+    ImageSource source = new ImageSource(input, inFormat, null, share.forceShare,
+        references.policy());
+    DdOptions options = DdOptions.builder(source, Path.of(o.output))
         .targetFormat(outFormat).blockSize(o.blockSize).count(o.count).skip(o.skip).build();
     DdResult r;
     try {

@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.block.Extent;
 import io.github.qcow2nio.format.block.VirtualDisk;
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +41,12 @@ public final class ImageMapper implements Closeable {
    */
   public static ImageMapper open(String filename, String format, boolean forceShare)
       throws IOException {
+    return open(filename, format, forceShare, ReferencePolicy.follow());
+  }
+
+  /** As above, opening only the backing and data files {@code references} allows. */
+  public static ImageMapper open(String filename, String format, boolean forceShare,
+      ReferencePolicy references) throws IOException {
     Path path = Path.of(filename);
     if (format == null) {
       format = ImageInspector.probe(path);
@@ -48,7 +55,8 @@ public final class ImageMapper implements Closeable {
       long length = Files.size(path);
       return new ImageMapper(() -> {}, List.of(raw(filename, length)));
     }
-    Qcow2Image top = Qcow2Image.open(path, OpenOptions.builder().forceShare(forceShare).build());
+    Qcow2Image top = Qcow2Image.open(path, OpenOptions.builder().forceShare(forceShare)
+        .referencePolicy(references).build());
     List<Layer> layers = new ArrayList<>();
     String name = filename;
     Qcow2Image image = top;

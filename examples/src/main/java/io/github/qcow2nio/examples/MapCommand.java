@@ -33,6 +33,7 @@ final class MapCommand implements Callable<Integer> {
   String maxLength;
   @Mixin OutputOption output;
   @Mixin ForceShareOption share;
+  @Mixin ReferencePolicyOption references;
   @Parameters(paramLabel = "filename", arity = "0..*",
       hideParamSyntax = true, description = "the image")
   List<String> operands = new ArrayList<>();
@@ -53,7 +54,7 @@ final class MapCommand implements Callable<Integer> {
     long maxLength = size("--max-length", this.maxLength, Long.MAX_VALUE);
     ImageOptsOption.Image image = imageOpts.image(operands.get(0), format);
     try (ImageMapper mapper = ImageMapper.open(image.filename(), image.format(),
-        share.forceShare)) {
+        share.forceShare, references.policy())) {
       long end = maxLength > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxLength;
       if (json) {
         json(mapper, start, end, out);

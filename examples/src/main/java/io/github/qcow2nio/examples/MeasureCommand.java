@@ -43,6 +43,7 @@ final class MeasureCommand implements Callable<Integer> {
       description = "measure a snapshot: snapshot.name=NAME, snapshot.id=ID, or a name or ID")
   String snapshot;
   @Mixin ForceShareOption share;
+  @Mixin ReferencePolicyOption references;
   @Mixin UnsupportedImageOpts unsupported;
   @Parameters(paramLabel = "filename", arity = "0..*", hideParamSyntax = true,
       description = "the image")
@@ -77,7 +78,8 @@ final class MeasureCommand implements Callable<Integer> {
     CreateOptions c = CreateOptionsText.parse(create, 0);
     ImageSource source = operands.isEmpty() ? null
         : new ImageSource(Path.of(operands.get(0)), format,
-            snapshot == null ? null : ConvertCommand.snapshot(snapshot), share.forceShare);
+            snapshot == null ? null : ConvertCommand.snapshot(snapshot), share.forceShare,
+            references.policy());
     MeasureResult r = ImageOperations.measure(new MeasureOptions(source, Math.max(bytes, 0),
         outFormat, c));
     if (json) {

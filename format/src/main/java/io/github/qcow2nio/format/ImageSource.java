@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.nio.file.Path;
 
 /**
@@ -11,14 +12,25 @@ import java.nio.file.Path;
  * @param snapshot an internal snapshot's name or ID to read instead of the active layer
  *     ({@code qemu-img convert -l}), or null
  * @param forceShare open while another program holds the image ({@code qemu-img -U})
+ * @param references which backing and data files the image may name and have opened (null:
+ *     {@link ReferencePolicy#follow()}, as QEMU)
  */
-public record ImageSource(Path path, String format, String snapshot, boolean forceShare) {
+public record ImageSource(Path path, String format, String snapshot, boolean forceShare,
+    ReferencePolicy references) {
 
   public ImageSource {
+    if (references == null) {
+      references = ReferencePolicy.follow();
+    }
     if (format != null && !format.equals("qcow2") && !format.equals("raw")) {
       throw new IllegalArgumentException("unsupported format '" + format
           + "' (qcow2 and raw are)");
     }
+  }
+
+  /** As the canonical constructor, following every name the image holds. */
+  public ImageSource(Path path, String format, String snapshot, boolean forceShare) {
+    this(path, format, snapshot, forceShare, ReferencePolicy.follow());
   }
 
   /** The image at {@code path}, its format probed, its active layer, locks respected. */

@@ -43,7 +43,8 @@ final class SourceChain implements Closeable {
       return new SourceChain(disk, null, List.of(disk));
     }
     Qcow2Image image = Qcow2Image.open(source.path(),
-        OpenOptions.builder().forceShare(source.forceShare()).build());
+        OpenOptions.builder().forceShare(source.forceShare())
+            .referencePolicy(source.references()).build());
     boolean ok = false;
     try {
       List<VirtualDisk> layers = new ArrayList<>();
