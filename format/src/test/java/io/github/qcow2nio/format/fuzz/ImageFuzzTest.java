@@ -9,6 +9,7 @@ import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import io.github.qcow2nio.format.testing.Golden;
 import io.github.qcow2nio.format.testing.MemoryLocation;
+import io.github.qcow2nio.format.testing.Mutation;
 import io.github.qcow2nio.format.testing.StoringLocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;

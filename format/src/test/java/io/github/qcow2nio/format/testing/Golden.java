@@ -3,8 +3,11 @@ package io.github.qcow2nio.format.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,11 +19,22 @@ import java.util.zip.GZIPInputStream;
 public final class Golden {
   private Golden() {}
 
-  /** The resource directory itself. */
+  /**
+   * The resource directory itself: a directory of format's test classes, or a directory inside
+   * format's test jar when another module's tests read it (a zip file system, opened once).
+   */
   public static Path resources() {
     try {
-      return Path.of(Golden.class.getResource("/golden/SHA256SUMS").toURI()).getParent();
-    } catch (URISyntaxException e) {
+      URI uri = Golden.class.getResource("/golden/SHA256SUMS").toURI();
+      if (uri.getScheme().equals("jar")) {
+        try {
+          FileSystems.newFileSystem(uri, Map.of());
+        } catch (FileSystemAlreadyExistsException e) {
+          // Opened by an earlier call: Path.of finds it.
+        }
+      }
+      return Path.of(uri).getParent();
+    } catch (URISyntaxException | IOException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,4 +1,4 @@
-package io.github.qcow2nio.format.fuzz;
+package io.github.qcow2nio.format.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
