@@ -257,13 +257,8 @@ class BitmapAgainstQemuTest {
 
   /** Both sides get the seed's directory: the image, the merge source, a raw and an empty image. */
   private static QemuParity copies(Path seed, Path sub) throws IOException {
-    QemuParity p = new QemuParity(sub);
+    QemuParity p = QemuParity.seeded(seed, sub);
     for (Path side : List.of(p.qemuDir, p.toolDir)) {
-      try (var files = Files.list(seed.getParent())) {
-        for (Path f : files.toList()) {
-          Files.copy(f, side.resolve(f.getFileName()));
-        }
-      }
       Files.write(side.resolve("raw.img"), new byte[1 << 20]);
       Qemu.img("create", "-q", "-f", "qcow2", side.resolve("empty.qcow2").toString(), "4M");
     }
@@ -308,8 +303,8 @@ class BitmapAgainstQemuTest {
       p.sameFile(image, what);
       return;
     }
-    assertEquals(SnapshotAgainstQemuTest.info(q, p.qemuDir),
-        SnapshotAgainstQemuTest.info(t, p.toolDir), what + ": info");
+    assertEquals(QemuJudge.info(q, p.qemuDir),
+        QemuJudge.info(t, p.toolDir), what + ": info");
     QemuJudge.Check check = QemuJudge.check(t);
     assertTrue(check.clean(), what + ": " + check.output());
     Qemu.Result cmp = QemuJudge.compare(q, t);

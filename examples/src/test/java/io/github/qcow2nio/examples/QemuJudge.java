@@ -35,6 +35,22 @@ final class QemuJudge {
     return Qemu.run("qemu-img", "compare", a.toString(), b.toString());
   }
 
+  /**
+   * {@code qemu-img info --output=json}, field by field, without what differs between two
+   * copies of one image in different directories: names and the file's allocation.
+   */
+  static String info(Path img, Path side) throws IOException {
+    Qemu.Result r = Qemu.run("qemu-img", "info", "--output=json", img.toString());
+    StringBuilder sb = new StringBuilder();
+    for (String line : r.stdout().split("\n")) {
+      if (line.contains("\"actual-size\"")) {
+        continue;
+      }
+      sb.append(line.replace(side.toString(), "DIR").replaceAll(",$", "")).append('\n');
+    }
+    return sb + r.stderr();
+  }
+
   private static long number(String json, String key) {
     Matcher m = Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
     return m.find() ? Long.parseLong(m.group(1)) : 0;

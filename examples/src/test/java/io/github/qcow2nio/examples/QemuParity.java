@@ -24,6 +24,21 @@ final class QemuParity {
     this.toolDir = Files.createDirectories(dir.resolve("tool"));
   }
 
+  /** Both sides in {@code dir}, each holding a copy of every file beside {@code seed}. */
+  static QemuParity seeded(Path seed, Path dir) throws IOException {
+    QemuParity p = new QemuParity(dir);
+    for (Path side : List.of(p.qemuDir, p.toolDir)) {
+      try (var files = Files.list(seed.getParent())) {
+        for (Path f : files.toList()) {
+          if (Files.isRegularFile(f)) {
+            Files.copy(f, side.resolve(f.getFileName()));
+          }
+        }
+      }
+    }
+    return p;
+  }
+
   /** Runs {@code qemu-img args} and {@code qcow2 args}, IMG standing for each side's image. */
   ToolRun compare(String image, String... args) throws IOException {
     List<String> q = new ArrayList<>(List.of("qemu-img"));

@@ -185,16 +185,7 @@ class SnapshotAgainstQemuTest {
   }
 
   private void runCase(Path seed, Path sub, String[] c, boolean creates) throws IOException {
-    QemuParity p = new QemuParity(sub);
-    for (Path side : List.of(p.qemuDir, p.toolDir)) {
-      try (var files = Files.list(seed.getParent())) {
-        for (Path f : files.toList()) {
-          if (Files.isRegularFile(f)) {
-            Files.copy(f, side.resolve(f.getFileName()));
-          }
-        }
-      }
-    }
+    QemuParity p = QemuParity.seeded(seed, sub);
     String image = seed.getFileName().toString();
     List<String> args = new ArrayList<>(List.of("snapshot"));
     args.addAll(List.of(c));
@@ -207,8 +198,8 @@ class SnapshotAgainstQemuTest {
     }
     assertEquals(dates(creates, listing(q, p.qemuDir)), dates(creates, listing(t, p.toolDir)),
         what + ": snapshot -l");
-    assertEquals(dates(creates, info(q, p.qemuDir)), dates(creates, info(t, p.toolDir)),
-        what + ": info");
+    assertEquals(dates(creates, QemuJudge.info(q, p.qemuDir)),
+        dates(creates, QemuJudge.info(t, p.toolDir)), what + ": info");
     QemuJudge.Check check = QemuJudge.check(t);
     assertTrue(check.clean(), what + ": " + check.output());
     Qemu.Result cmp = QemuJudge.compare(q, t);
@@ -222,22 +213,6 @@ class SnapshotAgainstQemuTest {
   static String listing(Path img, Path side) throws IOException {
     Qemu.Result r = Qemu.run("qemu-img", "snapshot", "-l", img.toString());
     return r.stdout().replace(side.toString(), "DIR") + r.stderr();
-  }
-
-  /**
-   * {@code qemu-img info --output=json}, field by field, without what differs between two
-   * copies of one image in different directories: names and the file's allocation.
-   */
-  static String info(Path img, Path side) throws IOException {
-    Qemu.Result r = Qemu.run("qemu-img", "info", "--output=json", img.toString());
-    StringBuilder sb = new StringBuilder();
-    for (String line : r.stdout().split("\n")) {
-      if (line.contains("\"actual-size\"")) {
-        continue;
-      }
-      sb.append(line.replace(side.toString(), "DIR").replaceAll(",$", "")).append('\n');
-    }
-    return sb + r.stderr();
   }
 
   /** With snapshots made now by each tool, their dates are masked. */

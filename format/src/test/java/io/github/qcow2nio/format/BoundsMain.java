@@ -4,7 +4,6 @@ import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import io.github.qcow2nio.format.testing.HostileImages;
 import io.github.qcow2nio.format.testing.MemoryLocation;
-import io.github.qcow2nio.format.testing.StoringLocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -81,7 +80,7 @@ public final class BoundsMain {
       out.append("; check ").append(attempt(() ->
           Qcow2Check.check(at, CheckOptions.check().toBuilder().locking(false).build())));
       Map<String, byte[]> copy = writableCopy(n.files());
-      StoringLocation rw = new StoringLocation(copy, n.image());
+      MemoryLocation rw = MemoryLocation.storing(copy, n.image());
       out.append("; write ").append(attempt(() -> {
         try (Qcow2Image image = Qcow2Image.open(rw,
             OpenOptions.builder().writable(true).locking(false).build())) {

@@ -1,7 +1,5 @@
 package io.github.qcow2nio.format.disk;
 
-import io.github.qcow2nio.format.block.Extent;
-import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.codec.ClusterCompressor;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
 import java.io.IOException;
@@ -23,7 +21,7 @@ import java.util.concurrent.ExecutorService;
  * clusters. Writes from many threads are safe; each runs its own clusters through the shared
  * workers. {@link #close()} stops the workers; the image still owns its files.
  */
-public final class CompressingDisk implements VirtualDisk {
+public final class CompressingDisk extends ForwardingDisk {
   private final Qcow2Disk disk;
   private final Qcow2DiskWriter writer;
   private final ClusterCompressor compressor;
@@ -42,10 +40,7 @@ public final class CompressingDisk implements VirtualDisk {
    *     (QEMU refuses compressed writes there: "Operation not supported")
    */
   public CompressingDisk(Qcow2Disk disk, int threads) throws IOException {
-    if (disk.layout().externalData()) {
-      throw new UnsupportedImageException(disk.name() + ": compressed writes are not supported"
-          + " with an external data file (Operation not supported)");
-    }
+    super(withInternalData(disk));
     this.disk = disk;
     this.writer = disk.writer();
     this.threads = Math.max(1, threads);
@@ -56,24 +51,17 @@ public final class CompressingDisk implements VirtualDisk {
     this.pool = writer == null ? null : CompressionPipeline.newPool(this.threads);
   }
 
-  /** The disk below. */
-  public Qcow2Disk disk() {
+  private static Qcow2Disk withInternalData(Qcow2Disk disk) throws UnsupportedImageException {
+    if (disk.layout().externalData()) {
+      throw new UnsupportedImageException(disk.name() + ": compressed writes are not supported"
+          + " with an external data file (Operation not supported)");
+    }
     return disk;
   }
 
-  @Override
-  public long size() {
-    return disk.size();
-  }
-
-  @Override
-  public int read(ByteBuffer dst, long offset) throws IOException {
-    return disk.read(dst, offset);
-  }
-
-  @Override
-  public String name() {
-    return disk.name();
+  /** The disk below. */
+  public Qcow2Disk disk() {
+    return disk;
   }
 
   @Override
@@ -150,11 +138,6 @@ public final class CompressingDisk implements VirtualDisk {
   @Override
   public void discard(long offset, long length) throws IOException {
     disk.discard(offset, length);
-  }
-
-  @Override
-  public Extent blockStatus(long offset, long maxLength) throws IOException {
-    return disk.blockStatus(offset, maxLength);
   }
 
   @Override

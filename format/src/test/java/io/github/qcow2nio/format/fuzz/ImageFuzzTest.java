@@ -10,7 +10,6 @@ import io.github.qcow2nio.format.struct.SnapshotEntry;
 import io.github.qcow2nio.format.testing.Golden;
 import io.github.qcow2nio.format.testing.MemoryLocation;
 import io.github.qcow2nio.format.testing.Mutation;
-import io.github.qcow2nio.format.testing.StoringLocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -76,7 +75,7 @@ class ImageFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void openWriteCheck(byte[] input) {
     Map<String, byte[]> files = files(input);
-    StoringLocation at = new StoringLocation(files, "a.qcow2");
+    MemoryLocation at = MemoryLocation.storing(files, "a.qcow2");
     SplittableRandom r = new SplittableRandom(Arrays.hashCode(input));
     try (Qcow2Image image = Qcow2Image.open(at,
         OpenOptions.builder().writable(true).locking(false).build())) {

@@ -3,17 +3,34 @@ package io.github.qcow2nio.format.testing;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.MemoryHostFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.util.Map;
 
-/** A file in an in-memory directory: names resolve within the same map. */
+/**
+ * A file in an in-memory directory: names resolve within the same map. A {@link #storing}
+ * location also keeps its writes: closing a writable file stores its contents back into the map,
+ * so an image written and closed can be opened again and checked.
+ */
 public final class MemoryLocation implements ImageLocation {
   private final Map<String, byte[]> dir;
   private final String name;
+  private final boolean storesOnClose;
 
   public MemoryLocation(Map<String, byte[]> dir, String name) {
+    this(dir, name, false);
+  }
+
+  private MemoryLocation(Map<String, byte[]> dir, String name, boolean storesOnClose) {
     this.dir = dir;
     this.name = name;
+    this.storesOnClose = storesOnClose;
+  }
+
+  /** A location whose writable files put their contents back into {@code dir} when closed. */
+  public static MemoryLocation storing(Map<String, byte[]> dir, String name) {
+    return new MemoryLocation(dir, name, true);
   }
 
   @Override
@@ -27,16 +44,56 @@ public final class MemoryLocation implements ImageLocation {
   }
 
   @Override
-  public HostFile open(boolean writable) throws NoSuchFileException {
+  public HostFile open(boolean writable) throws IOException {
     byte[] b = dir.get(name);
     if (b == null) {
       throw new NoSuchFileException(name);
     }
-    return new MemoryHostFile(name, b, writable);
+    MemoryHostFile f = new MemoryHostFile(name, b, writable);
+    return writable && storesOnClose ? new StoredOnClose(f) : f;
   }
 
   @Override
   public ImageLocation resolve(String other) {
-    return new MemoryLocation(dir, other);
+    return new MemoryLocation(dir, other, storesOnClose);
+  }
+
+  /** Forwards to the in-memory file; its close is the moment the bytes become the map's. */
+  private final class StoredOnClose implements HostFile {
+    private final MemoryHostFile f;
+
+    StoredOnClose(MemoryHostFile f) {
+      this.f = f;
+    }
+
+    @Override public String name() {
+      return f.name();
+    }
+
+    @Override public int read(ByteBuffer dst, long position) throws IOException {
+      return f.read(dst, position);
+    }
+
+    @Override public void write(ByteBuffer src, long position) throws IOException {
+      f.write(src, position);
+    }
+
+    @Override public long size() throws IOException {
+      return f.size();
+    }
+
+    @Override public void truncate(long size) throws IOException {
+      f.truncate(size);
+    }
+
+    @Override public void force() {}
+
+    @Override public boolean isWritable() {
+      return true;
+    }
+
+    @Override public void close() {
+      dir.put(name, f.toByteArray());
+    }
   }
 }
