@@ -1,6 +1,7 @@
 package io.github.qcow2nio.format.disk;
 
 import io.github.qcow2nio.format.codec.ClusterCompressor;
+import io.github.qcow2nio.format.io.Buffers;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -115,7 +116,7 @@ final class CompressionPipeline {
   }
 
   private Job compress(Job j) {
-    if (detectZeros && allZero(j.raw)) {
+    if (detectZeros && Buffers.isZero(j.raw)) {
       j.zero = true;
       return j;
     }
@@ -142,14 +143,5 @@ final class CompressionPipeline {
     placer.place(j);
     // Only a placed job's buffers are reused: an abandoned one may still be in a worker's hands.
     spare.add(j);
-  }
-
-  private static boolean allZero(byte[] b) {
-    for (byte x : b) {
-      if (x != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -38,7 +38,7 @@ public final class Buffers {
     }
   }
 
-  /** True when the {@code n} bytes at {@code buf}'s position are all zero. */
+  /** True when the {@code n} bytes of {@code buf} from index {@code from} are all zero. */
   public static boolean isZero(ByteBuffer buf, int from, int n) {
     int i = from;
     int end = from + n;
@@ -49,6 +49,28 @@ public final class Buffers {
     }
     for (; i < end; i++) {
       if (buf.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when every byte of {@code b} is zero. */
+  public static boolean isZero(byte[] b) {
+    return isZero(ByteBuffer.wrap(b), 0, b.length);
+  }
+
+  /** True when every byte of {@code b} is 0xFF. */
+  public static boolean isAllOnes(byte[] b) {
+    ByteBuffer buf = ByteBuffer.wrap(b);
+    int i = 0;
+    for (; i + 8 <= b.length; i += 8) {
+      if (buf.getLong(i) != -1L) {
+        return false;
+      }
+    }
+    for (; i < b.length; i++) {
+      if (b[i] != (byte) 0xFF) {
         return false;
       }
     }

@@ -2,6 +2,7 @@ package io.github.qcow2nio.format.meta;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
+import io.github.qcow2nio.format.io.Buffers;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.BitmapsExtension;
@@ -238,9 +239,9 @@ public final class BitmapTracker {
         if (off != 0) {
           file.write(ByteBuffer.wrap(c), off);
           next = e;
-        } else if (whole && allOnes(c)) {
+        } else if (whole && Buffers.isAllOnes(c)) {
           next = DirtyBitmap.ENTRY_ALL_ONES;
-        } else if (allZeros(c)) {
+        } else if (Buffers.isZero(c)) {
           next = 0;
         } else {
           long host = allocator.allocate(1);
@@ -379,24 +380,6 @@ public final class BitmapTracker {
     }
     refcounts.flush();
     unmarkedDirectory = null;
-  }
-
-  private static boolean allOnes(byte[] c) {
-    for (byte x : c) {
-      if (x != (byte) 0xFF) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean allZeros(byte[] c) {
-    for (byte x : c) {
-      if (x != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Rewrites the directory in place with in_use set or cleared on the bitmaps we hold. */

@@ -1,6 +1,7 @@
 package io.github.qcow2nio.format.ops;
 
 import io.github.qcow2nio.format.block.VirtualDisk;
+import io.github.qcow2nio.format.io.Buffers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -36,10 +37,10 @@ final class SparseWriter {
     long base = offset - start;
     int pending = start;
     int runStart = start;
-    boolean runZero = isZero(data, start, Math.min(end, start + SECTOR));
+    boolean runZero = Buffers.isZero(data, start, Math.min(end, start + SECTOR) - start);
     for (int at = Math.min(start + SECTOR, end); ; at = Math.min(at + SECTOR, end)) {
       boolean last = at >= end;
-      boolean z = !last && isZero(data, at, Math.min(end, at + SECTOR));
+      boolean z = !last && Buffers.isZero(data, at, Math.min(end, at + SECTOR) - at);
       if (last || z != runZero) {
         int runEnd = Math.min(at, end);
         // A short run of zeros stays with the data around it, written as data (as -S does).
@@ -81,21 +82,6 @@ final class SparseWriter {
     slice.limit(to).position(from);
     dataBytes += to - from;
     target.write(slice, base + from);
-  }
-
-  private static boolean isZero(ByteBuffer b, int from, int to) {
-    int i = from;
-    for (; i + 8 <= to; i += 8) {
-      if (b.getLong(i) != 0) {
-        return false;
-      }
-    }
-    for (; i < to; i++) {
-      if (b.get(i) != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   long dataBytes() {
