@@ -19,8 +19,7 @@ final class ToolCommands {
   static Object create(String name, ToolIo io) {
     switch (name) {
       case "info":
-        return new InfoCommand(io, new ImageInspector(HostAllocation.allocatedBlocks()),
-            ZoneId.systemDefault());
+        return new InfoCommand(io, new ImageInspector(HostAllocation.allocatedBlocks()));
       case "map":
         return new MapCommand(io);
       case "check":
