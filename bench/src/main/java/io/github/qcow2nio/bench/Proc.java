@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the external programs a row compares against: qemu-img, qemu-io, java. */
@@ -21,8 +22,15 @@ final class Proc {
    * drain) and fails unless it exits 0.
    */
   static void run(List<String> command) throws IOException, InterruptedException {
+    run(command, Map.of());
+  }
+
+  /** {@link #run(List)} with {@code env} added to the child's environment. */
+  static void run(List<String> command, Map<String, String> env)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = builder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(env);
     Process p = pb.start();
     if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
       p.destroyForcibly();

@@ -6,14 +6,16 @@ import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.block.Extent;
 import io.github.qcow2nio.format.block.VirtualDisk;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The metadata rows (map, check) against the qemu-img process doing the same, and the
- * whole-process row: {@code java -jar qcow2.jar info --output=json} against the floor of any JVM
- * program, one printing "hi".
+ * whole-process rows: {@code java -jar qcow2.jar info --output=json}, and the same through the
+ * {@code qcow2} launcher, against the floor of any JVM program, one printing "hi".
  */
 final class ToolRows {
   private static final double INFO_TARGET = 1.6;
@@ -38,6 +40,7 @@ final class ToolRows {
         Timing.best(s.rounds(), () -> Proc.run(List.of("qemu-img", "check", "-f", "qcow2",
             allocated.toString()))), 0, 1.0));
     rows.add(info(s, images.small()));
+    rows.add(launcherInfo(s, images.small()));
     return rows;
   }
 
@@ -54,6 +57,34 @@ final class ToolRows {
       }
     }
     return runs;
+  }
+
+  /**
+   * The same command through the {@code qcow2} launcher the examples build leaves beside the jar:
+   * the class-data-sharing archive (qcow2.jsa) and C1 alone for a metadata command. The launcher
+   * is a shell script; its shell is part of what is timed.
+   */
+  private static Row launcherInfo(Settings s, Path small) throws Exception {
+    String workload = "`qcow2 info --output=json` (the launcher: AppCDS archive) of a small "
+        + "image, whole process";
+    String target = "≤ 1.6× the JVM floor";
+    Path launcher = s.toolJar() == null ? null : s.toolJar().resolveSibling("qcow2");
+    if (launcher == null || !Files.isExecutable(launcher)) {
+      return Row.notMeasured(workload, target,
+          "examples/target/qcow2 not found (build the examples module first)");
+    }
+    boolean archived = Files.isRegularFile(s.toolJar().resolveSibling("qcow2.jsa"));
+    int rounds = s.rounds() == 1 ? 1 : Math.max(MIN_PROCESS_ROUNDS, s.rounds());
+    // The launcher takes JAVA_HOME's JVM: the one this bench runs on, as for the other rows.
+    Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"));
+    List<String> ours = List.of(launcher.toString(), "info", "--output=json", small.toString());
+    List<String> floor = List.of(Proc.java(), "-cp", Hi.classPath(), Hi.class.getName());
+    long oursNanos = Timing.best(rounds, () -> Proc.run(ours, env));
+    long floorNanos = Timing.best(rounds, () -> Proc.run(floor));
+    double ratio = (double) oursNanos / floorNanos;
+    return new Row(workload, Row.millis(oursNanos) + (archived ? "" : " (no qcow2.jsa)"),
+        "JVM printing \"hi\": " + Row.millis(floorNanos),
+        Row.format("%.2f× the floor", ratio), target, ratio <= INFO_TARGET ? "yes" : "no");
   }
 
   private static Row info(Settings s, Path small) throws Exception {

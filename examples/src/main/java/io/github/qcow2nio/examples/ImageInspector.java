@@ -75,31 +75,34 @@ public final class ImageInspector {
    */
   public ImageInfo inspect(String filename, String format) throws IOException {
     Path path = Path.of(filename);
+    // Sized on the side while the image is read (see AllocationAhead).
+    HostAllocation disk = AllocationAhead.start(allocation, path);
     if (format == null) {
       format = probe(path);
     }
     return switch (format) {
-      case "qcow2" -> qcow2(filename, path);
-      case "raw" -> raw(filename, path);
+      case "qcow2" -> qcow2(filename, path, disk);
+      case "raw" -> raw(filename, path, disk);
       default -> throw new UnsupportedImageException(
           filename + ": image format '" + format + "' is not supported (qcow2 and raw are)");
     };
   }
 
-  private ImageInfo qcow2(String filename, Path path) throws IOException {
+  private ImageInfo qcow2(String filename, Path path, HostAllocation disk) throws IOException {
     if (EncryptedImageMetadata.isEncrypted(path)) {
       EncryptedImageMetadata m = EncryptedImageMetadata.read(path, filename);
-      return qcow2Info(filename, path, m.header(), m.extensions(), m.snapshots(), m.bitmaps(),
-          m.encryption(), m.luks());
+      return qcow2Info(filename, path, disk, m.header(), m.extensions(), m.snapshots(),
+          m.bitmaps(), m.encryption(), m.luks());
     }
     try (Qcow2Image image = Qcow2Image.open(new MetadataOnlyLocation(new PathLocation(path)),
         OpenOptions.builder().openBacking(false).forceShare(forceShare).build())) {
-      return qcow2Info(filename, path, image.header(), image.extensions(), image.snapshots(),
-          image.bitmaps(), null, null);
+      return qcow2Info(filename, path, disk, image.header(), image.extensions(),
+          image.snapshots(), image.bitmaps(), null, null);
     }
   }
 
-  private ImageInfo qcow2Info(String filename, Path path, Header h, HeaderExtensions ext,
+  private ImageInfo qcow2Info(String filename, Path path, HostAllocation disk, Header h,
+      HeaderExtensions ext,
       List<SnapshotEntry> snapshotEntries, List<BitmapDirectoryEntry> bitmapEntries,
       String encryption, ImageInfo.Luks luks) throws IOException {
     String backing = ext.backingFile().orElse(null);
@@ -117,17 +120,17 @@ public final class ImageInspector {
         h.hasLazyRefcounts(), h.refcountBits(), h.isCorrupt(), h.hasExtendedL2(),
         h.hasExternalDataFile(), ext.dataFile().orElse(null), h.isDataFileRaw(), bitmaps,
         encryption, luks);
-    return new ImageInfo(filename, "qcow2", h.size(), allocation.allocatedBytes(path),
+    return new ImageInfo(filename, "qcow2", h.size(), disk.allocatedBytes(path),
         h.isDirty(), h.clusterSize(), backing,
         backing == null ? null : combine(filename, backing),
         ext.backingFormat().orElse(null), snapshots, specific);
   }
 
-  private ImageInfo raw(String filename, Path path) throws IOException {
+  private ImageInfo raw(String filename, Path path, HostAllocation disk) throws IOException {
     // A raw disk's size counts whole 512-byte sectors, as QEMU's block layer sees it.
     long size = Files.size(path);
     long sectors = size / 512 + (size % 512 != 0 ? 1 : 0);
-    return new ImageInfo(filename, "raw", sectors * 512, allocation.allocatedBytes(path), false,
+    return new ImageInfo(filename, "raw", sectors * 512, disk.allocatedBytes(path), false,
         0, null, null, null, List.of(), null);
   }
 

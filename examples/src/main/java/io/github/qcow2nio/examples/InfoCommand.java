@@ -33,6 +33,15 @@ final class InfoCommand implements Callable<Integer> {
   private final ImageInspector inspector;
   private final ZoneId zone;
 
+  /**
+   * Snapshot dates in the system's time zone, looked up only when the human form prints them:
+   * the zone rules are a file to read and parse that --output=json never needs.
+   */
+  InfoCommand(ToolIo io, ImageInspector inspector) {
+    this(io, inspector, null);
+  }
+
+  /** @param zone where the human form shows snapshot dates; null: the system's, when needed */
   InfoCommand(ToolIo io, ImageInspector inspector, ZoneId zone) {
     this.io = io;
     this.inspector = inspector;
@@ -66,7 +75,8 @@ final class InfoCommand implements Callable<Integer> {
       }
       io.out().println(Json.pretty(backingChain ? objects : objects.get(0)));
     } else {
-      io.out().print(new InfoText(zone).format(images));
+      ZoneId dates = zone != null ? zone : ZoneId.systemDefault();
+      io.out().print(new InfoText(dates).format(images));
     }
     return 0;
   }

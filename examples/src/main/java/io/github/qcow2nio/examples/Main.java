@@ -37,7 +37,7 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     // Without a command: info on the sample image bundled in the jar.
     String[] line = args.length == 0 ? new String[] {"info"} : ResizeCommand.sizeLast(args);
-    picocli.CommandLine cli = Tool.commandLine(out, err);
+    picocli.CommandLine cli = Tool.forLine(out, err, line);
     int status = cli.execute(line);
     cli.getOut().flush();
     cli.getErr().flush();

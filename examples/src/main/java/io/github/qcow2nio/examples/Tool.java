@@ -16,6 +16,25 @@ import picocli.CommandLine.HelpCommand;
 final class Tool {
   private Tool() {}
 
+  /**
+   * The tool for one command line: when {@code line} starts with a command's name, only that
+   * command is built under the tool (what the line runs, and every message it can print, are
+   * the same: the command has the same parent and settings); otherwise (no command, options
+   * before it, help, an unknown name) the whole tree.
+   */
+  static picocli.CommandLine forLine(PrintStream out, PrintStream err, String[] line) {
+    if (line.length > 0) {
+      ToolIo io = new ToolIo(out, err);
+      Object command = ToolCommands.create(line[0], io);
+      if (command != null) {
+        return configure(new picocli.CommandLine(new ToolCommand()).addSubcommand(command),
+            out, err);
+      }
+    }
+    return commandLine(out, err);
+  }
+
+  /** The whole tree: every command, and help. */
   static picocli.CommandLine commandLine(PrintStream out, PrintStream err) {
     ToolIo io = new ToolIo(out, err);
     ZoneId zone = ZoneId.systemDefault();
@@ -44,8 +63,17 @@ final class Tool {
         .addSubcommand(new MkfsCommand(io))
         .addSubcommand(new PartitionCommand(io))
         .addSubcommand(new HelpCommand());
+    return configure(cli, out, err);
+  }
+
+  /** What the tree and a single command share: the parser's settings, errors and help. */
+  private static picocli.CommandLine configure(picocli.CommandLine cli, PrintStream out,
+      PrintStream err) {
     // SIZE operands "-" and "-:TYPE" (the rest of the disk) look like options.
-    cli.getSubcommands().get("partition").setUnmatchedOptionsArePositionalParams(true);
+    picocli.CommandLine partition = cli.getSubcommands().get("partition");
+    if (partition != null) {
+      partition.setUnmatchedOptionsArePositionalParams(true);
+    }
     cli.setExpandAtFiles(false)
         .setOverwrittenOptionsAllowed(true)
         .setAllowOptionsAsOptionParameters(true)
