@@ -159,12 +159,26 @@ final class ZeroClusterExpansion {
     }
     Set<Long> unsafe = new HashSet<>();
     for (long host : zeroHosts) {
-      if (dataHosts.contains(host) || tableSet.contains(host) || host < clusterSize
-          || (host & (clusterSize - 1)) != 0 || refcounts.isRefcountMetadata(host)) {
+      if (tableSet.contains(host) || host < clusterSize || (host & (clusterSize - 1)) != 0
+          || refcounts.isRefcountMetadata(host)
+          || (dataHosts.contains(host) && !holdsZeros(host))) {
+        // (A cluster read as data that holds zeros already is safe to fill: a call cut short
+        // after its zeros and some of its tables were written leaves exactly that behind.)
         unsafe.add(host);
       }
     }
     return unsafe;
+  }
+
+  private boolean holdsZeros(long host) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(clusterSize);
+    file.readOrZero(b, host);
+    for (int i = 0; i < clusterSize; i += 8) {
+      if (b.getLong(i) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
