@@ -28,8 +28,10 @@ import java.util.Optional;
  * <p>Crash-safe step by step: the header rewrites are one write each ({@link HeaderRewrite}); the
  * width change builds its structures beside the old ones and switches with one header write
  * ({@link RefcountWidthChange}); the size goes through the disk's resize; the zero clusters a
- * downgrade expands keep the guest content at each write ({@link ZeroExpansion}). A crash leaves
- * the image at one of the steps, readable and with the same content, leaked clusters at worst.
+ * downgrade expands, in the active layer and every snapshot, keep the guest content at each
+ * write ({@link ZeroClusterExpansion}); a downgrade's persistent bitmaps go with the header
+ * switch and their clusters are freed after it ({@link BitmapRelease}). A crash leaves the
+ * image at one of the steps, readable and with the same content, leaked clusters at worst.
  *
  * <p>The steps on the file itself run with the image's writer locks held on a bare host file
  * (no cache could then write stale metadata); the others through an image open for writing.

@@ -32,11 +32,14 @@ import java.nio.ByteBuffer;
 final class OverlayCompaction {
   private OverlayCompaction() {}
 
-  /** Whether qemu-img would rewrite the emptied image {@code h} as new. */
+  /**
+   * Whether qemu-img would rewrite the emptied image {@code h} as new (the header as an open
+   * image has it: a lazy-refcounts image is marked dirty while open, which is not looked at).
+   */
   static boolean applies(Header h, boolean snapshots, boolean bitmaps) {
     long l1Clusters = (8L * h.l1Size() + h.clusterSize() - 1) >>> h.clusterBits();
     return h.version() >= 3 && !snapshots && !bitmaps && !h.hasExternalDataFile()
-        && h.cryptMethod() == 0 && !h.isDirty()
+        && h.cryptMethod() == 0
         && 3 + l1Clusters <= RefcountBlock.entries(h.clusterBits(), h.refcountOrder());
   }
 
@@ -57,7 +60,8 @@ final class OverlayCompaction {
   static void run(HostFile file, Header h) throws IOException {
     int cs = h.clusterSize();
     long l1Bytes = 8L * h.l1Size();
-    if (l1Bytes > Qcow2Limits.MAX_L1_BYTES
+    // Dirty (lazy refcounts left unrepaired): the counts this would read cannot be trusted.
+    if (h.isDirty() || l1Bytes > Qcow2Limits.MAX_L1_BYTES
         || (long) h.refcountTableClusters() * cs > Qcow2Limits.MAX_REFCOUNT_TABLE_BYTES) {
       return;
     }

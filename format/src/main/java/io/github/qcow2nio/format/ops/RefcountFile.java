@@ -29,6 +29,7 @@ final class RefcountFile {
     this.perBlock = RefcountBlock.entries(h.clusterBits(), h.refcountOrder());
     ByteBuffer t = ByteBuffer.allocate(h.refcountTableClusters() * cs);
     file.readOrZero(t, h.refcountTableOffset());
+    t.clear();
     this.table = new long[t.capacity() / 8];
     t.asLongBuffer().get(table);
   }

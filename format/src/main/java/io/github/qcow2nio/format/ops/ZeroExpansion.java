@@ -1,7 +1,5 @@
 package io.github.qcow2nio.format.ops;
 
-import io.github.qcow2nio.format.ProgressListener;
-import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.struct.Header;
@@ -16,15 +14,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A downgrade to compat 0.10 leaves no zero flag behind (v2 has none), as qemu-img does it
- * (observed with {@code qemu-img map}): a zero cluster without a host cluster becomes unallocated
- * when no backing file shows through, else a new cluster of zeros; a preallocated zero cluster
- * keeps its host cluster, filled with zeros. Each step keeps what every reader of the table sees,
- * so a crash between steps leaves a valid v3 image with the same guest content.
- *
- * <p>Two passes: {@link #active} through the open disk's write path (which allocates, copies
- * shared tables and orders its writes), then {@link #tables} on the file, for what is left in
- * tables only snapshots name.
+ * What a downgrade to compat 0.10 reads before it expands zero clusters ({@link
+ * ZeroClusterExpansion}): the L2 tables every L1 table names, bounds-checked, and whether any
+ * holds a compressed cluster (a zstd image with one cannot go to v2).
  */
 final class ZeroExpansion {
   private ZeroExpansion() {}
