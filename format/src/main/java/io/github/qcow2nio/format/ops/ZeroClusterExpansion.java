@@ -41,6 +41,9 @@ import java.util.Set;
  * clusters leaked at worst; the header write that follows is the switch to v2.
  */
 final class ZeroClusterExpansion {
+  /** The most table bytes one batch holds in memory. */
+  private static final int BATCH_BYTES = 8 << 20;
+
   private final HostFile file;
   private final int clusterBits;
   private final int clusterSize;
@@ -70,9 +73,31 @@ final class ZeroClusterExpansion {
 
   private long run(List<Long> tables, ProgressListener listener) throws IOException {
     Set<Long> unsafe = unsafeHosts(tables);
+    Map<Long, Long> drops = new HashMap<>();
+    long count = 0;
+    // In batches, so that memory stays bounded whatever the image's size; each batch is
+    // complete (its clusters durable before its tables) before the next begins.
+    int batch = Math.max(1, BATCH_BYTES / clusterSize);
+    for (int from = 0; from < tables.size(); from += batch) {
+      count += batch(tables.subList(from, Math.min(tables.size(), from + batch)), unsafe, drops,
+          listener);
+    }
+    // Only now does nothing name the host clusters an unsafe entry held.
+    for (Map.Entry<Long, Long> d : drops.entrySet()) {
+      long index = d.getKey() >>> clusterBits;
+      refcounts.set(index, Math.max(0, refcounts.get(index) - d.getValue()));
+    }
+    if (!drops.isEmpty()) {
+      refcounts.flush();
+      file.force();
+    }
+    return count;
+  }
+
+  private long batch(List<Long> tables, Set<Long> unsafe, Map<Long, Long> drops,
+      ProgressListener listener) throws IOException {
     List<Change> changes = new ArrayList<>();
     Set<Long> fill = new HashSet<>();
-    Map<Long, Long> drops = new HashMap<>();
     long count = 0;
     for (long off : tables) {
       long[] t = ZeroExpansion.read(file, off, clusterSize);
@@ -120,15 +145,6 @@ final class ZeroClusterExpansion {
       file.write(b, c.offset());
     }
     file.force();
-    // Only now does nothing name the host clusters an unsafe entry held.
-    for (Map.Entry<Long, Long> d : drops.entrySet()) {
-      long index = d.getKey() >>> clusterBits;
-      refcounts.set(index, Math.max(0, refcounts.get(index) - d.getValue()));
-    }
-    if (!drops.isEmpty()) {
-      refcounts.flush();
-      file.force();
-    }
     return count;
   }
 
@@ -138,30 +154,39 @@ final class ZeroClusterExpansion {
    * metadata (a hostile image). Read from every table before anything changes.
    */
   private Set<Long> unsafeHosts(List<Long> tables) throws IOException {
+    // Two passes, so that only the (few) preallocated zero clusters are remembered, not every
+    // data cluster of the image.
     Set<Long> zeroHosts = new HashSet<>();
-    Set<Long> dataHosts = new HashSet<>();
+    for (long off : tables) {
+      for (long w : ZeroExpansion.read(file, off, clusterSize)) {
+        long host = w & L2Entry.OFFSET_MASK;
+        if ((w & L2Entry.COMPRESSED) == 0 && (w & L2Entry.ZERO_FLAG) != 0 && host != 0) {
+          zeroHosts.add(host);
+        }
+      }
+    }
+    Set<Long> unsafe = new HashSet<>();
+    if (zeroHosts.isEmpty()) {
+      return unsafe;
+    }
     Set<Long> tableSet = new HashSet<>(tables);
+    Set<Long> readAsData = new HashSet<>();
     for (long off : tables) {
       for (long w : ZeroExpansion.read(file, off, clusterSize)) {
         if ((w & L2Entry.COMPRESSED) != 0) {
           // A compressed cluster's bytes may start in any cluster and run into the next.
           long start = (w & ((1L << (62 - (clusterBits - 8))) - 1)) & ~(clusterSize - 1L);
-          dataHosts.add(start);
-          dataHosts.add(start + clusterSize);
-          continue;
+          readAsData.add(start);
+          readAsData.add(start + clusterSize);
+        } else if ((w & L2Entry.ZERO_FLAG) == 0 && zeroHosts.contains(w & L2Entry.OFFSET_MASK)) {
+          readAsData.add(w & L2Entry.OFFSET_MASK);
         }
-        long host = w & L2Entry.OFFSET_MASK;
-        if (host == 0) {
-          continue;
-        }
-        ((w & L2Entry.ZERO_FLAG) != 0 ? zeroHosts : dataHosts).add(host);
       }
     }
-    Set<Long> unsafe = new HashSet<>();
     for (long host : zeroHosts) {
       if (tableSet.contains(host) || host < clusterSize || (host & (clusterSize - 1)) != 0
           || refcounts.isRefcountMetadata(host)
-          || (dataHosts.contains(host) && !holdsZeros(host))) {
+          || (readAsData.contains(host) && !holdsZeros(host))) {
         // (A cluster read as data that holds zeros already is safe to fill: a call cut short
         // after its zeros and some of its tables were written leaves exactly that behind.)
         unsafe.add(host);
