@@ -176,8 +176,9 @@ class AmendAgainstQemuTest {
     JsonNode q = QemuImg.info(theirs);
     JsonNode t = QemuImg.info(ours);
     // qemu-img's downgrade can leave an image its own check faults (a shared preallocated zero
-    // cluster expanded in place, COPIED set with a refcount of 2); ours copies the cluster,
-    // which costs one more allocated cluster than qemu-img's file.
+    // cluster expanded in place, COPIED set with a refcount of 2); ours leaves the shared
+    // cluster to the snapshot and gives the active layer a cluster of its own (or none), so
+    // the files' allocation differs there (see AmendDowngradeAgainstQemuTest).
     // When both files hold the same bytes, that is compared instead of actual-size (which
     // then differs only by how the host file system allocated the same bytes: seen, 4 KiB).
     boolean sameBytes = Files.mismatch(theirs, ours) == -1;

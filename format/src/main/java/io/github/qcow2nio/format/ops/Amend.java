@@ -10,6 +10,7 @@ import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Features;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.HeaderExtensions;
@@ -27,8 +28,10 @@ import java.util.Optional;
  * <p>Crash-safe step by step: the header rewrites are one write each ({@link HeaderRewrite}); the
  * width change builds its structures beside the old ones and switches with one header write
  * ({@link RefcountWidthChange}); the size goes through the disk's resize; the zero clusters a
- * downgrade expands keep the guest content at each write ({@link ZeroExpansion}). A crash leaves
- * the image at one of the steps, readable and with the same content, leaked clusters at worst.
+ * downgrade expands, in the active layer and every snapshot, keep the guest content at each
+ * write ({@link ZeroClusterExpansion}); a downgrade's persistent bitmaps go with the header
+ * switch and their clusters are freed after it ({@link BitmapRelease}). A crash leaves the
+ * image at one of the steps, readable and with the same content, leaked clusters at worst.
  *
  * <p>The steps on the file itself run with the image's writer locks held on a bare host file
  * (no cache could then write stale metadata); the others through an image open for writing.
@@ -38,7 +41,7 @@ public final class Amend {
 
   /** The image's structures as they are on disk, read under {@code raw}'s locks. */
   private record Snapshot(Header header, HeaderExtensions ext, long[] l1,
-      List<SnapshotEntry> snapshots, boolean backing, boolean bitmaps) {}
+      List<SnapshotEntry> snapshots, boolean backing, List<BitmapDirectoryEntry> bitmaps) {}
 
   public static AmendResult run(AmendOptions o, ProgressListener listener) throws IOException {
     return run(new PathLocation(o.image()), o, listener);
@@ -61,10 +64,7 @@ public final class Amend {
           ? ZeroExpansion.tableOffsets(img.hostFile(), before, first.l1(), first.snapshots())
           : List.of();
       AmendChecks.image(o, new AmendChecks.State(before, !first.snapshots().isEmpty(),
-          first.bitmaps(), downgrade && ZeroExpansion.anyCompressed(img.hostFile(), before,
-              tables),
-          downgrade && ZeroExpansion.needsSnapshotAllocation(img.hostFile(), before,
-              first.l1(), tables, first.backing())));
+          downgrade && ZeroExpansion.anyCompressed(img.hostFile(), before, tables)));
     }
     long[] blocks = {0};
     long expanded = 0;
@@ -89,19 +89,12 @@ public final class Amend {
     boolean resize = o.size() != null && o.size() != 0 && o.size() != before.size();
     boolean downgrade = v == 2 && before.version() == 3;
     boolean shrunk = false;
-    if (resize || downgrade) {
+    if (resize) {
       try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readWrite())) {
-        if (resize) {
-          shrunk = o.size() < img.disk().size();
-          // amend shrinks over data: qemu-img's --shrink guard belongs to resize alone.
-          img.disk().resize(o.size(), true);
-          img.disk().flush();
-        }
-        if (downgrade) {
-          Snapshot s = state(img);
-          expanded += ZeroExpansion.active(img.hostFile(), img.header(), s.l1(), img.disk(),
-              s.backing(), listener);
-        }
+        shrunk = o.size() < img.disk().size();
+        // amend shrinks over data: qemu-img's --shrink guard belongs to resize alone.
+        img.disk().resize(o.size(), true);
+        img.disk().flush();
       }
     }
     try (HostFile raw = lockedFile(loc)) {
@@ -109,11 +102,13 @@ public final class Amend {
         FileTrim.trim(raw);
       }
       Snapshot s = read(loc);
-      Header h = s.header();
       if (downgrade) {
-        List<Long> tables = ZeroExpansion.tableOffsets(raw, h, s.l1(), s.snapshots());
-        expanded += ZeroExpansion.tables(raw, h, tables, listener);
+        List<Long> tables = ZeroExpansion.tableOffsets(raw, s.header(), s.l1(), s.snapshots());
+        expanded += ZeroClusterExpansion.run(raw, s.header(), tables, s.backing(), listener);
+        // The refcount table may have moved to make room.
+        s = read(loc);
       }
+      Header h = s.header();
       long compatible = h.compatibleFeatures();
       if (o.lazyRefcounts() != null) {
         compatible = o.lazyRefcounts() ? compatible | Features.COMPAT_LAZY_REFCOUNTS
@@ -130,6 +125,10 @@ public final class Amend {
       HeaderExtensions ext = HeaderRewrite.extensionsFor(s.ext(), next, dataFile);
       if (!next.equals(h) || !ext.equals(s.ext()) || downgrade) {
         HeaderRewrite.write(raw, next, ext, HeaderRewrite.usedEnd(h, s.ext()));
+      }
+      if (downgrade && !s.bitmaps().isEmpty()) {
+        // The v2 header names no bitmaps: their clusters go back (qemu-img 7.2 leaks them).
+        BitmapRelease.free(raw, next, s.ext().bitmaps().get(), s.bitmaps());
       }
     }
     Header after;
@@ -165,6 +164,6 @@ public final class Amend {
     // The active disk of an image is always the core's qcow2 disk.
     long[] l1 = ((Qcow2Disk) img.disk()).l1().clone();
     return new Snapshot(img.header(), img.extensions(), l1, img.snapshots(),
-        img.backingFile().isPresent(), !img.bitmaps().isEmpty());
+        img.backingFile().isPresent(), img.bitmaps());
   }
 }

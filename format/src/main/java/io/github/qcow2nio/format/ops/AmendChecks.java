@@ -18,8 +18,7 @@ final class AmendChecks {
   private AmendChecks() {}
 
   /** What the image looks like to the checks. */
-  record State(Header header, boolean hasSnapshots, boolean hasBitmaps, boolean anyCompressed,
-      boolean snapshotZerosOverBacking) {}
+  record State(Header header, boolean hasSnapshots, boolean anyCompressed) {}
 
   /** The target compat level: the option's, or the image's. */
   static int version(AmendOptions o, Header h) {
@@ -95,15 +94,6 @@ final class AmendChecks {
       if (left != 0) {
         throw new Qcow2Exception("Cannot downgrade an image with incompatible features 0x"
             + Long.toHexString(left) + " set");
-      }
-      if (s.hasBitmaps()) {
-        // qemu-img keeps the bitmaps where a v2 image cannot name them, leaking their clusters.
-        throw new UnsupportedImageException("Cannot downgrade an image with persistent bitmaps "
-            + "(remove them first: qemu-img would leave them leaked)");
-      }
-      if (s.snapshotZerosOverBacking()) {
-        throw new UnsupportedImageException("Cannot downgrade an image whose snapshots hold "
-            + "zero clusters over a backing file (not supported yet)");
       }
     }
   }

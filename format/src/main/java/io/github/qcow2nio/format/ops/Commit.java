@@ -48,6 +48,8 @@ public final class Commit {
     // The chain is opened unlocked: the base is opened again below, writable, and QEMU's locks
     // of a read-only backing open would refuse that. The overlay is locked by hand instead.
     OpenOptions chainOptions = OpenOptions.builder().writable(empty).locking(false).build();
+    boolean compact;
+    CommitResult result;
     try (Qcow2Image top = Qcow2Image.open(image, chainOptions)) {
       top.hostFile().lock(LockPermissions.image(empty, false));
       List<Qcow2Image> chain = chainOf(top);
@@ -79,9 +81,16 @@ public final class Commit {
         ((Qcow2Disk) top.disk()).makeEmpty();
         top.disk().flush();
       }
-      listener.progress(size, size);
-      return new CommitResult(size, baseName, bytes[0], bytes[1], depth, empty);
+      compact = empty && OverlayCompaction.applies(top.header(), !top.snapshots().isEmpty(),
+          !top.bitmaps().isEmpty());
+      result = new CommitResult(size, baseName, bytes[0], bytes[1], depth, empty);
     }
+    if (compact) {
+      // Closed first: no cache of the image may write after the file changes under it.
+      OverlayCompaction.run(image);
+    }
+    listener.progress(result.virtualSize(), result.virtualSize());
+    return result;
   }
 
   /** The qcow2 images of the chain, top first; a raw file at the bottom is not among them. */

@@ -1,7 +1,5 @@
 package io.github.qcow2nio.format.ops;
 
-import io.github.qcow2nio.format.ProgressListener;
-import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.struct.Header;
@@ -16,15 +14,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A downgrade to compat 0.10 leaves no zero flag behind (v2 has none), as qemu-img does it
- * (observed with {@code qemu-img map}): a zero cluster without a host cluster becomes unallocated
- * when no backing file shows through, else a new cluster of zeros; a preallocated zero cluster
- * keeps its host cluster, filled with zeros. Each step keeps what every reader of the table sees,
- * so a crash between steps leaves a valid v3 image with the same guest content.
- *
- * <p>Two passes: {@link #active} through the open disk's write path (which allocates, copies
- * shared tables and orders its writes), then {@link #tables} on the file, for what is left in
- * tables only snapshots name.
+ * What a downgrade to compat 0.10 reads before it expands zero clusters ({@link
+ * ZeroClusterExpansion}): the L2 tables every L1 table names, bounds-checked, and whether any
+ * holds a compressed cluster (a zstd image with one cannot go to v2).
  */
 final class ZeroExpansion {
   private ZeroExpansion() {}
@@ -73,32 +65,6 @@ final class ZeroExpansion {
     return t;
   }
 
-  /**
-   * Whether some table holds a zero cluster without a host cluster while a backing file shows
-   * through, in a table the active L1 does not name: that would need a new cluster counted once
-   * per snapshot, which this does not do (refused before anything changes).
-   */
-  static boolean needsSnapshotAllocation(HostFile file, Header h, long[] activeL1,
-      List<Long> tables, boolean backing) throws IOException {
-    if (!backing) {
-      return false;
-    }
-    Set<Long> active = new LinkedHashSet<>();
-    addTables(h, activeL1, h.l1TableOffset(), active);
-    for (long t : tables) {
-      if (active.contains(t)) {
-        continue;
-      }
-      for (long w : read(file, t, h.clusterSize())) {
-        if ((w & L2Entry.ZERO_FLAG) != 0 && (w & L2Entry.COMPRESSED) == 0
-            && (w & L2Entry.OFFSET_MASK) == 0) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   /** Whether any table holds a compressed cluster (a zstd image cannot then go to v2). */
   static boolean anyCompressed(HostFile file, Header h, List<Long> tables) throws IOException {
     for (long t : tables) {
@@ -111,96 +77,4 @@ final class ZeroExpansion {
     return false;
   }
 
-  /**
-   * The active disk's zero clusters that need data (a backing file shows through, or a host
-   * cluster is preallocated) written with zeros through the disk, which clears their flags.
-   * The tables are read from the file: the caller flushed the disk first.
-   */
-  static long active(HostFile file, Header h, long[] l1, VirtualDisk disk, boolean backing,
-      ProgressListener listener) throws IOException {
-    int clusterBits = h.clusterBits();
-    int clusterSize = 1 << clusterBits;
-    int l2Bits = clusterBits - 3;
-    long count = 0;
-    ByteBuffer zeros = ByteBuffer.allocate(clusterSize);
-    for (int i = 0; i < l1.length; i++) {
-      long off = L1Entry.l2Offset(l1[i]);
-      if (off == 0) {
-        continue;
-      }
-      long[] t = read(file, off, clusterSize);
-      for (int k = 0; k < t.length; k++) {
-        long w = t[k];
-        if ((w & L2Entry.ZERO_FLAG) == 0 || (w & L2Entry.COMPRESSED) != 0) {
-          continue;
-        }
-        if ((w & L2Entry.OFFSET_MASK) == 0 && !backing) {
-          continue; // the file pass makes it unallocated
-        }
-        long guest = (((long) i << l2Bits) | k) << clusterBits;
-        if (guest >= disk.size()) {
-          continue;
-        }
-        int len = (int) Math.min(clusterSize, disk.size() - guest);
-        zeros.clear().limit(len);
-        disk.write(zeros, guest);
-        count++;
-      }
-      RefcountWidthChange.checkCancel(listener);
-    }
-    disk.flush();
-    return count;
-  }
-
-  /**
-   * The file pass, on a flushed image no cache holds: zero clusters without a host cluster
-   * become unallocated (no backing file shows through them); preallocated ones are filled with
-   * zeros (forced) before their flag is cleared. Returns how many entries changed.
-   */
-  static long tables(HostFile file, Header h, List<Long> tables, ProgressListener listener)
-      throws IOException {
-    int clusterSize = h.clusterSize();
-    long count = 0;
-    List<long[]> changed = new ArrayList<>();
-    List<Long> where = new ArrayList<>();
-    ByteBuffer zeros = ByteBuffer.allocate(clusterSize);
-    boolean wroteZeros = false;
-    for (long off : tables) {
-      long[] t = read(file, off, clusterSize);
-      boolean dirty = false;
-      for (int k = 0; k < t.length; k++) {
-        long w = t[k];
-        if ((w & L2Entry.ZERO_FLAG) == 0 || (w & L2Entry.COMPRESSED) != 0) {
-          continue;
-        }
-        long host = w & L2Entry.OFFSET_MASK;
-        if (host == 0) {
-          t[k] = 0;
-        } else {
-          zeros.clear();
-          file.write(zeros, host);
-          wroteZeros = true;
-          t[k] = w & ~L2Entry.ZERO_FLAG;
-        }
-        dirty = true;
-        count++;
-      }
-      if (dirty) {
-        changed.add(t);
-        where.add(off);
-      }
-      RefcountWidthChange.checkCancel(listener);
-    }
-    if (wroteZeros) {
-      // The zeros are on disk before any entry stops saying "zero".
-      file.force();
-    }
-    for (int i = 0; i < changed.size(); i++) {
-      ByteBuffer b = ByteBuffer.allocate(clusterSize);
-      b.asLongBuffer().put(changed.get(i));
-      file.write(b, where.get(i));
-    }
-    file.force();
-    return count;
-  }
 }

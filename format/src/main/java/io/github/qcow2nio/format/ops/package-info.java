@@ -10,10 +10,11 @@
  * their copy by convert ({@code BitmapCopy}), {@code Convert}, {@code Measure}, {@code Compare}
  * and {@code Dd} (block status through a chain in {@code ChainStatus}), {@code Inspect} (what an
  * untrusted image asks for, read from its first cluster and the signatures of {@code
- * FormatSignatures}, judged under a policy), {@code Commit} and {@code Rebase} (their header
- * switch in {@code BackingHeader}), {@code Resize} (with {@code FileTrim}) and {@code Amend}
- * (over {@code AmendChecks}, {@code HeaderRewrite}, {@code RefcountWidthChange} and {@code
- * ZeroExpansion}); each with an options record in and a result record out. May import every
+ * FormatSignatures}, judged under a policy), {@code Commit} (the emptied overlay compacted by
+ * {@code OverlayCompaction} over {@code RefcountFile}) and {@code Rebase} (their header switch
+ * in {@code BackingHeader}), {@code Resize} (with {@code FileTrim}) and {@code Amend} (over
+ * {@code AmendChecks}, {@code HeaderRewrite}, {@code RefcountWidthChange}, {@code
+ * ZeroExpansion}, {@code ZeroClusterExpansion} and {@code BitmapRelease}); each with an options record in and a result record out. May import every
  * package of the core, the top package's option and result records included.
  */
 package io.github.qcow2nio.format.ops;

@@ -123,6 +123,12 @@ class CommitRebaseTest {
     assertArrayEquals(guest, read(b), "the base reads as the overlay did");
     assertArrayEquals(guest, read(t), "the overlay still reads the same");
     assertEquals(0, allocated(t), "the overlay is empty");
+    // As qemu-img 7.2 leaves it: as small as a new overlay, the L1 table's cluster whole.
+    byte[] fresh = Files.readAllBytes(image("fresh" + seed + ".qcow2", SIZE,
+        b.getFileName().toString()));
+    byte[] now = Files.readAllBytes(t);
+    assertEquals((fresh.length + CLUSTER - 1) / CLUSTER * CLUSTER, now.length, "length");
+    assertArrayEquals(Arrays.copyOf(fresh, now.length), now, "the overlay as created");
   }
 
   @Test

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Fault injection at every host write, truncate and force of {@code amend}'s refcount width
  * change and compat changes, on images qemu wrote (data, zero and preallocated zero clusters, a
- * snapshot): each point in turn gets an I/O error, an interrupt, a crash and a power loss. After
+ * snapshot; for a downgrade also over a backing file, and with persistent bitmaps): each point in turn gets an I/O error, an interrupt, a crash and a power loss. After
  * each, {@code qemu-img check} finds no errors (leaks allowed), the guest content is what it was,
  * and the snapshot too; a failed call (I/O error, interrupt) repeated then succeeds and leaves the
  * image as asked.
@@ -37,13 +37,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("qemu")
 class AmendFaultSweepTest {
   private static final String IMAGE = "img.qcow2";
+  private static final String BASE = "base.qcow2";
 
   @TempDir static Path seedDir;
   @TempDir Path dir;
 
-  /** A workload: how the seed is made, and what amend is asked. */
+  /**
+   * A workload: how the seed is made (over a backing file, with persistent bitmaps), and what
+   * amend is asked.
+   */
   private record Workload(String name, String create, int version, int refcountBits,
-      AmendOptions.Builder options) {}
+      AmendOptions.Builder options, boolean backing, boolean bitmaps) {
+    Workload(String name, String create, int version, int refcountBits,
+        AmendOptions.Builder options) {
+      this(name, create, version, refcountBits, options, false, false);
+    }
+  }
 
   private static List<Workload> workloads() {
     Path p = Path.of(IMAGE);
@@ -53,7 +62,14 @@ class AmendFaultSweepTest {
         new Workload("compat 1.1 to 0.10", "cluster_size=4096", 2, 16,
             AmendOptions.builder(p).version(2)),
         new Workload("compat 0.10 to 1.1, refcount width 8", "cluster_size=4096,compat=0.10", 3,
-            8, AmendOptions.builder(p).version(3).refcountBits(8)));
+            8, AmendOptions.builder(p).version(3).refcountBits(8)),
+        // Zero clusters over a backing file in the active layer's tables, the snapshot's own
+        // and the shared ones: new zero-filled clusters, counted once per table reference.
+        new Workload("compat 1.1 to 0.10 over a backing file", "cluster_size=4096", 2, 16,
+            AmendOptions.builder(p).version(2), true, false),
+        // The bitmaps are dropped with the header switch and their clusters freed after it.
+        new Workload("compat 1.1 to 0.10 with bitmaps", "cluster_size=4096", 2, 16,
+            AmendOptions.builder(p).version(2), false, true));
   }
 
   static Stream<Arguments> sweeps() {
@@ -76,6 +92,11 @@ class AmendFaultSweepTest {
     Workload w = workloads().stream().filter(x -> x.name().equals(name)).findFirst()
         .orElseThrow();
     Path seed = seed(w);
+    if (w.backing()) {
+      // The faulty location finds files it does not hold in the test's directory.
+      Files.copy(seed.resolveSibling(BASE), dir.resolve(BASE),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     byte[] image = Files.readAllBytes(seed);
     byte[] contents = Qemu.rawContents(seed, seedDir);
     byte[] snapshot = snapshotRaw(seed);
@@ -171,7 +192,21 @@ class AmendFaultSweepTest {
   private static Path seed(Workload w) throws IOException {
     Path img = seedDir.resolve(w.name().replaceAll("[^a-z0-9]+", "-") + ".qcow2");
     if (!Files.exists(img)) {
-      Qemu.img("create", "-q", "-f", "qcow2", "-o", w.create(), img.toString(), "1M");
+      if (w.backing()) {
+        Path base = seedDir.resolve(BASE);
+        if (!Files.exists(base)) {
+          Qemu.img("create", "-q", "-f", "qcow2", base.toString(), "1M");
+          Qemu.io(base, "write -P 0x17 0 1M");
+        }
+        Qemu.img("create", "-q", "-f", "qcow2", "-o", w.create(), "-b", BASE, "-F", "qcow2",
+            img.toString(), "1M");
+      } else {
+        Qemu.img("create", "-q", "-f", "qcow2", "-o", w.create(), img.toString(), "1M");
+      }
+      if (w.bitmaps()) {
+        Qemu.img("bitmap", "--add", img.toString(), "b1");
+        Qemu.img("bitmap", "--add", "-g", "64k", img.toString(), "b2");
+      }
       Qemu.io(img, "write -P 0x41 0 64k", "write -P 0x42 100k 100k");
       if (!w.create().contains("compat=0.10")) {
         Qemu.io(img, "write -z 300k 16k", "write -z 100k 8k");

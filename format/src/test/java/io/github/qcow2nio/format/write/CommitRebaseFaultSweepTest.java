@@ -58,7 +58,10 @@ class CommitRebaseFaultSweepTest {
   @TempDir Path dir;
 
   enum Op {
-    COMMIT, COMMIT_KEEP, REBASE, REBASE_FLATTEN, REBASE_COMPRESSED
+    COMMIT, COMMIT_KEEP,
+    /** 512-byte clusters, 64-bit refcounts: the emptied overlay drops idle refcount blocks. */
+    COMMIT_TINY_CLUSTERS,
+    REBASE, REBASE_FLATTEN, REBASE_COMPRESSED
   }
 
   static Stream<Arguments> sweeps() {
@@ -166,7 +169,8 @@ class CommitRebaseFaultSweepTest {
   private static void operate(Op op, ImageLocation loc) throws IOException {
     Path image = Path.of(loc.displayName());
     switch (op) {
-      case COMMIT -> Commit.run(loc, CommitOptions.of(image), ProgressListener.NONE);
+      case COMMIT, COMMIT_TINY_CLUSTERS -> Commit.run(loc, CommitOptions.of(image),
+          ProgressListener.NONE);
       case COMMIT_KEEP -> Commit.run(loc, CommitOptions.builder(image).keepOverlay(true)
           .build(), ProgressListener.NONE);
       case REBASE -> Rebase.run(loc, RebaseOptions.of(image, "new.qcow2", "qcow2"),
@@ -199,10 +203,11 @@ class CommitRebaseFaultSweepTest {
     Random r = new Random(op.ordinal() + 1);
     String[] names = op.name().startsWith("COMMIT")
         ? new String[] {"base.qcow2", "top.qcow2"} : new String[] {"old.qcow2", "ov.qcow2"};
-    make(d.resolve(names[0]), null, r, 12);
-    make(d.resolve(names[1]), names[0], r, 8);
+    boolean tiny = op == Op.COMMIT_TINY_CLUSTERS;
+    make(d.resolve(names[0]), null, r, 12, tiny);
+    make(d.resolve(names[1]), names[0], r, tiny ? 3 : 8, tiny);
     if (!op.name().startsWith("COMMIT")) {
-      make(d.resolve("new.qcow2"), null, r, 0);
+      make(d.resolve("new.qcow2"), null, r, 0, false);
       try (Qcow2Image n = Qcow2Image.open(d.resolve("new.qcow2"), OpenOptions.readWrite())) {
         // Half the old backing file's content, so that some sectors differ and some do not.
         byte[] old = read(d.resolve("old.qcow2"));
@@ -219,8 +224,12 @@ class CommitRebaseFaultSweepTest {
     return out;
   }
 
-  private static void make(Path p, String backing, Random r, int writes) throws IOException {
-    CreateOptions.Builder b = CreateOptions.builder(SIZE).clusterSize(CLUSTER);
+  private static void make(Path p, String backing, Random r, int writes, boolean tiny)
+      throws IOException {
+    CreateOptions.Builder b = CreateOptions.builder(SIZE).clusterSize(tiny ? 512 : CLUSTER);
+    if (tiny) {
+      b.refcountBits(64);
+    }
     if (backing != null) {
       b.backingFile(backing).backingFormat("qcow2");
     }
