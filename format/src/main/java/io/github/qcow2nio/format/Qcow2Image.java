@@ -376,6 +376,7 @@ public final class Qcow2Image implements Closeable {
   @Override
   public void close() throws IOException {
     IOException first = null;
+    disk.close(); // stops its decompression ahead; the files are closed below
     if (disk.writer() != null) {
       try {
         disk.writer().close();
