@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -41,10 +42,22 @@ record ReferenceImages(Path random, Path allocated, Path text, Path deflate, Pat
       + " table header snapshot backing").split(" ");
 
   static ReferenceImages build(Settings s) throws IOException, InterruptedException {
+    return build(s, false);
+  }
+
+  /** @param reuse keep the images of an earlier run at the same scale, if all are there */
+  static ReferenceImages build(Settings s, boolean reuse)
+      throws IOException, InterruptedException {
     Path dir = s.dir();
     ReferenceImages images = new ReferenceImages(dir.resolve("random.raw"),
         dir.resolve("allocated.qcow2"), dir.resolve("text.raw"), dir.resolve("deflate.qcow2"),
         dir.resolve("zstd.qcow2"), dir.resolve("sparse.qcow2"), dir.resolve("small.qcow2"));
+    // Written last: its presence says every image above is complete, at this scale.
+    Path done = dir.resolve("images-" + s.scaleMiB() + "MiB.done");
+    if (reuse && Files.exists(done)) {
+      return images;
+    }
+    Files.deleteIfExists(done);
     writeRandom(images.random, s.bigBytes());
     writeText(images.text, s.textBytes());
     qemuImg("convert", "-O", "qcow2", images.random.toString(), images.allocated.toString());
@@ -65,6 +78,7 @@ record ReferenceImages(Path random, Path allocated, Path text, Path deflate, Pat
     qemuImg("create", "-q", "-f", "qcow2", images.small.toString(), "16M");
     Proc.run(List.of("qemu-io", "-f", "qcow2", "-c", "write -q -P 0x11 1M 192k",
         images.small.toString()));
+    Files.createFile(done);
     return images;
   }
 

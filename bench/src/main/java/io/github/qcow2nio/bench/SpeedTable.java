@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -33,11 +34,15 @@ public final class SpeedTable {
     int rounds = DEFAULT_ROUNDS;
     Path dir = null;
     Path jar = Settings.findToolJar();
+    Set<String> only = Set.of();
+    boolean reuse = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--dir" -> dir = Path.of(args[++i]);
         case "--jar" -> jar = Path.of(args[++i]).toAbsolutePath();
+        case "--only" -> only = Set.of(args[++i].split(","));
+        case "--reuse" -> reuse = true;
         default -> scale = Integer.parseInt(args[i]);
       }
     }
@@ -45,7 +50,7 @@ public final class SpeedTable {
     Path work = scratch ? Files.createTempDirectory("qcow2-bench") : Files.createDirectories(dir);
     int jmhMillis = scale >= Settings.FULL_SCALE_MIB ? FULL_JMH_MILLIS : QUICK_JMH_MILLIS;
     try {
-      run(new Settings(scale, rounds, work, jar, jmhMillis), System.out);
+      run(new Settings(scale, rounds, work, jar, jmhMillis), System.out, only, reuse && !scratch);
     } finally {
       if (scratch) {
         deleteTree(work);
@@ -55,6 +60,18 @@ public final class SpeedTable {
 
   /** Measures every row and prints the table; returns the rows (the smoke test reads them). */
   static List<Row> run(Settings s, PrintStream out) throws Exception {
+    return run(s, out, Set.of(), false);
+  }
+
+  /**
+   * @param only the groups to measure (read, write, convert, tool, memory, gc; decompress is the two
+   *     compressed-source convert rows alone); empty for all:
+   *     a before/after comparison of one fast path times only its rows, alternating builds
+   * @param reuse keep the images a previous run left in the directory (same scale), so that
+   *     alternating runs of two builds do not spend their time making them again
+   */
+  static List<Row> run(Settings s, PrintStream out, Set<String> only, boolean reuse)
+      throws Exception {
     out.println("## Machine");
     out.println();
     Machine.describe(out);
@@ -62,18 +79,33 @@ public final class SpeedTable {
         s.scaleMiB(), s.rounds());
     out.flush();
 
-    ReferenceImages images = ReferenceImages.build(s);
+    ReferenceImages images = ReferenceImages.build(s, reuse);
     images.warm();
     // Each group's rows are printed as soon as they are measured: a run that fails late still
     // shows what it measured.
     out.println(Row.markdownHeader());
     List<Row> rows = new ArrayList<>();
-    print(out, rows, ReadRows.measure(s, images));
-    print(out, rows, WriteRows.measure(s));
-    print(out, rows, ConvertRows.measure(s, images));
-    print(out, rows, ToolRows.measure(s, images));
-    print(out, rows, MemoryRows.measure(s, images));
-    print(out, rows, GcRows.measure(s));
+    if (only.isEmpty() || only.contains("read")) {
+      print(out, rows, ReadRows.measure(s, images));
+    }
+    if (only.isEmpty() || only.contains("write")) {
+      print(out, rows, WriteRows.measure(s));
+    }
+    if (only.isEmpty() || only.contains("convert")) {
+      print(out, rows, ConvertRows.measure(s, images));
+    }
+    if (!only.contains("convert") && only.contains("decompress")) {
+      print(out, rows, ConvertRows.compressedSources(s, images));
+    }
+    if (only.isEmpty() || only.contains("tool")) {
+      print(out, rows, ToolRows.measure(s, images));
+    }
+    if (only.isEmpty() || only.contains("memory")) {
+      print(out, rows, MemoryRows.measure(s, images));
+    }
+    if (only.isEmpty() || only.contains("gc")) {
+      print(out, rows, GcRows.measure(s));
+    }
     out.println();
     out.println("load after the run: " + Machine.load());
     out.flush();

@@ -160,10 +160,7 @@ public final class Qcow2Image implements Closeable {
         cache, codec, backing, encryption);
   }
 
-  /**
-   * The disk of the active layer, with the backing chain below it: writable when the image was
-   * opened for writing.
-   */
+  /** The active layer's disk over the backing chain: writable when the image was opened so. */
   public VirtualDisk disk() {
     return disk;
   }
@@ -376,6 +373,7 @@ public final class Qcow2Image implements Closeable {
   @Override
   public void close() throws IOException {
     IOException first = null;
+    disk.close(); // stops its decompression ahead; the files are closed below
     if (disk.writer() != null) {
       try {
         disk.writer().close();

@@ -3,6 +3,7 @@ package io.github.qcow2nio.format.disk;
 import static io.github.qcow2nio.format.disk.Qcow2Disk.COMPRESSED;
 import static io.github.qcow2nio.format.disk.Qcow2Disk.NORMAL;
 import static io.github.qcow2nio.format.disk.Qcow2Disk.TYPE_MASK;
+import static io.github.qcow2nio.format.disk.Qcow2Disk.UNALLOCATED;
 import static io.github.qcow2nio.format.disk.Qcow2Disk.ZERO;
 
 import io.github.qcow2nio.format.block.Extent;
@@ -25,6 +26,7 @@ final class BlockStatus {
 
   private final Qcow2Disk disk;
   private final boolean externalData;
+  private final boolean encrypted;
   private final int clusterBits;
   private final long clusterMask;
   private final int l1Shift;
@@ -33,8 +35,10 @@ final class BlockStatus {
   private final long unitMask;
   private final boolean extended;
 
-  BlockStatus(Qcow2Disk disk) {
+  /** @param encrypted whether data clusters are encrypted (their host offsets are not shown) */
+  BlockStatus(Qcow2Disk disk, boolean encrypted) {
     this.disk = disk;
+    this.encrypted = encrypted;
     this.externalData = disk.layout().externalData();
     ClusterGeometry g = disk.layout().geometry();
     this.clusterBits = g.clusterBits();
@@ -46,7 +50,12 @@ final class BlockStatus {
     this.unitMask = (1L << unitBits) - 1;
   }
 
-  /** {@link Qcow2Disk#blockStatus}, with the caller holding the disk's read lock if it has one. */
+  /**
+   * {@link Qcow2Disk#blockStatus}, with the caller holding the disk's read lock if it has one.
+   *
+   * <p>A run goes on across L2 tables (an unallocated L1 entry is passed over whole, from the
+   * L1 table in memory): a mostly empty 8 TiB disk is a few runs, not one per 512 MiB.
+   */
   Extent at(long offset, long maxLength) throws IOException {
     long size = disk.size();
     if (offset < 0 || offset >= size || maxLength <= 0) {
@@ -56,23 +65,30 @@ final class BlockStatus {
     long end = offset + Math.min(maxLength, size - offset);
     long l1Index = offset >>> l1Shift;
     long[] table = disk.l2Table(l1Index);
-    long tableEnd = Math.min(end, (l1Index + 1) << l1Shift);
     long first = status(table, l1Index, offset);
     int type = (int) (first & TYPE_MASK);
     boolean hasHost = (first & HAS_HOST) != 0;
     long host = (first & ~STATUS_MASK) + (offset & unitMask);
     long runEnd;
     if (type == COMPRESSED) {
-      runEnd = Math.min(tableEnd, (offset | clusterMask) + 1);
+      runEnd = Math.min(end, (offset | clusterMask) + 1);
     } else {
-      runEnd = Math.min(tableEnd, (offset | unitMask) + 1);
-      while (runEnd < tableEnd) {
+      runEnd = Math.min(end, (offset | unitMask) + 1);
+      while (runEnd < end) {
+        if (runEnd >>> l1Shift != l1Index) {
+          l1Index = runEnd >>> l1Shift;
+          table = disk.l2Table(l1Index);
+          if (table == null && type == UNALLOCATED && !hasHost) {
+            runEnd = Math.min(end, (l1Index + 1) << l1Shift);
+            continue;
+          }
+        }
         long next = status(table, l1Index, runEnd);
         if ((int) (next & TYPE_MASK) != type || ((next & HAS_HOST) != 0) != hasHost
             || (hasHost && (next & ~STATUS_MASK) != host + (runEnd - offset))) {
           break;
         }
-        runEnd = Math.min(tableEnd, runEnd + (1L << unitBits));
+        runEnd = Math.min(end, runEnd + (1L << unitBits));
       }
     }
     ClusterType kind = switch (type) {
@@ -81,7 +97,10 @@ final class BlockStatus {
       case COMPRESSED -> ClusterType.COMPRESSED;
       default -> ClusterType.UNALLOCATED;
     };
-    return new Extent(offset, runEnd - offset, kind, hasHost ? host : Extent.NO_HOST);
+    // As QEMU: the host bytes of an encrypted image are not the guest's, so block status (and
+    // qemu-img map) gives no host offset for them.
+    boolean showHost = hasHost && !encrypted;
+    return new Extent(offset, runEnd - offset, kind, showHost ? host : Extent.NO_HOST);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.struct.CompressedDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.Lock;
 
 /**
  * Guest bytes of compressed clusters: the compressed cluster descriptor's host sectors read and
@@ -13,6 +14,8 @@ import java.nio.ByteBuffer;
  *
  * <p>Guests read a compressed cluster in pieces smaller than the cluster, and each piece would
  * otherwise decompress all of it again, so every thread keeps the cluster it decompressed last.
+ * A thread that reads new clusters in ascending order has the next ones decompressed ahead of
+ * it on the other cores ({@link ReadAhead}).
  */
 final class CompressedClusterReader {
   private final Qcow2Disk disk;
@@ -20,20 +23,32 @@ final class CompressedClusterReader {
   private final ClusterCodec codec;
   private final int clusterBits;
   private final long clusterMask;
+  private final int l1Shift;
+  private final int l2Mask;
+  private final boolean extended;
   private final ThreadLocal<Cached> cached;
+  /** The read-ahead's own threads' input buffers. */
+  private final ThreadLocal<Cached> aheadBuffers;
+  private final ReadAhead ahead;
   /** Bumped whenever compressed bytes are freed, so no thread serves a stale decompressed copy. */
   private volatile long generation;
 
   /** The last compressed cluster this thread decompressed, kept for the next small read. */
   private static final class Cached {
     final byte[] in;
-    final byte[] out;
+    /** Over {@link #in}, reused rather than wrapped anew for every cluster. */
+    final ByteBuffer inBuffer;
+    byte[] out;
     long word = -1;
     long generation;
+    /** The guest cluster last decompressed (or taken from read-ahead) and the ascending run. */
+    long lastCluster = -1;
+    int ascending;
 
-    Cached(int clusterBits) {
+    Cached(int clusterBits, boolean withOut) {
       in = new byte[(1 << clusterBits) * 2 + 512];
-      out = new byte[1 << clusterBits];
+      inBuffer = ByteBuffer.wrap(in);
+      out = withOut ? new byte[1 << clusterBits] : null;
     }
   }
 
@@ -44,7 +59,13 @@ final class CompressedClusterReader {
     this.codec = codec;
     this.clusterBits = clusterBits;
     this.clusterMask = (1L << clusterBits) - 1;
-    this.cached = ThreadLocal.withInitial(() -> new Cached(clusterBits));
+    ClusterGeometry g = disk.layout().geometry();
+    this.l1Shift = g.l1Shift();
+    this.l2Mask = (1 << g.l2Bits()) - 1;
+    this.extended = g.extended();
+    this.cached = ThreadLocal.withInitial(() -> new Cached(clusterBits, true));
+    this.aheadBuffers = ThreadLocal.withInitial(() -> new Cached(clusterBits, false));
+    this.ahead = new ReadAhead(this, disk.name(), clusterBits);
   }
 
   /**
@@ -53,6 +74,15 @@ final class CompressedClusterReader {
    */
   void invalidate() {
     generation++;
+  }
+
+  ReadAhead readAhead() {
+    return ahead;
+  }
+
+  /** Stops decompressing ahead (the image is closing). */
+  void close() {
+    ahead.close();
   }
 
   /**
@@ -65,25 +95,106 @@ final class CompressedClusterReader {
     long gen = generation;
     if (c.word != word || c.generation != gen) {
       c.word = -1;
-      CompressedDescriptor d = CompressedDescriptor.decode(word, clusterBits);
-      // At end of file not one byte of the stream exists: the descriptor is wrong, not the data.
-      if (d.offset() == 0 || d.offset() >= image.size()) {
-        throw disk.corrupt(l1Index, idx, "compressed data offset 0x"
-            + Long.toHexString(d.offset()) + " lies outside " + image.name());
+      long cluster = pos >>> clusterBits;
+      if (ascending(c, cluster)) {
+        ahead.schedule(cluster + 1);
       }
-      int length = d.readLength();
-      // The sectors may run past EOF; QEMU reads that part as zeros, and a stream may need them
-      // (a zstd frame can end in a zero byte that a writer trimmed away), so do the same.
-      image.readOrZero(ByteBuffer.wrap(c.in, 0, length), d.offset());
-      try {
-        codec.decompress(c.in, length, c.out, 1 << clusterBits);
-      } catch (IOException e) {
-        throw new CorruptImageException("compressed cluster (L2 entry " + idx + ", L1 index "
-            + l1Index + ")", d.offset(), e.getMessage(), e);
+      byte[] ready = ahead.take(cluster, word, gen, c.out);
+      if (ready != null) {
+        c.out = ready;
+      } else {
+        int length = readCompressed(c, word, l1Index, idx);
+        decompress(c, length, c.out, l1Index, idx, word);
       }
       c.word = word;
       c.generation = gen;
     }
     dst.put(c.out, (int) (pos & clusterMask), len);
+  }
+
+  /**
+   * Whether this thread is reading new clusters in ascending order, close together (NORMAL or
+   * zero clusters between compressed ones do not break the run): only then is reading ahead
+   * worth its work, so a random reader costs the pool nothing.
+   */
+  private boolean ascending(Cached c, long cluster) {
+    long last = c.lastCluster;
+    c.lastCluster = cluster;
+    if (cluster > last && cluster - last <= ahead.window()) {
+      if (c.ascending < ReadAhead.SEQUENTIAL_READS) {
+        c.ascending++;
+      }
+      return c.ascending >= ReadAhead.SEQUENTIAL_READS;
+    }
+    c.ascending = 0;
+    return false;
+  }
+
+  /**
+   * For {@link ReadAhead}, on its own thread: decompresses guest cluster {@code cluster} into
+   * {@code out} if it is compressed, and puts the L2 entry and the generation it was read under
+   * into {@code found}. False, with nothing done, when the cluster is not compressed or a writer
+   * holds the disk (a reader may be waiting for this task while that writer waits for the
+   * reader). Errors are the caller's to drop: the reader meets them again if it reads there.
+   */
+  boolean loadAhead(long cluster, byte[] out, long[] found) throws IOException {
+    Cached c = aheadBuffers.get();
+    Qcow2DiskWriter w = disk.writer();
+    Lock lock = w == null ? null : w.lock.readLock();
+    if (lock != null && !lock.tryLock()) {
+      return false;
+    }
+    long word;
+    long l1Index;
+    int idx;
+    int length;
+    try {
+      long pos = cluster << clusterBits;
+      if (pos < 0 || pos >= disk.size()) {
+        return false;
+      }
+      l1Index = pos >>> l1Shift;
+      long[] table = disk.l2Table(l1Index);
+      if ((disk.map(table, l1Index, pos) & Qcow2Disk.TYPE_MASK) != Qcow2Disk.COMPRESSED) {
+        return false;
+      }
+      idx = (int) (cluster & l2Mask);
+      word = table[extended ? 2 * idx : idx];
+      found[1] = generation;
+      length = readCompressed(c, word, l1Index, idx);
+    } finally {
+      if (lock != null) {
+        lock.unlock();
+      }
+    }
+    decompress(c, length, out, l1Index, idx, word);
+    found[0] = word;
+    return true;
+  }
+
+  /** Reads the compressed bytes of L2 entry {@code word} into {@code c.in}; returns how many. */
+  private int readCompressed(Cached c, long word, long l1Index, int idx) throws IOException {
+    CompressedDescriptor d = CompressedDescriptor.decode(word, clusterBits);
+    // At end of file not one byte of the stream exists: the descriptor is wrong, not the data.
+    if (d.offset() == 0 || d.offset() >= image.size()) {
+      throw disk.corrupt(l1Index, idx, "compressed data offset 0x"
+          + Long.toHexString(d.offset()) + " lies outside " + image.name());
+    }
+    int length = d.readLength();
+    // The sectors may run past EOF; QEMU reads that part as zeros, and a stream may need them
+    // (a zstd frame can end in a zero byte that a writer trimmed away), so do the same.
+    image.readOrZero(c.inBuffer.clear().limit(length), d.offset());
+    return length;
+  }
+
+  private void decompress(Cached c, int length, byte[] out, long l1Index, int idx, long word)
+      throws IOException {
+    try {
+      codec.decompress(c.in, length, out, 1 << clusterBits);
+    } catch (IOException e) {
+      long offset = CompressedDescriptor.decode(word, clusterBits).offset();
+      throw new CorruptImageException("compressed cluster (L2 entry " + idx + ", L1 index "
+          + l1Index + ")", offset, e.getMessage(), e);
+    }
   }
 }

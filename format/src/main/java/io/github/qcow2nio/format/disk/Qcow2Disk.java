@@ -110,7 +110,7 @@ public final class Qcow2Disk implements VirtualDisk {
     this.unitMask = (1L << unitBits) - 1;
     this.mapping = new L2Mapping(this);
     this.compressed = new CompressedClusterReader(this, image, codec, clusterBits);
-    this.blockStatus = new BlockStatus(this);
+    this.blockStatus = new BlockStatus(this, encryption != null);
   }
 
   @Override
@@ -268,31 +268,20 @@ public final class Qcow2Disk implements VirtualDisk {
   /**
    * The longest run starting at guest {@code offset} of units (clusters, or subclusters with
    * extended L2 entries) of one type whose host storage, if any, is contiguous: at most
-   * {@code maxLength} bytes, and never past the end of the disk or of one L2 table's range. This
-   * layer only; walk {@link #backing()} for UNALLOCATED runs. Compressed runs are one cluster.
+   * {@code maxLength} bytes, and never past the end of the disk; runs go on across L2 tables.
+   * This layer only; walk {@link #backing()} for UNALLOCATED runs. Compressed runs are one cluster.
    */
   @Override
   public Extent blockStatus(long offset, long maxLength) throws IOException {
     if (writer == null) {
-      return withoutCiphertextOffset(blockStatus.at(offset, maxLength));
+      return blockStatus.at(offset, maxLength);
     }
     writer.lock.readLock().lock();
     try {
-      return withoutCiphertextOffset(blockStatus.at(offset, maxLength));
+      return blockStatus.at(offset, maxLength);
     } finally {
       writer.lock.readLock().unlock();
     }
-  }
-
-  /**
-   * As QEMU: the host bytes of an encrypted image are not the guest's, so block status (and
-   * {@code qemu-img map}) gives no host offset for them.
-   */
-  private Extent withoutCiphertextOffset(Extent e) {
-    if (encrypted == null || !e.hasHostOffset()) {
-      return e;
-    }
-    return new Extent(e.start(), e.length(), e.type(), Extent.NO_HOST);
   }
 
   // ---- package-private access for the write path (all under its lock) ----
@@ -414,7 +403,9 @@ public final class Qcow2Disk implements VirtualDisk {
     return writer;
   }
 
-  /** Closes nothing: the image that made this disk owns the files. */
+  /** Stops decompressing ahead; closes no file: the image that made this disk owns them. */
   @Override
-  public void close() {}
+  public void close() {
+    compressed.close();
+  }
 }
