@@ -79,7 +79,7 @@ final class CheckCommand implements Callable<Integer> {
     CheckResult result = ImageKeys.unlocking(image, () -> Qcow2Image.check(path, options));
     if (!quiet.quiet) {
       if (json) {
-        out.println(CheckReport.json(image.filename(), "qcow2", result));
+        out.println(CheckReport.json(image.operand(), "qcow2", result));
       } else {
         out.print(CheckReport.human(result));
       }

@@ -91,11 +91,23 @@ final class ImageKeys {
     try {
       return opening.run();
     } catch (IOException e) {
-      ToolError t = unlockError(e, image.operand());
+      // Only the refusal of this image (the core names its file), not of another one.
+      ToolError t = e.getMessage() != null
+          && e.getMessage().startsWith(coreName(image.filename()) + ": ")
+          ? unlockError(e, image.operand()) : null;
       if (t != null) {
         throw t;
       }
       throw e;
+    }
+  }
+
+  /** The name the core gives the file in its messages. */
+  private static String coreName(String filename) {
+    try {
+      return Path.of(filename).toString();
+    } catch (InvalidPathException e) {
+      return filename;
     }
   }
 
