@@ -178,6 +178,69 @@ class EncryptedAgainstQemuTest {
     return cases.stream();
   }
 
+  /**
+   * {@code --object} definitions, good and bad, as qemu-img judges them: missing or bad id,
+   * unknown type or property, data against file, formats, unreadable files, duplicate ids,
+   * base64 as GLib decodes it, and secrets encrypted with an earlier one ({@code keyid},
+   * {@code iv}).
+   */
+  static Stream<Arguments> objectDefinitions() throws Exception {
+    byte[] key = new byte[32];
+    byte[] iv = new byte[16];
+    new java.util.Random(5).nextBytes(key);
+    new java.util.Random(6).nextBytes(iv);
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
+    c.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+        new javax.crypto.spec.IvParameterSpec(iv));
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    String k = "secret,id=k,format=base64,data=" + b64.encodeToString(key);
+    String ct = b64.encodeToString(c.doFinal(PASSPHRASE.getBytes(StandardCharsets.UTF_8)));
+    String ivText = b64.encodeToString(iv);
+    List<List<String>> defs = List.of(
+        List.of("secret,data=x"), List.of("secret,id=s0"),
+        List.of("secret,id=s0,data=x,bogus=1"),
+        List.of("secret,id=s0,file=DIR/nonexistent"), List.of("secret,id=s0,file=DIR"),
+        List.of("secret,id=s0,file=DIR/pass.txt,data=x"),
+        List.of("secret,id=s0,data=x,format=hex"),
+        List.of("bogus,id=s0"), List.of("id=s0"), List.of(""), List.of("secret"),
+        List.of("secret,id=0s,data=x"), List.of("secret,id=s0,bogus"), List.of("secret,bogus=1"),
+        List.of("secret,id=s0,format=x,bogus=1"), List.of("secret,id=0s,bogus=1"),
+        List.of("throttle-group,bogus=1"), List.of("secret,id=s0,data=x,keyid=nosuch"),
+        List.of("secret,id=s0,data=c@Hc=,format=base64"),
+        List.of("secret,id=s0,data=cHc,format=base64"),
+        List.of("secret,id=s0,data=cH=c,format=base64"), List.of("secret,id=s0,data="),
+        List.of("secret,id=s1,data=" + PASSPHRASE + ",id=s0"),
+        List.of("qom-type=secret,id=s0,data=" + PASSPHRASE),
+        List.of(KEY, KEY),
+        List.of(k, "secret,id=s0,format=base64,keyid=k,iv=" + ivText + ",data=" + ct),
+        List.of(k, "secret,id=s0,keyid=k,iv=" + ivText + ",data=" + ct),
+        List.of(k, "secret,id=s0,format=base64,keyid=k,data=" + ct),
+        List.of(k, "secret,id=s0,format=base64,keyid=k,iv=AAAA,data=" + ct),
+        List.of("secret,id=k,data=short", "secret,id=s0,format=base64,keyid=k,iv=" + ivText
+            + ",data=" + ct),
+        List.of(k, "secret,id=s0,format=base64,keyid=k,iv=" + ivText
+            + ",data=AAAAAAAAAAAAAAAAAAAAAA=="),
+        List.of("secret,id=s0,format=base64,keyid=k,iv=" + ivText + ",data=" + ct, k));
+    List<Arguments> cases = new ArrayList<>();
+    for (List<String> d : defs) {
+      List<String> args = new ArrayList<>(List.of("convert"));
+      for (String def : d) {
+        args.add("--object");
+        args.add(def);
+      }
+      args.addAll(List.of("-O", "raw", "--image-opts",
+          "driver=qcow2,file.filename=DIR/luks.qcow2,encrypt.key-secret=s0", "OUT"));
+      cases.add(Arguments.of((Object) args.toArray(String[]::new)));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{index}: {0}")
+  @MethodSource("objectDefinitions")
+  void judgesObjectsAsQemuImg(String[] args) throws IOException {
+    copiesWhatQemuImgCopies(args);
+  }
+
   /** convert and dd from encrypted images to plain raw ones: the same bytes as qemu-img's. */
   @ParameterizedTest(name = "{index}: {0}")
   @MethodSource("copies")
