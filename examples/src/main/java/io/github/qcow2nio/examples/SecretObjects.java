@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The secrets a command line defines with {@code --object secret,...}, by id, loaded in order
@@ -46,11 +47,17 @@ final class SecretObjects {
    * none: "Could not open 'OPERAND': No secret with id 'ID'".
    */
   KeySecret keySecret(String id, String operand) throws ToolError {
+    return find(id).orElseThrow(() -> ToolError.of("Could not open '" + operand
+        + "': No secret with id '" + id + "'"));
+  }
+
+  /**
+   * The secret named {@code id}, a copy of its own, for callers with their own words when there
+   * is none (create and amend: "FILE: No secret with id 'ID'").
+   */
+  Optional<KeySecret> find(String id) {
     byte[] b = secrets.get(id);
-    if (b == null) {
-      throw ToolError.of("Could not open '" + operand + "': No secret with id '" + id + "'");
-    }
-    return KeySecret.of(b);
+    return b == null ? Optional.empty() : Optional.of(KeySecret.of(b));
   }
 
   /** True when a secret of that id is defined. */
