@@ -2,6 +2,7 @@ package io.github.qcow2nio.examples;
 
 import io.github.qcow2nio.format.AmendOptions;
 import io.github.qcow2nio.format.ImageOperations;
+import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import java.io.IOException;
@@ -26,9 +27,7 @@ import picocli.CommandLine.Parameters;
     + "'qemu-img amend'")
 final class AmendCommand implements Callable<Integer> {
   @Mixin HelpOption help;
-  @Option(names = "--object", paramLabel = "objectdef",
-      description = "accepted and ignored (secrets are for encrypted images, not supported)")
-  List<String> objects = new ArrayList<>();
+  @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin ProgressOption progress;
   @Mixin QuietOption quiet;
@@ -77,9 +76,11 @@ final class AmendCommand implements Callable<Integer> {
           + "         Specify the 'raw' format explicitly to remove the restrictions.\n");
     }
     int crypt;
+    // The key of an encrypted image; amending its key slots (with this key) is for later.
+    KeySecret key = fmt.equals("qcow2") ? ImageKeys.keySecret(image, objects) : null;
     // qemu-img opens the image before it looks at the options: its errors come first.
-    try (Qcow2Image img = fmt.equals("qcow2") ? Qcow2Image.open(path, OpenOptions.readOnly())
-        : null) {
+    try (Qcow2Image img = fmt.equals("qcow2") ? ImageKeys.unlocking(image,
+        () -> Qcow2Image.open(path, OpenOptions.builder().keySecret(key).build())) : null) {
       crypt = img == null ? 0 : img.header().cryptMethod();
     }
     if (!fmt.equals("qcow2")) {

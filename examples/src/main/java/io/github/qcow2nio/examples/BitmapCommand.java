@@ -74,9 +74,7 @@ final class BitmapCommand implements Callable<Integer> {
       description = "the added bitmap's granularity (a power of two from 512; default: the "
           + "cluster size, 4k to 64k)")
   String granularity;
-  @Option(names = "--object", paramLabel = "objectdef", description = "accepted and ignored: "
-      + "the images this tool opens need no secrets")
-  List<String> objects = new ArrayList<>();
+  @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin FormatOption format;
   @Parameters(paramLabel = "filename bitmap", arity = "0..*", hideParamSyntax = true,
@@ -134,6 +132,9 @@ final class BitmapCommand implements Callable<Integer> {
           + (first.kind() == Kind.ADD ? "Can't store persistent bitmaps to " + image.filename()
               + ": Operation not supported" : "Dirty bitmap '" + name + "' not found"));
     }
+    // An encrypted image needs its key (qemu-img's words when none is given); the core then
+    // refuses to write it, as it refuses every write to an encrypted image for now.
+    ImageKeys.keySecret(image, objects);
     BitmapOptions options = new BitmapOptions(name, actions, g, false,
         sourceFile == null ? null : Path.of(sourceFile), sourceFormat);
     try (Qcow2Image img = Qcow2Image.open(path, OpenOptions.readWrite())) {

@@ -29,6 +29,7 @@ final class CheckCommand implements Callable<Integer> {
   static final int NOT_SUPPORTED = 63;
 
   @Mixin HelpOption help;
+  @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin QuietOption quiet;
   @Mixin FormatOption format;
@@ -73,11 +74,12 @@ final class CheckCommand implements Callable<Integer> {
       return NOT_SUPPORTED;
     }
     CheckOptions options = CheckOptions.builder().repair(r)
-        .forceShare(share.forceShare).messages(err::println).build();
-    CheckResult result = Qcow2Image.check(path, options);
+        .forceShare(share.forceShare).messages(err::println)
+        .keySecret(ImageKeys.keySecret(image, objects)).build();
+    CheckResult result = ImageKeys.unlocking(image, () -> Qcow2Image.check(path, options));
     if (!quiet.quiet) {
       if (json) {
-        out.println(CheckReport.json(image.filename(), "qcow2", result));
+        out.println(CheckReport.json(image.operand(), "qcow2", result));
       } else {
         out.print(CheckReport.human(result));
       }

@@ -25,8 +25,7 @@ import picocli.CommandLine.Parameters;
     description = "writes an overlay's changes into its backing file, as 'qemu-img commit'")
 final class CommitCommand implements Callable<Integer> {
   @Mixin HelpOption help;
-  @Option(names = "--object", paramLabel = "objectdef", description = "not supported")
-  String object;
+  @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin QuietOption quiet;
   @Mixin FormatOption format;
@@ -60,9 +59,7 @@ final class CommitCommand implements Callable<Integer> {
             + "exabytes.");
       }
     }
-    if (object != null) {
-      throw new CommandLine.UsageException("--object is not supported");
-    }
+    objects.secrets();
     if (operands.size() != 1) {
       throw ToolError.usage("Expecting one image file name");
     }
@@ -77,6 +74,9 @@ final class CommitCommand implements Callable<Integer> {
     if (fmt.equals("raw")) {
       throw ToolError.of("Image does not have a backing file");
     }
+    // An encrypted image needs its key (qemu-img's words when none is given); the core then
+    // refuses to write it, as it refuses every write to an encrypted image for now.
+    ImageKeys.keySecret(image, objects);
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
     ImageOperations.commit(CommitOptions.builder(Path.of(file)).base(base).keepOverlay(keep)
         .build(), line);

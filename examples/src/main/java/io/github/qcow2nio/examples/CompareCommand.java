@@ -37,7 +37,8 @@ final class CompareCommand implements Callable<Integer> {
   boolean strict;
   @Mixin ForceShareOption share;
   @Mixin ReferencePolicyOption references;
-  @Mixin UnsupportedImageOpts unsupported;
+  @Mixin ObjectOption objects;
+  @Mixin ImageOptsOption imageOpts;
   @Parameters(paramLabel = "filename1 filename2", arity = "0..*", hideParamSyntax = true,
       description = "the images")
   List<String> operands = new ArrayList<>();
@@ -59,19 +60,23 @@ final class CompareCommand implements Callable<Integer> {
       err.print(e.text());
       return 2;
     }
-    unsupported.check();
     if (operands.size() != 2) {
       throw ToolError.usage("Expecting two image file names");
     }
+    // Bad --object definitions end qemu-img with 1, before any image is opened.
+    objects.secrets();
     ProgressPrinter line = progress.printer(out, quiet.quiet, 2.0);
     CompareResult r;
     try {
-      r = ImageOperations.compare(new CompareOptions(
-          new ImageSource(Path.of(operands.get(0)), format1, null, share.forceShare,
-              references.policy()),
-          new ImageSource(Path.of(operands.get(1)), format2, null, share.forceShare,
-              references.policy()), strict),
-          line);
+      ImageOptsOption.Image a = imageOpts.image(operands.get(0), format1);
+      ImageOptsOption.Image b = imageOpts.image(operands.get(1), format2);
+      ImageSource sa = source(a);
+      ImageSource sb = source(b);
+      r = ImageKeys.unlocking(a, () -> ImageKeys.unlocking(b, () -> ImageOperations.compare(
+          new CompareOptions(sa, sb, strict), line)));
+    } catch (ToolError e) {
+      err.print(e.text());
+      return 2;
     } catch (IOException e) {
       // qemu-img compare: 2 when an image cannot be opened or read.
       err.println("qcow2: " + Main.message(e));
@@ -88,5 +93,11 @@ final class CompareCommand implements Callable<Integer> {
     }
     line.newline();
     return r.exitCode();
+  }
+
+  private ImageSource source(ImageOptsOption.Image image)
+      throws ToolError, CommandLine.UsageException {
+    return new ImageSource(Path.of(image.filename()), image.format(), null, share.forceShare,
+        references.policy(), ImageKeys.keySecret(image, objects));
   }
 }

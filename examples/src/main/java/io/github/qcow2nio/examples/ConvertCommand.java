@@ -50,6 +50,8 @@ final class ConvertCommand implements Callable<Integer> {
   boolean noCreate;
   @Option(names = "-c", description = "compress the target's clusters (qcow2)")
   boolean compress;
+  @Mixin ObjectOption objects;
+  @Mixin ImageOptsOption imageOpts;
   @Mixin ProgressOption progress;
   @Mixin QuietOption quiet;
   @Mixin ForceShareOption share;
@@ -90,7 +92,7 @@ final class ConvertCommand implements Callable<Integer> {
     if (skipBrokenBitmaps && !bitmaps) {
       throw ToolError.of("Use of --skip-broken-bitmaps requires --bitmaps");
     }
-    String from = format == null ? null : format(format);
+    String from = format == null || imageOpts.imageOpts ? format : format(format);
     String to = format(outFormat);
     Map<String, String> create = QemuOptions.keyValues(options);
     long sparseSize = sparse == null ? ConvertOptions.DEFAULT_SPARSE_SIZE : sparseSize(sparse);
@@ -112,14 +114,15 @@ final class ConvertCommand implements Callable<Integer> {
     if (backing != null) {
       c = c.toBuilder().backingFile(backing).backingFormat(backingFormat).build();
     }
-    ImageSource source = new ImageSource(Path.of(operands.get(0)), from,
+    ImageOptsOption.Image in = imageOpts.image(operands.get(0), from);
+    ImageSource source = new ImageSource(Path.of(in.filename()), in.format(),
         snapshot == null ? null : snapshot(snapshot), share.forceShare,
-        references.policy());
+        references.policy(), ImageKeys.keySecret(in, objects));
     ConvertOptions o = ConvertOptions.builder(source, Path.of(operands.get(1)), to)
         .create(c).noCreate(noCreate).sparseSize(sparseSize).compress(compress)
         .bitmaps(bitmaps).skipBrokenBitmaps(skipBrokenBitmaps).build();
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
-    ConvertResult r = ImageOperations.convert(o, line);
+    ConvertResult r = ImageKeys.unlocking(in, () -> ImageOperations.convert(o, line));
     line.finish();
     for (String name : r.skippedBitmaps()) {
       err.println("qcow2: warning: Skipping inconsistent bitmap '" + name + "'");

@@ -29,6 +29,9 @@ import picocli.CommandLine.Parameters;
 final class CreateCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin QuietOption quiet;
+  // Loaded and judged as qemu-img does; encrypt.key-secret will name one once the core creates
+  // encrypted images (objects.secrets().find(id)).
+  @Mixin ObjectOption objects;
   @Option(names = "-f", paramLabel = "fmt", description = "qcow2 or raw (the default, as "
       + "qemu-img)")
   String format = "raw";
@@ -56,6 +59,7 @@ final class CreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, ToolError {
+    objects.secrets();
     for (String o : options) {
       CreateOptionList.checkList(o);
     }

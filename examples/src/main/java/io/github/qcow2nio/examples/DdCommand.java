@@ -29,6 +29,7 @@ import picocli.CommandLine.Parameters;
     description = "copies a stretch of a disk into a new image, as 'qemu-img dd'")
 final class DdCommand implements Callable<Integer> {
   @Mixin HelpOption help;
+  @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin ForceShareOption share;
   @Mixin ReferencePolicyOption references;
@@ -118,12 +119,12 @@ final class DdCommand implements Callable<Integer> {
       throw ToolError.of("Unknown file format");
     }
     ImageSource source = new ImageSource(input, inFormat, null, share.forceShare,
-        references.policy());
+        references.policy(), ImageKeys.keySecret(in, objects));
     DdOptions options = DdOptions.builder(source, Path.of(o.output))
         .targetFormat(outFormat).blockSize(o.blockSize).count(o.count).skip(o.skip).build();
     DdResult r;
     try {
-      r = ImageOperations.dd(options);
+      r = ImageKeys.unlocking(in, () -> ImageOperations.dd(options));
     } catch (NoSuchFileException | AccessDeniedException e) {
       // The output's failures come wrapped: these are the input's.
       throw ToolError.of("Could not open '" + in.filename() + "': " + Main.message(e));

@@ -1,5 +1,7 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.EncryptionInfo;
+import io.github.qcow2nio.format.ImageMetadata;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.error.BackingChainException;
@@ -89,10 +91,11 @@ public final class ImageInspector {
   }
 
   private ImageInfo qcow2(String filename, Path path, HostAllocation disk) throws IOException {
-    if (EncryptedImageMetadata.isEncrypted(path)) {
-      EncryptedImageMetadata m = EncryptedImageMetadata.read(path, filename);
+    if (isEncrypted(path)) {
+      // qemu-img info needs no key: the core reads the metadata without unlocking the data.
+      ImageMetadata m = ImageMetadata.read(new PathLocation(path), forceShare);
       return qcow2Info(filename, path, disk, m.header(), m.extensions(), m.snapshots(),
-          m.bitmaps(), m.encryption(), m.luks());
+          m.bitmaps(), m.encryption().format(), luks(m.encryption().luks()));
     }
     try (Qcow2Image image = Qcow2Image.open(new MetadataOnlyLocation(new PathLocation(path)),
         OpenOptions.builder().openBacking(false).forceShare(forceShare).build())) {
@@ -124,6 +127,27 @@ public final class ImageInspector {
         h.isDirty(), h.clusterSize(), backing,
         backing == null ? null : combine(filename, backing),
         ext.backingFormat().orElse(null), snapshots, specific);
+  }
+
+  private static ImageInfo.Luks luks(EncryptionInfo.Luks l) {
+    if (l == null) {
+      return null;
+    }
+    List<ImageInfo.LuksSlot> slots = new ArrayList<>();
+    for (EncryptionInfo.KeySlot s : l.slots()) {
+      slots.add(new ImageInfo.LuksSlot(s.active(), s.iters(), s.keyOffset(), s.stripes()));
+    }
+    return new ImageInfo.Luks(l.ivgenAlg(), l.hashAlg(), l.cipherAlg(), l.uuid(),
+        l.ivgenHashAlg(), l.cipherMode(), slots, l.payloadOffset(), l.masterKeyIters());
+  }
+
+  /** True when the file's header names an encryption method (crypt_method, bytes 32..35). */
+  private static boolean isEncrypted(Path path) throws IOException {
+    // Through the core's host file: its close gives back this process's image locks on it.
+    try (HostFile f = new PathLocation(path).open(false)) {
+      ByteBuffer b = ByteBuffer.allocate(4);
+      return f.read(b, 32) == 4 && b.getInt(0) != Header.CRYPT_NONE;
+    }
   }
 
   private ImageInfo raw(String filename, Path path, HostAllocation disk) throws IOException {

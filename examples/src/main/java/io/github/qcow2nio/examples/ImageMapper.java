@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.block.Extent;
@@ -47,6 +48,12 @@ public final class ImageMapper implements Closeable {
   /** As above, opening only the backing and data files {@code references} allows. */
   public static ImageMapper open(String filename, String format, boolean forceShare,
       ReferencePolicy references) throws IOException {
+    return open(filename, format, forceShare, references, null);
+  }
+
+  /** As above, unlocking an encrypted image (and its encrypted backing files) with {@code key}. */
+  public static ImageMapper open(String filename, String format, boolean forceShare,
+      ReferencePolicy references, KeySecret key) throws IOException {
     Path path = Path.of(filename);
     if (format == null) {
       format = ImageInspector.probe(path);
@@ -56,7 +63,7 @@ public final class ImageMapper implements Closeable {
       return new ImageMapper(() -> {}, List.of(raw(filename, length)));
     }
     Qcow2Image top = Qcow2Image.open(path, OpenOptions.builder().forceShare(forceShare)
-        .referencePolicy(references).build());
+        .referencePolicy(references).keySecret(key).build());
     List<Layer> layers = new ArrayList<>();
     String name = filename;
     Qcow2Image image = top;

@@ -8,15 +8,43 @@ import picocli.CommandLine.Option;
  * {@code --image-opts}: the image operand is an option list, as qemu-img takes it, instead of a
  * file name: {@code driver=qcow2,file.filename=vm.qcow2} ({@code ,,} is a comma in a value).
  * The keys a file on the host needs are understood: {@code driver} (qcow2 or raw; without it the
- * format is detected), {@code file.filename} (or {@code file}) and {@code file.driver=file}.
+ * format is detected), {@code file.filename} (or {@code file}) and {@code file.driver=file}, and
+ * for qcow2 {@code encrypt.key-secret=ID} (the {@code --object secret} that unlocks an encrypted
+ * image) and {@code encrypt.format=luks|aes} (what the header must say).
  */
 final class ImageOptsOption {
   @Option(names = "--image-opts",
       description = "the image is given as options, driver=qcow2,file.filename=FILE, not a name")
   boolean imageOpts;
 
-  /** The image a command names: its file and its format (null: detect). */
-  record Image(String filename, String format) {}
+  /**
+   * The image a command names: its file and its format (null: detect).
+   *
+   * @param operand the operand as given, for messages ("Could not open 'OPERAND': ...")
+   * @param keySecretId {@code encrypt.key-secret}, or null
+   * @param encryptFormat {@code encrypt.format}, or null
+   */
+  record Image(String filename, String format, String operand, String keySecretId,
+      String encryptFormat) {
+
+    /** A file named on the command line, with no options. */
+    Image(String filename, String format) {
+      this(filename, format, filename, null, null);
+    }
+
+    /**
+     * The name qemu-img shows for the image: a key secret makes it the JSON of the options
+     * (the format's option is not part of it), as qemu-img info prints it.
+     */
+    String displayName() {
+      if (keySecretId == null) {
+        return filename;
+      }
+      return "json:{\"encrypt.key-secret\": " + Json.quoted(keySecretId)
+          + ", \"driver\": \"qcow2\", \"file\": {\"driver\": \"file\", \"filename\": "
+          + Json.quoted(filename) + "}}";
+    }
+  }
 
   /** {@code operand} as an image, with the format of {@code -f} unless options are given. */
   Image image(String operand, FormatOption f) throws ToolError, CommandLine.UsageException {
@@ -39,6 +67,22 @@ final class ImageOptsOption {
     }
     String fileDriver = opts.remove("file.driver");
     String which = driver == null ? "file" : driver;
+    String keySecret = null;
+    String encryptFormat = null;
+    if ((driver == null || driver.equals("qcow2")) && file != null) {
+      keySecret = opts.get("encrypt.key-secret");
+      encryptFormat = opts.get("encrypt.format");
+      if ((keySecret != null || encryptFormat != null) && (driver != null || qcow2(file))) {
+        opts.remove("encrypt.key-secret");
+        opts.remove("encrypt.format");
+        which = "qcow2";
+      } else if (keySecret != null || encryptFormat != null) {
+        // A raw file probed: its keys are left for the refusal below, as qemu-img's.
+        keySecret = null;
+        encryptFormat = null;
+        which = "raw";
+      }
+    }
     if (driver != null && !driver.equals("qcow2") && !driver.equals("raw")) {
       throw ToolError.of("Could not open '" + operand + "': Unknown driver '" + driver
           + "' (qcow2 and raw are supported)");
@@ -55,7 +99,17 @@ final class ImageOptsOption {
       throw ToolError.of("Could not open '" + operand + "': A block device must be specified "
           + "for \"file\"");
     }
-    return new Image(file, driver);
+    return new Image(file, driver, operand, keySecret, encryptFormat);
+  }
+
+  /** Whether a probe would take {@code file} for qcow2 (a missing file fails later, on open). */
+  private static boolean qcow2(String file) {
+    try {
+      return !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(file))
+          || ImageInspector.probe(java.nio.file.Path.of(file)).equals("qcow2");
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      return true;
+    }
   }
 
   /** {@code key=value,key=value}, {@code ,,} standing for a comma. */

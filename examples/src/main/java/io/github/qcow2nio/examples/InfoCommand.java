@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
     + "sample image bundled in the jar")
 final class InfoCommand implements Callable<Integer> {
   @Mixin HelpOption help;
+  @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin FormatOption format;
   @Mixin OutputOption output;
@@ -66,7 +67,11 @@ final class InfoCommand implements Callable<Integer> {
         }
       }
     } else {
-      images = inspect(imageOpts.image(operands.get(0), format));
+      ImageOptsOption.Image image = imageOpts.image(operands.get(0), format);
+      // Secrets are loaded and encrypt.format judged, but info needs no key.
+      ImageKeys.check(image, objects);
+      images = new ArrayList<>(inspect(image));
+      images.set(0, images.get(0).withFilename(image.displayName()));
     }
     if (json) {
       List<Object> objects = new ArrayList<>();

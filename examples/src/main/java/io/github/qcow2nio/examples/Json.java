@@ -63,6 +63,13 @@ public final class Json {
     sb.append(INDENT.repeat(depth));
   }
 
+  /** {@code s} as a JSON string, quotes included. */
+  static String quoted(String s) {
+    StringBuilder sb = new StringBuilder();
+    quote(sb, s);
+    return sb.toString();
+  }
+
   /** Appends {@code s} as a JSON string; like QEMU, everything outside printable ASCII is escaped. */
   public static void quote(StringBuilder sb, String s) {
     sb.append('"');

@@ -1,5 +1,7 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.KeySecret;
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import picocli.CommandLine.Parameters;
     + "'qemu-img map' prints it")
 final class MapCommand implements Callable<Integer> {
   @Mixin HelpOption help;
+  @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin FormatOption format;
   @Option(names = "--start-offset", paramLabel = "offset",
@@ -53,8 +56,10 @@ final class MapCommand implements Callable<Integer> {
     long start = size("--start-offset", startOffset, 0);
     long maxLength = size("--max-length", this.maxLength, Long.MAX_VALUE);
     ImageOptsOption.Image image = imageOpts.image(operands.get(0), format);
-    try (ImageMapper mapper = ImageMapper.open(image.filename(), image.format(),
-        share.forceShare, references.policy())) {
+    KeySecret key = ImageKeys.keySecret(image, objects);
+    ReferencePolicy policy = references.policy();
+    try (ImageMapper mapper = ImageKeys.unlocking(image, () -> ImageMapper.open(
+        image.filename(), image.format(), share.forceShare, policy, key))) {
       long end = maxLength > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxLength;
       if (json) {
         json(mapper, start, end, out);

@@ -44,7 +44,8 @@ final class MeasureCommand implements Callable<Integer> {
   String snapshot;
   @Mixin ForceShareOption share;
   @Mixin ReferencePolicyOption references;
-  @Mixin UnsupportedImageOpts unsupported;
+  @Mixin ObjectOption objects;
+  @Mixin ImageOptsOption imageOpts;
   @Parameters(paramLabel = "filename", arity = "0..*", hideParamSyntax = true,
       description = "the image")
   List<String> operands = new ArrayList<>();
@@ -57,11 +58,11 @@ final class MeasureCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, ToolError, CommandLine.UsageException {
-    unsupported.check();
+    objects.secrets();
     Map<String, String> create = QemuOptions.keyValues(options);
     long bytes = size == null ? -1 : CommandLine.parseSize("--size", size);
     boolean json = output.json();
-    for (String f : new String[] {format, outFormat}) {
+    for (String f : new String[] {imageOpts.imageOpts ? null : format, outFormat}) {
       if (f != null && !f.equals("qcow2") && !f.equals("raw")) {
         throw new CommandLine.UsageException("Unknown file format '" + f + "'");
       }
@@ -76,12 +77,14 @@ final class MeasureCommand implements Callable<Integer> {
       throw new CommandLine.UsageException("Too many arguments.");
     }
     CreateOptions c = CreateOptionsText.parse(create, 0);
+    ImageOptsOption.Image in = operands.isEmpty() ? new ImageOptsOption.Image("", null)
+        : imageOpts.image(operands.get(0), format);
     ImageSource source = operands.isEmpty() ? null
-        : new ImageSource(Path.of(operands.get(0)), format,
+        : new ImageSource(Path.of(in.filename()), in.format(),
             snapshot == null ? null : ConvertCommand.snapshot(snapshot), share.forceShare,
-            references.policy());
-    MeasureResult r = ImageOperations.measure(new MeasureOptions(source, Math.max(bytes, 0),
-        outFormat, c));
+            references.policy(), ImageKeys.keySecret(in, objects));
+    MeasureResult r = ImageKeys.unlocking(in, () -> ImageOperations.measure(
+        new MeasureOptions(source, Math.max(bytes, 0), outFormat, c)));
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       if (r.hasBitmaps()) {

@@ -27,8 +27,7 @@ import picocli.CommandLine.Parameters;
         + "rebase'")
 final class RebaseCommand implements Callable<Integer> {
   @Mixin HelpOption help;
-  @Option(names = "--object", paramLabel = "objectdef", description = "not supported")
-  String object;
+  @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin ForceShareOption share;
   @Mixin QuietOption quiet;
@@ -59,9 +58,7 @@ final class RebaseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, ToolError, CommandLine.UsageException {
-    if (object != null) {
-      throw new CommandLine.UsageException("--object is not supported");
-    }
+    objects.secrets();
     if (operands.size() != 1) {
       throw ToolError.usage("Expecting one image file name");
     }
@@ -89,6 +86,8 @@ final class RebaseCommand implements Callable<Integer> {
       throw ToolError.of("Could not change the backing file to '" + name
           + "': Operation not supported");
     }
+    // As commit: the key first, then the core's refusal to write an encrypted image.
+    ImageKeys.keySecret(image, objects);
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
     ImageOperations.rebase(RebaseOptions.builder(Path.of(file), name)
         .backingFormat(backingFormat).unsafe(unsafe).compress(compress).build(), line);

@@ -36,6 +36,7 @@ final class ResizeCommand implements Callable<Integer> {
       + "is no important data there.";
 
   @Mixin HelpOption help;
+  @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin FormatOption format;
   @Option(names = "--preallocation", paramLabel = "prealloc",
@@ -112,6 +113,8 @@ final class ResizeCommand implements Callable<Integer> {
           + "         Specify the 'raw' format explicitly to remove the restrictions.\n");
     }
     if (fmt.equals("qcow2")) {
+      // The key first (qemu-img's words without one), then the core's refusal to write.
+      ImageKeys.keySecret(image, objects);
       ResizeOptions r = sign == 0 ? ResizeOptions.to(Path.of(image.filename()), n)
           : ResizeOptions.by(Path.of(image.filename()), sign * n);
       r = r.withShrink(shrink).withPreallocation(preallocation == null ? Preallocation.OFF

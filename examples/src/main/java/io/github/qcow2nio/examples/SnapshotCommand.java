@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.error.Qcow2Exception;
@@ -35,9 +36,7 @@ final class SnapshotCommand implements Callable<Integer> {
   private static final Pattern ERRNO = Pattern.compile("(-\\d+ \\(([^)]*)\\))");
 
   @Mixin HelpOption help;
-  @Option(names = "--object", paramLabel = "objectdef", description = "accepted and ignored: "
-      + "the images this tool opens need no secrets")
-  List<String> objects = new ArrayList<>();
+  @Mixin ObjectOption objects;
   @Option(names = "--image-opts",
       description = "the image is given as options, driver=qcow2,file.filename=FILE, not a name")
   boolean imageOpts;
@@ -90,9 +89,11 @@ final class SnapshotCommand implements Callable<Integer> {
     if (!format.equals("qcow2")) {
       return raw(image, listing);
     }
+    KeySecret key = ImageKeys.keySecret(image, objects);
     if (listing) {
-      try (Qcow2Image img = Qcow2Image.open(path, OpenOptions.builder().openBacking(false)
-          .forceShare(share.forceShare).build())) {
+      try (Qcow2Image img = ImageKeys.unlocking(image, () -> Qcow2Image.open(path,
+          OpenOptions.builder().openBacking(false).forceShare(share.forceShare).keySecret(key)
+              .build()))) {
         io.out().print(table(img.snapshots()));
       }
       return 0;

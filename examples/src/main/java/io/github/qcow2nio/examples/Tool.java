@@ -81,7 +81,15 @@ final class Tool {
         .setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true))
         .setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true))
         .setParameterExceptionHandler(ToolErrors::parameterError)
-        .setExecutionExceptionHandler(new ToolErrors(err));
+        .setExecutionExceptionHandler(new ToolErrors(err))
+        .setExecutionStrategy(parsed -> {
+          try {
+            return new picocli.CommandLine.RunLast().execute(parsed);
+          } finally {
+            // The --object secrets live no longer than the command.
+            ObjectOption.wipeAll(parsed);
+          }
+        });
     ToolHelp.install(cli);
     return cli;
   }

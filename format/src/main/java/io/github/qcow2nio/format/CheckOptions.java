@@ -16,9 +16,12 @@ import java.util.function.Consumer;
  *     {@link java.io.InterruptedIOException} (a repair stops between two durable steps)
  * @param messages receives one line per problem, in qemu-img check's words (what qemu-img
  *     prints on stderr); never null
+ * @param keySecret the passphrase of an encrypted image, or null (an encrypted image is only
+ *     checked unlocked, as qemu-img does)
  */
 public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
-    Listener listener, BooleanSupplier cancelled, Consumer<String> messages) {
+    Listener listener, BooleanSupplier cancelled, Consumer<String> messages,
+    KeySecret keySecret) {
 
   /** {@code qemu-img check -r}: which inconsistencies a check repairs. */
   public enum Repair {
@@ -46,6 +49,12 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
     }
   }
 
+  /** As the canonical constructor, without a key secret. */
+  public CheckOptions(Repair repair, boolean forceShare, boolean locking, Listener listener,
+      BooleanSupplier cancelled, Consumer<String> messages) {
+    this(repair, forceShare, locking, listener, cancelled, messages, null);
+  }
+
   /** A plain check: no repair, locks taken, no progress or messages. */
   public static CheckOptions check() {
     return builder().build();
@@ -67,7 +76,7 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
   /** A builder holding these options, to change some and keep the rest. */
   public Builder toBuilder() {
     return new Builder().repair(repair).forceShare(forceShare).locking(locking)
-        .listener(listener).cancelled(cancelled).messages(messages);
+        .listener(listener).cancelled(cancelled).messages(messages).keySecret(keySecret);
   }
 
   /** Collects the options; the record checks them when {@link #build} makes it. */
@@ -78,6 +87,7 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
     private Listener listener = (done, total) -> { };
     private BooleanSupplier cancelled = () -> false;
     private Consumer<String> messages = m -> { };
+    private KeySecret keySecret;
 
     private Builder() {}
 
@@ -117,8 +127,15 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
       return this;
     }
 
+    /** The passphrase of an encrypted image. */
+    public Builder keySecret(KeySecret value) {
+      keySecret = value;
+      return this;
+    }
+
     public CheckOptions build() {
-      return new CheckOptions(repair, forceShare, locking, listener, cancelled, messages);
+      return new CheckOptions(repair, forceShare, locking, listener, cancelled, messages,
+          keySecret);
     }
   }
 }

@@ -14,9 +14,12 @@ import java.nio.file.Path;
  * @param forceShare open while another program holds the image ({@code qemu-img -U})
  * @param references which backing and data files the image may name and have opened (null:
  *     {@link ReferencePolicy#follow()}, as QEMU)
+ * @param keySecret the passphrase of an encrypted image and of its encrypted backing files
+ *     ({@code qemu-img --object secret,... --image-opts encrypt.key-secret=}), or null; its
+ *     {@code toString} never shows it
  */
 public record ImageSource(Path path, String format, String snapshot, boolean forceShare,
-    ReferencePolicy references) {
+    ReferencePolicy references, KeySecret keySecret) {
 
   public ImageSource {
     if (references == null) {
@@ -28,9 +31,20 @@ public record ImageSource(Path path, String format, String snapshot, boolean for
     }
   }
 
+  /** As the canonical constructor, without a key secret. */
+  public ImageSource(Path path, String format, String snapshot, boolean forceShare,
+      ReferencePolicy references) {
+    this(path, format, snapshot, forceShare, references, null);
+  }
+
   /** As the canonical constructor, following every name the image holds. */
   public ImageSource(Path path, String format, String snapshot, boolean forceShare) {
     this(path, format, snapshot, forceShare, ReferencePolicy.follow());
+  }
+
+  /** This source, unlocked with {@code secret} (null: none) when it is encrypted. */
+  public ImageSource withKeySecret(KeySecret secret) {
+    return new ImageSource(path, format, snapshot, forceShare, references, secret);
   }
 
   /** The image at {@code path}, its format probed, its active layer, locks respected. */

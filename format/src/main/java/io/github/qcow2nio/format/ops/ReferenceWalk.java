@@ -19,9 +19,10 @@ import java.util.List;
  * Counts, in memory, every reference to every host cluster, as {@code qemu-img check} does
  * before it compares them with the stored refcounts: header, active and snapshot L1 tables with
  * their L2 tables and data (compressed ranges included), snapshot table, refcount table, the
- * persistent bitmaps (only when they are consistent, autoclear bit 0) and the refcount blocks.
- * Problems in the tables are counted as corruptions (in qemu-img's words, to {@code messages});
- * fragmentation statistics come from the active L1 only. Reads only.
+ * LUKS area of an encrypted image, the persistent bitmaps (only when they are consistent,
+ * autoclear bit 0) and the refcount blocks. Problems in the tables are counted as corruptions
+ * (in qemu-img's words, to {@code messages}); fragmentation statistics come from the active L1
+ * only. Reads only.
  */
 final class ReferenceWalk {
   /** Clusters counted in memory at most (4 bytes each): a bigger image is a check error. */
@@ -94,6 +95,10 @@ final class ReferenceWalk {
     }
     inc(h.snapshotsOffset(), snapshotBytes);
     inc(h.refcountTableOffset(), (long) h.refcountTableClusters() << clusterBits);
+    // The LUKS header and key material of an encrypted image, as qemu-img check counts them.
+    if (ctx.extensions().crypto().isPresent()) {
+      inc(ctx.extensions().crypto().get().offset(), ctx.extensions().crypto().get().length());
+    }
     if (!ctx.bitmaps().isEmpty()) {
       bitmaps(ctx.extensions().bitmaps().get(), ctx.bitmaps());
     }

@@ -44,7 +44,7 @@ final class SourceChain implements Closeable {
     }
     Qcow2Image image = Qcow2Image.open(source.path(),
         OpenOptions.builder().forceShare(source.forceShare())
-            .referencePolicy(source.references()).build());
+            .referencePolicy(source.references()).keySecret(source.keySecret()).build());
     boolean ok = false;
     try {
       List<VirtualDisk> layers = new ArrayList<>();

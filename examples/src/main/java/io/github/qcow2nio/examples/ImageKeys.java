@@ -1,0 +1,126 @@
+package io.github.qcow2nio.examples;
+
+import io.github.qcow2nio.format.ImageMetadata;
+import io.github.qcow2nio.format.KeySecret;
+import io.github.qcow2nio.format.error.EncryptionKeyException;
+import io.github.qcow2nio.format.io.PathLocation;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * The key secret of an image a command opens, as qemu-img resolves it: the {@code --object}
+ * secrets are loaded first (their errors come before anything else), then the image's header is
+ * judged against {@code encrypt.format}, and an encrypted image must name a secret with
+ * {@code encrypt.key-secret} that {@code --object} defines. A plain image needs none, and
+ * {@code info} resolves none (qemu-img info reads an encrypted image without its key).
+ */
+final class ImageKeys {
+  static final String KEY_REQUIRED = "Parameter 'encrypt.key-secret' is required for cipher";
+  static final String BAD_PASSWORD = "Invalid password, cannot unlock any keyslot";
+
+  private ImageKeys() {}
+
+  /** The secret that unlocks {@code image}, or null when it is not encrypted. */
+  static KeySecret keySecret(ImageOptsOption.Image image, ObjectOption objects)
+      throws ToolError {
+    return resolve(image, objects, true);
+  }
+
+  /** Loads the secrets and judges {@code encrypt.format}, resolving no key (info). */
+  static void check(ImageOptsOption.Image image, ObjectOption objects) throws ToolError {
+    resolve(image, objects, false);
+  }
+
+  private static KeySecret resolve(ImageOptsOption.Image image, ObjectOption objects,
+      boolean needsKey) throws ToolError {
+    SecretObjects secrets = objects == null ? SecretObjects.none() : objects.secrets();
+    String method = encryption(image);
+    if (method == null) {
+      return null;
+    }
+    String wanted = image.encryptFormat();
+    if (wanted != null && !method.equals(wanted)) {
+      throw ToolError.of("Could not open '" + image.operand() + "': " + (method.isEmpty()
+          ? "No encryption in image header, but options specified format '" + wanted + "'"
+          : "Header reported '" + method + "' encryption format but options specify '"
+              + wanted + "'"));
+    }
+    if (method.isEmpty() || !needsKey) {
+      return null;
+    }
+    if (image.keySecretId() == null) {
+      throw ToolError.of("Could not open '" + image.operand() + "': " + KEY_REQUIRED);
+    }
+    return secrets.keySecret(image.keySecretId(), image.operand());
+  }
+
+  /**
+   * "luks", "aes", "" for a plain qcow2 image, or null when the file is not a qcow2 image this
+   * can read (the command's own open then says why, in its words).
+   */
+  private static String encryption(ImageOptsOption.Image image) {
+    if ("raw".equals(image.format())) {
+      return null;
+    }
+    try {
+      Path path = Path.of(image.filename());
+      if (!ImageInspector.probe(path).equals("qcow2")) {
+        return null;
+      }
+      // Shared, as a reader beside whatever holds the image: the command's open judges locks.
+      ImageMetadata m = ImageMetadata.read(new PathLocation(path), true);
+      return m.encryption() == null ? "" : m.encryption().format();
+    } catch (IOException | InvalidPathException e) {
+      return null;
+    }
+  }
+
+  /** An open or operation on an image, which may throw the core's refusal to unlock it. */
+  @FunctionalInterface
+  interface Opening<T> {
+    T run() throws IOException, ToolError;
+  }
+
+  /**
+   * Runs {@code opening}, turning the core's refusal to unlock {@code image} into qemu-img's
+   * words for the operand as given ("Could not open 'driver=qcow2,...': Invalid password, ...").
+   */
+  static <T> T unlocking(ImageOptsOption.Image image, Opening<T> opening)
+      throws IOException, ToolError {
+    try {
+      return opening.run();
+    } catch (IOException e) {
+      // Only the refusal of this image (the core names its file), not of another one.
+      ToolError t = e.getMessage() != null
+          && e.getMessage().startsWith(coreName(image.filename()) + ": ")
+          ? unlockError(e, image.operand()) : null;
+      if (t != null) {
+        throw t;
+      }
+      throw e;
+    }
+  }
+
+  /** The name the core gives the file in its messages. */
+  private static String coreName(String filename) {
+    try {
+      return Path.of(filename).toString();
+    } catch (InvalidPathException e) {
+      return filename;
+    }
+  }
+
+  /**
+   * The core's refusal to unlock an image, in qemu-img's words for {@code operand}; null when
+   * {@code e} is not one.
+   */
+  static ToolError unlockError(IOException e, String operand) {
+    if (!(e instanceof EncryptionKeyException) || e.getMessage() == null) {
+      return null;
+    }
+    String why = e.getMessage().contains(BAD_PASSWORD) ? BAD_PASSWORD
+        : e.getMessage().contains(KEY_REQUIRED) ? KEY_REQUIRED : null;
+    return why == null ? null : ToolError.of("Could not open '" + operand + "': " + why);
+  }
+}
