@@ -25,6 +25,11 @@ final class EncryptedClusterReader {
     this.encryption = encryption;
   }
 
+  /** The data file encrypting what the write path puts there (LUKS images only). */
+  HostFile encryptingFile() {
+    return new EncryptingDataFile(data, encryption);
+  }
+
   /** Puts {@code len} bytes of guest data at guest {@code guest}, stored at {@code host}. */
   void read(ByteBuffer dst, long host, long guest, int len) throws IOException {
     byte[] buf = scratch.get();

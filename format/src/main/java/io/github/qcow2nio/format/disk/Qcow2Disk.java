@@ -332,6 +332,15 @@ public final class Qcow2Disk implements VirtualDisk {
     return data;
   }
 
+  /** Where the write path puts guest data: {@link #dataFile()}, encrypting for a LUKS image. */
+  HostFile guestDataFile() {
+    return encrypted == null ? data : encrypted.encryptingFile();
+  }
+
+  boolean isEncrypted() {
+    return encrypted != null;
+  }
+
   L2Cache l2Cache() {
     return l2Cache;
   }

@@ -94,6 +94,10 @@ final class ReferenceWalk {
     }
     inc(h.snapshotsOffset(), snapshotBytes);
     inc(h.refcountTableOffset(), (long) h.refcountTableClusters() << clusterBits);
+    // The LUKS header and key material of an encrypted image, as QEMU counts them.
+    if (ctx.extensions().crypto().isPresent()) {
+      inc(ctx.extensions().crypto().get().offset(), ctx.extensions().crypto().get().length());
+    }
     if (!ctx.bitmaps().isEmpty()) {
       bitmaps(ctx.extensions().bitmaps().get(), ctx.bitmaps());
     }
