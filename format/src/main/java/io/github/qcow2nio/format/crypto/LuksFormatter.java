@@ -20,10 +20,16 @@ public final class LuksFormatter {
   private static final int SECTOR = 512;
   private static final int SALT = LuksKeySlot.SALT_SIZE;
 
-  private final Pbkdf2Timing timing;
+  /** PBKDF2 iterations per second for given inputs: {@link Pbkdf2Timing}, or a test's figure. */
+  @FunctionalInterface
+  interface Rate {
+    long perSecond(LuksHash hash, byte[] password, byte[] salt, int outLength);
+  }
+
+  private final Rate timing;
   private final SecureRandom random;
 
-  LuksFormatter(Pbkdf2Timing timing, SecureRandom random) {
+  LuksFormatter(Rate timing, SecureRandom random) {
     this.timing = timing;
     this.random = random;
   }
@@ -34,7 +40,7 @@ public final class LuksFormatter {
    * inside this call and is wiped before it returns.
    */
   public static byte[] format(LuksParameters options, byte[] passphrase) throws Qcow2Exception {
-    return new LuksFormatter(Pbkdf2Timing.threadCpu(), new SecureRandom())
+    return new LuksFormatter(Pbkdf2Timing.threadCpu()::iterationsPerSecond, new SecureRandom())
         .area(options.resolve(), passphrase);
   }
 
@@ -64,12 +70,12 @@ public final class LuksFormatter {
       random.nextBytes(digestSalt);
       random.nextBytes(slotSalt);
       int digestIterations = p.forceIterations() > 0 ? p.forceIterations()
-          : iterations(timing.iterationsPerSecond(hash, masterKey, digestSalt,
+          : iterations(timing.perSecond(hash, masterKey, digestSalt,
               LuksHeader.DIGEST_SIZE), p.iterTimeMs(), 8, "master key digest");
       digest = Pbkdf2.derive(hash, masterKey, digestSalt, digestIterations,
           LuksHeader.DIGEST_SIZE);
       int slotIterations = p.forceIterations() > 0 ? p.forceIterations()
-          : iterations(timing.iterationsPerSecond(hash, passphrase, slotSalt, keyBytes),
+          : iterations(timing.perSecond(hash, passphrase, slotSalt, keyBytes),
               p.iterTimeMs(), 1, "key slot 0");
       slotKey = Pbkdf2.derive(hash, passphrase, slotSalt, slotIterations, keyBytes);
       material = AfSplitter.split(masterKey, LuksHeader.STRIPES, hash, random);
