@@ -11,7 +11,8 @@ import java.util.Arrays;
  * The data file as the write path of a LUKS image sees it: guest data written here is encrypted
  * per 512-byte sector, each tweaked with its host sector number, on its way to the file; the
  * caller's buffer is left as it was. Writes must be whole sectors (the write path aligns partial
- * ones to sectors first, as QEMU's block layer does). Everything else, reads included, is the
+ * ones to sectors first, as QEMU's block layer does). Like any host file's, a write consumes
+ * {@code src} (its position moves to its limit). Everything else, reads included, is the
  * underlying file's own: reads go through {@code EncryptedClusterReader}, not here.
  */
 final class EncryptingDataFile implements HostFile {
@@ -50,6 +51,7 @@ final class EncryptingDataFile implements HostFile {
         file.write(ByteBuffer.wrap(buf, 0, k), at);
         done += k;
       }
+      src.position(src.limit());
     } finally {
       // Only ciphertext remains, but the scratch held plaintext on the way: clear it anyway.
       Arrays.fill(buf, 0, used, (byte) 0);

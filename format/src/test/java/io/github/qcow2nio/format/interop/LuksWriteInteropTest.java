@@ -283,6 +283,28 @@ class LuksWriteInteropTest {
       .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   @Test
+  void inPlaceWritesOverScatteredClustersLandEachInItsOwn() throws IOException {
+    Path img = dir.resolve("s.qcow2");
+    byte[] model = new byte[64 << 10];
+    try (Qcow2Image image = Qcow2Image.create(img, CreateOptions.builder(model.length)
+        .clusterSize(4096).encryption(luks().build()).build())) {
+      VirtualDisk d = image.disk();
+      // Guest clusters 2, 0, 1 allocated in that order: host order differs from guest order.
+      for (int c : new int[] {2, 0, 1}) {
+        byte[] b = new byte[4096];
+        java.util.Arrays.fill(b, (byte) (c + 1));
+        d.write(ByteBuffer.wrap(b), c * 4096L);
+      }
+      // One in-place write over all three: each host run gets its own part of the buffer.
+      new Random(3).nextBytes(model);
+      d.write(ByteBuffer.wrap(model, 0, 3 * 4096), 0);
+      ByteBuffer back = ByteBuffer.allocate(3 * 4096);
+      d.read(back, 0);
+      assertArrayEquals(java.util.Arrays.copyOf(model, 3 * 4096), back.array());
+    }
+  }
+
+  @Test
   void optionsAreCheckedAsQemuImgChecksThem() {
     Path img = dir.resolve("bad.qcow2");
     for (EncryptionOptions e : new EncryptionOptions[] {
