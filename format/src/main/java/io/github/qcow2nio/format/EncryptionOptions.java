@@ -1,5 +1,8 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.crypto.LuksParameters;
+import io.github.qcow2nio.format.error.Qcow2Exception;
+
 /**
  * The {@code encrypt.*} options of {@code qemu-img create -f qcow2}: a LUKS-encrypted image
  * (crypt_method 2). Every field but the secret may be left null (0 for the numbers), which means
@@ -37,6 +40,21 @@ public record EncryptionOptions(String format, KeySecret keySecret, String ciphe
     return new Builder(keySecret).format(format).cipherAlg(cipherAlg).cipherMode(cipherMode)
         .ivgenAlg(ivgenAlg).ivgenHashAlg(ivgenHashAlg).hashAlg(hashAlg).iterTimeMs(iterTimeMs)
         .forceIterations(forceIterations);
+  }
+
+  /**
+   * Checks the cipher, mode, IV generator, hashes and counts as qemu-img checks them, before it
+   * looks at the secret (the format and the secret are checked when the image is created).
+   *
+   * @throws Qcow2Exception with qemu-img's words for a value it does not accept
+   */
+  public void checkParameters() throws Qcow2Exception {
+    parameters().check();
+  }
+
+  LuksParameters parameters() {
+    return new LuksParameters(cipherAlg, cipherMode, ivgenAlg, ivgenHashAlg, hashAlg, iterTimeMs,
+        forceIterations);
   }
 
   @Override

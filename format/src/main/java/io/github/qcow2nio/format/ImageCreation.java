@@ -29,14 +29,18 @@ final class ImageCreation {
       throw new Qcow2Exception(name + ": encrypt.format '" + e.format() + "' cannot be created "
           + "(only luks; legacy aes images are read-only)");
     }
+    try {
+      e.checkParameters();
+    } catch (Qcow2Exception x) {
+      throw new Qcow2Exception(name + ": " + x.getMessage());
+    }
     if (e.keySecret() == null) {
       throw new EncryptionKeyException(name
           + ": Parameter 'encrypt.key-secret' is required for cipher");
     }
     OpenOptions reopen = open.keySecret() != null ? open
         : open.toBuilder().keySecret(e.keySecret()).build();
-    LuksParameters p = new LuksParameters(e.cipherAlg(), e.cipherMode(), e.ivgenAlg(),
-        e.ivgenHashAlg(), e.hashAlg(), e.iterTimeMs(), e.forceIterations());
+    LuksParameters p = e.parameters();
     return CreateImage.run(location, o, reopen, unsafe, () -> {
       byte[] secret = EncryptionOpen.secretBytes(e.keySecret());
       try {

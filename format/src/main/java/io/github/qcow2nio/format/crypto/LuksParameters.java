@@ -23,17 +23,22 @@ public record LuksParameters(String cipherAlg, String cipherMode, String ivgenAl
   record Resolved(CipherSpec cipher, String cipherMode, LuksHash hash, long iterTimeMs,
       int forceIterations) {}
 
+  /** Checks the options as qemu-img does before it looks for the secret. */
+  public void check() throws Qcow2Exception {
+    resolve();
+  }
+
   Resolved resolve() throws Qcow2Exception {
     String alg = lower(cipherAlg, "aes-256");
     int aesKey = switch (alg) {
       case "aes-128" -> 16;
       case "aes-192" -> 24;
       case "aes-256" -> 32;
-      default -> throw invalid("cipher-alg", alg, "aes-128, aes-192 or aes-256");
+      default -> throw invalid("cipher-alg", alg);
     };
     String mode = lower(cipherMode, "xts");
     if (!mode.equals("xts") && !mode.equals("cbc")) {
-      throw invalid("cipher-mode", mode, "xts or cbc");
+      throw invalid("cipher-mode", mode);
     }
     String ivgen = lower(ivgenAlg, "plain64");
     String modeString;
@@ -42,11 +47,12 @@ public record LuksParameters(String cipherAlg, String cipherMode, String ivgenAl
       case "essiv" -> {
         String h = lower(ivgenHashAlg, "sha256");
         if (!h.equals("sha256")) {
-          throw invalid("ivgen-hash-alg", h, "sha256 (ESSIV needs a hash the size of an AES key)");
+          throw new Qcow2Exception("Parameter 'ivgen-hash-alg' does not accept value '" + h
+              + "' here: ESSIV needs a hash the size of an AES key (sha256)");
         }
         modeString = mode + "-essiv:" + h;
       }
-      default -> throw invalid("ivgen-alg", ivgen, "plain, plain64 or essiv");
+      default -> throw invalid("ivgen-alg", ivgen);
     }
     if (mode.equals("cbc") && aesKey == 24) {
       // 24 * 4000 bytes of key material is not whole sectors; qemu-img 7.2 aborts on it.
@@ -55,7 +61,7 @@ public record LuksParameters(String cipherAlg, String cipherMode, String ivgenAl
     }
     String hashName = lower(hashAlg, "sha256");
     LuksHash hash = LuksHash.byName(hashName).orElseThrow(
-        () -> invalid("hash-alg", hashName, "sha1, sha224, sha256, sha384 or sha512"));
+        () -> invalid("hash-alg", hashName));
     long iterTime = iterTimeMs == 0 ? DEFAULT_ITER_TIME_MS : iterTimeMs;
     if (iterTime < 0) {
       throw new Qcow2Exception("encrypt.iter-time must be positive, not " + iterTimeMs);
@@ -73,8 +79,9 @@ public record LuksParameters(String cipherAlg, String cipherMode, String ivgenAl
     return v == null ? fallback : v.toLowerCase(Locale.ROOT);
   }
 
-  private static Qcow2Exception invalid(String option, String value, String accepted) {
-    return new Qcow2Exception("Parameter 'encrypt." + option + "' does not accept value '"
-        + value + "' (" + accepted + ")");
+  /** qemu-img's words (it names the option without its {@code encrypt.} prefix). */
+  private static Qcow2Exception invalid(String option, String value) {
+    return new Qcow2Exception("Parameter '" + option + "' does not accept value '" + value
+        + "'");
   }
 }
