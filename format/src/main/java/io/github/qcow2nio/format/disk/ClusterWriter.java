@@ -66,7 +66,7 @@ final class ClusterWriter {
    */
   boolean writeInPlace(ByteBuffer src, long offset) throws IOException {
     long end = offset + src.remaining();
-    if (encrypted && !sectorAligned(offset, src.remaining())) {
+    if (encrypted && !SectorMerge.aligned(offset, src.remaining())) {
       // A partial sector is read, merged and re-encrypted: under the write lock, like QEMU's
       // serialised read-modify-write, so two writers of one sector cannot lose each other's bytes.
       return false;
@@ -167,10 +167,9 @@ final class ClusterWriter {
 
   /** Writes {@code src} (inside one cluster) at guest {@code pos}. Under the write lock. */
   void write(ByteBuffer src, long pos) throws IOException {
-    if (encrypted && !sectorAligned(pos, src.remaining())) {
-      long start = pos & -SECTOR;
-      src = sectorAligned(src, pos, start);
-      pos = start;
+    if (encrypted && !SectorMerge.aligned(pos, src.remaining())) {
+      src = SectorMerge.widen(this, src, pos);
+      pos = SectorMerge.start(pos);
     }
     barrier.ensureCacheRoom();
     long l1Index = g.l1Index(pos);
@@ -260,27 +259,6 @@ final class ClusterWriter {
       table[wi] = fresh | L2Entry.COPIED;
       table[wi + 1] = newBitmap;
     }
-  }
-
-  private static final int SECTOR = 512;
-
-  private static boolean sectorAligned(long pos, int n) {
-    return ((pos | n) & (SECTOR - 1)) == 0;
-  }
-
-  /**
-   * {@code src} for guest {@code pos} widened to whole sectors from {@code start} with what the
-   * guest sees around it, in a buffer of its own (the pending run may keep it).
-   */
-  private ByteBuffer sectorAligned(ByteBuffer src, long pos, long start) throws IOException {
-    int n = src.remaining();
-    long end = (pos + n + SECTOR - 1) & -SECTOR;
-    ByteBuffer b = ByteBuffer.allocate((int) (end - start));
-    readView(b.limit((int) (pos - start)), start);
-    b.limit(b.capacity()).position((int) (pos - start));
-    b.put(src.duplicate());
-    readView(b, pos + n);
-    return b.clear();
   }
 
   /** True when the guest owns the cluster at {@code host} alone (refcount 1, or a data file). */

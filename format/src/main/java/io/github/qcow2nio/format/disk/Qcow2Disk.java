@@ -274,25 +274,14 @@ public final class Qcow2Disk implements VirtualDisk {
   @Override
   public Extent blockStatus(long offset, long maxLength) throws IOException {
     if (writer == null) {
-      return withoutCiphertextOffset(blockStatus.at(offset, maxLength));
+      return EncryptedClusterReader.withoutHostOffset(encrypted, blockStatus.at(offset, maxLength));
     }
     writer.lock.readLock().lock();
     try {
-      return withoutCiphertextOffset(blockStatus.at(offset, maxLength));
+      return EncryptedClusterReader.withoutHostOffset(encrypted, blockStatus.at(offset, maxLength));
     } finally {
       writer.lock.readLock().unlock();
     }
-  }
-
-  /**
-   * As QEMU: the host bytes of an encrypted image are not the guest's, so block status (and
-   * {@code qemu-img map}) gives no host offset for them.
-   */
-  private Extent withoutCiphertextOffset(Extent e) {
-    if (encrypted == null || !e.hasHostOffset()) {
-      return e;
-    }
-    return new Extent(e.start(), e.length(), e.type(), Extent.NO_HOST);
   }
 
   // ---- package-private access for the write path (all under its lock) ----
