@@ -200,6 +200,15 @@ class LuksWriteInteropTest {
       scribble(image.disk(), model, ~name.hashCode(), 50);
     }
     assertQemuAgrees(img, model, dir, name);
+    // Our check counts the LUKS area's clusters as referenced, as qemu-img's does.
+    try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.builder()
+            .keySecret(PASS.toCharArray()).build());
+        io.github.qcow2nio.format.io.HostFile file =
+            new io.github.qcow2nio.format.io.PathLocation(img).open(false)) {
+      io.github.qcow2nio.format.CheckResult r = io.github.qcow2nio.format.ops.ImageCheck.run(
+          image, file, io.github.qcow2nio.format.CheckOptions.check());
+      assertTrue(r.isClean(), name + ": " + r);
+    }
   }
 
   @Test
