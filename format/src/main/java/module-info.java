@@ -2,6 +2,8 @@
 module io.github.qcow2nio.format {
   // Only zstd-compressed images need zstd-jni (see codec.ClusterCodec).
   requires static com.github.luben.zstd_jni;
+  // LUKS creation times PBKDF2 by the thread's CPU time, as qemu-img does.
+  requires java.management;
 
   // The public surface: the image and its options, the guest disk, errors, host I/O for images
   // outside the default file system, and the on-disk records for inspection. The metadata caches,

@@ -2,6 +2,9 @@ package io.github.qcow2nio.examples;
 
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.CreateOptions.Preallocation;
+import io.github.qcow2nio.format.EncryptionOptions;
+import io.github.qcow2nio.format.KeySecret;
+import io.github.qcow2nio.format.error.Qcow2Exception;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +21,9 @@ import java.util.Map;
  */
 final class CreateOptionList {
   /** The qcow2 keys in the order qemu-img prints them, with the defaults it prints. */
-  private static final List<String> QCOW2 = List.of("cluster_size", "extended_l2",
+  private static final List<String> QCOW2 = List.of("encrypt.format", "encrypt.key-secret",
+      "encrypt.cipher-alg", "encrypt.cipher-mode", "encrypt.ivgen-alg", "encrypt.ivgen-hash-alg",
+      "encrypt.hash-alg", "encrypt.iter-time", "cluster_size", "extended_l2",
       "preallocation", "compression_type", "size", "compat", "backing_file", "backing_fmt",
       "data_file", "data_file_raw", "lazy_refcounts", "refcount_bits");
   private static final Map<String, String> QCOW2_DEFAULTS = Map.of("cluster_size", "65536",
@@ -89,7 +94,7 @@ final class CreateOptionList {
       String text = v.equals("on") ? "" : v;
       return Long.toUnsignedString(QemuSize.optionSize(file + ": ", key, text, err));
     }
-    if (key.equals("refcount_bits")) {
+    if (key.equals("refcount_bits") || key.equals("encrypt.iter-time")) {
       return Long.toUnsignedString(number(key, v, file));
     }
     if (BOOLS.contains(key) && bool(v) == null) {
@@ -158,7 +163,18 @@ final class CreateOptionList {
 
   /** The qcow2 options for the core, checked where qemu-img's driver checks them. */
   CreateOptions qcow2(long size, String file) throws ToolError {
+    // No secret objects yet: an encrypt.key-secret names none, as qemu-img without --object.
+    return qcow2(size, file, id -> null);
+  }
+
+  /**
+   * As above, {@code secrets} giving the secret of an {@code encrypt.key-secret} id (null when
+   * there is none) for {@code encrypt.format=luks}.
+   */
+  CreateOptions qcow2(long size, String file,
+      java.util.function.Function<String, KeySecret> secrets) throws ToolError {
     CreateOptions.Builder b = CreateOptions.builder(size);
+    b.encryption(encryption(file, secrets));
     b.clusterSize(clamp(Long.parseUnsignedLong(values.getOrDefault("cluster_size", "65536"))));
     b.refcountBits(clamp(Long.parseUnsignedLong(values.getOrDefault("refcount_bits", "16"))));
     String compat = values.getOrDefault("compat", "1.1");
@@ -180,6 +196,37 @@ final class CreateOptionList {
     b.backingFile(values.get("backing_file")).backingFormat(values.get("backing_fmt"))
         .dataFile(values.get("data_file"));
     return b.preallocation(preallocation(file)).build();
+  }
+
+  /** The encrypt.* options for the core, or null without encrypt.format. */
+  private EncryptionOptions encryption(String file,
+      java.util.function.Function<String, KeySecret> secrets) throws ToolError {
+    String format = values.get("encrypt.format");
+    if (format == null) {
+      return null;
+    }
+    String iter = values.get("encrypt.iter-time");
+    EncryptionOptions.Builder e = EncryptionOptions.builder(null).format(format)
+        .cipherAlg(values.get("encrypt.cipher-alg")).cipherMode(values.get("encrypt.cipher-mode"))
+        .ivgenAlg(values.get("encrypt.ivgen-alg"))
+        .ivgenHashAlg(values.get("encrypt.ivgen-hash-alg"))
+        .hashAlg(values.get("encrypt.hash-alg"))
+        .iterTimeMs(iter == null ? 0 : Long.parseUnsignedLong(iter));
+    try {
+      // qemu-img judges the values before it looks for the secret.
+      e.build().checkParameters();
+    } catch (Qcow2Exception x) {
+      throw ToolError.of(file + ": " + x.getMessage());
+    }
+    String id = values.get("encrypt.key-secret");
+    if (id == null) {
+      throw ToolError.of(file + ": Parameter 'encrypt.key-secret' is required for cipher");
+    }
+    KeySecret secret = secrets.apply(id);
+    if (secret == null) {
+      throw ToolError.of(file + ": No secret with id '" + id + "'");
+    }
+    return e.keySecret(secret).build();
   }
 
   private boolean flag(String key) {

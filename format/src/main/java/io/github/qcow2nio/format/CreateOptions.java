@@ -10,6 +10,7 @@ package io.github.qcow2nio.format;
  * @param backingFile the backing file's name as the header will record it, or null
  * @param backingFormat "qcow2" or "raw", or null
  * @param dataFile the external data file's name, or null
+ * @param encryption {@code encrypt.*}: a LUKS-encrypted image, or null for none
  */
 public record CreateOptions(
     long size,
@@ -23,7 +24,16 @@ public record CreateOptions(
     String backingFormat,
     String dataFile,
     boolean dataFileRaw,
-    Preallocation preallocation) {
+    Preallocation preallocation,
+    EncryptionOptions encryption) {
+
+  /** The options of an image that is not encrypted (the constructor before encryption). */
+  public CreateOptions(long size, int clusterSize, int version, int refcountBits,
+      boolean extendedL2, int compressionType, boolean lazyRefcounts, String backingFile,
+      String backingFormat, String dataFile, boolean dataFileRaw, Preallocation preallocation) {
+    this(size, clusterSize, version, refcountBits, extendedL2, compressionType, lazyRefcounts,
+        backingFile, backingFormat, dataFile, dataFileRaw, preallocation, null);
+  }
 
   /** The preallocation modes of {@code qemu-img create -o preallocation=}. */
   public enum Preallocation {
@@ -49,7 +59,7 @@ public record CreateOptions(
     return new Builder(size).clusterSize(clusterSize).version(version).refcountBits(refcountBits)
         .extendedL2(extendedL2).compressionType(compressionType).lazyRefcounts(lazyRefcounts)
         .backingFile(backingFile).backingFormat(backingFormat).dataFile(dataFile)
-        .dataFileRaw(dataFileRaw).preallocation(preallocation);
+        .dataFileRaw(dataFileRaw).preallocation(preallocation).encryption(encryption);
   }
 
   /**
@@ -69,6 +79,7 @@ public record CreateOptions(
     private String dataFile;
     private boolean dataFileRaw;
     private Preallocation preallocation = Preallocation.OFF;
+    private EncryptionOptions encryption;
 
     private Builder(long size) {
       this.size = size;
@@ -145,10 +156,16 @@ public record CreateOptions(
       return this;
     }
 
+    /** {@code encrypt.format=luks} and the other {@code encrypt.*} options; null for none. */
+    public Builder encryption(EncryptionOptions value) {
+      encryption = value;
+      return this;
+    }
+
     public CreateOptions build() {
       return new CreateOptions(size, clusterSize, version, refcountBits, extendedL2,
           compressionType, lazyRefcounts, backingFile, backingFormat, dataFile, dataFileRaw,
-          preallocation);
+          preallocation, encryption);
     }
   }
 }

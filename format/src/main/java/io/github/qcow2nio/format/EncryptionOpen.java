@@ -44,7 +44,7 @@ final class EncryptionOpen {
     }
   }
 
-  private static byte[] secretBytes(KeySecret secret) throws EncryptionKeyException {
+  static byte[] secretBytes(KeySecret secret) throws EncryptionKeyException {
     try {
       return secret.bytes();
     } catch (IllegalStateException | IllegalArgumentException e) {

@@ -43,7 +43,7 @@ final class HeaderChecks {
     validateTables(h, fileSize);
   }
 
-  /** What QEMU requires of an encrypted image's header; writing one is not supported yet. */
+  /** What QEMU requires of an encrypted image's header; legacy AES images are read-only. */
   private static void checkEncryption(Header h, HeaderExtensions ext, String name,
       boolean writable) throws java.io.IOException {
     String method = switch (h.cryptMethod()) {
@@ -60,9 +60,10 @@ final class HeaderChecks {
       throw new CorruptImageException("full disk encryption header extension", h.extensionsStart(),
           "CRYPTO header extension only expected with LUKS encryption method");
     }
-    if (writable) {
+    if (writable && h.cryptMethod() == Header.CRYPT_AES) {
       throw new UnsupportedImageException(name + ": writing encrypted images is not supported "
-          + "yet (the image is encrypted with " + method + "); open it read-only");
+          + "for legacy " + method + " encryption (AES-CBC is broken; QEMU refuses it for new "
+          + "images); open it read-only, or convert it to LUKS");
     }
   }
 

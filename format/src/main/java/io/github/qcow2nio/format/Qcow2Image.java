@@ -16,7 +16,6 @@ import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.L2Cache;
 import io.github.qcow2nio.format.ops.BitmapEdit;
-import io.github.qcow2nio.format.ops.CreateImage;
 import io.github.qcow2nio.format.ops.SnapshotApply;
 import io.github.qcow2nio.format.ops.SnapshotCreate;
 import io.github.qcow2nio.format.ops.SnapshotDelete;
@@ -108,7 +107,7 @@ public final class Qcow2Image implements Closeable {
    */
   public static Qcow2Image create(ImageLocation location, CreateOptions options, OpenOptions open)
       throws IOException {
-    return CreateImage.run(location, options, open);
+    return ImageCreation.run(location, options, open, false);
   }
 
   /**
@@ -117,12 +116,12 @@ public final class Qcow2Image implements Closeable {
    * returned open read-only, without its backing chain (a writable open needs the chain).
    */
   public static Qcow2Image createUnsafe(Path path, CreateOptions options) throws IOException {
-    return CreateImage.run(new PathLocation(path), options, OpenOptions.readWrite(), true);
+    return ImageCreation.run(new PathLocation(path), options, OpenOptions.readWrite(), true);
   }
 
   /** Creates an image at {@code path} and opens it read-write. */
   public static Qcow2Image create(Path path, CreateOptions options) throws IOException {
-    return CreateImage.run(new PathLocation(path), options, OpenOptions.readWrite());
+    return ImageCreation.run(new PathLocation(path), options, OpenOptions.readWrite(), false);
   }
 
   /** {@code qemu-img check}: see {@link Qcow2Check}. */

@@ -196,6 +196,32 @@ record LuksHeader(long areaOffset, String cipherName, String cipherMode, String 
     return s.toString();
   }
 
+  /** The 592 bytes of this header, as {@link #parse} reads them. */
+  byte[] toBytes() {
+    ByteBuffer b = ByteBuffer.allocate(SIZE);
+    b.put(MAGIC).putShort((short) 1);
+    putString(b, cipherName, 32);
+    putString(b, cipherMode, 32);
+    putString(b, hashSpec, 32);
+    b.putInt((int) payloadSector).putInt(keyBytes).put(mkDigest).put(mkDigestSalt)
+        .putInt(mkDigestIterations);
+    putString(b, uuid, 40);
+    for (LuksKeySlot s : slots) {
+      b.putInt(s.active() ? LuksKeySlot.ENABLED : LuksKeySlot.DISABLED).putInt(s.iterations())
+          .put(s.salt()).putInt((int) s.materialSector()).putInt(s.stripes());
+    }
+    return b.array();
+  }
+
+  /** A NUL-padded field; the value must leave room for the terminator. */
+  private static void putString(ByteBuffer b, String value, int size) {
+    byte[] raw = value.getBytes(StandardCharsets.US_ASCII);
+    if (raw.length >= size) {
+      throw new IllegalArgumentException("'" + value + "' does not fit " + size + " bytes");
+    }
+    b.put(raw).put(new byte[size - raw.length]);
+  }
+
   /** The cipher the payload and the key material use. */
   CipherSpec cipher(String what) throws UnsupportedImageException {
     return CipherSpec.parse(cipherName, cipherMode, keyBytes, what);

@@ -3,10 +3,13 @@
  * key slots ({@code LuksHeader}, {@code LuksKeySlot}, {@code LuksUnlock}), the key derivation and
  * anti-forensic merge they need ({@code Pbkdf2}, {@code AfSplitter}), the sector ciphers the
  * payload uses (XTS written here per IEEE 1619, CBC over the JDK's AES, and the plain, plain64 and
- * ESSIV IV generators), the legacy AES method (crypt_method 1), and the passphrase handling that
- * keeps secrets out of messages and wipes every array derived from them.
+ * ESSIV IV generators), the legacy AES method (crypt_method 1), the making of new LUKS areas as
+ * qemu-img makes them ({@code LuksParameters}, {@code LuksFormatter}, and {@code Pbkdf2Timing}
+ * for its iteration counts), and the passphrase handling that keeps secrets out of messages and
+ * wipes every array derived from them.
  *
- * <p>On the JDK alone ({@code javax.crypto} AES/ECB, {@code Mac}, {@code MessageDigest}). May
+ * <p>On the JDK alone ({@code javax.crypto} AES/ECB, {@code Mac}, {@code MessageDigest}, and
+ * {@code java.lang.management} for thread CPU time). May
  * import {@code error}, {@code io} and {@code struct}; never {@code disk}, {@code meta},
  * {@code ops} or the top package (those call in here, not the other way round).
  */

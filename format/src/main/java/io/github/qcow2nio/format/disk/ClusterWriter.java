@@ -31,6 +31,8 @@ final class ClusterWriter {
   private final ClusterGeometry g;
   private final boolean extended;
   private final boolean externalData;
+  /** LUKS: data reaches the file encrypted, in whole sectors only. */
+  private final boolean encrypted;
   private final int clusterSize;
   private final long clusterMask;
   private final ByteBuffer scratch;
@@ -39,7 +41,8 @@ final class ClusterWriter {
       TableUpdater tables, PendingRun run, FreeQueue frees, WriteBarrier barrier,
       ClusterGeometry geometry) {
     this.disk = disk;
-    this.data = disk.dataFile();
+    this.data = disk.guestDataFile();
+    this.encrypted = disk.isEncrypted();
     this.l2Cache = disk.l2Cache();
     this.refcounts = refcounts;
     this.allocator = allocator;
@@ -63,6 +66,11 @@ final class ClusterWriter {
    */
   boolean writeInPlace(ByteBuffer src, long offset) throws IOException {
     long end = offset + src.remaining();
+    if (encrypted && !SectorMerge.aligned(offset, src.remaining())) {
+      // A partial sector is read, merged and re-encrypted: under the write lock, like QEMU's
+      // serialised read-modify-write, so two writers of one sector cannot lose each other's bytes.
+      return false;
+    }
     long[] l1 = disk.l1();
     for (long pos = offset; pos < end; pos = (pos | clusterMask) + 1) {
       long host = ownedHost(l1, pos, Math.min(end, (pos | clusterMask) + 1));
@@ -159,6 +167,10 @@ final class ClusterWriter {
 
   /** Writes {@code src} (inside one cluster) at guest {@code pos}. Under the write lock. */
   void write(ByteBuffer src, long pos) throws IOException {
+    if (encrypted && !SectorMerge.aligned(pos, src.remaining())) {
+      src = SectorMerge.widen(this, src, pos);
+      pos = SectorMerge.start(pos);
+    }
     barrier.ensureCacheRoom();
     long l1Index = g.l1Index(pos);
     long[] table = tables.writableL2(l1Index);
@@ -232,7 +244,8 @@ final class ClusterWriter {
     }
     long fresh = externalData ? cStart : allocator.allocate(1);
     if (!extended) {
-      if (!externalData && fresh >= data.size()
+      // Encrypted, a hole reads as the decryption of zeros, not as zeros: never rely on it.
+      if (!encrypted && !externalData && fresh >= data.size()
           && readsZeroWithoutIo(cStart, (int) Math.min(clusterSize, disk.size() - cStart))) {
         // A new cluster past the end of the file, replacing one that reads as zeros: the rest of
         // the cluster is a hole or past EOF, and both read as zeros. Only the data is written.

@@ -68,6 +68,18 @@ final class CompressedClusterWriter {
       throw new UnsupportedImageException(disk.name() + ": compressed writes are not supported"
           + " with an external data file (Operation not supported)");
     }
+    refuseEncrypted(disk);
+  }
+
+  /**
+   * QEMU writes compressed clusters of an encrypted image unencrypted, which would leave guest
+   * data readable in the file: refused here instead.
+   */
+  static void refuseEncrypted(Qcow2Disk disk) throws UnsupportedImageException {
+    if (disk.isEncrypted()) {
+      throw new UnsupportedImageException(disk.name() + ": compressed writes are not supported "
+          + "on encrypted images (QEMU would store the compressed clusters unencrypted)");
+    }
   }
 
   /**

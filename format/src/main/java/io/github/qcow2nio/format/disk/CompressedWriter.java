@@ -88,6 +88,7 @@ public final class CompressedWriter implements SequentialWriter {
       throw new UnsupportedImageException(disk.name() + ": compressed writes are not supported"
           + " with an external data file (Operation not supported)");
     }
+    CompressedClusterWriter.refuseEncrypted(disk);
     if (offset < 0 || offset > disk.size() || threads < 1) {
       throw new IllegalArgumentException("offset " + offset + " outside the disk of "
           + disk.size() + " bytes, or " + threads + " threads");

@@ -25,6 +25,25 @@ final class EncryptedClusterReader {
     this.encryption = encryption;
   }
 
+  /**
+   * {@code e}, with no host offset when {@code reader} is not null: as QEMU, the host bytes of
+   * an encrypted image are not the guest's, so block status (and {@code qemu-img map}) gives
+   * none for them.
+   */
+  static io.github.qcow2nio.format.block.Extent withoutHostOffset(
+      EncryptedClusterReader reader, io.github.qcow2nio.format.block.Extent e) {
+    if (reader == null || !e.hasHostOffset()) {
+      return e;
+    }
+    return new io.github.qcow2nio.format.block.Extent(e.start(), e.length(), e.type(),
+        io.github.qcow2nio.format.block.Extent.NO_HOST);
+  }
+
+  /** The data file encrypting what the write path puts there (LUKS images only). */
+  HostFile encryptingFile() {
+    return new EncryptingDataFile(data, encryption);
+  }
+
   /** Puts {@code len} bytes of guest data at guest {@code guest}, stored at {@code host}. */
   void read(ByteBuffer dst, long host, long guest, int len) throws IOException {
     byte[] buf = scratch.get();

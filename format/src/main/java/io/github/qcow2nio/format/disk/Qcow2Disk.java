@@ -274,11 +274,11 @@ public final class Qcow2Disk implements VirtualDisk {
   @Override
   public Extent blockStatus(long offset, long maxLength) throws IOException {
     if (writer == null) {
-      return blockStatus.at(offset, maxLength);
+      return EncryptedClusterReader.withoutHostOffset(encrypted, blockStatus.at(offset, maxLength));
     }
     writer.lock.readLock().lock();
     try {
-      return blockStatus.at(offset, maxLength);
+      return EncryptedClusterReader.withoutHostOffset(encrypted, blockStatus.at(offset, maxLength));
     } finally {
       writer.lock.readLock().unlock();
     }
@@ -319,6 +319,15 @@ public final class Qcow2Disk implements VirtualDisk {
 
   HostFile dataFile() {
     return data;
+  }
+
+  /** Where the write path puts guest data: {@link #dataFile()}, encrypting for a LUKS image. */
+  HostFile guestDataFile() {
+    return encrypted == null ? data : encrypted.encryptingFile();
+  }
+
+  boolean isEncrypted() {
+    return encrypted != null;
   }
 
   L2Cache l2Cache() {

@@ -87,7 +87,7 @@ public final class Qcow2DiskWriter {
     FreeQueue frees = new FreeQueue(layout.clusterBits());
     this.allocator = new ClusterAllocator(refcounts, disk, fixedMetadata);
     TableUpdater tables = new TableUpdater(disk, refcounts, allocator, frees, geometry);
-    PendingRun run = new PendingRun(disk.dataFile(), layout.extendedL2());
+    PendingRun run = new PendingRun(disk.guestDataFile(), layout.extendedL2());
     this.barrier = new WriteBarrier(disk, header, refcounts, tables, run, frees);
     this.clusters = new ClusterWriter(disk, refcounts, allocator, tables, run, frees, barrier,
         geometry);

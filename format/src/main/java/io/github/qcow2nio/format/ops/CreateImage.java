@@ -10,6 +10,7 @@ import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
+import io.github.qcow2nio.format.struct.CryptoHeaderPointer;
 import io.github.qcow2nio.format.struct.FeatureNameTable;
 import io.github.qcow2nio.format.struct.Features;
 import io.github.qcow2nio.format.struct.Header;
@@ -48,8 +49,26 @@ public final class CreateImage {
    */
   public static Qcow2Image run(ImageLocation location, CreateOptions o, OpenOptions open,
       boolean unsafe) throws IOException {
+    return run(location, o, open, unsafe, null);
+  }
+
+  /** The LUKS area of a new encrypted image, made once the other options have been checked. */
+  @FunctionalInterface
+  public interface EncryptionArea {
+    /** The header and key material, {@code payload offset * 512} bytes. */
+    byte[] make() throws IOException;
+  }
+
+  /**
+   * As above, for an image encrypted with LUKS when {@code luks} is given: the area it makes is
+   * placed in clusters allocated after the L1 table and any preallocation (where qemu-img puts
+   * it), zero-filled to whole clusters, and named by the full disk encryption header extension.
+   */
+  public static Qcow2Image run(ImageLocation location, CreateOptions o, OpenOptions open,
+      boolean unsafe, EncryptionArea luks) throws IOException {
     String name = location.displayName();
     validate(name, o);
+    byte[] luksArea = luks == null ? null : luks.make();
     long size = o.size();
     if (unsafe && size < 0) {
       throw fail(name, "Image creation needs a size parameter");
@@ -101,9 +120,12 @@ public final class CreateImage {
     HeaderExtensions setupExt = new HeaderExtensions(Optional.empty(),
         Optional.ofNullable(o.dataFile()), names, Optional.empty(), Optional.empty(), List.of(),
         Optional.empty());
+    // The crypto extension's offset is known only once its clusters are allocated; its size is.
+    Optional<CryptoHeaderPointer> cryptoSized = luksArea == null ? Optional.empty()
+        : Optional.of(new CryptoHeaderPointer(0, luksArea.length));
     HeaderExtensions ext = new HeaderExtensions(
         Optional.ofNullable(o.backingFormat()), Optional.ofNullable(o.dataFile()), names,
-        Optional.empty(), Optional.empty(), List.of(), Optional.ofNullable(o.backingFile()));
+        Optional.empty(), cryptoSized, List.of(), Optional.ofNullable(o.backingFile()));
     byte[] extBytes = ext.extensionBytes();
     byte[] backingName = o.backingFile() == null ? new byte[0]
         : o.backingFile().getBytes(StandardCharsets.UTF_8);
@@ -142,6 +164,7 @@ public final class CreateImage {
     OpenOptions setup =
         open.toBuilder().writable(true).openBacking(false).dataFile(null).build();
     Header done;
+    long luksOffset = 0;
     try (Qcow2Image image = Qcow2Image.open(location, setup)) {
       // The active disk of an image is always the core's qcow2 disk.
       Qcow2DiskWriter w = ((Qcow2Disk) image.disk()).writer();
@@ -149,9 +172,26 @@ public final class CreateImage {
       if (prealloc != Preallocation.OFF) {
         w.preallocate(prealloc == Preallocation.FULL);
       }
+      if (luksArea != null) {
+        luksOffset = w.refcounts().allocate((luksArea.length + clusterSize - 1) / clusterSize);
+        w.refcounts().flush();
+      }
       done = image.header();
     }
-    if (o.backingFile() != null) {
+    if (luksArea != null) {
+      ext = new HeaderExtensions(ext.backingFormat(), ext.dataFile(), ext.featureNames(),
+          ext.bitmaps(), Optional.of(new CryptoHeaderPointer(luksOffset, luksArea.length)),
+          ext.unknown(), ext.backingFile());
+      extBytes = ext.extensionBytes();
+      done = done.toBuilder().cryptMethod(Header.CRYPT_LUKS).build();
+      int clusters = (luksArea.length + clusterSize - 1) / clusterSize;
+      ByteBuffer area = ByteBuffer.allocate(clusters * clusterSize).put(luksArea).clear();
+      try (HostFile file = location.open(true)) {
+        file.write(area, luksOffset);
+        file.force();
+      }
+    }
+    if (o.backingFile() != null || luksArea != null) {
       ByteBuffer c0 = ByteBuffer.allocate(clusterSize);
       Header named = done.toBuilder().backingFileOffset(backingOffset)
           .backingFileSize(backingName.length).build();

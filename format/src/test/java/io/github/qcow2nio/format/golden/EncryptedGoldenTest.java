@@ -137,13 +137,34 @@ class EncryptedGoldenTest {
   }
 
   @Test
-  void writableOpensAreRefusedForNow() {
-    for (String name : new String[] {CryptoGolden.LUKS, CryptoGolden.AES}) {
-      UnsupportedImageException e = assertThrows(UnsupportedImageException.class,
-          () -> Qcow2Image.open(location(name), OpenOptions.builder().writable(true)
-              .keySecret("x".getBytes(StandardCharsets.UTF_8)).build()));
-      assertTrue(e.getMessage().contains("writing encrypted images is not supported"),
-          e.getMessage());
+  void legacyAesIsReadOnlyAndLuksIsWritable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    UnsupportedImageException e = assertThrows(UnsupportedImageException.class,
+        () -> Qcow2Image.open(location(CryptoGolden.AES), OpenOptions.builder().writable(true)
+            .keySecret(CryptoGolden.AES_PASSPHRASE.getBytes(StandardCharsets.UTF_8)).build()));
+    assertTrue(e.getMessage().contains("writing encrypted images is not supported"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("legacy AES"), e.getMessage());
+    // qemu-img made this LUKS image; we write to it: a partial sector in place and a partial
+    // cluster into an unallocated one, and read both back through the cipher.
+    java.nio.file.Path loc = dir.resolve(CryptoGolden.LUKS);
+    java.nio.file.Files.write(loc, CryptoGolden.bytes(CryptoGolden.LUKS));
+    OpenOptions rw = OpenOptions.builder().writable(true)
+        .keySecret(CryptoGolden.LUKS_PASSPHRASE.getBytes(StandardCharsets.UTF_8)).build();
+    byte[] before = new byte[256 << 10];
+    try (Qcow2Image image = Qcow2Image.open(loc, rw)) {
+      image.disk().read(ByteBuffer.wrap(before), 0);
+      byte[] b = "written through LUKS".getBytes(StandardCharsets.US_ASCII);
+      image.disk().write(ByteBuffer.wrap(b), 3);
+      image.disk().write(ByteBuffer.wrap(b), 250_000);
+      System.arraycopy(b, 0, before, 3, b.length);
+      System.arraycopy(b, 0, before, 250_000, b.length);
+    }
+    try (Qcow2Image image = Qcow2Image.open(loc, OpenOptions.builder()
+        .keySecret(CryptoGolden.LUKS_PASSPHRASE.getBytes(StandardCharsets.UTF_8)).build())) {
+      byte[] after = new byte[256 << 10];
+      image.disk().read(ByteBuffer.wrap(after), 0);
+      assertArrayEquals(before, after);
     }
   }
 

@@ -55,6 +55,15 @@ public final class QemuImg {
         n.path("image-end-offset").asLong(-1), r.stdout() + r.stderr());
   }
 
+  /**
+   * {@code qemu-img check} of an encrypted image: the secret as an object, the image through
+   * {@code --image-opts}.
+   */
+  public static Check checkEncrypted(Path image, String passphrase) throws IOException {
+    return check(Path.of("driver=qcow2,file.filename=" + image + ",encrypt.key-secret=s0"),
+        "--object", "secret,id=s0,data=" + passphrase, "--image-opts");
+  }
+
   /** {@code qemu-img info --output=json} as a tree (its keys vary with the image). */
   public static JsonNode info(Path image, String... options) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("qemu-img", "info", "--output=json"));

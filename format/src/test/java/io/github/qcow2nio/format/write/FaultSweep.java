@@ -50,6 +50,24 @@ final class FaultSweep {
   }
 
   static final String IMAGE = "img.qcow2";
+  /** The passphrase of the LUKS workloads; given on every open (plain images ignore it). */
+  static final String PASSPHRASE = "sweep pass";
+
+  static OpenOptions readOnly() {
+    return OpenOptions.builder().keySecret(PASSPHRASE.toCharArray()).build();
+  }
+
+  static OpenOptions readWrite() {
+    return OpenOptions.builder().writable(true).keySecret(PASSPHRASE.toCharArray()).build();
+  }
+
+  /** crypt_method in the header: qemu-img needs the secret to check such an image. */
+  private static boolean encrypted(Path img) throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(img)) {
+      byte[] h = in.readNBytes(36);
+      return h.length == 36 && java.nio.ByteBuffer.wrap(h).getInt(32) != 0;
+    }
+  }
   private static final String BITMAPS_GAVE_UP = "inconsistent after a failed resize";
 
   /** What the disk must read as: the model, and for crashes the state of the last flush. */
@@ -132,7 +150,7 @@ final class FaultSweep {
     if (o.inCreate) {
       // Creation was not acknowledged: the file may be anything, but opening it must fail
       // cleanly or give a consistent image.
-      try (Qcow2Image ignored = Qcow2Image.open(img)) {
+      try (Qcow2Image ignored = Qcow2Image.open(img, readOnly())) {
         checkQemu(img, what);
       } catch (IOException expected) {
         // A half-made image is refused with an exception, not misread.
@@ -192,8 +210,8 @@ final class FaultSweep {
     for (int attempt = 0; ; attempt++) {
       try {
         return scenario.create() != null
-            ? Qcow2Image.create(loc, scenario.create(), OpenOptions.readWrite())
-            : Qcow2Image.open(loc, OpenOptions.readWrite());
+            ? Qcow2Image.create(loc, scenario.create(), readWrite())
+            : Qcow2Image.open(loc, readWrite());
       } catch (FaultyLocation.Crashed e) {
         throw e;
       } catch (IOException e) {
@@ -260,14 +278,15 @@ final class FaultSweep {
   }
 
   private static void checkQemu(Path img, String what) throws IOException {
-    try (Qcow2Image image = Qcow2Image.open(img)) {
+    try (Qcow2Image image = Qcow2Image.open(img, readOnly())) {
       if (image.header().isDirty()) {
         // Lazy refcounts left dirty: qemu-img check itself reports such an image's refcounts
         // as errors until a writable open repairs it (checkAfterCrash does, then checks).
         return;
       }
     }
-    QemuImg.Check c = QemuImg.check(img);
+    QemuImg.Check c = encrypted(img) ? QemuImg.checkEncrypted(img, PASSPHRASE)
+        : QemuImg.check(img);
     if (!c.consistent(true)) {
       fail(what + ": qemu-img check exit " + c.exitCode() + "\n" + c.output());
     }
@@ -279,7 +298,7 @@ final class FaultSweep {
    * snapshot lost, none reading what another tree wrote since.
    */
   private static void checkSnapshots(Path img, Expected e, String what) throws IOException {
-    try (Qcow2Image image = Qcow2Image.open(img)) {
+    try (Qcow2Image image = Qcow2Image.open(img, readOnly())) {
       List<String> names = new ArrayList<>();
       image.snapshots().forEach(s -> names.add(s.name()));
       Map<String, DiskModel> expected = e.snapshots;
@@ -311,7 +330,7 @@ final class FaultSweep {
   }
 
   private static void checkContents(Path img, DiskModel model, String what) throws IOException {
-    try (Qcow2Image image = Qcow2Image.open(img)) {
+    try (Qcow2Image image = Qcow2Image.open(img, readOnly())) {
       byte[] b = readAll(image);
       assertEquals(model.size(), b.length, what + ": disk size");
       for (int i = 0; i < b.length; i++) {
@@ -325,7 +344,7 @@ final class FaultSweep {
 
   private static void checkAfterCrash(Path img, Expected e, String what) throws IOException {
     int size;
-    try (Qcow2Image image = Qcow2Image.open(img)) {
+    try (Qcow2Image image = Qcow2Image.open(img, readOnly())) {
       byte[] b = readAll(image);
       size = b.length;
       assertTrue(size == e.flushed.size() || e.sizesSinceFlush.contains(size),
@@ -346,7 +365,7 @@ final class FaultSweep {
     }
     // Writable again (a dirty image is repaired), grown back over anything a shrink cut off
     // (which must stay gone), written, and still consistent.
-    try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
+    try (Qcow2Image image = Qcow2Image.open(img, readWrite())) {
       int max = Math.max(e.maxSize, e.flushed.size());
       // An in-use (crash-inconsistent) bitmap refuses resizing, as in qemu-img.
       boolean resizable = image.bitmaps().stream().noneMatch(b -> b.inUse());

@@ -56,7 +56,8 @@ class FaultSweepTest {
     for (String s : List.of("create and grow", "refcount table growth", "extended L2 over backing",
         "v2", "lazy refcounts repair", "data file", "qemu snapshot", "qemu bitmaps",
         "compressed writes", "snapshot operations", "snapshot operations v2 512",
-        "bitmap operations", "bitmap operations beside a backing file")) {
+        "bitmap operations", "bitmap operations beside a backing file", "luks",
+        "luks extended L2 over backing")) {
       if (!s.contains(Knobs.FAULT_SCENARIO)) {
         continue;
       }
@@ -105,6 +106,17 @@ class FaultSweepTest {
               discard(16 << 10, 8192), write(1000, 100, 13), resize(2 << 20),
               write(1 << 20, 9000, 14), flush(), resize(256 << 10), write(200 << 10, 5000, 15)));
       case "extended L2 over backing" -> overBacking(name, seeds);
+      // Encrypted data: partial sectors merged, fresh clusters written whole, COW re-encrypted.
+      case "luks" -> created(name, CreateOptions.builder(512 << 10).clusterSize(4096)
+          .encryption(luks()).build(), List.of(
+              write(0, 12 << 10, 71), write(40000 + 3, 5000, 72), flush(), zeros(4096 + 7, 8192),
+              discard(0, 4096), write(1000, 100, 73), resize(2 << 20), write(1 << 20, 9000, 74),
+              flush(), resize(256 << 10), resize(512 << 10), write(300 << 10, 5000, 75)));
+      case "luks extended L2 over backing" -> {
+        FaultSweep.Scenario b = overBacking(name, seeds);
+        yield new FaultSweep.Scenario(name, b.seedFiles(), b.create().toBuilder()
+            .encryption(luks()).build(), b.initialContents(), b.steps(), null);
+      }
       case "refcount table growth" -> fromQemu(seeds, name,
           "cluster_size=512,refcount_bits=64", 4 << 20,
           new String[] {"write -P 0x11 0 1900k"}, List.of(
@@ -129,6 +141,13 @@ class FaultSweepTest {
       case "bitmap operations beside a backing file" -> bitmapOperationsOverBacking(name, seeds);
       default -> throw new IllegalArgumentException(name);
     };
+  }
+
+  /** LUKS with qemu-img's defaults but for PBKDF2, cut to its minimum to keep sweeps fast. */
+  static io.github.qcow2nio.format.EncryptionOptions luks() {
+    return io.github.qcow2nio.format.EncryptionOptions.builder(
+        io.github.qcow2nio.format.KeySecret.of(FaultSweep.PASSPHRASE.toCharArray()))
+        .forceIterations(1000).build();
   }
 
   private static FaultSweep.Scenario created(String name, CreateOptions o, List<FaultStep> steps) {

@@ -242,4 +242,20 @@ final class RandomOps {
     assertEquals(0, c.exitCode(), what + ": qemu-img compare:\n" + c.stdout() + c.stderr());
     Files.delete(raw);
   }
+
+  /** As above for a LUKS image: qemu-img opens it with the secret, through --image-opts. */
+  static void assertQemuAgreesEncrypted(Path image, byte[] model, Path scratch, String what,
+      String passphrase) throws IOException {
+    io.github.qcow2nio.format.testing.QemuImg.Check check =
+        io.github.qcow2nio.format.testing.QemuImg.checkEncrypted(image, passphrase);
+    assertEquals(0, check.exitCode(), what + ": qemu-img check:\n" + check.output());
+    Path raw = scratch.resolve("qemu.raw");
+    Qemu.Result c = Qemu.run(List.of("qemu-img", "convert", "--object",
+        "secret,id=s0,data=" + passphrase, "--image-opts",
+        "driver=qcow2,file.filename=" + image + ",encrypt.key-secret=s0", "-O", "raw",
+        raw.toString()));
+    assertEquals(0, c.exitCode(), what + ": qemu-img convert:\n" + c.stdout() + c.stderr());
+    assertArrayEquals(model, Files.readAllBytes(raw), what + ": as qemu-img reads it");
+    Files.delete(raw);
+  }
 }

@@ -74,6 +74,12 @@ class RandomOpsTest {
     a.add(Arguments.of("data file raw", CreateOptions.defaults(4 * mb), Backing.NONE, true));
     a.add(Arguments.of("data file extended l2", CreateOptions.builder(4 * mb)
         .extendedL2(true).build(), Backing.NONE, true));
+    // LUKS: every write encrypted per host sector, partial sectors merged, COW re-encrypted.
+    a.add(Arguments.of("luks 4k", CreateOptions.builder(4 * mb).clusterSize(4096)
+        .encryption(FaultSweepTest.luks()).build(), Backing.NONE, false));
+    a.add(Arguments.of("luks extended l2 backing qcow2", CreateOptions.builder(4 * mb)
+        .clusterSize(32768).extendedL2(true).encryption(FaultSweepTest.luks()).build(),
+        Backing.QCOW2, false));
     String only = System.getProperty("qcow2.config");
     return a.stream().filter(x -> only == null || ((String) x.get()[0]).contains(only));
   }
@@ -118,7 +124,9 @@ class RandomOpsTest {
     RandomOps ops = new RandomOps(SEED ^ name.hashCode(), initial, o.clusterSize(), unit,
         resizable, 2 * size);
     // Compressed writes (QEMU refuses them with a data file; 2 MiB clusters cost too much time).
-    ops.compressedWrites = !dataFile && o.clusterSize() <= 65536;
+    boolean encrypted = o.encryption() != null;
+    // Compressed writes are refused on encrypted images (QEMU would store them unencrypted).
+    ops.compressedWrites = !dataFile && !encrypted && o.clusterSize() <= 65536;
     if (!dataFile) {
       // Snapshots live in the image's own clusters: not with an external data file.
       ops.snapshots = new RandomSnapshots(o.version() == 2);
@@ -126,9 +134,9 @@ class RandomOpsTest {
     // One configuration pays for real forces; the others skip them (durability has its own tests).
     io.github.qcow2nio.format.io.ImageLocation loc = name.equals("v3 64k")
         ? new io.github.qcow2nio.format.io.PathLocation(img) : new NoSyncLocation(img);
-    Qcow2Image image = Qcow2Image.create(loc, o, OpenOptions.readWrite());
+    Qcow2Image image = Qcow2Image.create(loc, o, FaultSweep.readWrite());
     try {
-      image = ops.run(image, () -> Qcow2Image.open(loc, OpenOptions.readWrite()), OPS);
+      image = ops.run(image, () -> Qcow2Image.open(loc, FaultSweep.readWrite()), OPS);
     } finally {
       image.close();
     }
@@ -137,12 +145,18 @@ class RandomOpsTest {
       org.junit.jupiter.api.Assertions.assertTrue(ops.compressedClusters > 0,
           name + ": no cluster was stored compressed (" + ops.stats() + ")");
     }
-    RandomOps.assertQemuAgrees(img, ops.model, dir, name + " (" + ops.stats() + ")");
-    if (ops.snapshots != null) {
+    if (encrypted) {
+      RandomOps.assertQemuAgreesEncrypted(img, ops.model, dir, name + " (" + ops.stats() + ")",
+          FaultSweep.PASSPHRASE);
+    } else {
+      RandomOps.assertQemuAgrees(img, ops.model, dir, name + " (" + ops.stats() + ")");
+    }
+    if (ops.snapshots != null && !encrypted) {
+      // (Encrypted snapshots are checked against the model by our reads as the run goes.)
       ops.snapshots.assertQemuAgrees(img, ops.model.length, dir, name);
     }
     // And reopened read-only, we read the same.
-    try (Qcow2Image again = Qcow2Image.open(img)) {
+    try (Qcow2Image again = Qcow2Image.open(img, FaultSweep.readOnly())) {
       ops.check(again.disk(), 0, ops.model.length);
     }
   }
