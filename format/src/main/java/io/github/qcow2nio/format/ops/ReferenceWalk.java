@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.ops;
 
+import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.meta.DirtyBitmap;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
@@ -12,6 +13,7 @@ import io.github.qcow2nio.format.struct.Qcow2Limits;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -47,10 +49,18 @@ final class ReferenceWalk {
   long allocated;
   long fragmented;
   long compressed;
+  /** How many times the problem being reported counts (tables sharing what has it). */
+  private long errorWeight = 1;
+  /** While an L2 table is walked: its lines, to print again at its further references. */
+  private List<String> replay;
+  private L2TableMemo memo;
+  private final Regions regions = new Regions();
+  private final MessageBudget out;
 
   ReferenceWalk(CheckContext ctx, Header h, boolean fixErrors) throws IOException {
     this.ctx = ctx;
     this.fixErrors = fixErrors;
+    this.out = new MessageBudget(ctx.messages());
     this.file = ctx.file();
     this.h = h;
     this.clusterBits = h.clusterBits();
@@ -66,38 +76,93 @@ final class ReferenceWalk {
     this.refs = new int[(int) clusters];
   }
 
-  /** Runs the walk; {@code l1} is the active L1 table. */
+  /**
+   * Runs the walk. {@code l1} is the active L1 table as the caller read it; the walk reads every
+   * L1 table itself, word by word, so that a word several tables share is read once.
+   */
   void run(long[] l1) throws IOException {
     inc(0, cs);
-    table(l1, h.l1TableOffset(), Integer.toUnsignedLong(h.l1Size()), true);
+    l1Tables();
     List<SnapshotEntry> snapshots = ctx.snapshots();
-    if (ctx.externalData() && !snapshots.isEmpty()) {
-      error("ERROR " + snapshots.size() + " snapshots in image with data file");
-    }
     long snapshotBytes = 0;
     for (SnapshotEntry s : snapshots) {
       snapshotBytes += s.length();
-      if ((s.l1TableOffset() & (cs - 1)) != 0) {
-        error("ERROR snapshot " + s.id() + " (" + s.name() + ") l1_offset=0x"
-            + Long.toHexString(s.l1TableOffset())
-            + ": L1 table is not cluster aligned; snapshot table entry corrupted");
-        continue;
-      }
-      if (Integer.toUnsignedLong(s.l1Size()) > Qcow2Limits.MAX_L1_ENTRIES) {
-        error("ERROR snapshot " + s.id() + " (" + s.name() + ") l1_size=0x"
-            + Integer.toHexString(s.l1Size())
-            + ": L1 table is too large; snapshot table entry corrupted");
-        continue;
-      }
-      long[] sl1 = readLongs(s.l1TableOffset(), Integer.toUnsignedLong(s.l1Size()));
-      table(sl1, s.l1TableOffset(), Integer.toUnsignedLong(s.l1Size()), false);
     }
     inc(h.snapshotsOffset(), snapshotBytes);
     inc(h.refcountTableOffset(), (long) h.refcountTableClusters() << clusterBits);
     if (!ctx.bitmaps().isEmpty()) {
       bitmaps(ctx.extensions().bitmaps().get(), ctx.bitmaps());
     }
+    regions.apply();
     refcountBlocks();
+  }
+
+  /**
+   * The active L1 table, then each snapshot's, in qemu-img's order and with its messages, each
+   * word of the file that some L1 table holds walked once and each distinct L2 table walked once,
+   * both counted as often as the tables name them.
+   */
+  private void l1Tables() throws IOException {
+    List<SnapshotEntry> snapshots = ctx.snapshots();
+    int n = 1 + snapshots.size();
+    long[] offset = new long[n];
+    long[] entries = new long[n];
+    long[] wordStart = new long[n];
+    long[] wordEnd = new long[n];
+    offset[0] = h.l1TableOffset();
+    entries[0] = Integer.toUnsignedLong(h.l1Size());
+    for (int i = 1; i < n; i++) {
+      SnapshotEntry s = snapshots.get(i - 1);
+      offset[i] = s.l1TableOffset();
+      entries[i] = Integer.toUnsignedLong(s.l1Size());
+      if (snapshotProblem(s) != null) {
+        entries[i] = -1;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      long words = entries[i] <= 0 ? 0 : wordsInFile(offset[i], entries[i]);
+      wordStart[i] = words == 0 ? 0 : offset[i] >>> 3;
+      wordEnd[i] = wordStart[i] + words;
+    }
+    RangeCoverage words = new RangeCoverage(wordStart, wordEnd, n, 0);
+    memo = new L2TableMemo(2 * clusters + 64);
+    words.forEach((a, b, count, active) -> readWords(a, b, (at, e) -> {
+      long l2 = e & L1Entry.OFFSET_MASK;
+      if (e != 0 && l2 < fileSize && !memo.add(l2, count, active ? count : 0)) {
+        throw tooManyL2Tables();
+      }
+    }));
+    for (int i = 0; i < n; i++) {
+      if (i == 1 && ctx.externalData()) {
+        error("ERROR " + snapshots.size() + " snapshots in image with data file");
+      }
+      if (entries[i] < 0) {
+        error(snapshotProblem(snapshots.get(i - 1)));
+        continue;
+      }
+      deferRegion(offset[i], 8L * entries[i]);
+      words.visitNew(wordStart[i], wordEnd[i], this::l1Piece);
+    }
+  }
+
+  private String snapshotProblem(SnapshotEntry s) {
+    if ((s.l1TableOffset() & (cs - 1)) != 0) {
+      return "ERROR snapshot " + s.id() + " (" + s.name() + ") l1_offset=0x"
+          + Long.toHexString(s.l1TableOffset())
+          + ": L1 table is not cluster aligned; snapshot table entry corrupted";
+    }
+    if (Integer.toUnsignedLong(s.l1Size()) > Qcow2Limits.MAX_L1_ENTRIES) {
+      return "ERROR snapshot " + s.id() + " (" + s.name() + ") l1_size=0x"
+          + Integer.toHexString(s.l1Size())
+          + ": L1 table is too large; snapshot table entry corrupted";
+    }
+    return null;
+  }
+
+  private IOException tooManyL2Tables() {
+    return new CorruptImageException("L1 tables", h.l1TableOffset(), "they name more than "
+        + memo.size() + " distinct L2 tables, more than twice the " + clusters
+        + " clusters of the file; the check stops here");
   }
 
   /** The refcount table as the header names it. */
@@ -135,24 +200,23 @@ final class ReferenceWalk {
   }
 
   private void refblockError(String message) {
-    ctx.messages().accept(message);
+    out.print(message);
     corruptions++;
     refblockCorruptions++;
     rebuild = true;
   }
 
   /**
-   * Counts an L1 table of {@code entries} (its clusters) and what its entries point at; {@code
-   * l1} may be shorter than {@code entries}: the rest lies past the end of the file, zeros.
+   * Words [start, end) of L1 tables, {@code count} tables holding each (the active one among
+   * them when {@code active}): each entry's problems and references counted {@code count} times.
    */
-  private void table(long[] l1, long l1Offset, long entries, boolean active) throws IOException {
-    inc(l1Offset, 8L * entries);
-    for (int i = 0; i < l1.length; i++) {
-      ctx.step();
-      long e = l1[i];
+  private void l1Piece(long start, long end, long count, boolean active) throws IOException {
+    readWords(start, end, (at, e) -> {
+      ctx.step(count);
       if (e == 0) {
-        continue;
+        return;
       }
+      errorWeight = count;
       if ((e & L1Entry.RESERVED_MASK) != 0) {
         error("ERROR found L1 entry with reserved bits set: " + Long.toHexString(e));
       }
@@ -162,11 +226,56 @@ final class ReferenceWalk {
         error("ERROR l2_offset=" + Long.toHexString(l2)
             + ": Table is not cluster aligned; L1 entry corrupted");
       }
-      l2Table(l2, active);
+      errorWeight = 1;
+      l2References(l2, count, active ? count : 0);
+    });
+  }
+
+  /**
+   * {@code count} references to the L2 table at {@code l2}: the first walks it, counting it as
+   * often as all tables name it; each further one prints its problems again, as qemu-img's walk
+   * of that table again would.
+   */
+  private void l2References(long l2, long count, long active) throws IOException {
+    if (l2 >= fileSize) {
+      return;
+    }
+    int slot = memo.find(l2);
+    if (slot < 0) {
+      // A repair changed this L1 word after the tables were counted (an L2 table overlapping
+      // an L1 table): counted as what it is now.
+      if (!memo.add(l2, count, active)) {
+        throw tooManyL2Tables();
+      }
+      slot = memo.find(l2);
+    }
+    long replays = count;
+    if (!memo.walked(slot)) {
+      List<String> lines = new ArrayList<>();
+      replay = lines;
+      errorWeight = memo.refs(slot);
+      try {
+        l2Table(l2, memo.activeRefs(slot));
+      } finally {
+        replay = null;
+        errorWeight = 1;
+      }
+      memo.walked(slot, lines);
+      replays--;
+    }
+    List<String> lines = memo.messages(slot);
+    for (long r = 0; r < replays && !lines.isEmpty() && out.open(); r++) {
+      for (String line : lines) {
+        out.print(line);
+      }
     }
   }
 
-  private void l2Table(long l2, boolean active) throws IOException {
+  /**
+   * Walks the L2 table at {@code l2} once for all its references ({@code errorWeight} of them,
+   * {@code active} from the active table, whose statistics it counts that often).
+   */
+  private void l2Table(long l2, long active) throws IOException {
     boolean ext = h.hasExtendedL2();
     long[] t = readLongs(l2, cs / 8);
     long next = 0;
@@ -199,11 +308,9 @@ final class ReferenceWalk {
           long start = d.offset();
           long end = (d.offset() & ~511L) + (d.additionalSectors() + 1L) * 512;
           inc(start, end - start);
-          if (active) {
-            allocated++;
-            compressed++;
-            fragmented++;
-          }
+          allocated += active;
+          compressed += active;
+          fragmented += active;
         }
         case NORMAL, ZERO_ALLOC -> {
           long offset = w & L2Entry.OFFSET_MASK;
@@ -218,24 +325,23 @@ final class ReferenceWalk {
               error("ERROR offset=" + Long.toHexString(offset)
                   + ": Data cluster is not properly aligned; L2 entry corrupted.");
             } else {
-              ctx.messages().accept((fixErrors ? "Repairing" : "ERROR") + " offset="
-                  + Long.toHexString(offset)
-                  + ": Preallocated cluster is not properly aligned; L2 entry corrupted.");
+              String problem = " offset=" + Long.toHexString(offset)
+                  + ": Preallocated cluster is not properly aligned; L2 entry corrupted.";
               if (fixErrors) {
+                // Fixed on the first walk: a later walk would find a zero cluster.
+                out.print("Repairing" + problem);
                 zeroEntry(l2, k, bitmap);
                 corruptionsFixed++;
                 continue;
               }
-              corruptions++;
+              error("ERROR" + problem);
             }
           }
-          if (active) {
-            allocated++;
-            if (next != 0 && offset != next) {
-              fragmented++;
-            }
-            next = offset + cs;
+          allocated += active;
+          if (next != 0 && offset != next) {
+            fragmented += active;
           }
+          next = offset + cs;
           if (!ctx.externalData()) {
             inc(offset, cs);
           }
@@ -268,35 +374,60 @@ final class ReferenceWalk {
     file.force();
   }
 
+  /** The bitmap tables, each word walked once and counted as often as tables hold it. */
   private void bitmaps(BitmapsExtension ext, List<BitmapDirectoryEntry> bitmaps)
       throws IOException {
     inc(ext.directoryOffset(), ext.directorySize());
-    for (BitmapDirectoryEntry b : bitmaps) {
-      inc(b.tableOffset(), 8L * b.tableSize());
-      long[] t = readLongs(b.tableOffset(), b.tableSize());
-      for (long e : t) {
-        long off = e & DirtyBitmap.ENTRY_OFFSET;
-        if ((e & DirtyBitmap.ENTRY_RESERVED) != 0 || (off & (cs - 1)) != 0
-            || (off != 0 && (e & 1) != 0)) {
-          corruptions++;
-          continue;
-        }
-        if (off != 0) {
-          inc(off, cs);
-        }
-      }
+    int n = bitmaps.size();
+    long[] start = new long[n];
+    long[] end = new long[n];
+    for (int i = 0; i < n; i++) {
+      BitmapDirectoryEntry b = bitmaps.get(i);
+      long words = wordsInFile(b.tableOffset(), b.tableSize());
+      start[i] = words == 0 ? 0 : b.tableOffset() >>> 3;
+      end[i] = start[i] + words;
+    }
+    RangeCoverage words = new RangeCoverage(start, end, n, -1);
+    for (int i = 0; i < n; i++) {
+      BitmapDirectoryEntry b = bitmaps.get(i);
+      deferRegion(b.tableOffset(), 8L * b.tableSize());
+      words.visitNew(start[i], end[i], (from, to, count, marked) ->
+          readWords(from, to, (at, e) -> {
+            long off = e & DirtyBitmap.ENTRY_OFFSET;
+            if ((e & DirtyBitmap.ENTRY_RESERVED) != 0 || (off & (cs - 1)) != 0
+                || (off != 0 && (e & 1) != 0)) {
+              corruptions += count;
+              return;
+            }
+            if (off != 0) {
+              errorWeight = count;
+              inc(off, cs);
+              errorWeight = 1;
+            }
+          }));
     }
   }
 
+  /**
+   * A problem, counted {@code errorWeight} times. Outside an L2 walk it is printed as often;
+   * inside, once, and kept to print again at the table's further references.
+   */
   private void error(String message) {
-    ctx.messages().accept(message);
-    corruptions++;
+    corruptions += errorWeight;
+    if (replay != null) {
+      out.print(message);
+      if (out.open()) {
+        replay.add(message);
+      }
+    } else {
+      out.print(message, errorWeight);
+    }
   }
 
-  /** One reference to every cluster of [offset, offset + size), as qemu's check counts it. */
-  private void inc(long offset, long size) throws IOException {
+  /** Whether [offset, offset + size) may be counted; if not, the error qemu's check prints. */
+  private boolean countable(long offset, long size) {
     if (size <= 0) {
-      return;
+      return false;
     }
     // The last cluster may be partly past the end of the file, never a whole cluster. Written
     // without offset + size, which a hostile offset near 2^63 overflows; a negative offset (a
@@ -305,23 +436,105 @@ final class ReferenceWalk {
       error("ERROR: counting reference for region exceeding the end of the file by one cluster "
           + "or more: offset 0x" + Long.toHexString(offset) + " size 0x"
           + Long.toHexString(size));
-      return;
+      return false;
     }
-    long first = offset >>> clusterBits;
     long last = (offset + size - 1) >>> clusterBits;
     if (last >= clusters) {
       clusters = last + 1;
       refs = Arrays.copyOf(refs, (int) clusters);
     }
-    for (long c = first; c <= last; c++) {
-      int k = (int) c;
-      if (Integer.toUnsignedLong(refs[k]) == Math.min(maxRefcount, 0xFFFFFFFFL)) {
-        error("ERROR: overflow cluster offset=0x" + Long.toHexString(c << clusterBits));
-        ctx.messages().accept("Use qemu-img amend to increase the refcount entry width or "
-            + "qemu-img convert to create a clean copy if the image cannot be opened for writing");
-        continue;
+    return true;
+  }
+
+  /** {@code errorWeight} references to every cluster of [offset, offset + size). */
+  private void inc(long offset, long size) {
+    if (!countable(offset, size)) {
+      return;
+    }
+    long last = (offset + size - 1) >>> clusterBits;
+    for (long c = offset >>> clusterBits; c <= last; c++) {
+      add(c, errorWeight);
+    }
+  }
+
+  /**
+   * One reference to every cluster of a table's region, counted when all tables are known:
+   * tables that overlap are then counted by their union, not one by one.
+   */
+  private void deferRegion(long offset, long size) {
+    if (countable(offset, size)) {
+      regions.add(offset >>> clusterBits, ((offset + size - 1) >>> clusterBits) + 1);
+    }
+  }
+
+  /** {@code weight} references to cluster {@code c}; past the refcount's maximum, errors. */
+  private void add(long c, long weight) {
+    int k = (int) c;
+    long max = Math.min(maxRefcount, 0xFFFFFFFFL);
+    long now = Integer.toUnsignedLong(refs[k]);
+    if (weight <= max - now) {
+      refs[k] = (int) (now + weight);
+      return;
+    }
+    refs[k] = (int) max;
+    long excess = weight - (max - now);
+    corruptions += excess;
+    for (long i = 0; i < excess && out.open(); i++) {
+      out.print("ERROR: overflow cluster offset=0x" + Long.toHexString(c << clusterBits));
+      out.print("Use qemu-img amend to increase the refcount entry width or "
+          + "qemu-img convert to create a clean copy if the image cannot be opened for writing");
+    }
+  }
+
+  /** The cluster ranges of table regions, counted together by {@link #apply}. */
+  private final class Regions {
+    private long[] start = new long[16];
+    private long[] end = new long[16];
+    private int n;
+
+    void add(long first, long endCluster) {
+      if (n == start.length) {
+        start = Arrays.copyOf(start, 2 * n);
+        end = Arrays.copyOf(end, 2 * n);
       }
-      refs[k]++;
+      start[n] = first;
+      end[n++] = endCluster;
+    }
+
+    void apply() throws IOException {
+      new RangeCoverage(start, end, n, -1).forEach((a, b, count, marked) -> {
+        for (long c = a; c < b; c++) {
+          ReferenceWalk.this.add(c, count);
+        }
+      });
+      n = 0;
+    }
+  }
+
+  /** How many of a table's {@code n} 8-byte entries at {@code offset} lie in the file. */
+  private long wordsInFile(long offset, long n) {
+    if (n <= 0 || offset < 0 || offset >= fileSize || (offset & 7) != 0) {
+      return 0;
+    }
+    return Math.min(n, (fileSize - offset + 7) / 8);
+  }
+
+  @FunctionalInterface
+  private interface Word {
+    void accept(long word, long value) throws IOException;
+  }
+
+  /** The big-endian words [start, end) of the file (in 8-byte units), read in chunks. */
+  private void readWords(long start, long end, Word w) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(8 * (int) Math.min(8192, end - start));
+    for (long at = start; at < end; ) {
+      int n = (int) Math.min(b.capacity() / 8, end - at);
+      b.clear().limit(8 * n);
+      file.readOrZero(b, at << 3);
+      for (int i = 0; i < n; i++) {
+        w.accept(at + i, b.getLong(8 * i));
+      }
+      at += n;
     }
   }
 
