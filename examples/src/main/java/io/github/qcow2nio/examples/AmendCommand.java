@@ -3,6 +3,7 @@ package io.github.qcow2nio.examples;
 import io.github.qcow2nio.format.AmendOptions;
 import io.github.qcow2nio.format.ImageOperations;
 import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.Qcow2Image;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +33,7 @@ final class AmendCommand implements Callable<Integer> {
   @Mixin ImageOptsOption imageOpts;
   @Mixin ProgressOption progress;
   @Mixin QuietOption quiet;
+  @Mixin ReferencePolicyOption references;
   @Option(names = "-f", paramLabel = "fmt", description = "the image format: qcow2 (raw "
       + "images have no options to amend)")
   String format;
@@ -78,8 +80,9 @@ final class AmendCommand implements Callable<Integer> {
     }
     int crypt;
     // qemu-img opens the image before it looks at the options: its errors come first.
-    try (Qcow2Image img = fmt.equals("qcow2") ? Qcow2Image.open(path, OpenOptions.readOnly())
-        : null) {
+    ReferencePolicy policy = references.policy();
+    try (Qcow2Image img = fmt.equals("qcow2") ? Qcow2Image.open(path,
+        OpenOptions.readOnly().toBuilder().referencePolicy(policy).build()) : null) {
       crypt = img == null ? 0 : img.header().cryptMethod();
     }
     if (!fmt.equals("qcow2")) {
@@ -91,6 +94,8 @@ final class AmendCommand implements Callable<Integer> {
     }
     boolean[] encrypt = {false};
     AmendOptions o = AmendOptionList.parse(path, options, err, encrypt);
+    o = new AmendOptions(o.image(), o.version(), o.lazyRefcounts(), o.refcountBits(), o.size(),
+        o.backingFile(), o.backingFormat(), o.dataFile(), o.dataFileRaw(), policy);
     if (encrypt[0]) {
       throw ToolError.of(crypt == 0
           ? "Can't amend encryption options - encryption not present"

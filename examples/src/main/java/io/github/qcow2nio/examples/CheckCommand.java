@@ -38,6 +38,7 @@ final class CheckCommand implements Callable<Integer> {
   String repair;
   @Mixin CacheOptions.Source cache;
   @Mixin ForceShareOption share;
+  @Mixin ReferencePolicyOption references;
   @Parameters(paramLabel = "filename", arity = "0..*", hideParamSyntax = true,
       description = "the image")
   List<String> operands = new ArrayList<>();
@@ -72,8 +73,8 @@ final class CheckCommand implements Callable<Integer> {
       err.println("qcow2: This image format does not support checks");
       return NOT_SUPPORTED;
     }
-    CheckOptions options = CheckOptions.builder().repair(r)
-        .forceShare(share.forceShare).messages(err::println).build();
+    CheckOptions options = CheckOptions.builder().repair(r).forceShare(share.forceShare)
+        .messages(err::println).referencePolicy(references.policy()).build();
     CheckResult result = Qcow2Image.check(path, options);
     if (!quiet.quiet) {
       if (json) {

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -16,9 +17,19 @@ import java.util.function.Consumer;
  *     {@link java.io.InterruptedIOException} (a repair stops between two durable steps)
  * @param messages receives one line per problem, in qemu-img check's words (what qemu-img
  *     prints on stderr); never null
+ * @param referencePolicy which backing and data files the image (and its chain) may name and
+ *     have opened: a check opens the image with them, as qemu-img does;
+ *     {@link ReferencePolicy#follow()} (as QEMU) when null
  */
 public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
-    Listener listener, BooleanSupplier cancelled, Consumer<String> messages) {
+    Listener listener, BooleanSupplier cancelled, Consumer<String> messages,
+    ReferencePolicy referencePolicy) {
+
+  /** As the canonical constructor, following every name as QEMU does. */
+  public CheckOptions(Repair repair, boolean forceShare, boolean locking, Listener listener,
+      BooleanSupplier cancelled, Consumer<String> messages) {
+    this(repair, forceShare, locking, listener, cancelled, messages, ReferencePolicy.follow());
+  }
 
   /** {@code qemu-img check -r}: which inconsistencies a check repairs. */
   public enum Repair {
@@ -39,6 +50,9 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
   public CheckOptions {
     if (repair == null || listener == null || cancelled == null || messages == null) {
       throw new NullPointerException("check options must not be null");
+    }
+    if (referencePolicy == null) {
+      referencePolicy = ReferencePolicy.follow();
     }
     if (forceShare && repair != Repair.NONE) {
       throw new IllegalArgumentException(
@@ -67,7 +81,8 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
   /** A builder holding these options, to change some and keep the rest. */
   public Builder toBuilder() {
     return new Builder().repair(repair).forceShare(forceShare).locking(locking)
-        .listener(listener).cancelled(cancelled).messages(messages);
+        .listener(listener).cancelled(cancelled).messages(messages)
+        .referencePolicy(referencePolicy);
   }
 
   /** Collects the options; the record checks them when {@link #build} makes it. */
@@ -78,6 +93,7 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
     private Listener listener = (done, total) -> { };
     private BooleanSupplier cancelled = () -> false;
     private Consumer<String> messages = m -> { };
+    private ReferencePolicy referencePolicy = ReferencePolicy.follow();
 
     private Builder() {}
 
@@ -117,8 +133,15 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
       return this;
     }
 
+    /** Which backing and data files the image may name and have opened. */
+    public Builder referencePolicy(ReferencePolicy value) {
+      referencePolicy = value;
+      return this;
+    }
+
     public CheckOptions build() {
-      return new CheckOptions(repair, forceShare, locking, listener, cancelled, messages);
+      return new CheckOptions(repair, forceShare, locking, listener, cancelled, messages,
+          referencePolicy);
     }
   }
 }

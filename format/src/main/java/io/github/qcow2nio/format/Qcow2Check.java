@@ -47,7 +47,8 @@ public final class Qcow2Check {
       }
       // With its backing chain, as qemu-img opens it: an image whose backing file is missing
       // cannot be checked.
-      OpenOptions parse = OpenOptions.builder().locking(false).build();
+      OpenOptions parse = OpenOptions.builder().locking(false)
+          .referencePolicy(options.referencePolicy()).build();
       try (Qcow2Image image = Qcow2Image.open(location, parse)) {
         return ImageCheck.run(image, file, options);
       }

@@ -32,15 +32,20 @@ final class MessageBudget {
   void print(String line, long times) {
     for (long i = 0; i < times; i++) {
       if (left <= 0) {
-        if (!toldOmitted) {
-          toldOmitted = true;
-          sink.accept("ERROR: more than " + MAX_LINES + " problems; the rest are counted but "
-              + "not shown");
-        }
+        skip();
         return;
       }
       left--;
       sink.accept(line);
+    }
+  }
+
+  /** A line past the budget, not even made: the first one says that lines are omitted. */
+  void skip() {
+    if (!toldOmitted) {
+      toldOmitted = true;
+      sink.accept("ERROR: more than " + MAX_LINES + " problems; the rest are counted but "
+          + "not shown");
     }
   }
 }

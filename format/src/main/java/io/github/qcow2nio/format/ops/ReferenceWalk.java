@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Counts, in memory, every reference to every host cluster, as {@code qemu-img check} does
@@ -218,12 +219,12 @@ final class ReferenceWalk {
       }
       errorWeight = count;
       if ((e & L1Entry.RESERVED_MASK) != 0) {
-        error("ERROR found L1 entry with reserved bits set: " + Long.toHexString(e));
+        error(() -> "ERROR found L1 entry with reserved bits set: " + Long.toHexString(e));
       }
       long l2 = e & L1Entry.OFFSET_MASK;
       inc(l2, cs);
       if ((l2 & (cs - 1)) != 0) {
-        error("ERROR l2_offset=" + Long.toHexString(l2)
+        error(() -> "ERROR l2_offset=" + Long.toHexString(l2)
             + ": Table is not cluster aligned; L1 entry corrupted");
       }
       errorWeight = 1;
@@ -284,7 +285,7 @@ final class ReferenceWalk {
       long bitmap = ext ? t[k + 1] : 0;
       CheckContext.Kind kind = ctx.kind(w);
       if (kind != CheckContext.Kind.COMPRESSED && (w & L2Entry.RESERVED_MASK) != 0) {
-        error("ERROR found l2 entry with reserved bits set: " + Long.toHexString(w));
+        error(() -> "ERROR found l2 entry with reserved bits set: " + Long.toHexString(w));
       }
       switch (kind) {
         case COMPRESSED -> {
@@ -413,7 +414,17 @@ final class ReferenceWalk {
    * inside, once, and kept to print again at the table's further references.
    */
   private void error(String message) {
+    error(() -> message);
+  }
+
+  /** As {@link #error(String)}, the line made only while lines are still shown. */
+  private void error(Supplier<String> line) {
     corruptions += errorWeight;
+    if (!out.open()) {
+      out.skip();
+      return;
+    }
+    String message = line.get();
     if (replay != null) {
       out.print(message);
       if (out.open()) {
@@ -433,8 +444,8 @@ final class ReferenceWalk {
     // without offset + size, which a hostile offset near 2^63 overflows; a negative offset (a
     // snapshot's L1 offset is not masked) is past any end.
     if (offset < 0 || offset >= fileSize + cs - size) {
-      error("ERROR: counting reference for region exceeding the end of the file by one cluster "
-          + "or more: offset 0x" + Long.toHexString(offset) + " size 0x"
+      error(() -> "ERROR: counting reference for region exceeding the end of the file by one "
+          + "cluster or more: offset 0x" + Long.toHexString(offset) + " size 0x"
           + Long.toHexString(size));
       return false;
     }
