@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReferencePolicyCommandsTest {
   @TempDir Path dir;
   Path secret;
+  /** A second host file, named as a data file (creating that image writes it). */
+  Path hostData;
   Path uploads;
   /** Names the host file by its absolute name. */
   Path absolute;
@@ -53,9 +55,11 @@ class ReferencePolicyCommandsTest {
     link = upload("link.qcow2", "link.raw");
     Files.write(uploads.resolve("base.raw"), new byte[1 << 20]);
     inside = upload("inside.qcow2", "base.raw");
+    hostData = dir.resolve("host-data.raw");
     dataFile = uploads.resolve("data.qcow2");
-    Qcow2Image.create(dataFile, CreateOptions.builder(1 << 20).dataFile(secret.toString())
+    Qcow2Image.create(dataFile, CreateOptions.builder(1 << 20).dataFile(hostData.toString())
         .build()).close();
+    Files.write(hostData, secretBytes());
   }
 
   private static byte[] secretBytes() {
@@ -113,6 +117,7 @@ class ReferencePolicyCommandsTest {
     assertTrue(!run.err().contains("\tat "), "no stack trace: " + what);
     assertTrue(!run.out().contains("password"), what);
     assertTrue(Arrays.equals(secretBytes(), Files.readAllBytes(secret)), "host file unchanged");
+    assertTrue(Arrays.equals(secretBytes(), Files.readAllBytes(hostData)), "host data unchanged");
   }
 
   @Test
@@ -144,7 +149,8 @@ class ReferencePolicyCommandsTest {
         new String[] {"ls", "--backing-policy=none", dataFile.toString(), "/"},
         new String[] {"check", "--backing-policy=confined", "--confine-to=" + uploads,
             dataFile.toString()})) {
-      assertRefused(args, secret.toString(), args[1].substring("--backing-policy=".length()));
+      assertRefused(args, hostData.toString(),
+          args[1].substring("--backing-policy=".length()));
     }
   }
 
@@ -171,7 +177,7 @@ class ReferencePolicyCommandsTest {
   void bitmapRefusesAMergeSourceNamingAHostFile() throws IOException {
     Path target = uploads.resolve("target.qcow2");
     Qcow2Image.create(target, CreateOptions.builder(1 << 20).build()).close();
-    ToolRun.ok("bitmap", "--add", target.toString(), "b0");
+    ToolRun.ok("bitmap", "--add", target.toString(), "b1");
     assertRefused(new String[] {"bitmap", "--backing-policy=none", "--merge", "b0", "-b",
         absolute.toString(), target.toString(), "b1"}, secret.toString(), "none");
   }
@@ -202,14 +208,20 @@ class ReferencePolicyCommandsTest {
     assertNotEquals(0, check.status());
     assertTrue(check.err().contains("gone.raw"), check.err());
     ToolRun.ok("snapshot", "-l", dataFile.toString());
-    Path copy = Files.write(dir.resolve("secret-copy.raw"), new byte[1 << 20]);
-    Path overlay = upload("overlay.qcow2", "../secret-copy.raw");
+    Path base = dir.resolve("base-outside.qcow2");
+    Qcow2Image.create(base, CreateOptions.builder(1 << 20).build()).close();
+    Path overlay = uploads.resolve("overlay.qcow2");
+    Qcow2Image.create(overlay, CreateOptions.builder(1 << 20).build()).close();
+    HeaderPatch.nameBacking(overlay, "../base-outside.qcow2", "qcow2");
     try (Qcow2Image img = Qcow2Image.open(overlay, OpenOptions.readWrite())) {
       img.disk().write(ByteBuffer.wrap("committed".getBytes(StandardCharsets.US_ASCII)), 0);
     }
     ToolRun.ok("commit", overlay.toString());
-    assertEquals("committed", new String(Files.readAllBytes(copy), 0, 9,
-        StandardCharsets.US_ASCII));
+    ByteBuffer read = ByteBuffer.allocate(9);
+    try (Qcow2Image img = Qcow2Image.open(base)) {
+      img.disk().read(read, 0);
+    }
+    assertEquals("committed", new String(read.array(), StandardCharsets.US_ASCII));
   }
 
   private static String[] concat(String[]... parts) {
