@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.AmendOptions;
 import io.github.qcow2nio.format.ImageOperations;
 import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.Qcow2Image;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,6 +32,7 @@ final class AmendCommand implements Callable<Integer> {
   @Mixin ImageOptsOption imageOpts;
   @Mixin ProgressOption progress;
   @Mixin QuietOption quiet;
+  @Mixin ReferencePolicyOption references;
   @Option(names = "-f", paramLabel = "fmt", description = "the image format: qcow2 (raw "
       + "images have no options to amend)")
   String format;
@@ -79,8 +81,10 @@ final class AmendCommand implements Callable<Integer> {
     // The key of an encrypted image; amending its key slots (with this key) is for later.
     KeySecret key = fmt.equals("qcow2") ? ImageKeys.keySecret(image, objects) : null;
     // qemu-img opens the image before it looks at the options: its errors come first.
+    ReferencePolicy policy = references.policy();
     try (Qcow2Image img = fmt.equals("qcow2") ? ImageKeys.unlocking(image,
-        () -> Qcow2Image.open(path, OpenOptions.builder().keySecret(key).build())) : null) {
+        () -> Qcow2Image.open(path, OpenOptions.builder().keySecret(key)
+            .referencePolicy(policy).build())) : null) {
       crypt = img == null ? 0 : img.header().cryptMethod();
     }
     if (!fmt.equals("qcow2")) {
@@ -92,6 +96,8 @@ final class AmendCommand implements Callable<Integer> {
     }
     boolean[] encrypt = {false};
     AmendOptions o = AmendOptionList.parse(path, options, err, encrypt);
+    o = new AmendOptions(o.image(), o.version(), o.lazyRefcounts(), o.refcountBits(), o.size(),
+        o.backingFile(), o.backingFormat(), o.dataFile(), o.dataFileRaw(), policy);
     if (encrypt[0]) {
       throw ToolError.of(crypt == 0
           ? "Can't amend encryption options - encryption not present"

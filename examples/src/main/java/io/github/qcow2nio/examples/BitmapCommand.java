@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.BitmapOptions;
 import io.github.qcow2nio.format.BitmapOptions.Action;
 import io.github.qcow2nio.format.BitmapOptions.Kind;
 import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.Qcow2Image;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -77,6 +78,7 @@ final class BitmapCommand implements Callable<Integer> {
   @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
   @Mixin FormatOption format;
+  @Mixin ReferencePolicyOption references;
   @Parameters(paramLabel = "filename bitmap", arity = "0..*", hideParamSyntax = true,
       description = "the image and the bitmap's name")
   List<String> operands = new ArrayList<>();
@@ -135,9 +137,11 @@ final class BitmapCommand implements Callable<Integer> {
     // An encrypted image needs its key (qemu-img's words when none is given); the core then
     // refuses to write it, as it refuses every write to an encrypted image for now.
     ImageKeys.keySecret(image, objects);
+    ReferencePolicy policy = references.policy();
     BitmapOptions options = new BitmapOptions(name, actions, g, false,
-        sourceFile == null ? null : Path.of(sourceFile), sourceFormat);
-    try (Qcow2Image img = Qcow2Image.open(path, OpenOptions.readWrite())) {
+        sourceFile == null ? null : Path.of(sourceFile), sourceFormat, policy);
+    try (Qcow2Image img = Qcow2Image.open(path,
+        OpenOptions.readWrite().toBuilder().referencePolicy(policy).build())) {
       img.editBitmap(options);
     } catch (NoSuchFileException e) {
       String f = e.getFile();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 final class CatCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
+  @Mixin ReferencePolicyOption references;
   @Parameters(paramLabel = "IMAGE [N:]PATH", arity = "0..*", hideParamSyntax = true)
   List<String> operands = new ArrayList<>();
 
@@ -32,7 +33,8 @@ final class CatCommand implements Callable<Integer> {
       throw new CommandLine.UsageException("cat takes an image and [N:]PATH");
     }
     ImagePath where = ImagePath.parse(operands.get(1));
-    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false)) {
+    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false,
+        references.policy())) {
       Path file = GetCommand.regularFile(disk, where);
       try (InputStream in = Files.newInputStream(file)) {
         in.transferTo(out);

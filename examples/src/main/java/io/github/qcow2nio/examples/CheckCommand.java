@@ -39,6 +39,7 @@ final class CheckCommand implements Callable<Integer> {
   String repair;
   @Mixin CacheOptions.Source cache;
   @Mixin ForceShareOption share;
+  @Mixin ReferencePolicyOption references;
   @Parameters(paramLabel = "filename", arity = "0..*", hideParamSyntax = true,
       description = "the image")
   List<String> operands = new ArrayList<>();
@@ -75,7 +76,8 @@ final class CheckCommand implements Callable<Integer> {
     }
     CheckOptions options = CheckOptions.builder().repair(r)
         .forceShare(share.forceShare).messages(err::println)
-        .keySecret(ImageKeys.keySecret(image, objects)).build();
+        .keySecret(ImageKeys.keySecret(image, objects))
+        .referencePolicy(references.policy()).build();
     CheckResult result = ImageKeys.unlocking(image, () -> Qcow2Image.check(path, options));
     if (!quiet.quiet) {
       if (json) {

@@ -39,6 +39,7 @@ final class CommitCommand implements Callable<Integer> {
   @Option(names = "-d", description = "leave the overlay's data in place: do not empty it")
   boolean keep;
   @Mixin ProgressOption progress;
+  @Mixin ReferencePolicyOption references;
   @Parameters(paramLabel = "filename", arity = "0..*", hideParamSyntax = true,
       description = "the overlay")
   List<String> operands = new ArrayList<>();
@@ -79,7 +80,7 @@ final class CommitCommand implements Callable<Integer> {
     ImageKeys.keySecret(image, objects);
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
     ImageOperations.commit(CommitOptions.builder(Path.of(file)).base(base).keepOverlay(keep)
-        .build(), line);
+        .referencePolicy(references.policy()).build(), line);
     line.finish();
     if (!quiet.quiet) {
       out.println("Image committed.");

@@ -3,6 +3,8 @@ package io.github.qcow2nio.examples;
 import io.github.qcow2nio.format.CreateOptions;
 import io.github.qcow2nio.format.CreateOptions.Preallocation;
 import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.Qcow2Image;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +34,7 @@ final class CreateCommand implements Callable<Integer> {
   // Loaded and judged as qemu-img does; encrypt.key-secret will name one once the core creates
   // encrypted images (objects.secrets().find(id)).
   @Mixin ObjectOption objects;
+  @Mixin ReferencePolicyOption references;
   @Option(names = "-f", paramLabel = "fmt", description = "qcow2 or raw (the default, as "
       + "qemu-img)")
   String format = "raw";
@@ -51,6 +54,7 @@ final class CreateCommand implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  private ReferencePolicy policy = ReferencePolicy.follow();
 
   CreateCommand(ToolIo io) {
     this.out = io.out();
@@ -58,8 +62,9 @@ final class CreateCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, ToolError {
+  public Integer call() throws IOException, ToolError, CommandLine.UsageException {
     objects.secrets();
+    policy = references.policy();
     for (String o : options) {
       CreateOptionList.checkList(o);
     }
@@ -130,6 +135,15 @@ final class CreateCommand implements Callable<Integer> {
     if (name.isEmpty()) {
       throw ToolError.of(file + ": Expected backing file name, got empty string");
     }
+    if (policy.mode() != ReferencePolicy.Mode.FOLLOW) {
+      // Checked even with -u, which opens nothing: the new image must not name what the
+      // policy would refuse to open.
+      try {
+        policy.resolve(new PathLocation(Path.of(file).toAbsolutePath()), name, "backing file");
+      } catch (IOException e) {
+        throw ToolError.of(Main.message(e));
+      }
+    }
     String fmt = o.get("backing_fmt");
     if (unsafe) {
       if (fmt == null) {
@@ -146,7 +160,8 @@ final class CreateCommand implements Callable<Integer> {
     try {
       detected = fmt != null ? fmt : ImageInspector.probe(path);
       if (detected.equals("qcow2")) {
-        try (Qcow2Image b = Qcow2Image.open(path, OpenOptions.readOnly())) {
+        try (Qcow2Image b = Qcow2Image.open(path,
+            OpenOptions.readOnly().toBuilder().referencePolicy(policy).build())) {
           backingSize = b.disk().size();
         }
       } else {

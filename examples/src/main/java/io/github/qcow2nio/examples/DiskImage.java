@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.partition.PartitionFileSystem;
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.ProviderNotFoundException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -48,6 +50,15 @@ public final class DiskImage implements Closeable {
    */
   public static DiskImage open(String filename, String format, boolean writable)
       throws IOException {
+    return open(filename, format, writable, ReferencePolicy.follow());
+  }
+
+  /**
+   * As above, the qcow2 layer opening only the backing and data files {@code references}
+   * allows (the provider's env keys {@code backingPolicy} and {@code confineTo}).
+   */
+  public static DiskImage open(String filename, String format, boolean writable,
+      ReferencePolicy references) throws IOException {
     Path path = Path.of(filename);
     if (!Files.exists(path)) {
       throw new NoSuchFileException(filename);
@@ -59,8 +70,11 @@ public final class DiskImage implements Closeable {
     if (fmt.equals("raw")) {
       return new DiskImage(filename, writable, path);
     }
-    FileSystem image = FileSystems.newFileSystem(URI.create("qcow2:" + path.toUri()),
-        Map.of("accessMode", writable ? "readWrite" : "readOnly"));
+    Map<String, Object> env = new HashMap<>();
+    env.put("accessMode", writable ? "readWrite" : "readOnly");
+    env.put("backingPolicy", references.mode().key());
+    references.confineTo().ifPresent(dir -> env.put("confineTo", dir));
+    FileSystem image = FileSystems.newFileSystem(URI.create("qcow2:" + path.toUri()), env);
     DiskImage d = new DiskImage(filename, writable, image.getPath("/disk"));
     d.opened.push(image);
     return d;

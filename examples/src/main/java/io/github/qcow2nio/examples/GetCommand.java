@@ -19,6 +19,7 @@ import picocli.CommandLine.Mixin;
 final class GetCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
+  @Mixin ReferencePolicyOption references;
   @Mixin CopyOperands operands;
 
   @Override
@@ -26,7 +27,8 @@ final class GetCommand implements Callable<Integer> {
     operands.check("get");
     ImagePath where = operands.where();
     Path target = operands.file();
-    try (DiskImage disk = DiskImage.open(operands.image(), format.format(), false)) {
+    try (DiskImage disk = DiskImage.open(operands.image(), format.format(), false,
+        references.policy())) {
       Path file = regularFile(disk, where);
       if (Files.isDirectory(target) && file.getFileName() != null) {
         target = target.resolve(file.getFileName().toString());

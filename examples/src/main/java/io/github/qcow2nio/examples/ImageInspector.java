@@ -5,9 +5,11 @@ import io.github.qcow2nio.format.ImageMetadata;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.error.BackingChainException;
+import io.github.qcow2nio.format.error.ReferenceRefusedException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 import io.github.qcow2nio.format.struct.Header;
 import io.github.qcow2nio.format.struct.HeaderExtensions;
@@ -31,19 +33,31 @@ import java.util.Set;
 public final class ImageInspector {
   private final HostAllocation allocation;
   private final boolean forceShare;
+  private final ReferencePolicy references;
 
   public ImageInspector(HostAllocation allocation) {
-    this(allocation, false);
+    this(allocation, false, ReferencePolicy.follow());
   }
 
-  private ImageInspector(HostAllocation allocation, boolean forceShare) {
+  private ImageInspector(HostAllocation allocation, boolean forceShare,
+      ReferencePolicy references) {
     this.allocation = allocation;
     this.forceShare = forceShare;
+    this.references = references;
   }
 
   /** This inspector opening images as {@code qemu-img info -U} does, or not. */
   public ImageInspector withForceShare(boolean share) {
-    return new ImageInspector(allocation, share);
+    return new ImageInspector(allocation, share, references);
+  }
+
+  /**
+   * This inspector refusing an image that names a backing or data file {@code policy} refuses
+   * (though info opens neither), and, for a chain, a backing file whose format is not named
+   * when the policy does not probe.
+   */
+  public ImageInspector withReferencePolicy(ReferencePolicy policy) {
+    return new ImageInspector(allocation, forceShare, policy);
   }
 
   /** The image and every image below it, top first; {@code format} as for {@link #inspect}. */
@@ -65,6 +79,12 @@ public final class ImageInspector {
       chain.add(info);
       if (info.backingFilename() == null) {
         return chain;
+      }
+      if (info.backingFormat() == null && !references.probesFormats()) {
+        // A raw file holding a qcow2 header would be read as qcow2, its own names followed.
+        throw new ReferenceRefusedException(name + ": backing file '" + info.backingFilename()
+            + "' has no format named in the image, and " + references
+            + " does not probe formats");
       }
       name = info.fullBackingFilename();
       format = info.backingFormat();
@@ -109,6 +129,8 @@ public final class ImageInspector {
       List<SnapshotEntry> snapshotEntries, List<BitmapDirectoryEntry> bitmapEntries,
       String encryption, ImageInfo.Luks luks) throws IOException {
     String backing = ext.backingFile().orElse(null);
+    // Resolved, not opened: the policy's refusal names the file and the policy.
+    ReferencePolicyOption.refuseNames(references, path, ext);
     List<ImageInfo.SnapshotInfo> snapshots = new ArrayList<>();
     for (SnapshotEntry s : snapshotEntries) {
       snapshots.add(new ImageInfo.SnapshotInfo(s.id(), s.name(), s.vmStateSize(),

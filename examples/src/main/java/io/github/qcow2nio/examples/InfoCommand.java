@@ -26,6 +26,7 @@ final class InfoCommand implements Callable<Integer> {
   @Option(names = "--backing-chain", description = "the image and every image below it")
   boolean backingChain;
   @Mixin ForceShareOption share;
+  @Mixin ReferencePolicyOption references;
   @Parameters(paramLabel = "[filename]", arity = "0..*",
       hideParamSyntax = true, description = "the image")
   List<String> operands = new ArrayList<>();
@@ -86,8 +87,10 @@ final class InfoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<ImageInfo> inspect(ImageOptsOption.Image image) throws IOException {
-    ImageInspector i = inspector.withForceShare(share.forceShare);
+  private List<ImageInfo> inspect(ImageOptsOption.Image image)
+      throws IOException, CommandLine.UsageException {
+    ImageInspector i = inspector.withForceShare(share.forceShare)
+        .withReferencePolicy(references.policy());
     if (backingChain) {
       return i.chain(image.filename(), image.format());
     }

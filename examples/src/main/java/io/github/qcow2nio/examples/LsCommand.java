@@ -29,6 +29,7 @@ import picocli.CommandLine.Parameters;
 final class LsCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
+  @Mixin ReferencePolicyOption references;
   @picocli.CommandLine.Option(names = "-l", description = "mode, size, time and name")
   boolean longFormat;
   @picocli.CommandLine.Option(names = "-R", description = "every file below PATH")
@@ -54,7 +55,8 @@ final class LsCommand implements Callable<Integer> {
       throw new CommandLine.UsageException("ls takes an image and [N:]PATH");
     }
     ImagePath where = ImagePath.parse(operands.get(1));
-    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false)) {
+    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false,
+        references.policy())) {
       FileSystem fs = disk.fileSystem(where.partition());
       Path dir = fs.getPath(where.path());
       BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class,

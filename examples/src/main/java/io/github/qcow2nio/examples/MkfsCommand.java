@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
 final class MkfsCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
+  @Mixin ReferencePolicyOption references;
   @picocli.CommandLine.Option(names = "--label", paramLabel = "LABEL",
       description = "the volume label")
   String label;
@@ -52,7 +53,8 @@ final class MkfsCommand implements Callable<Integer> {
         throw new CommandLine.UsageException(e.getMessage());
       }
     }
-    try (DiskImage disk = DiskImage.open(ops.get(0), format.format(), true);
+    try (DiskImage disk = DiskImage.open(ops.get(0), format.format(), true,
+        references.policy());
         FileChannel ch = FileChannel.open(disk.partition(number), StandardOpenOption.READ,
             StandardOpenOption.WRITE)) {
       long size = ch.size();

@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
 final class PartitionCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
+  @Mixin ReferencePolicyOption references;
   @Parameters(paramLabel = "IMAGE gpt|mbr SIZE[:TYPE]...", arity = "0..*",
       hideParamSyntax = true)
   List<String> operands = new ArrayList<>();
@@ -53,7 +54,8 @@ final class PartitionCommand implements Callable<Integer> {
       throw new CommandLine.UsageException("the table is gpt or mbr, not '" + scheme + "'");
     }
     List<PartitionSpec> specs = specs(ops.subList(2, ops.size()));
-    try (DiskImage disk = DiskImage.open(ops.get(0), format.format(), true);
+    try (DiskImage disk = DiskImage.open(ops.get(0), format.format(), true,
+        references.policy());
         FileChannel ch = FileChannel.open(disk.disk(), StandardOpenOption.READ,
             StandardOpenOption.WRITE)) {
       long size = ch.size();

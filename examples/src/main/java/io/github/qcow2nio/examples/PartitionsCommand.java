@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 final class PartitionsCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
+  @Mixin ReferencePolicyOption references;
   @Parameters(paramLabel = "IMAGE", arity = "0..*", hideParamSyntax = true)
   List<String> operands = new ArrayList<>();
 
@@ -36,7 +37,8 @@ final class PartitionsCommand implements Callable<Integer> {
     if (operands.size() != 1) {
       throw new CommandLine.UsageException("partitions takes one image");
     }
-    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false)) {
+    try (DiskImage disk = DiskImage.open(operands.get(0), format.format(), false,
+        references.policy())) {
       PartitionTable t = disk.partitions().table();
       for (String problem : t.problems()) {
         err.println("qcow2: warning: " + problem);

@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
 final class PutCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin FormatOption format;
+  @Mixin ReferencePolicyOption references;
   @Mixin CopyOperands operands;
 
   @Override
@@ -33,7 +34,8 @@ final class PutCommand implements Callable<Integer> {
     if (!Files.isRegularFile(source)) {
       throw new IOException(source + ": not a regular file");
     }
-    try (DiskImage disk = DiskImage.open(operands.image(), format.format(), true)) {
+    try (DiskImage disk = DiskImage.open(operands.image(), format.format(), true,
+        references.policy())) {
       FileSystem fs = disk.fileSystem(where.partition());
       if (fs.isReadOnly()) {
         throw new IOException(where.spec() + ": the " + DiskImage.scheme(fs)

@@ -35,6 +35,7 @@ final class RebaseCommand implements Callable<Integer> {
   @Mixin CacheOptions.Target cache;
   @Mixin CacheOptions.Source sourceCache;
   @Mixin ProgressOption progress;
+  @Mixin ReferencePolicyOption references;
   @Option(names = "-u", description = "unsafe: change the header only, copy nothing")
   boolean unsafe;
   @Option(names = "-c", description = "compress the clusters copied into the overlay "
@@ -90,7 +91,8 @@ final class RebaseCommand implements Callable<Integer> {
     ImageKeys.keySecret(image, objects);
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
     ImageOperations.rebase(RebaseOptions.builder(Path.of(file), name)
-        .backingFormat(backingFormat).unsafe(unsafe).compress(compress).build(), line);
+        .backingFormat(backingFormat).unsafe(unsafe).compress(compress)
+        .referencePolicy(references.policy()).build(), line);
     line.finish();
     return 0;
   }

@@ -1,6 +1,9 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.io.ReferencePolicy;
+import io.github.qcow2nio.format.struct.HeaderExtensions;
+import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,6 +12,10 @@ import picocli.CommandLine.Option;
  * have opened (its backing chain, its data file), as the provider's env keys
  * {@code backingPolicy} and {@code confineTo} say. qemu-img has no such options; without them
  * every name is followed, as qemu-img follows it.
+ *
+ * <p>Every command that opens an image takes them (examples/README.md lists them). A command
+ * that opens the image alone ({@code info}, {@code snapshot -l}) still refuses an image that
+ * names a file the policy refuses, so that under one policy every command answers alike.
  */
 final class ReferencePolicyOption {
   @Option(names = "--backing-policy", paramLabel = "policy",
@@ -37,5 +44,23 @@ final class ReferencePolicyOption {
       default -> throw new CommandLine.UsageException("Unknown backing policy '" + policy
           + "': follow, none or confined");
     };
+  }
+
+  /**
+   * Refuses the image at {@code image} when it names (in {@code ext}) a backing or data file
+   * {@code policy} would not open; nothing is opened. For commands that read the image alone.
+   */
+  static void refuseNames(ReferencePolicy policy, Path image, HeaderExtensions ext)
+      throws IOException {
+    if (policy.mode() == ReferencePolicy.Mode.FOLLOW) {
+      return;
+    }
+    PathLocation at = new PathLocation(image);
+    if (ext.backingFile().isPresent()) {
+      policy.resolve(at, ext.backingFile().get(), "backing file");
+    }
+    if (ext.dataFile().isPresent()) {
+      policy.resolve(at, ext.dataFile().get(), "data file");
+    }
   }
 }

@@ -44,6 +44,7 @@ final class ResizeCommand implements Callable<Integer> {
           + "falloc or full")
   String preallocation;
   @Mixin QuietOption quiet;
+  @Mixin ReferencePolicyOption references;
   @Option(names = "--shrink", description = "allow the image to shrink, dropping what lies past "
       + "its new end")
   boolean shrink;
@@ -115,8 +116,9 @@ final class ResizeCommand implements Callable<Integer> {
     if (fmt.equals("qcow2")) {
       // The key first (qemu-img's words without one), then the core's refusal to write.
       ImageKeys.keySecret(image, objects);
-      ResizeOptions r = sign == 0 ? ResizeOptions.to(Path.of(image.filename()), n)
-          : ResizeOptions.by(Path.of(image.filename()), sign * n);
+      ResizeOptions r = (sign == 0 ? ResizeOptions.to(Path.of(image.filename()), n)
+          : ResizeOptions.by(Path.of(image.filename()), sign * n))
+          .withReferencePolicy(references.policy());
       r = r.withShrink(shrink).withPreallocation(preallocation == null ? Preallocation.OFF
           : Preallocation.valueOf(preallocation.toUpperCase(java.util.Locale.ROOT)));
       try {

@@ -41,6 +41,7 @@ final class SnapshotCommand implements Callable<Integer> {
       description = "the image is given as options, driver=qcow2,file.filename=FILE, not a name")
   boolean imageOpts;
   @Mixin ForceShareOption share;
+  @Mixin ReferencePolicyOption references;
   @Mixin QuietOption quiet;
   @Option(names = "-l", description = "list the snapshots")
   boolean[] list = new boolean[0];
@@ -63,7 +64,7 @@ final class SnapshotCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, ToolError {
+  public Integer call() throws IOException, ToolError, CommandLine.UsageException {
     int actions = list.length + apply.size() + create.size() + delete.size();
     if (actions > 1) {
       throw ToolError.usage("Cannot mix '-l', '-a', '-c', '-d'");
@@ -93,12 +94,14 @@ final class SnapshotCommand implements Callable<Integer> {
     if (listing) {
       try (Qcow2Image img = ImageKeys.unlocking(image, () -> Qcow2Image.open(path,
           OpenOptions.builder().openBacking(false).forceShare(share.forceShare).keySecret(key)
-              .build()))) {
+              .referencePolicy(references.policy()).build()))) {
+        ReferencePolicyOption.refuseNames(references.policy(), path, img.extensions());
         io.out().print(table(img.snapshots()));
       }
       return 0;
     }
-    try (Qcow2Image img = Qcow2Image.open(path, OpenOptions.readWrite())) {
+    try (Qcow2Image img = Qcow2Image.open(path, OpenOptions.readWrite().toBuilder()
+        .referencePolicy(references.policy()).build())) {
       if (!create.isEmpty()) {
         String name = cut(create.get(0));
         run("Could not create snapshot '" + name + "'", () -> img.createSnapshot(name, false));

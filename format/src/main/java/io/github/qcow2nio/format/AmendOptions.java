@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.nio.file.Path;
 
 /**
@@ -15,15 +16,28 @@ import java.nio.file.Path;
  * @param backingFormat {@code backing_fmt}: refused likewise
  * @param dataFile {@code data_file}: renames the external data file (only for images with one)
  * @param dataFileRaw {@code data_file_raw}: only off can be set on an existing image
+ * @param referencePolicy which backing and data files the image (and every image it names) may
+ *     have opened; {@link ReferencePolicy#follow()} (as QEMU) when null
  */
 public record AmendOptions(Path image, Integer version, Boolean lazyRefcounts,
     Integer refcountBits, Long size, String backingFile, String backingFormat, String dataFile,
-    Boolean dataFileRaw) {
+    Boolean dataFileRaw, ReferencePolicy referencePolicy) {
 
   public AmendOptions {
     if (image == null) {
       throw new NullPointerException("image");
     }
+    if (referencePolicy == null) {
+      referencePolicy = ReferencePolicy.follow();
+    }
+  }
+
+  /** As the canonical constructor, following every name as QEMU does. */
+  public AmendOptions(Path image, Integer version, Boolean lazyRefcounts, Integer refcountBits,
+      Long size, String backingFile, String backingFormat, String dataFile,
+      Boolean dataFileRaw) {
+    this(image, version, lazyRefcounts, refcountBits, size, backingFile, backingFormat, dataFile,
+        dataFileRaw, ReferencePolicy.follow());
   }
 
   /** Nothing to change yet: add options with the builder. */
@@ -49,6 +63,7 @@ public record AmendOptions(Path image, Integer version, Boolean lazyRefcounts,
     private String backingFormat;
     private String dataFile;
     private Boolean dataFileRaw;
+    private ReferencePolicy referencePolicy = ReferencePolicy.follow();
 
     private Builder(Path image) {
       this.image = image;
@@ -95,9 +110,15 @@ public record AmendOptions(Path image, Integer version, Boolean lazyRefcounts,
       return this;
     }
 
+    /** Which files the image may name and have opened (not an {@code -o} option). */
+    public Builder referencePolicy(ReferencePolicy value) {
+      this.referencePolicy = value;
+      return this;
+    }
+
     public AmendOptions build() {
       return new AmendOptions(image, version, lazyRefcounts, refcountBits, size, backingFile,
-          backingFormat, dataFile, dataFileRaw);
+          backingFormat, dataFile, dataFileRaw, referencePolicy);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,19 @@ import java.util.List;
  *     no option for this, later versions call it {@code --disabled}
  * @param sourceFile {@code -b}: the image holding the merge sources (null: the image itself)
  * @param sourceFormat {@code -F}: its format (null: probed; only qcow2 holds bitmaps)
+ * @param referencePolicy which backing and data files {@code sourceFile} (and its chain) may
+ *     name and have opened; {@link ReferencePolicy#follow()} (as QEMU) when null. The image
+ *     itself is opened by the caller, under the caller's policy.
  */
 public record BitmapOptions(String bitmap, List<Action> actions, long granularity,
-    boolean disabled, Path sourceFile, String sourceFormat) {
+    boolean disabled, Path sourceFile, String sourceFormat, ReferencePolicy referencePolicy) {
+
+  /** As the canonical constructor, following every name as QEMU does. */
+  public BitmapOptions(String bitmap, List<Action> actions, long granularity, boolean disabled,
+      Path sourceFile, String sourceFormat) {
+    this(bitmap, actions, granularity, disabled, sourceFile, sourceFormat,
+        ReferencePolicy.follow());
+  }
 
   /** The kinds of action, as qemu-img names them in its messages. */
   public enum Kind {
@@ -71,6 +82,9 @@ public record BitmapOptions(String bitmap, List<Action> actions, long granularit
     if (sourceFormat != null && sourceFile == null) {
       throw new IllegalArgumentException("-F only supported with -b");
     }
+    if (referencePolicy == null) {
+      referencePolicy = ReferencePolicy.follow();
+    }
   }
 
   public static Builder builder(String bitmap) {
@@ -84,6 +98,7 @@ public record BitmapOptions(String bitmap, List<Action> actions, long granularit
     b.disabled = disabled;
     b.sourceFile = sourceFile;
     b.sourceFormat = sourceFormat;
+    b.referencePolicy = referencePolicy;
     return b;
   }
 
@@ -95,6 +110,7 @@ public record BitmapOptions(String bitmap, List<Action> actions, long granularit
     private boolean disabled;
     private Path sourceFile;
     private String sourceFormat;
+    private ReferencePolicy referencePolicy = ReferencePolicy.follow();
 
     private Builder(String bitmap) {
       this.bitmap = bitmap;
@@ -151,8 +167,15 @@ public record BitmapOptions(String bitmap, List<Action> actions, long granularit
       return this;
     }
 
+    /** Which files the {@code -b} source may name and have opened. */
+    public Builder referencePolicy(ReferencePolicy value) {
+      this.referencePolicy = value;
+      return this;
+    }
+
     public BitmapOptions build() {
-      return new BitmapOptions(bitmap, actions, granularity, disabled, sourceFile, sourceFormat);
+      return new BitmapOptions(bitmap, actions, granularity, disabled, sourceFile, sourceFormat,
+          referencePolicy);
     }
   }
 }

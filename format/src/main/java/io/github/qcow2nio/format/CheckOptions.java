@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -18,10 +19,20 @@ import java.util.function.Consumer;
  *     prints on stderr); never null
  * @param keySecret the passphrase of an encrypted image, or null (an encrypted image is only
  *     checked unlocked, as qemu-img does)
+ * @param referencePolicy which backing and data files the image (and its chain) may name and
+ *     have opened: a check opens the image with them, as qemu-img does;
+ *     {@link ReferencePolicy#follow()} (as QEMU) when null
  */
 public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
     Listener listener, BooleanSupplier cancelled, Consumer<String> messages,
-    KeySecret keySecret) {
+    KeySecret keySecret, ReferencePolicy referencePolicy) {
+
+  /** As the canonical constructor, without a key secret, following every name as QEMU does. */
+  public CheckOptions(Repair repair, boolean forceShare, boolean locking, Listener listener,
+      BooleanSupplier cancelled, Consumer<String> messages) {
+    this(repair, forceShare, locking, listener, cancelled, messages, null,
+        ReferencePolicy.follow());
+  }
 
   /** {@code qemu-img check -r}: which inconsistencies a check repairs. */
   public enum Repair {
@@ -43,16 +54,13 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
     if (repair == null || listener == null || cancelled == null || messages == null) {
       throw new NullPointerException("check options must not be null");
     }
+    if (referencePolicy == null) {
+      referencePolicy = ReferencePolicy.follow();
+    }
     if (forceShare && repair != Repair.NONE) {
       throw new IllegalArgumentException(
           "force-share=on can only be used with read-only images");
     }
-  }
-
-  /** As the canonical constructor, without a key secret. */
-  public CheckOptions(Repair repair, boolean forceShare, boolean locking, Listener listener,
-      BooleanSupplier cancelled, Consumer<String> messages) {
-    this(repair, forceShare, locking, listener, cancelled, messages, null);
   }
 
   /** A plain check: no repair, locks taken, no progress or messages. */
@@ -76,7 +84,8 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
   /** A builder holding these options, to change some and keep the rest. */
   public Builder toBuilder() {
     return new Builder().repair(repair).forceShare(forceShare).locking(locking)
-        .listener(listener).cancelled(cancelled).messages(messages).keySecret(keySecret);
+        .listener(listener).cancelled(cancelled).messages(messages).keySecret(keySecret)
+        .referencePolicy(referencePolicy);
   }
 
   /** Collects the options; the record checks them when {@link #build} makes it. */
@@ -88,6 +97,7 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
     private BooleanSupplier cancelled = () -> false;
     private Consumer<String> messages = m -> { };
     private KeySecret keySecret;
+    private ReferencePolicy referencePolicy = ReferencePolicy.follow();
 
     private Builder() {}
 
@@ -133,9 +143,15 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
       return this;
     }
 
+    /** Which backing and data files the image may name and have opened. */
+    public Builder referencePolicy(ReferencePolicy value) {
+      referencePolicy = value;
+      return this;
+    }
+
     public CheckOptions build() {
       return new CheckOptions(repair, forceShare, locking, listener, cancelled, messages,
-          keySecret);
+          keySecret, referencePolicy);
     }
   }
 }

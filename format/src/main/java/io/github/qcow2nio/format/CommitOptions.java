@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -15,11 +16,22 @@ import java.util.Objects;
  * @param keepOverlay {@code -d}: leave the overlay's clusters in place; without it (and without
  *     {@code -b}) the overlay is emptied once its data is durable in the backing file, so that it
  *     reads through to it
+ * @param referencePolicy which backing and data files the image (and every image it names) may
+ *     have opened; {@link ReferencePolicy#follow()} (as QEMU) when null
  */
-public record CommitOptions(Path image, String base, boolean keepOverlay) {
+public record CommitOptions(Path image, String base, boolean keepOverlay,
+    ReferencePolicy referencePolicy) {
 
   public CommitOptions {
     Objects.requireNonNull(image, "image");
+    if (referencePolicy == null) {
+      referencePolicy = ReferencePolicy.follow();
+    }
+  }
+
+  /** As the canonical constructor, following every name as QEMU does. */
+  public CommitOptions(Path image, String base, boolean keepOverlay) {
+    this(image, base, keepOverlay, ReferencePolicy.follow());
   }
 
   /** The overlay emptied once its data is in the backing file below it: qemu-img's default. */
@@ -33,7 +45,8 @@ public record CommitOptions(Path image, String base, boolean keepOverlay) {
   }
 
   public Builder toBuilder() {
-    return new Builder(image).base(base).keepOverlay(keepOverlay);
+    return new Builder(image).base(base).keepOverlay(keepOverlay)
+        .referencePolicy(referencePolicy);
   }
 
   /** Whether the overlay is emptied afterwards: neither {@code -d} nor {@code -b} given. */
@@ -46,6 +59,7 @@ public record CommitOptions(Path image, String base, boolean keepOverlay) {
     private final Path image;
     private String base;
     private boolean keepOverlay;
+    private ReferencePolicy referencePolicy = ReferencePolicy.follow();
 
     private Builder(Path image) {
       this.image = image;
@@ -63,8 +77,14 @@ public record CommitOptions(Path image, String base, boolean keepOverlay) {
       return this;
     }
 
+    /** Which files the chain may name and have opened. */
+    public Builder referencePolicy(ReferencePolicy value) {
+      referencePolicy = value;
+      return this;
+    }
+
     public CommitOptions build() {
-      return new CommitOptions(image, base, keepOverlay);
+      return new CommitOptions(image, base, keepOverlay, referencePolicy);
     }
   }
 }

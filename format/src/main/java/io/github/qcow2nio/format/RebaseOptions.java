@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -16,11 +17,23 @@ import java.util.Objects;
  *     backing file need not exist
  * @param compress {@code -c}: the clusters a safe rebase copies into the overlay are stored
  *     compressed (qemu-img 8.0's option; 7.2 does not have it)
+ * @param referencePolicy which files the overlay, its chain and the new backing file (the
+ *     {@code -b} name too, even with {@code -u}) may name and have opened;
+ *     {@link ReferencePolicy#follow()} (as QEMU) when null
  */
 public record RebaseOptions(Path image, String backingFile, String backingFormat,
-    boolean unsafe, boolean compress) {
+    boolean unsafe, boolean compress, ReferencePolicy referencePolicy) {
+
+  /** As the canonical constructor, following every name as QEMU does. */
+  public RebaseOptions(Path image, String backingFile, String backingFormat, boolean unsafe,
+      boolean compress) {
+    this(image, backingFile, backingFormat, unsafe, compress, ReferencePolicy.follow());
+  }
 
   public RebaseOptions {
+    if (referencePolicy == null) {
+      referencePolicy = ReferencePolicy.follow();
+    }
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(backingFile, "backingFile (\"\" for none)");
     if (backingFormat != null && !backingFormat.equals("qcow2") && !backingFormat.equals("raw")) {
@@ -41,7 +54,7 @@ public record RebaseOptions(Path image, String backingFile, String backingFormat
 
   public Builder toBuilder() {
     return new Builder(image, backingFile).backingFormat(backingFormat).unsafe(unsafe)
-        .compress(compress);
+        .compress(compress).referencePolicy(referencePolicy);
   }
 
   /** One setter per option of {@link RebaseOptions}. */
@@ -51,6 +64,7 @@ public record RebaseOptions(Path image, String backingFile, String backingFormat
     private String backingFormat;
     private boolean unsafe;
     private boolean compress;
+    private ReferencePolicy referencePolicy = ReferencePolicy.follow();
 
     private Builder(Path image, String backingFile) {
       this.image = image;
@@ -75,8 +89,15 @@ public record RebaseOptions(Path image, String backingFile, String backingFormat
       return this;
     }
 
+    /** Which files may be named and opened. */
+    public Builder referencePolicy(ReferencePolicy value) {
+      referencePolicy = value;
+      return this;
+    }
+
     public RebaseOptions build() {
-      return new RebaseOptions(image, backingFile, backingFormat, unsafe, compress);
+      return new RebaseOptions(image, backingFile, backingFormat, unsafe, compress,
+          referencePolicy);
     }
   }
 }

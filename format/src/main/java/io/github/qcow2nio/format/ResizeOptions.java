@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format;
 
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.CreateOptions.Preallocation;
 import java.nio.file.Path;
 
@@ -12,9 +13,17 @@ import java.nio.file.Path;
  * @param relative {@code size} is added to the current size
  * @param shrink {@code --shrink}: a smaller size is allowed, dropping what lies past it
  * @param preallocation {@code --preallocation}: how the added part is allocated (growing only)
+ * @param referencePolicy which backing and data files the image (and every image it names) may
+ *     have opened; {@link ReferencePolicy#follow()} (as QEMU) when null
  */
 public record ResizeOptions(Path image, long size, boolean relative, boolean shrink,
-    Preallocation preallocation) {
+    Preallocation preallocation, ReferencePolicy referencePolicy) {
+
+  /** As the canonical constructor, following every name as QEMU does. */
+  public ResizeOptions(Path image, long size, boolean relative, boolean shrink,
+      Preallocation preallocation) {
+    this(image, size, relative, shrink, preallocation, ReferencePolicy.follow());
+  }
 
   public ResizeOptions {
     if (image == null) {
@@ -22,6 +31,9 @@ public record ResizeOptions(Path image, long size, boolean relative, boolean shr
     }
     if (preallocation == null) {
       preallocation = Preallocation.OFF;
+    }
+    if (referencePolicy == null) {
+      referencePolicy = ReferencePolicy.follow();
     }
   }
 
@@ -36,10 +48,14 @@ public record ResizeOptions(Path image, long size, boolean relative, boolean shr
   }
 
   public ResizeOptions withShrink(boolean value) {
-    return new ResizeOptions(image, size, relative, value, preallocation);
+    return new ResizeOptions(image, size, relative, value, preallocation, referencePolicy);
   }
 
   public ResizeOptions withPreallocation(Preallocation value) {
-    return new ResizeOptions(image, size, relative, shrink, value);
+    return new ResizeOptions(image, size, relative, shrink, value, referencePolicy);
+  }
+
+  public ResizeOptions withReferencePolicy(ReferencePolicy value) {
+    return new ResizeOptions(image, size, relative, shrink, preallocation, value);
   }
 }

@@ -7,6 +7,7 @@ import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.meta.BitmapTracker;
+import io.github.qcow2nio.format.meta.DirtyBitmap;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.RefcountManager;
 import io.github.qcow2nio.format.ops.RefcountRebuild;
@@ -80,6 +81,8 @@ final class WritableOpen {
     Qcow2DiskWriter writer = new Qcow2DiskWriter(disk, headerUpdater, refcounts,
         !snapshots.isEmpty(), fixed);
     if (!bitmaps.isEmpty()) {
+      DirtyBitmap.checkTablesFitFile(bitmaps, extensions.bitmaps().get().directoryOffset(),
+          file.size());
       writer.setBitmaps(BitmapTracker.open(file, headerUpdater.header(),
           extensions.bitmaps().get(), bitmaps, h.size()));
     }

@@ -61,8 +61,15 @@ public final class DirtyBitmap {
           + " entries cover less than the disk of " + diskSize + " bytes (" + needed
           + " needed)");
     }
-    ByteBuffer b = new StructReader(file, file.size()).read(what, entry.tableOffset(),
-        entry.tableSize() * 8);
+    long fileSize = file.size();
+    if (entry.tableOffset() > fileSize - 8L * entry.tableSize()) {
+      throw new CorruptImageException(what, entry.tableOffset(), entry.tableSize()
+          + " entries extend past the end of the file (" + fileSize + " bytes)");
+    }
+    // Only the entries the disk needs are read and checked: the rest is never used, and
+    // reading it for each of 65,535 bitmaps could cost far more than the file holds.
+    ByteBuffer b = new StructReader(file, fileSize).read(what, entry.tableOffset(),
+        (int) needed * 8);
     long[] table = new long[(int) needed];
     b.asLongBuffer().get(table);
     for (int i = 0; i < table.length; i++) {
@@ -74,6 +81,25 @@ public final class DirtyBitmap {
       }
     }
     return new DirtyBitmap(file, entry, cs, bits, table);
+  }
+
+  /**
+   * Refuses bitmaps whose tables together are larger than the file: in an image QEMU wrote each
+   * table has clusters of its own, so tables that add up to more must overlap, and loading
+   * them one by one would cost the bitmap count times the file (65,535 bitmaps naming one
+   * table).
+   */
+  public static void checkTablesFitFile(List<BitmapDirectoryEntry> entries, long directoryOffset,
+      long fileSize) throws IOException {
+    long total = 0;
+    for (BitmapDirectoryEntry e : entries) {
+      total += 8L * Integer.toUnsignedLong(e.tableSize());
+      if (total > fileSize) {
+        throw new CorruptImageException("bitmap directory", directoryOffset, "the bitmap "
+            + "tables add up to more than the file's " + fileSize + " bytes: they overlap or "
+            + "run past its end");
+      }
+    }
   }
 
   public BitmapDirectoryEntry entry() {

@@ -53,7 +53,7 @@ public final class Amend {
     Header before;
     Snapshot first;
     listener.progress(0, 1);
-    try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readWrite())) {
+    try (Qcow2Image img = Qcow2Image.open(loc, writable(o))) {
       // Opened for writing as qemu-img opens it: a dirty lazy-refcounts image is repaired here.
       img.disk().flush();
       before = img.header();
@@ -73,7 +73,7 @@ public final class Amend {
 
     if (v == 3 && before.version() == 2) {
       try (HostFile raw = lockedFile(loc)) {
-        Snapshot s = read(loc);
+        Snapshot s = read(loc, o);
         Header up = HeaderRewrite.withLevel(s.header(), 3, 0, 0, 0);
         HeaderRewrite.write(raw, up, HeaderRewrite.extensionsFor(s.ext(), up, Optional.empty()),
             HeaderRewrite.usedEnd(s.header(), s.ext()));
@@ -81,7 +81,7 @@ public final class Amend {
     }
     if (rb != before.refcountBits()) {
       try (HostFile raw = lockedFile(loc)) {
-        Snapshot s = read(loc);
+        Snapshot s = read(loc, o);
         RefcountWidthChange.run(raw, s.header(), Integer.numberOfTrailingZeros(rb), listener,
             blocks);
       }
@@ -90,7 +90,7 @@ public final class Amend {
     boolean downgrade = v == 2 && before.version() == 3;
     boolean shrunk = false;
     if (resize) {
-      try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readWrite())) {
+      try (Qcow2Image img = Qcow2Image.open(loc, writable(o))) {
         shrunk = o.size() < img.disk().size();
         // amend shrinks over data: qemu-img's --shrink guard belongs to resize alone.
         img.disk().resize(o.size(), true);
@@ -101,12 +101,12 @@ public final class Amend {
       if (shrunk) {
         FileTrim.trim(raw);
       }
-      Snapshot s = read(loc);
+      Snapshot s = read(loc, o);
       if (downgrade) {
         List<Long> tables = ZeroExpansion.tableOffsets(raw, s.header(), s.l1(), s.snapshots());
         expanded += ZeroClusterExpansion.run(raw, s.header(), tables, s.backing(), listener);
         // The refcount table may have moved to make room.
-        s = read(loc);
+        s = read(loc, o);
       }
       Header h = s.header();
       long compatible = h.compatibleFeatures();
@@ -132,12 +132,17 @@ public final class Amend {
       }
     }
     Header after;
-    try (Qcow2Image img = Qcow2Image.open(loc,
-        OpenOptions.readOnly().toBuilder().openBacking(false).build())) {
+    try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readOnly().toBuilder()
+        .openBacking(false).referencePolicy(o.referencePolicy()).build())) {
       after = img.header();
     }
     listener.progress(1, 1);
     return new AmendResult(before, after, expanded, blocks[0]);
+  }
+
+  /** The image opened for writing, with the files it names as the options' policy allows. */
+  private static OpenOptions writable(AmendOptions o) {
+    return OpenOptions.readWrite().toBuilder().referencePolicy(o.referencePolicy()).build();
   }
 
   /** The image file opened for writing with a writer's locks, and no cache over it. */
@@ -153,9 +158,9 @@ public final class Amend {
   }
 
   /** The structures on disk now, read by an open that takes no locks (the caller holds them). */
-  private static Snapshot read(ImageLocation loc) throws IOException {
+  private static Snapshot read(ImageLocation loc, AmendOptions o) throws IOException {
     try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readOnly().toBuilder()
-        .locking(false).openBacking(false).build())) {
+        .locking(false).openBacking(false).referencePolicy(o.referencePolicy()).build())) {
       return state(img);
     }
   }

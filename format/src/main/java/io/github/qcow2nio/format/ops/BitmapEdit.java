@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.BitmapOptions;
 import io.github.qcow2nio.format.BitmapOptions.Action;
 import io.github.qcow2nio.format.BitmapOptions.Kind;
 import io.github.qcow2nio.format.BitmapResult;
+import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.disk.BitmapStore;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
@@ -184,7 +185,8 @@ public final class BitmapEdit {
         // Only qcow2 holds persistent bitmaps: a raw source has none of that name.
         throw new Refusal("Dirty bitmap '" + source + "' not found");
       }
-      try (Qcow2Image other = Qcow2Image.open(o.sourceFile())) {
+      try (Qcow2Image other = Qcow2Image.open(o.sourceFile(), OpenOptions.readOnly().toBuilder()
+          .referencePolicy(o.referencePolicy()).build())) {
         BitmapDirectoryEntry s = null;
         for (BitmapDirectoryEntry e : other.bitmaps()) {
           if (e.name().equals(source)) {

@@ -41,8 +41,14 @@ record CheckContext(HostFile file, Header header, HeaderExtensions extensions,
 
   /** One L1 entry walked: progress, and a chance to cancel. */
   void step() throws InterruptedIOException {
-    long done = ++progress[0];
-    if ((done & 63) == 0 || done == progress[1]) {
+    step(1);
+  }
+
+  /** An L1 entry that {@code n} tables hold, walked once for all of them. */
+  void step(long n) throws InterruptedIOException {
+    long before = progress[0];
+    long done = progress[0] += n;
+    if ((done >>> 6) != (before >>> 6) || done >= progress[1]) {
       if (options.cancelled().getAsBoolean()) {
         throw new InterruptedIOException("check cancelled");
       }

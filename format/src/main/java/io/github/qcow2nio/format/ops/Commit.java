@@ -47,7 +47,8 @@ public final class Commit {
     boolean empty = o.emptiesOverlay();
     // The chain is opened unlocked: the base is opened again below, writable, and QEMU's locks
     // of a read-only backing open would refuse that. The overlay is locked by hand instead.
-    OpenOptions chainOptions = OpenOptions.builder().writable(empty).locking(false).build();
+    OpenOptions chainOptions = OpenOptions.builder().writable(empty).locking(false)
+        .referencePolicy(o.referencePolicy()).build();
     boolean compact;
     CommitResult result;
     try (Qcow2Image top = Qcow2Image.open(image, chainOptions)) {
@@ -65,7 +66,8 @@ public final class Commit {
       long size = top.disk().size();
       long[] bytes = new long[2];
       String baseName;
-      try (Qcow2Image base = Qcow2Image.open(baseLocation, OpenOptions.readWrite())) {
+      try (Qcow2Image base = Qcow2Image.open(baseLocation, OpenOptions.readWrite().toBuilder()
+          .referencePolicy(o.referencePolicy()).build())) {
         baseName = base.location().displayName();
         VirtualDisk target = base.disk();
         if (target.size() < size) {

@@ -65,7 +65,7 @@ public final class ImageCheck {
     long snapshotCorruptions = snapshotTable(h);
     StoredRefcounts stored = stored(h, walk.refcountTable());
     Compare cmp = compare(walk, stored, Repair.NONE);
-    long corruptions = walk.corruptions + cmp.corruptions;
+    long corruptions = walk.corruptions() + cmp.corruptions;
     long leaks = cmp.leaks;
     long checkErrors = cmp.checkErrors;
     long highest = cmp.highest;
@@ -74,7 +74,7 @@ public final class ImageCheck {
     boolean rebuild = walk.rebuild || cmp.rebuild;
     if (rebuild && repair == Repair.ALL) {
       ctx.messages().accept("Rebuilding refcount structure");
-      RefcountStructureRebuild.run(ctx.file(), headerUpdater, walk.refs, walk.clusters);
+      RefcountStructureRebuild.run(ctx.file(), headerUpdater, walk.refs(), walk.clusters());
       // The old structure is now leaked: count again over the new one and free it.
       Header now = headerUpdater.header();
       ReferenceWalk again = new ReferenceWalk(ctx, now, false);
@@ -83,9 +83,9 @@ public final class ImageCheck {
       if (freed.rebuild) {
         ctx.messages().accept("ERROR rebuilt refcount structure is still broken");
       }
-      corruptionsFixed += Math.max(0, corruptions - again.corruptions);
+      corruptionsFixed += Math.max(0, corruptions - again.corruptions());
       leaksFixed = leaks;
-      corruptions = again.corruptions;
+      corruptions = again.corruptions();
       leaks = freed.leaks;
       checkErrors = freed.checkErrors;
       highest = freed.highest;
@@ -96,7 +96,7 @@ public final class ImageCheck {
       }
       if (leaks != 0 || corruptions != 0) {
         Compare fix = fixRefcounts(walk, stored, repair);
-        corruptions = walk.corruptions + fix.corruptions;
+        corruptions = walk.corruptions() + fix.corruptions;
         leaks = fix.leaks;
         checkErrors = fix.checkErrors;
         corruptionsFixed += fix.corruptionsFixed;
@@ -180,7 +180,7 @@ public final class ImageCheck {
 
   private Compare compare(ReferenceWalk walk, StoredRefcounts stored, Repair fix) {
     Compare r = new Compare();
-    for (long c = 0; c < walk.clusters; c++) {
+    for (long c = 0; c < walk.clusters(); c++) {
       long onDisk;
       try {
         onDisk = stored.get(c);
@@ -189,7 +189,7 @@ public final class ImageCheck {
         r.checkErrors++;
         continue;
       }
-      long counted = Integer.toUnsignedLong(walk.refs[(int) c]);
+      long counted = Integer.toUnsignedLong(walk.refs()[(int) c]);
       if (onDisk != 0 || counted != 0) {
         r.highest = c;
       }

@@ -1,6 +1,8 @@
 package io.github.qcow2nio.format.ops;
 
 import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.error.ReferenceRefusedException;
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.ProgressListener;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.RebaseOptions;
@@ -48,14 +50,20 @@ public final class Rebase {
     long size;
     long[] counts = new long[2];
     if (o.unsafe()) {
-      // qemu-img -u opens the overlay alone: its old backing file need not open.
-      try (Qcow2Image img = Qcow2Image.open(image,
-          OpenOptions.builder().openBacking(false).build())) {
+      // qemu-img -u opens the overlay alone: its old backing file need not open. The new name
+      // is not opened either, but a policy that would not follow it refuses to store it.
+      try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.builder().openBacking(false)
+          .referencePolicy(o.referencePolicy()).build())) {
         size = img.disk().size();
       }
+      if (!none && o.referencePolicy().mode() != ReferencePolicy.Mode.FOLLOW) {
+        o.referencePolicy().resolve(image, name, "new backing file");
+      }
     } else {
-      try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.readWrite());
-          VirtualDisk newBacking = none ? null : openNew(image, name, o.backingFormat())) {
+      try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.readWrite().toBuilder()
+              .referencePolicy(o.referencePolicy()).build());
+          VirtualDisk newBacking = none ? null : openNew(image, name, o.backingFormat(),
+              o.referencePolicy())) {
         size = img.disk().size();
         VirtualDisk old = img.backingDisk().orElse(null);
         VirtualDisk writeTo = o.compress() ? img.compressingDisk() : img.disk();
@@ -85,10 +93,14 @@ public final class Rebase {
   }
 
   /** The new backing file, opened as the overlay's own backing file would be. */
-  private static VirtualDisk openNew(ImageLocation image, String name, String format)
-      throws IOException {
+  private static VirtualDisk openNew(ImageLocation image, String name, String format,
+      ReferencePolicy policy) throws IOException {
     try {
-      return Qcow2Image.openBackingDisk(image, name, format, OpenOptions.readOnly());
+      return Qcow2Image.openBackingDisk(image, name, format,
+          OpenOptions.readOnly().toBuilder().referencePolicy(policy).build());
+    } catch (ReferenceRefusedException e) {
+      // The policy's own message names the refused file and the policy.
+      throw e;
     } catch (IOException e) {
       throw new BackingChainException("Could not open new backing file '" + name + "': "
           + why(e, image.displayName(), name), e);

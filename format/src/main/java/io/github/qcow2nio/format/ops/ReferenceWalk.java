@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.ops;
 
+import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.meta.DirtyBitmap;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
@@ -12,7 +13,7 @@ import io.github.qcow2nio.format.struct.Qcow2Limits;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,29 +26,26 @@ import java.util.List;
  * only. Reads only.
  */
 final class ReferenceWalk {
-  /** Clusters counted in memory at most (4 bytes each): a bigger image is a check error. */
-  static final long MAX_CLUSTERS = 1L << 27;
-
   private final CheckContext ctx;
   private final HostFile file;
   private final Header h;
   private final int clusterBits;
   private final int cs;
   private final long fileSize;
-  private final long maxRefcount;
   /** {@code -r all}: entries of unaligned preallocated clusters become zero clusters. */
   private final boolean fixErrors;
   /** Entries rewritten while walking. */
   long corruptionsFixed;
-  int[] refs;
-  long clusters;
-  long corruptions;
+  /** The counts, the corruptions and the lines printed (see {@link CheckCounts}). */
+  final CheckCounts counts;
   /** Corruptions a rebuild of the refcount structures takes away (bad refcount blocks). */
   long refblockCorruptions;
   boolean rebuild;
   long allocated;
   long fragmented;
   long compressed;
+  private L2TableMemo memo;
+  private final TableReader tables;
 
   ReferenceWalk(CheckContext ctx, Header h, boolean fixErrors) throws IOException {
     this.ctx = ctx;
@@ -57,52 +55,114 @@ final class ReferenceWalk {
     this.clusterBits = h.clusterBits();
     this.cs = h.clusterSize();
     this.fileSize = file.size();
-    this.maxRefcount = h.refcountOrder() == 6 ? Long.MAX_VALUE
-        : (1L << h.refcountBits()) - 1;
-    this.clusters = (fileSize + cs - 1) >>> clusterBits;
-    if (clusters > MAX_CLUSTERS) {
-      throw new IOException(file.name() + ": " + clusters + " clusters are too many to check "
-          + "in memory");
-    }
-    this.refs = new int[(int) clusters];
+    this.counts = new CheckCounts(ctx.messages(), h, fileSize, file.name());
+    this.tables = new TableReader(file, fileSize);
   }
 
-  /** Runs the walk; {@code l1} is the active L1 table. */
+  int[] refs() {
+    return counts.refs;
+  }
+
+  long clusters() {
+    return counts.clusters;
+  }
+
+  long corruptions() {
+    return counts.corruptions;
+  }
+
+  /**
+   * Runs the walk. {@code l1} is the active L1 table as the caller read it; the walk reads every
+   * L1 table itself, word by word, so that a word several tables share is read once.
+   */
   void run(long[] l1) throws IOException {
-    inc(0, cs);
-    table(l1, h.l1TableOffset(), Integer.toUnsignedLong(h.l1Size()), true);
+    counts.inc(0, cs);
+    l1Tables();
     List<SnapshotEntry> snapshots = ctx.snapshots();
-    if (ctx.externalData() && !snapshots.isEmpty()) {
-      error("ERROR " + snapshots.size() + " snapshots in image with data file");
-    }
     long snapshotBytes = 0;
     for (SnapshotEntry s : snapshots) {
       snapshotBytes += s.length();
-      if ((s.l1TableOffset() & (cs - 1)) != 0) {
-        error("ERROR snapshot " + s.id() + " (" + s.name() + ") l1_offset=0x"
-            + Long.toHexString(s.l1TableOffset())
-            + ": L1 table is not cluster aligned; snapshot table entry corrupted");
-        continue;
-      }
-      if (Integer.toUnsignedLong(s.l1Size()) > Qcow2Limits.MAX_L1_ENTRIES) {
-        error("ERROR snapshot " + s.id() + " (" + s.name() + ") l1_size=0x"
-            + Integer.toHexString(s.l1Size())
-            + ": L1 table is too large; snapshot table entry corrupted");
-        continue;
-      }
-      long[] sl1 = readLongs(s.l1TableOffset(), Integer.toUnsignedLong(s.l1Size()));
-      table(sl1, s.l1TableOffset(), Integer.toUnsignedLong(s.l1Size()), false);
     }
-    inc(h.snapshotsOffset(), snapshotBytes);
-    inc(h.refcountTableOffset(), (long) h.refcountTableClusters() << clusterBits);
+    counts.inc(h.snapshotsOffset(), snapshotBytes);
+    counts.inc(h.refcountTableOffset(), (long) h.refcountTableClusters() << clusterBits);
     // The LUKS header and key material of an encrypted image, as qemu-img check counts them.
     if (ctx.extensions().crypto().isPresent()) {
-      inc(ctx.extensions().crypto().get().offset(), ctx.extensions().crypto().get().length());
+      counts.inc(ctx.extensions().crypto().get().offset(),
+          ctx.extensions().crypto().get().length());
     }
     if (!ctx.bitmaps().isEmpty()) {
       bitmaps(ctx.extensions().bitmaps().get(), ctx.bitmaps());
     }
+    counts.applyRegions();
     refcountBlocks();
+  }
+
+  /**
+   * The active L1 table, then each snapshot's, in qemu-img's order and with its messages, each
+   * word of the file that some L1 table holds walked once and each distinct L2 table walked once,
+   * both counted as often as the tables name them.
+   */
+  private void l1Tables() throws IOException {
+    List<SnapshotEntry> snapshots = ctx.snapshots();
+    int n = 1 + snapshots.size();
+    long[] offset = new long[n];
+    long[] entries = new long[n];
+    long[] wordStart = new long[n];
+    long[] wordEnd = new long[n];
+    offset[0] = h.l1TableOffset();
+    entries[0] = Integer.toUnsignedLong(h.l1Size());
+    for (int i = 1; i < n; i++) {
+      SnapshotEntry s = snapshots.get(i - 1);
+      offset[i] = s.l1TableOffset();
+      entries[i] = Integer.toUnsignedLong(s.l1Size());
+      if (snapshotProblem(s) != null) {
+        entries[i] = -1;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      long words = entries[i] <= 0 ? 0 : tables.wordsInFile(offset[i], entries[i]);
+      wordStart[i] = words == 0 ? 0 : offset[i] >>> 3;
+      wordEnd[i] = wordStart[i] + words;
+    }
+    RangeCoverage words = new RangeCoverage(wordStart, wordEnd, n, 0);
+    memo = new L2TableMemo(2 * counts.clusters + 64);
+    words.forEach((a, b, count, active) -> tables.readWords(a, b, (at, e) -> {
+      long l2 = e & L1Entry.OFFSET_MASK;
+      if (e != 0 && l2 < fileSize && !memo.add(l2, count, active ? count : 0)) {
+        throw tooManyL2Tables();
+      }
+    }));
+    for (int i = 0; i < n; i++) {
+      if (i == 1 && ctx.externalData()) {
+        counts.error("ERROR " + snapshots.size() + " snapshots in image with data file");
+      }
+      if (entries[i] < 0) {
+        counts.error(snapshotProblem(snapshots.get(i - 1)));
+        continue;
+      }
+      counts.deferRegion(offset[i], 8L * entries[i]);
+      words.visitNew(wordStart[i], wordEnd[i], this::l1Piece);
+    }
+  }
+
+  private String snapshotProblem(SnapshotEntry s) {
+    if ((s.l1TableOffset() & (cs - 1)) != 0) {
+      return "ERROR snapshot " + s.id() + " (" + s.name() + ") l1_offset=0x"
+          + Long.toHexString(s.l1TableOffset())
+          + ": L1 table is not cluster aligned; snapshot table entry corrupted";
+    }
+    if (Integer.toUnsignedLong(s.l1Size()) > Qcow2Limits.MAX_L1_ENTRIES) {
+      return "ERROR snapshot " + s.id() + " (" + s.name() + ") l1_size=0x"
+          + Integer.toHexString(s.l1Size())
+          + ": L1 table is too large; snapshot table entry corrupted";
+    }
+    return null;
+  }
+
+  private IOException tooManyL2Tables() {
+    return new CorruptImageException("L1 tables", h.l1TableOffset(), "they name more than "
+        + memo.size() + " distinct L2 tables, more than twice the " + counts.clusters
+        + " clusters of the file; the check stops here");
   }
 
   /** The refcount table as the header names it. */
@@ -125,53 +185,97 @@ final class ReferenceWalk {
         continue;
       }
       long cluster = offset >>> clusterBits;
-      if (cluster >= clusters) {
+      if (cluster >= counts.clusters) {
         // qemu-img -r all grows the file over such a block; we leave it to a rebuild.
         refblockError("ERROR refcount block " + i + " is outside image");
         continue;
       }
       if (offset != 0) {
-        inc(offset, cs);
-        if (refs[(int) cluster] != 1) {
-          refblockError("ERROR refcount block " + i + " refcount=" + refs[(int) cluster]);
+        counts.inc(offset, cs);
+        if (counts.refs[(int) cluster] != 1) {
+          refblockError("ERROR refcount block " + i + " refcount=" + counts.refs[(int) cluster]);
         }
       }
     }
   }
 
   private void refblockError(String message) {
-    ctx.messages().accept(message);
-    corruptions++;
+    counts.out.print(message);
+    counts.corruptions++;
     refblockCorruptions++;
     rebuild = true;
   }
 
   /**
-   * Counts an L1 table of {@code entries} (its clusters) and what its entries point at; {@code
-   * l1} may be shorter than {@code entries}: the rest lies past the end of the file, zeros.
+   * Words [start, end) of L1 tables, {@code count} tables holding each (the active one among
+   * them when {@code active}): each entry's problems and references counted {@code count} times.
    */
-  private void table(long[] l1, long l1Offset, long entries, boolean active) throws IOException {
-    inc(l1Offset, 8L * entries);
-    for (int i = 0; i < l1.length; i++) {
-      ctx.step();
-      long e = l1[i];
+  private void l1Piece(long start, long end, long count, boolean active) throws IOException {
+    tables.readWords(start, end, (at, e) -> {
+      ctx.step(count);
       if (e == 0) {
-        continue;
+        return;
       }
+      counts.errorWeight = count;
       if ((e & L1Entry.RESERVED_MASK) != 0) {
-        error("ERROR found L1 entry with reserved bits set: " + Long.toHexString(e));
+        counts.error(() -> "ERROR found L1 entry with reserved bits set: " + Long.toHexString(e));
       }
       long l2 = e & L1Entry.OFFSET_MASK;
-      inc(l2, cs);
+      counts.inc(l2, cs);
       if ((l2 & (cs - 1)) != 0) {
-        error("ERROR l2_offset=" + Long.toHexString(l2)
+        counts.error(() -> "ERROR l2_offset=" + Long.toHexString(l2)
             + ": Table is not cluster aligned; L1 entry corrupted");
       }
-      l2Table(l2, active);
+      counts.errorWeight = 1;
+      l2References(l2, count, active ? count : 0);
+    });
+  }
+
+  /**
+   * {@code count} references to the L2 table at {@code l2}: the first walks it, counting it as
+   * often as all tables name it; each further one prints its problems again, as qemu-img's walk
+   * of that table again would.
+   */
+  private void l2References(long l2, long count, long active) throws IOException {
+    if (l2 >= fileSize) {
+      return;
+    }
+    int slot = memo.find(l2);
+    if (slot < 0) {
+      // A repair changed this L1 word after the tables were counted (an L2 table overlapping
+      // an L1 table): counted as what it is now.
+      if (!memo.add(l2, count, active)) {
+        throw tooManyL2Tables();
+      }
+      slot = memo.find(l2);
+    }
+    long replays = count;
+    if (!memo.walked(slot)) {
+      List<String> lines = new ArrayList<>();
+      counts.replay = lines;
+      counts.errorWeight = memo.refs(slot);
+      try {
+        l2Table(l2, memo.activeRefs(slot));
+      } finally {
+        counts.replay = null;
+        counts.errorWeight = 1;
+      }
+      memo.walked(slot, lines);
+      replays--;
+    }
+    List<String> lines = memo.messages(slot);
+    for (long r = 0; r < replays && !lines.isEmpty() && counts.out.open(); r++) {
+      for (String line : lines) {
+        counts.out.print(line);
+      }
     }
   }
 
-  private void l2Table(long l2, boolean active) throws IOException {
+  /**
+   * Walks the L2 table at {@code l2} once for all its references ({@code counts.errorWeight}
+   * of them, {@code active} from the active table, whose statistics it counts that often).
+   */
+  private void l2Table(long l2, long active) throws IOException {
     boolean ext = h.hasExtendedL2();
     long[] t = readLongs(l2, cs / 8);
     long next = 0;
@@ -180,22 +284,23 @@ final class ReferenceWalk {
       long bitmap = ext ? t[k + 1] : 0;
       CheckContext.Kind kind = ctx.kind(w);
       if (kind != CheckContext.Kind.COMPRESSED && (w & L2Entry.RESERVED_MASK) != 0) {
-        error("ERROR found l2 entry with reserved bits set: " + Long.toHexString(w));
+        counts.error(() -> "ERROR found l2 entry with reserved bits set: " + Long.toHexString(w));
       }
       switch (kind) {
         case COMPRESSED -> {
           CompressedDescriptor d = CompressedDescriptor.decode(w, clusterBits);
           if ((w & L2Entry.COPIED) != 0) {
-            error("ERROR: coffset=0x" + Long.toHexString(d.offset())
+            counts.error("ERROR: coffset=0x" + Long.toHexString(d.offset())
                 + ": copied flag must never be set for compressed clusters");
           }
           if (ctx.externalData()) {
-            error("ERROR compressed cluster " + (ext ? k / 2 : k) + " with data file, entry=0x"
+            counts.error("ERROR compressed cluster " + (ext ? k / 2 : k)
+                + " with data file, entry=0x"
                 + Long.toHexString(w & ~L2Entry.COPIED));
             continue;
           }
           if (bitmap != 0) {
-            error("ERROR compressed cluster " + (ext ? k / 2 : k)
+            counts.error("ERROR compressed cluster " + (ext ? k / 2 : k)
                 + " with non-zero subcluster allocation bitmap, entry=0x"
                 + Long.toHexString(w & ~L2Entry.COPIED));
             continue;
@@ -203,51 +308,48 @@ final class ReferenceWalk {
           // QEMU counts the descriptor's sectors from the sector the data starts in.
           long start = d.offset();
           long end = (d.offset() & ~511L) + (d.additionalSectors() + 1L) * 512;
-          inc(start, end - start);
-          if (active) {
-            allocated++;
-            compressed++;
-            fragmented++;
-          }
+          counts.inc(start, end - start);
+          allocated += active;
+          compressed += active;
+          fragmented += active;
         }
         case NORMAL, ZERO_ALLOC -> {
           long offset = w & L2Entry.OFFSET_MASK;
           if (((bitmap >>> 32) & bitmap) != 0) {
-            error("ERROR offset=" + Long.toHexString(offset)
+            counts.error("ERROR offset=" + Long.toHexString(offset)
                 + ": Allocated cluster has corrupted subcluster allocation bitmap");
           }
           if ((offset & (cs - 1)) != 0) {
             boolean data = ext ? (bitmap & L2Entry.ALLOC_MASK) != 0
                 : (w & L2Entry.ZERO_FLAG) == 0;
             if (data) {
-              error("ERROR offset=" + Long.toHexString(offset)
+              counts.error("ERROR offset=" + Long.toHexString(offset)
                   + ": Data cluster is not properly aligned; L2 entry corrupted.");
             } else {
-              ctx.messages().accept((fixErrors ? "Repairing" : "ERROR") + " offset="
-                  + Long.toHexString(offset)
-                  + ": Preallocated cluster is not properly aligned; L2 entry corrupted.");
+              String problem = " offset=" + Long.toHexString(offset)
+                  + ": Preallocated cluster is not properly aligned; L2 entry corrupted.";
               if (fixErrors) {
+                // Fixed on the first walk: a later walk would find a zero cluster.
+                counts.out.print("Repairing" + problem);
                 zeroEntry(l2, k, bitmap);
                 corruptionsFixed++;
                 continue;
               }
-              corruptions++;
+              counts.error("ERROR" + problem);
             }
           }
-          if (active) {
-            allocated++;
-            if (next != 0 && offset != next) {
-              fragmented++;
-            }
-            next = offset + cs;
+          allocated += active;
+          if (next != 0 && offset != next) {
+            fragmented += active;
           }
+          next = offset + cs;
           if (!ctx.externalData()) {
-            inc(offset, cs);
+            counts.inc(offset, cs);
           }
         }
         case UNALLOCATED -> {
           if ((bitmap & L2Entry.ALLOC_MASK) != 0) {
-            error("ERROR: Unallocated cluster has non-zero subcluster allocation map");
+            counts.error("ERROR: Unallocated cluster has non-zero subcluster allocation map");
           }
         }
         default -> { }
@@ -273,84 +375,42 @@ final class ReferenceWalk {
     file.force();
   }
 
+  /** The bitmap tables, each word walked once and counted as often as tables hold it. */
   private void bitmaps(BitmapsExtension ext, List<BitmapDirectoryEntry> bitmaps)
       throws IOException {
-    inc(ext.directoryOffset(), ext.directorySize());
-    for (BitmapDirectoryEntry b : bitmaps) {
-      inc(b.tableOffset(), 8L * b.tableSize());
-      long[] t = readLongs(b.tableOffset(), b.tableSize());
-      for (long e : t) {
-        long off = e & DirtyBitmap.ENTRY_OFFSET;
-        if ((e & DirtyBitmap.ENTRY_RESERVED) != 0 || (off & (cs - 1)) != 0
-            || (off != 0 && (e & 1) != 0)) {
-          corruptions++;
-          continue;
-        }
-        if (off != 0) {
-          inc(off, cs);
-        }
-      }
+    counts.inc(ext.directoryOffset(), ext.directorySize());
+    int n = bitmaps.size();
+    long[] start = new long[n];
+    long[] end = new long[n];
+    for (int i = 0; i < n; i++) {
+      BitmapDirectoryEntry b = bitmaps.get(i);
+      long words = tables.wordsInFile(b.tableOffset(), b.tableSize());
+      start[i] = words == 0 ? 0 : b.tableOffset() >>> 3;
+      end[i] = start[i] + words;
     }
-  }
-
-  private void error(String message) {
-    ctx.messages().accept(message);
-    corruptions++;
-  }
-
-  /** One reference to every cluster of [offset, offset + size), as qemu's check counts it. */
-  private void inc(long offset, long size) throws IOException {
-    if (size <= 0) {
-      return;
-    }
-    // The last cluster may be partly past the end of the file, never a whole cluster. Written
-    // without offset + size, which a hostile offset near 2^63 overflows; a negative offset (a
-    // snapshot's L1 offset is not masked) is past any end.
-    if (offset < 0 || offset >= fileSize + cs - size) {
-      error("ERROR: counting reference for region exceeding the end of the file by one cluster "
-          + "or more: offset 0x" + Long.toHexString(offset) + " size 0x"
-          + Long.toHexString(size));
-      return;
-    }
-    long first = offset >>> clusterBits;
-    long last = (offset + size - 1) >>> clusterBits;
-    if (last >= clusters) {
-      clusters = last + 1;
-      refs = Arrays.copyOf(refs, (int) clusters);
-    }
-    for (long c = first; c <= last; c++) {
-      int k = (int) c;
-      if (Integer.toUnsignedLong(refs[k]) == Math.min(maxRefcount, 0xFFFFFFFFL)) {
-        error("ERROR: overflow cluster offset=0x" + Long.toHexString(c << clusterBits));
-        ctx.messages().accept("Use qemu-img amend to increase the refcount entry width or "
-            + "qemu-img convert to create a clean copy if the image cannot be opened for writing");
-        continue;
-      }
-      refs[k]++;
+    RangeCoverage words = new RangeCoverage(start, end, n, -1);
+    for (int i = 0; i < n; i++) {
+      BitmapDirectoryEntry b = bitmaps.get(i);
+      counts.deferRegion(b.tableOffset(), 8L * b.tableSize());
+      words.visitNew(start[i], end[i], (from, to, count, marked) ->
+          tables.readWords(from, to, (at, e) -> {
+            long off = e & DirtyBitmap.ENTRY_OFFSET;
+            if ((e & DirtyBitmap.ENTRY_RESERVED) != 0 || (off & (cs - 1)) != 0
+                || (off != 0 && (e & 1) != 0)) {
+              counts.corruptions += count;
+              return;
+            }
+            if (off != 0) {
+              counts.errorWeight = count;
+              counts.inc(off, cs);
+              counts.errorWeight = 1;
+            }
+          }));
     }
   }
 
   /** {@code n} big-endian longs at {@code offset}; past the end of the file they read as 0. */
   long[] readLongs(long offset, long n) throws IOException {
-    if (n <= 0) {
-      return new long[0];
-    }
-    if (n > Qcow2Limits.MAX_L1_ENTRIES * 2) {
-      throw new IOException("table of " + n + " entries at " + offset + " is too large");
-    }
-    // Only what lies in the file is read and held: a table declared far larger than the file
-    // (a snapshot's L1 of 32 MiB on a 10 KiB image) must not cost its declared size in memory.
-    // The length stays even so that extended L2 entries (pairs) remain whole.
-    long inFile = offset < 0 || offset >= fileSize ? 0 : (fileSize - offset + 7) / 8;
-    int len = (int) Math.min(n, (inFile + 1) & ~1L);
-    if (len == 0) {
-      return new long[0];
-    }
-    ByteBuffer b = ByteBuffer.allocate(8 * len);
-    file.readOrZero(b, offset);
-    b.flip();
-    long[] out = new long[len];
-    b.asLongBuffer().get(out);
-    return out;
+    return tables.readLongs(offset, n);
   }
 }

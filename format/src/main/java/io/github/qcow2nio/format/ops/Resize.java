@@ -29,7 +29,8 @@ public final class Resize {
     PathLocation loc = new PathLocation(o.image());
     long old;
     long size;
-    try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readWrite())) {
+    try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readWrite().toBuilder()
+        .referencePolicy(o.referencePolicy()).build())) {
       if (img.header().version() == 2 && !img.snapshots().isEmpty()) {
         // Refused whatever the size, as qemu-img refuses it.
         throw new Qcow2Exception("Can't resize a v2 image which has snapshots");

@@ -3,7 +3,9 @@
  * where their option and result records live), each a class of its own over the layers below:
  * creating an image as qemu-img create does ({@code CreateImage}), rebuilding a dirty image's
  * refcounts ({@code RefcountRebuild}), qemu-img check with its repairs ({@code ImageCheck}, over
- * {@code ReferenceWalk}, {@code CopiedFlags} and {@code RefcountStructureRebuild}), the internal
+ * {@code ReferenceWalk} (each shared table walked once: {@code RangeCoverage}, {@code
+ * L2TableMemo}; counts in {@code CheckCounts}, lines capped by {@code MessageBudget}, words read
+ * by {@code TableReader}), {@code CopiedFlags} and {@code RefcountStructureRebuild}), the internal
  * snapshots' create, apply, delete and rename ({@code SnapshotCreate}, {@code SnapshotApply},
  * {@code SnapshotDelete}, {@code SnapshotRename}, with QEMU's rules in {@code SnapshotRules}),
  * the persistent bitmaps' add, remove, clear, enable, disable and merge ({@code BitmapEdit}) and

@@ -57,6 +57,17 @@ public final class HostileImages {
 
     out.add(new Image("backing chain 10,000 deep by name", new DeepChain(10_000), "d0"));
 
+    // Tables that many tables share: a check must not walk them once per table.
+    out.add(one("65,536 snapshots naming one 32 MiB L1 table", snapshots(65_536, i -> 0x600L,
+        4 << 20)));
+    out.add(one("65,536 snapshots with L1 tables overlapping a cluster apart",
+        snapshots(65_536, i -> 0x2c00L + 512L * (i % 512), 4 << 20)));
+    out.add(one("L1 table of 256 Ki entries naming one L2 table", activeL1(1 << 18, i ->
+        0x8000000000000800L)));
+    out.add(one("L1 table of 256 Ki entries naming distinct unaligned L2 tables",
+        activeL1(1 << 18, i -> 0x800L + 8L * i)));
+    out.add(one("65,535 bitmaps sharing one 1 MiB table", sharedBitmaps(65_535, 1 << 17)));
+
     out.add(one("deflate cluster inflating to 512 KiB", compressed("compressed-zlib.qcow2",
         deflate(512 << 10))));
     out.add(one("zstd frame of 512 KiB (content size in the header)",
@@ -94,6 +105,63 @@ public final class HostileImages {
         .u64(136, dirAt).u64(88, 1).resize(dirAt + 512).put(dirAt, e.array());
     for (int i = 0; i < tableBytes; i += 8) {
       b.u64(0x2a00 + i, 1);
+    }
+    return b.array();
+  }
+
+  /**
+   * c512 with {@code count} snapshots, snapshot i's L1 table at {@code l1Offset(i)} with
+   * {@code l1Entries} entries; 256 KiB from 0x2c00 hold L1 entries naming the L2 table at 0x800,
+   * and the snapshot table follows them.
+   */
+  static byte[] snapshots(int count, java.util.function.IntToLongFunction l1Offset,
+      int l1Entries) {
+    int fill = 0x2c00 + (256 << 10);
+    int entry = 72;
+    Bytes b = c512().resize(fill + count * entry).u32(60, count).u64(64, fill);
+    for (int p = 0x2c00; p < fill; p += 8) {
+      b.u64(p, 0x8000000000000800L);
+    }
+    for (int i = 0; i < count; i++) {
+      int p = fill + i * entry;
+      String id = String.format("%05d", i + 1);
+      // Fixed part, 16 bytes of extra data (VM state size, disk size), the ID and the name of
+      // five characters each: 72 bytes with padding.
+      b.u64(p, l1Offset.applyAsLong(i)).u32(p + 8, l1Entries).u16(p + 12, id.length())
+          .u16(p + 14, id.length()).u32(p + 36, 16).u64(p + 48, 262_144)
+          .ascii(p + 56, id).ascii(p + 56 + id.length(), id);
+    }
+    return b.array();
+  }
+
+  /** c512 whose active L1 table, moved to 0x2c00, has {@code entries} entries {@code entry(i)}. */
+  static byte[] activeL1(int entries, java.util.function.IntToLongFunction entry) {
+    Bytes b = c512().resize(0x2c00 + 8 * entries).u32(36, entries).u64(40, 0x2c00);
+    for (int i = 0; i < entries; i++) {
+      b.u64(0x2c00 + 8 * i, entry.applyAsLong(i));
+    }
+    return b.array();
+  }
+
+  /**
+   * c512 with {@code count} consistent bitmaps (names "0", "1", ...), all with one table of
+   * {@code entries} entries at 0x2c00, each naming the cluster at 0x800.
+   */
+  static byte[] sharedBitmaps(int count, int entries) {
+    int dirAt = 0x2c00 + 8 * entries;
+    int entry = 32;
+    Bytes b = c512().u32(112, 0x23852875L).u32(116, 24).u32(120, count).u32(124, 0)
+        .u64(128, (long) count * entry).u64(136, dirAt).u64(88, 1)
+        .resize(dirAt + count * entry);
+    for (int i = 0; i < entries; i++) {
+      b.u64(0x2c00 + 8 * i, 0x800);
+    }
+    for (int i = 0; i < count; i++) {
+      // Table offset and size, flags 0, type 1, granularity 2^16, a name of its own.
+      int p = dirAt + i * entry;
+      String name = Integer.toString(i);
+      b.u64(p, 0x2c00).u32(p + 8, entries).u8(p + 16, 1).u8(p + 17, 16)
+          .u16(p + 18, name.length()).ascii(p + 24, name);
     }
     return b.array();
   }
