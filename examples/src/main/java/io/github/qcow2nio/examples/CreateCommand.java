@@ -31,8 +31,7 @@ import picocli.CommandLine.Parameters;
 final class CreateCommand implements Callable<Integer> {
   @Mixin HelpOption help;
   @Mixin QuietOption quiet;
-  // Loaded and judged as qemu-img does; encrypt.key-secret will name one once the core creates
-  // encrypted images (objects.secrets().find(id)).
+  // Loaded and judged as qemu-img does; -o encrypt.key-secret=ID names one.
   @Mixin ObjectOption objects;
   @Mixin ReferencePolicyOption references;
   @Option(names = "-f", paramLabel = "fmt", description = "qcow2 or raw (the default, as "
@@ -111,7 +110,8 @@ final class CreateCommand implements Callable<Integer> {
     if (!quiet.quiet) {
       out.println(o.formattingLine(file));
     }
-    CreateOptions c = o.qcow2(size, file);
+    SecretObjects secrets = objects.secrets();
+    CreateOptions c = o.qcow2(size, file, id -> secrets.find(id).orElse(null));
     if (unsafe && c.backingFile() != null) {
       Qcow2Image.createUnsafe(Path.of(file), c).close();
     } else {

@@ -161,14 +161,9 @@ final class CreateOptionList {
     }
   }
 
-  /** The qcow2 options for the core, checked where qemu-img's driver checks them. */
-  CreateOptions qcow2(long size, String file) throws ToolError {
-    // No secret objects yet: an encrypt.key-secret names none, as qemu-img without --object.
-    return qcow2(size, file, id -> null);
-  }
-
   /**
-   * As above, {@code secrets} giving the secret of an {@code encrypt.key-secret} id (null when
+   * The qcow2 options for the core, checked where qemu-img's driver checks them; {@code secrets}
+   * giving the secret of an {@code encrypt.key-secret} id (null when
    * there is none) for {@code encrypt.format=luks}.
    */
   CreateOptions qcow2(long size, String file,

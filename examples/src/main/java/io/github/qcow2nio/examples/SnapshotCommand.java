@@ -2,6 +2,7 @@ package io.github.qcow2nio.examples;
 
 import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.OpenOptions;
+import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.struct.SnapshotEntry;
@@ -91,17 +92,18 @@ final class SnapshotCommand implements Callable<Integer> {
       return raw(image, listing);
     }
     KeySecret key = ImageKeys.keySecret(image, objects);
+    ReferencePolicy policy = references.policy();
     if (listing) {
       try (Qcow2Image img = ImageKeys.unlocking(image, () -> Qcow2Image.open(path,
           OpenOptions.builder().openBacking(false).forceShare(share.forceShare).keySecret(key)
-              .referencePolicy(references.policy()).build()))) {
-        ReferencePolicyOption.refuseNames(references.policy(), path, img.extensions());
+              .referencePolicy(policy).build()))) {
+        ReferencePolicyOption.refuseNames(policy, path, img.extensions());
         io.out().print(table(img.snapshots()));
       }
       return 0;
     }
     try (Qcow2Image img = Qcow2Image.open(path, OpenOptions.readWrite().toBuilder()
-        .referencePolicy(references.policy()).build())) {
+        .keySecret(key).referencePolicy(policy).build())) {
       if (!create.isEmpty()) {
         String name = cut(create.get(0));
         run("Could not create snapshot '" + name + "'", () -> img.createSnapshot(name, false));
