@@ -6,14 +6,28 @@ import java.util.Arrays;
 
 /** A host file held in memory: for tests, and for images built or inspected without storage. */
 public final class MemoryHostFile implements HostFile {
+  /** The most a byte array holds. */
+  private static final long ARRAY_LIMIT = Integer.MAX_VALUE - 8;
+
   private final String name;
   private final boolean writable;
+  private final long maxSize;
   private byte[] data;
   private int size;
 
   public MemoryHostFile(String name, byte[] contents, boolean writable) {
+    this(name, contents, writable, ARRAY_LIMIT);
+  }
+
+  /**
+   * A file that cannot grow past {@code maxSize} bytes: a write or truncate beyond fails with an
+   * {@code IOException}, as a full disk fails it. A hostile image can ask for a write at any
+   * offset; on a real file that is a sparse write, in memory it would be that many bytes.
+   */
+  public MemoryHostFile(String name, byte[] contents, boolean writable, long maxSize) {
     this.name = name;
     this.writable = writable;
+    this.maxSize = Math.min(Math.max(maxSize, contents.length), ARRAY_LIMIT);
     this.data = contents.clone();
     this.size = contents.length;
   }
@@ -46,9 +60,9 @@ public final class MemoryHostFile implements HostFile {
     long end = position + src.remaining();
     // A hostile image can ask for a write at any offset below 2^56: that is the image's fault,
     // an IOException, not the caller's.
-    if (position < 0 || end > Integer.MAX_VALUE - 8) {
-      throw new IOException(name + ": an in-memory file holds at most 2 GiB; a write at "
-          + position + " was asked for");
+    if (position < 0 || end > maxSize) {
+      throw new IOException(name + ": No space left on device (an in-memory file of at most "
+          + maxSize + " bytes; a write at " + position + " was asked for)");
     }
     ensure((int) end);
     src.get(data, (int) position, src.remaining());
@@ -62,9 +76,9 @@ public final class MemoryHostFile implements HostFile {
 
   @Override
   public synchronized void truncate(long newSize) throws IOException {
-    if (newSize < 0 || newSize > Integer.MAX_VALUE - 8) {
-      throw new IOException(name + ": an in-memory file holds at most 2 GiB; a size of "
-          + newSize + " was asked for");
+    if (newSize < 0 || newSize > maxSize) {
+      throw new IOException(name + ": No space left on device (an in-memory file of at most "
+          + maxSize + " bytes; a size of " + newSize + " was asked for)");
     }
     ensure((int) newSize);
     if (newSize < size) {
@@ -86,7 +100,7 @@ public final class MemoryHostFile implements HostFile {
 
   private void ensure(int capacity) {
     if (capacity > data.length) {
-      data = Arrays.copyOf(data, Math.max(capacity, data.length * 2));
+      data = Arrays.copyOf(data, (int) Math.min(Math.max(capacity, data.length * 2L), maxSize));
     }
   }
 }

@@ -31,4 +31,24 @@ class MemoryHostFileBoundsTest {
     assertEquals(1, f.read(b, 100));
     assertEquals(7, b.get(0));
   }
+
+  /** A bounded file is a nearly full disk: it fills up to its bound, then refuses, unchanged. */
+  @Test
+  void aBoundedFileRefusesToGrowPastItsBound() throws IOException {
+    MemoryHostFile f = new MemoryHostFile("m", new byte[16], true, 4096);
+    f.write(ByteBuffer.wrap(new byte[4080]), 16);
+    assertEquals(4096, f.size());
+    IOException full = assertThrows(IOException.class,
+        () -> f.write(ByteBuffer.allocate(1), 4096));
+    assertTrue(full.getMessage().startsWith("m: No space left on device"), full.getMessage());
+    assertThrows(IOException.class, () -> f.write(ByteBuffer.allocate(8), 128L << 20));
+    assertThrows(IOException.class, () -> f.truncate(4097));
+    assertEquals(4096, f.size());
+    f.truncate(10);
+    assertEquals(10, f.size());
+    // A bound below the contents is the contents' size: what is there stays readable.
+    MemoryHostFile small = new MemoryHostFile("s", new byte[64], true, 8);
+    assertEquals(64, small.size());
+    assertThrows(IOException.class, () -> small.write(ByteBuffer.allocate(1), 64));
+  }
 }

@@ -11,12 +11,17 @@ import java.util.Map;
 /**
  * A file in an in-memory directory: names resolve within the same map. A {@link #storing}
  * location also keeps its writes: closing a writable file stores its contents back into the map,
- * so an image written and closed can be opened again and checked.
+ * so an image written and closed can be opened again and checked. Its files grow by at most
+ * {@link #ROOM} bytes, as on a nearly full disk: fuzzed and crafted images ask for writes far
+ * past their end, which a real file holds sparsely and an array would hold in the heap.
  */
 public final class MemoryLocation implements ImageLocation {
   private final Map<String, byte[]> dir;
   private final String name;
   private final boolean storesOnClose;
+
+  /** How far a storing location's file may grow past its size at open. */
+  public static final int ROOM = 16 << 20;
 
   public MemoryLocation(Map<String, byte[]> dir, String name) {
     this(dir, name, false);
@@ -49,7 +54,8 @@ public final class MemoryLocation implements ImageLocation {
     if (b == null) {
       throw new NoSuchFileException(name);
     }
-    MemoryHostFile f = new MemoryHostFile(name, b, writable);
+    MemoryHostFile f = storesOnClose ? new MemoryHostFile(name, b, writable, b.length + ROOM)
+        : new MemoryHostFile(name, b, writable);
     return writable && storesOnClose ? new StoredOnClose(f) : f;
   }
 

@@ -5,12 +5,19 @@ import java.util.List;
 
 /**
  * How a fuzz input becomes an image: byte 0 picks a seed image, byte 1 whether bytes 2..4 give a
- * new length (truncated or zero-extended), then patches of {3-byte offset, length-1 in the low
+ * new length (truncated, or zero-extended by at most {@link #MAX_EXTENSION}), then patches of {3-byte offset, length-1 in the low
  * nibble, bytes}. Whole images would be too large for the fuzzer to mutate well; patches
  * over valid images reach deep structures from the first run, and the fuzzer still steers every
  * offset and value. A seed file of the two bytes {i, 0} is seed image i unchanged.
  */
 public final class Mutation {
+  /**
+   * How much longer than its seed an image may become: enough to move every structure past the
+   * old end, small enough that the copies a target makes (16 MiB seeds, a jimfs copy) stay
+   * inside a campaign's -Xmx128m (twice the seed ran a partition campaign out of memory).
+   */
+  public static final int MAX_EXTENSION = 1 << 20;
+
   private Mutation() {}
 
   /** The image {@code input} describes, built from one of {@code seeds} (never changed). */
@@ -21,7 +28,7 @@ public final class Mutation {
     byte[] image = seeds.get((input[0] & 0xFF) % seeds.size()).clone();
     int p = 1;
     if (p < input.length && (input[p++] & 1) != 0 && p + 3 <= input.length) {
-      int len = u24(input, p) % (2 * image.length + 1);
+      int len = u24(input, p) % (image.length + MAX_EXTENSION + 1);
       image = Arrays.copyOf(image, len);
       p += 3;
     }
