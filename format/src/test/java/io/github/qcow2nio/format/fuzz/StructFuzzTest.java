@@ -109,7 +109,8 @@ class StructFuzzTest {
     for (int i = 0; i + 8 <= cluster.length; i += 8) {
       long w = b.getLong(i);
       new L1Entry(w).l2Offset();
-      L2Entry e = new L2Entry(w, i + 8 < cluster.length ? b.getLong(i + 8) : 0);
+      // An extended entry's second word, when the input holds one.
+      L2Entry e = new L2Entry(w, i + 16 <= cluster.length ? b.getLong(i + 8) : 0);
       e.hostOffset();
       e.hasReservedBits();
       L2Entry.allocBits(w);
