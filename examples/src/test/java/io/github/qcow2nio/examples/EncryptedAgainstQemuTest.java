@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -273,8 +274,32 @@ class EncryptedAgainstQemuTest {
   }
 
   /**
-   * Writing commands with the key: qemu-img writes, the core refuses every write to an
-   * encrypted image for now; the tool says so, exits 1 and leaves the image as it was.
+   * Snapshots of a LUKS image with the key, written by the tool: made, reverted to after qemu-io
+   * wrote through the image, and deleted; qemu-img reads the guest as it was at the snapshot
+   * and checks the image clean after each step.
+   */
+  @Test
+  void snapshotsOfEncryptedImages() throws IOException {
+    Qemu.assumeAvailable();
+    Path copy = dir.resolve("snap.qcow2");
+    Files.copy(dir.resolve("luks.qcow2"), copy, StandardCopyOption.REPLACE_EXISTING);
+    String o = opts("snap.qcow2");
+    ToolRun.ok("snapshot", "--object", KEY, "-c", "s1", "--image-opts", o);
+    Qemu.ok("qemu-io", "--object", KEY, "--image-opts", o, "-c", "write -P 0x77 0 64k");
+    assertEquals(1, Qemu.run("qemu-img", "compare", "--object", KEY, "--image-opts",
+        opts("luks.qcow2"), o).exitCode(), "qemu-io's write shows before the revert");
+    ToolRun.ok("snapshot", "--object", KEY, "-a", "s1", "--image-opts", o);
+    Qemu.Result cmp = Qemu.run("qemu-img", "compare", "--object", KEY, "--image-opts",
+        opts("luks.qcow2"), o);
+    assertEquals(0, cmp.exitCode(), cmp.stdout() + cmp.stderr());
+    ToolRun.ok("snapshot", "--object", KEY, "-d", "s1", "--image-opts", o);
+    Qemu.Result check = Qemu.run("qemu-img", "check", "--object", KEY, "--image-opts", o);
+    assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+  }
+
+  /**
+   * The other writing commands with the key: qemu-img writes, the tool does not pass the key to
+   * their writes yet; it says so, exits 1 and leaves the image as it was.
    */
   @Test
   void writingCommandsRefuseEncryptedImagesAndLeaveThemAlone() throws IOException {
@@ -282,7 +307,6 @@ class EncryptedAgainstQemuTest {
     byte[] before = Files.readAllBytes(dir.resolve("luks.qcow2"));
     String o = opts("luks.qcow2");
     for (String[] args : List.of(
-        new String[] {"snapshot", "--object", KEY, "-c", "s1", "--image-opts", o},
         new String[] {"bitmap", "--object", KEY, "--add", "--image-opts", o, "b0"},
         new String[] {"resize", "--object", KEY, "--image-opts", o, "4M"},
         new String[] {"amend", "--object", KEY, "-o", "lazy_refcounts=on", "--image-opts", o})) {
