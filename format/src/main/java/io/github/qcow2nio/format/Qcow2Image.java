@@ -6,6 +6,7 @@ import io.github.qcow2nio.format.codec.ClusterCodec;
 import io.github.qcow2nio.format.crypto.ImageEncryption;
 import io.github.qcow2nio.format.disk.CompressedWriter;
 import io.github.qcow2nio.format.disk.CompressingDisk;
+import io.github.qcow2nio.format.disk.DiskLayout;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.error.ImageLockedException;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
@@ -150,8 +151,7 @@ public final class Qcow2Image implements Closeable {
 
   private Qcow2Disk newDisk(String name, long size, long[] l1, long l1Offset,
       VirtualDisk backing) {
-    boolean ext = header.hasExtendedL2();
-    Qcow2Disk.Layout layout = new Qcow2Disk.Layout(header.clusterBits(), ext,
+    DiskLayout layout = new DiskLayout(header.clusterBits(), header.hasExtendedL2(),
         header.version() == 2, header.hasExternalDataFile(), size);
     int capacity = L2CacheSizing.capacity(header, size, options);
     L2Cache cache = new L2Cache(file, header.clusterSize(), capacity);

@@ -30,27 +30,10 @@ public final class Qcow2Disk implements VirtualDisk {
   static final int COMPRESSED = 3;
   static final long TYPE_MASK = 3;
 
-  /** Everything about the layout a disk needs, fixed for its lifetime. */
-  public record Layout(
-      int clusterBits,
-      boolean extendedL2,
-      boolean v2,
-      boolean externalData,
-      long size) {
-
-    int l2Bits() {
-      return geometry().l2Bits();
-    }
-
-    ClusterGeometry geometry() {
-      return new ClusterGeometry(clusterBits, extendedL2);
-    }
-  }
-
   private final String name;
   private final HostFile image;
   private final HostFile data;
-  private final Layout layout;
+  private final DiskLayout layout;
   private volatile long[] l1;
   private volatile long l1Offset;
   private volatile long size;
@@ -77,7 +60,7 @@ public final class Qcow2Disk implements VirtualDisk {
    * @param l1 the raw L1 entries; index past its end reads as unallocated
    * @param backing the disk below, or null
    */
-  public Qcow2Disk(String name, HostFile image, HostFile data, Layout layout, long[] l1,
+  public Qcow2Disk(String name, HostFile image, HostFile data, DiskLayout layout, long[] l1,
       long l1Offset, L2Cache l2Cache, ClusterCodec codec, VirtualDisk backing) {
     this(name, image, data, layout, l1, l1Offset, l2Cache, codec, backing, null);
   }
@@ -86,7 +69,7 @@ public final class Qcow2Disk implements VirtualDisk {
    * @param encryption the cipher of an encrypted image's data clusters, or null; compressed
    *     clusters are never encrypted (QEMU stores them in the clear)
    */
-  public Qcow2Disk(String name, HostFile image, HostFile data, Layout layout, long[] l1,
+  public Qcow2Disk(String name, HostFile image, HostFile data, DiskLayout layout, long[] l1,
       long l1Offset, L2Cache l2Cache, ClusterCodec codec, VirtualDisk backing,
       ImageEncryption encryption) {
     this.name = name;
@@ -286,7 +269,7 @@ public final class Qcow2Disk implements VirtualDisk {
 
   // ---- package-private access for the write path (all under its lock) ----
 
-  Layout layout() {
+  DiskLayout layout() {
     return layout;
   }
 

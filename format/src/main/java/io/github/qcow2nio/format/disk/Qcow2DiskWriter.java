@@ -77,7 +77,7 @@ public final class Qcow2DiskWriter {
     this.disk = disk;
     this.header = header;
     this.refcounts = refcounts;
-    Qcow2Disk.Layout layout = disk.layout();
+    DiskLayout layout = disk.layout();
     this.v2 = layout.v2();
     this.dataFileRaw = header.header().isDataFileRaw();
     this.lazyRefcounts = header.header().hasLazyRefcounts();
