@@ -3,6 +3,7 @@ package io.github.qcow2nio.examples;
 import io.github.qcow2nio.format.BitmapOptions;
 import io.github.qcow2nio.format.BitmapOptions.Action;
 import io.github.qcow2nio.format.BitmapOptions.Kind;
+import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.io.ReferencePolicy;
 import io.github.qcow2nio.format.Qcow2Image;
@@ -134,14 +135,13 @@ final class BitmapCommand implements Callable<Integer> {
           + (first.kind() == Kind.ADD ? "Can't store persistent bitmaps to " + image.filename()
               + ": Operation not supported" : "Dirty bitmap '" + name + "' not found"));
     }
-    // An encrypted image needs its key (qemu-img's words when none is given); the core then
-    // refuses to write it, as it refuses every write to an encrypted image for now.
-    ImageKeys.keySecret(image, objects);
+    // An encrypted image needs its key (qemu-img's words when none is given).
+    KeySecret key = ImageKeys.keySecret(image, objects);
     ReferencePolicy policy = references.policy();
     BitmapOptions options = new BitmapOptions(name, actions, g, false,
         sourceFile == null ? null : Path.of(sourceFile), sourceFormat, policy);
-    try (Qcow2Image img = Qcow2Image.open(path,
-        OpenOptions.readWrite().toBuilder().referencePolicy(policy).build())) {
+    try (Qcow2Image img = ImageKeys.unlocking(image, () -> Qcow2Image.open(path,
+        OpenOptions.readWrite().toBuilder().keySecret(key).referencePolicy(policy).build()))) {
       img.editBitmap(options);
     } catch (NoSuchFileException e) {
       String f = e.getFile();
