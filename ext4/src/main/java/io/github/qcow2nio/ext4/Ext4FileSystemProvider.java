@@ -216,7 +216,14 @@ public final class Ext4FileSystemProvider
     if (!inode.isSymlink()) {
       throw new NotLinkException(p.toString());
     }
-    return fs.getPath(new String(fs.resolver().symlinkTarget(inode), StandardCharsets.UTF_8));
+    String target = new String(fs.resolver().symlinkTarget(inode), StandardCharsets.UTF_8);
+    // The kernel ends a target at its first NUL; a NUL inside the stored length is damage, and
+    // no Path can hold it.
+    if (target.indexOf('\0') >= 0) {
+      throw new Ext4CorruptException("symbolic link target of inode " + inode.number(), -1,
+          "no NUL byte within its " + target.length() + " characters");
+    }
+    return fs.getPath(target);
   }
 
   /** The same inode, whichever names and links lead to it. */
