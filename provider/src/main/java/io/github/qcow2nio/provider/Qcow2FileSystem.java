@@ -107,7 +107,7 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
         default -> Optional.empty();
       };
     }
-    if (n.length == 2 && n[0].equals(Entry.SNAPSHOTS_NAME) && snapshotNames().contains(n[1])) {
+    if (n.length == 2 && n[0].equals(Entry.SNAPSHOTS_NAME) && snapshotId(n[1]) != null) {
       return Optional.of(new Entry(Entry.Kind.SNAPSHOT, n[1]));
     }
     return Optional.empty();
@@ -119,16 +119,42 @@ public final class Qcow2FileSystem extends NestedFileSystem<Qcow2Path> {
 
   /** The snapshots' names that can be file names, in table order (names are unique per image). */
   List<String> snapshotNames() {
-    List<String> names = new ArrayList<>();
-    for (SnapshotEntry s : image.snapshots()) {
+    return snapshotIndex().names();
+  }
+
+  /** The ID of the snapshot whose file name is {@code name}, or null when none is. */
+  String snapshotId(String name) {
+    return snapshotIndex().ids().get(name);
+  }
+
+  /**
+   * The snapshot table as file names, built once per table: every path under /snapshots looks
+   * its name up, and an image may hold 65,536 snapshots (a scan per lookup made reading them all
+   * quadratic).
+   */
+  private SnapshotIndex snapshotIndex() {
+    List<SnapshotEntry> table = image.snapshots();
+    SnapshotIndex index = snapshotIndex;
+    if (index != null && index.table() == table) {
+      return index;
+    }
+    Map<String, String> ids = new java.util.LinkedHashMap<>();
+    for (SnapshotEntry s : table) {
       String name = s.name();
       if (!name.isEmpty() && !name.contains("/") && !name.equals(".") && !name.equals("..")
-          && name.indexOf('\0') < 0 && !names.contains(name)) {
-        names.add(name);
+          && name.indexOf('\0') < 0) {
+        ids.putIfAbsent(name, s.id());
       }
     }
-    return names;
+    index = new SnapshotIndex(table, List.copyOf(ids.keySet()), ids);
+    snapshotIndex = index;
+    return index;
   }
+
+  private record SnapshotIndex(List<SnapshotEntry> table, List<String> names,
+      Map<String, String> ids) {}
+
+  private volatile SnapshotIndex snapshotIndex;
 
   /** The names in a directory entry. */
   List<String> list(Entry dir) {

@@ -36,7 +36,7 @@ final class SnapshotFiles {
     String name = name(target);
     requireWritable(fs);
     fs.exclusive(() -> {
-      if (fs.snapshotNames().contains(name)) {
+      if (fs.snapshotId(name) != null) {
         if (!replace) {
           throw new FileAlreadyExistsException(target.toString());
         }
@@ -71,7 +71,7 @@ final class SnapshotFiles {
       if (to.equals(name(source))) {
         return;
       }
-      if (fs.snapshotNames().contains(to)) {
+      if (fs.snapshotId(to) != null) {
         if (!replace) {
           throw new FileAlreadyExistsException(target.toString());
         }
@@ -96,16 +96,11 @@ final class SnapshotFiles {
 
   /** The ID of the snapshot a path names (IDs come first in the core's lookups). */
   private static String id(Qcow2FileSystem fs, Qcow2Path p) throws NoSuchFileException {
-    String name = name(p);
-    if (!fs.snapshotNames().contains(name)) {
+    String id = fs.snapshotId(name(p));
+    if (id == null) {
       throw new NoSuchFileException(p.toString());
     }
-    for (SnapshotEntry s : fs.image().snapshots()) {
-      if (s.name().equals(name)) {
-        return s.id();
-      }
-    }
-    throw new NoSuchFileException(p.toString());
+    return id;
   }
 
   private static void requireWritable(Qcow2FileSystem fs) throws AccessDeniedException {
