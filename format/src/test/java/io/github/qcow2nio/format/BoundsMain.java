@@ -144,6 +144,17 @@ public final class BoundsMain {
     return what + " (" + (System.nanoTime() - start) / 1_000_000 + " ms, cpu " + cpuMs + " ms)";
   }
 
+  /** The longest wall-clock time of one step in an outcome line of {@link #exercise}. */
+  static long slowestStep(String outcome) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+) ms, cpu")
+        .matcher(outcome);
+    long most = 0;
+    while (m.find()) {
+      most = Math.max(most, Long.parseLong(m.group(1)));
+    }
+    return most;
+  }
+
   static void readSome(VirtualDisk disk) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(65536);
     long size = disk.size();

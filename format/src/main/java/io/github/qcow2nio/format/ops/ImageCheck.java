@@ -69,7 +69,7 @@ public final class ImageCheck {
     long leaks = cmp.leaks;
     long checkErrors = cmp.checkErrors;
     long highest = cmp.highest;
-    long corruptionsFixed = walk.corruptionsFixed;
+    long corruptionsFixed = walk.entries.corruptionsFixed;
     long leaksFixed = 0;
     boolean rebuild = walk.rebuild || cmp.rebuild;
     if (rebuild && repair == Repair.ALL) {
@@ -123,7 +123,8 @@ public final class ImageCheck {
     long cs = h.clusterSize();
     long total = (h.size() + cs - 1) / cs;
     return new CheckResult(checkErrors, corruptions, leaks, corruptionsFixed, leaksFixed,
-        (highest + 1) * cs, total, walk.allocated, walk.fragmented, walk.compressed);
+        (highest + 1) * cs, total, walk.entries.allocated, walk.entries.fragmented,
+        walk.entries.compressed);
   }
 
   private StoredRefcounts stored(Header h, long[] table) {
