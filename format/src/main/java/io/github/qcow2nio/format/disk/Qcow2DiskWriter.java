@@ -5,7 +5,6 @@ import io.github.qcow2nio.format.error.ReadOnlyDiskException;
 import io.github.qcow2nio.format.meta.BitmapTracker;
 import io.github.qcow2nio.format.meta.HeaderUpdater;
 import io.github.qcow2nio.format.meta.RefcountManager;
-import io.github.qcow2nio.format.struct.Features;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -13,8 +12,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The write path of one qcow2 layer (the active one): the front every change goes through. It
- * holds the lock, the failed and corrupt state, the lazy-refcounts dirty bit and the persistent
- * bitmaps' tracking, and runs each metadata-changing operation the same way; the work itself is
+ * holds the lock, the failed state and the persistent bitmaps' tracking, and runs each
+ * metadata-changing operation the same way ({@link StateBits} sets the dirty and corrupt bits
+ * on the way); the work itself is
  * done by units with one job each (see WRITE-PATH.md for the ordering rules they keep):
  * {@link ClusterWriter} (data into clusters), {@link ZeroWriter} (zeros and discard), {@link
  * Resizer}, {@link Preallocator}, {@link TableUpdater} (L2 and L1 updates), {@link
@@ -43,9 +43,7 @@ public final class Qcow2DiskWriter {
   private final Qcow2Disk disk;
   private final HeaderUpdater header;
   private final RefcountManager refcounts;
-  private final boolean v2;
   private final boolean dataFileRaw;
-  private final boolean lazyRefcounts;
   private boolean hasSnapshots;
   /**
    * A snapshot operation switched memory to its new tables but its header write (or the force
@@ -63,7 +61,7 @@ public final class Qcow2DiskWriter {
   private final Resizer resizer;
   private final Preallocator preallocator;
   private final CompressedClusterWriter compressed;
-  private boolean dirtyBitSet;
+  private final StateBits stateBits;
   private BitmapTracker bitmaps;
   private boolean trackWrites;
   private volatile boolean failed;
@@ -78,11 +76,9 @@ public final class Qcow2DiskWriter {
     this.header = header;
     this.refcounts = refcounts;
     DiskLayout layout = disk.layout();
-    this.v2 = layout.v2();
     this.dataFileRaw = header.header().isDataFileRaw();
-    this.lazyRefcounts = header.header().hasLazyRefcounts();
     this.hasSnapshots = hasSnapshots;
-    this.dirtyBitSet = header.header().isDirty();
+    this.stateBits = new StateBits(header, layout.v2());
     this.geometry = layout.geometry();
     FreeQueue frees = new FreeQueue(layout.clusterBits());
     this.allocator = new ClusterAllocator(refcounts, disk, fixedMetadata);
@@ -327,11 +323,7 @@ public final class Qcow2DiskWriter {
       if (!flushLocked()) {
         return;
       }
-      if (dirtyBitSet && !v2) {
-        header.setIncompatibleFeatures(header.header().incompatibleFeatures()
-            & ~Features.INCOMPAT_DIRTY);
-        dirtyBitSet = false;
-      }
+      stateBits.clearDirty();
       failed = true;
     } finally {
       lock.writeLock().unlock();
@@ -359,7 +351,7 @@ public final class Qcow2DiskWriter {
       if (!precheck.needed()) {
         return;
       }
-      beginMetadataChange();
+      stateBits.beforeMetadataChange();
       op.run();
     } catch (CorruptImageException e) {
       markCorrupt(e);
@@ -376,29 +368,12 @@ public final class Qcow2DiskWriter {
     }
   }
 
-  private void beginMetadataChange() throws IOException {
-    if (lazyRefcounts && !dirtyBitSet && !v2) {
-      header.setIncompatibleFeatures(header.header().incompatibleFeatures()
-          | Features.INCOMPAT_DIRTY);
-      dirtyBitSet = true;
-    }
-  }
-
   void markCorrupt(CorruptImageException e) {
     if (failed) {
       return;
     }
     failed = true;
-    if (!v2) {
-      try {
-        synchronized (this) {
-          header.setIncompatibleFeatures(header.header().incompatibleFeatures()
-              | Features.INCOMPAT_CORRUPT);
-        }
-      } catch (IOException ignored) {
-        // The image is already unusable; the corruption itself is what gets reported.
-      }
-    }
+    stateBits.setCorrupt();
   }
 
   private void requireUsable() throws IOException {
