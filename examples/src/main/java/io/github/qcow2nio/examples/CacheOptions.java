@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code -t cache} and {@code -T src_cache}, for the commands qemu-img gives them (check,
  * commit, compare, convert, rebase, amend): accepted and checked as qemu-img checks them. This
- * library reads and writes through the JDK's channels, which have no cache modes to choose.
+ * library reads and writes through the JDK's channels, which have no cache modes to choose,
+ * except that {@code unsafe} (convert's default) forces nothing to stable storage.
  */
 final class CacheOptions {
   private static final Set<String> MODES =
@@ -21,6 +22,14 @@ final class CacheOptions {
 
     void check() throws ToolError {
       CacheOptions.check("Invalid cache option: ", cache);
+    }
+
+    /**
+     * Whether writes are forced to stable storage: every mode but {@code unsafe}, which
+     * ignores flushes ({@code defaultMode} when -t is not given).
+     */
+    boolean forcesWrites(String defaultMode) {
+      return !"unsafe".equals(cache == null ? defaultMode : cache);
     }
   }
 

@@ -120,7 +120,9 @@ final class ConvertCommand implements Callable<Integer> {
         references.policy(), ImageKeys.keySecret(in, objects));
     ConvertOptions o = ConvertOptions.builder(source, Path.of(operands.get(1)), to)
         .create(c).noCreate(noCreate).sparseSize(sparseSize).compress(compress)
-        .bitmaps(bitmaps).skipBrokenBitmaps(skipBrokenBitmaps).build();
+        .bitmaps(bitmaps).skipBrokenBitmaps(skipBrokenBitmaps)
+        // qemu-img convert writes its target with cache mode "unsafe" unless -t says otherwise.
+        .forceWrites(cache.forcesWrites("unsafe")).build();
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
     ConvertResult r = ImageKeys.unlocking(in, () -> ImageOperations.convert(o, line));
     line.finish();

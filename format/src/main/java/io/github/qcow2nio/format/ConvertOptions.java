@@ -19,10 +19,15 @@ import java.nio.file.Path;
  * @param bitmaps {@code --bitmaps}: copy the source's persistent bitmaps (qcow2 v3 target)
  * @param skipBrokenBitmaps {@code --skip-broken-bitmaps}: with {@code bitmaps}, leave out
  *     inconsistent (in-use) bitmaps instead of refusing the conversion
+ * @param forceWrites force the target to stable storage where the write path orders its writes
+ *     and at the end (true by default, as qemu-img's cache modes other than {@code unsafe});
+ *     false is {@code -t unsafe}, qemu-img convert's own default: nothing is forced, so the
+ *     target survives the end of this process at any point but not a crash of the machine
+ *     before the OS has written it back
  */
 public record ConvertOptions(ImageSource source, Path target, String targetFormat,
     CreateOptions create, boolean noCreate, long sparseSize, boolean compress, boolean bitmaps,
-    boolean skipBrokenBitmaps) {
+    boolean skipBrokenBitmaps, boolean forceWrites) {
 
   /** qemu-img's default for {@code -S}: 4 KiB. */
   public static final long DEFAULT_SPARSE_SIZE = 4096;
@@ -46,6 +51,14 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
     this(source, target, targetFormat, create, noCreate, sparseSize, compress, bitmaps, false);
   }
 
+  /** The options before {@code forceWrites}: a target forced to stable storage. */
+  public ConvertOptions(ImageSource source, Path target, String targetFormat,
+      CreateOptions create, boolean noCreate, long sparseSize, boolean compress,
+      boolean bitmaps, boolean skipBrokenBitmaps) {
+    this(source, target, targetFormat, create, noCreate, sparseSize, compress, bitmaps,
+        skipBrokenBitmaps, true);
+  }
+
   /** qemu-img's defaults: a new image, qemu-img create's options, 4 KiB sparse detection. */
   public static ConvertOptions of(ImageSource source, Path target, String targetFormat) {
     return builder(source, target, targetFormat).build();
@@ -63,7 +76,7 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
   public Builder toBuilder() {
     return new Builder(source, target, targetFormat).create(create).noCreate(noCreate)
         .sparseSize(sparseSize).compress(compress).bitmaps(bitmaps)
-        .skipBrokenBitmaps(skipBrokenBitmaps);
+        .skipBrokenBitmaps(skipBrokenBitmaps).forceWrites(forceWrites);
   }
 
   /** Collects the options; the record checks them when {@link #build} makes it. */
@@ -77,6 +90,7 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
     private boolean compress;
     private boolean bitmaps;
     private boolean skipBrokenBitmaps;
+    private boolean forceWrites = true;
 
     private Builder(ImageSource source, Path target, String targetFormat) {
       this.source = source;
@@ -120,9 +134,15 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
       return this;
     }
 
+    /** False as {@code -t unsafe}: nothing of the target is forced to stable storage. */
+    public Builder forceWrites(boolean value) {
+      forceWrites = value;
+      return this;
+    }
+
     public ConvertOptions build() {
       return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize,
-          compress, bitmaps, skipBrokenBitmaps);
+          compress, bitmaps, skipBrokenBitmaps, forceWrites);
     }
   }
 }

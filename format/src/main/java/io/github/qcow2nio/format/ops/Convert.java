@@ -8,6 +8,9 @@ import io.github.qcow2nio.format.ProgressListener;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
+import io.github.qcow2nio.format.io.ImageLocation;
+import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.io.UnsafeCacheLocation;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -49,18 +52,23 @@ public final class Convert {
       boolean readsZeros;
       boolean topOnly = false;
       if (o.targetFormat().equals("qcow2")) {
+        ImageLocation at = new PathLocation(o.target());
+        if (!o.forceWrites()) {
+          at = new UnsafeCacheLocation(at);
+        }
         if (o.noCreate()) {
-          image = Qcow2Image.open(o.target(), OpenOptions.readWrite());
+          image = Qcow2Image.open(at, OpenOptions.readWrite());
           readsZeros = false;
         } else {
           CreateOptions c = o.create().toBuilder().size(size).build();
-          image = Qcow2Image.create(o.target(), c);
+          image = Qcow2Image.create(at, c, OpenOptions.readWrite());
           topOnly = c.backingFile() != null;
           readsZeros = !topOnly;
         }
         target = image.disk();
       } else {
-        target = o.noCreate() ? RawTarget.open(o.target()) : RawTarget.create(o.target(), size);
+        target = o.noCreate() ? RawTarget.open(o.target(), o.forceWrites())
+            : RawTarget.create(o.target(), size, o.forceWrites());
         readsZeros = !o.noCreate();
       }
       Closeable owner = image != null ? image : target;

@@ -21,15 +21,26 @@ final class RawTarget implements VirtualDisk {
   private final FileChannel channel;
   private final String name;
   private final long size;
+  /** Whether {@link #flush} forces the file: false as qemu-img's cache mode "unsafe". */
+  private final boolean force;
 
-  private RawTarget(FileChannel channel, String name, long size) {
+  private RawTarget(FileChannel channel, String name, long size, boolean force) {
     this.channel = channel;
     this.name = name;
     this.size = size;
+    this.force = force;
   }
 
-  /** A new (or emptied) file of {@code size} bytes that reads as zeros. */
+  /** As below, never forced (qemu-img's cache mode "unsafe"). */
   static RawTarget create(Path path, long size) throws IOException {
+    return create(path, size, false);
+  }
+
+  /**
+   * A new (or emptied) file of {@code size} bytes that reads as zeros; {@code force} makes
+   * {@link #flush} force it to stable storage.
+   */
+  static RawTarget create(Path path, long size, boolean force) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
     try {
@@ -42,7 +53,7 @@ final class RawTarget implements VirtualDisk {
         // Other providers: one byte at the end sizes the file.
         ch.write(ByteBuffer.allocate(1), size - 1);
       }
-      return new RawTarget(ch, path.toString(), size);
+      return new RawTarget(ch, path.toString(), size, force);
     } catch (IOException e) {
       ch.close();
       throw e;
@@ -50,9 +61,9 @@ final class RawTarget implements VirtualDisk {
   }
 
   /** The existing file, as {@code convert -n} writes into it. */
-  static RawTarget open(Path path) throws IOException {
+  static RawTarget open(Path path, boolean force) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    return new RawTarget(ch, path.toString(), ch.size());
+    return new RawTarget(ch, path.toString(), ch.size(), force);
   }
 
   @Override
@@ -99,11 +110,15 @@ final class RawTarget implements VirtualDisk {
   }
 
   /**
-   * Nothing: qemu-img convert writes with cache mode "unsafe" (no flush); a raw file's bytes
-   * reach the disk when the host writes them back.
+   * Forces the file when asked to; otherwise nothing, as qemu-img's cache mode "unsafe": the
+   * bytes reach the disk when the host writes them back.
    */
   @Override
-  public void flush() {}
+  public void flush() throws IOException {
+    if (force) {
+      channel.force(false);
+    }
+  }
 
   @Override
   public void close() throws IOException {

@@ -1,6 +1,7 @@
 package io.github.qcow2nio.format.write;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.qcow2nio.format.CreateOptions;
@@ -8,6 +9,7 @@ import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
+import io.github.qcow2nio.format.io.UnsafeCacheLocation;
 import io.github.qcow2nio.format.testing.ForwardingHostFile;
 import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.WrappingLocation;
@@ -183,6 +185,45 @@ class ForceCountTest {
     }
     if (Qemu.available()) {
       RandomOps.assertQemuAgrees(img, model, dir, "appending growth");
+    }
+  }
+
+  /**
+   * Cache mode "unsafe" (qemu-img convert's target): creating, writing across many tables,
+   * flushing and closing force nothing, yet every write reaches the file in order, so the image
+   * is whole once closed.
+   */
+  @Test
+  void anUnsafeCacheLocationForcesNothing() throws Exception {
+    int cluster = 4096;
+    Path img = dir.resolve("u.qcow2");
+    AtomicInteger forces = new AtomicInteger();
+    AtomicInteger writes = new AtomicInteger();
+    byte[] model = new byte[4 << 20];
+    new Random(6).nextBytes(model);
+    try (Qcow2Image image = Qcow2Image.create(
+        new UnsafeCacheLocation(counting(img, forces, writes)),
+        CreateOptions.builder(model.length).clusterSize(cluster).build(),
+        OpenOptions.readWrite())) {
+      for (int off = 0; off < model.length; off += 300_000) {
+        int n = Math.min(200_000, model.length - off);
+        image.disk().write(ByteBuffer.wrap(model, off, n), off);
+      }
+      image.disk().flush();
+    }
+    for (int off = 0; off < model.length; off += 300_000) {
+      int gap = Math.min(off + 300_000, model.length);
+      java.util.Arrays.fill(model, Math.min(off + 200_000, gap), gap, (byte) 0);
+    }
+    assertEquals(0, forces.get(), "forces under cache mode unsafe");
+    assertTrue(writes.get() > 0, "the writes went through the wrapped file");
+    try (Qcow2Image image = Qcow2Image.open(img)) {
+      byte[] back = new byte[model.length];
+      image.disk().read(ByteBuffer.wrap(back), 0);
+      assertArrayEquals(model, back);
+    }
+    if (Qemu.available()) {
+      RandomOps.assertQemuAgrees(img, model, dir, "unsafe cache");
     }
   }
 }
