@@ -17,15 +17,18 @@ final class L2CacheSizing {
     if (budget == 0) {
       long coveredPerTable = 1L << (header.clusterBits() + header.clusterBits() - (ext ? 4 : 3));
       long tables = Math.max(1, (size + coveredPerTable - 1) / coveredPerTable);
-      budget = Math.min(OpenOptions.DEFAULT_MAX_L2_CACHE, tables * header.clusterSize());
+      budget = tables * header.clusterSize();
     }
-    int capacity = L2Cache.capacityFor(budget, header.clusterSize());
+    int capacity = options.l2CacheBytes() == 0 && budget > OpenOptions.DEFAULT_MAX_L2_CACHE
+        // The default's bound is on the heap the cache holds, bookkeeping included.
+        ? L2Cache.capacityWithin(OpenOptions.DEFAULT_MAX_L2_CACHE, header.clusterSize())
+        : L2Cache.capacityFor(budget, header.clusterSize());
     if (options.writable()) {
       // Dirty tables stay cached until a flush, and a cache full of them costs a flush (four
       // forces): room for QEMU's default budget in tables, whatever the size at open (a disk may
       // grow), unless the caller set a budget. Tables take memory only once used.
       int room = options.l2CacheBytes() == 0
-          ? Math.min(8192, L2Cache.capacityFor(OpenOptions.DEFAULT_MAX_L2_CACHE,
+          ? Math.min(8192, L2Cache.capacityWithin(OpenOptions.DEFAULT_MAX_L2_CACHE,
               header.clusterSize()))
           : Math.min(16, Math.max(4, (4 << 20) / header.clusterSize()));
       capacity = Math.max(capacity, room);

@@ -44,6 +44,22 @@ public final class L2Cache {
     this.indexMask = indexSize - 1;
   }
 
+  /**
+   * What one slot costs beside its table's entries: the table array's header, the slot's key,
+   * reference and dirty flags, and its share of the index (up to four index entries).
+   */
+  static final int SLOT_BYTES = 96;
+
+  /**
+   * How many tables fit in {@code bytes} of heap counting each slot's bookkeeping too; at least
+   * 2. For a bound on the memory the cache holds, where {@link #capacityFor} counts table bytes
+   * only (as QEMU's l2-cache-size does).
+   */
+  public static int capacityWithin(long bytes, int clusterSize) {
+    return (int) Math.max(2, Math.min(Integer.MAX_VALUE / 4,
+        bytes / ((long) clusterSize + SLOT_BYTES)));
+  }
+
   /** How many tables fit, given a byte budget; at least 2, as QEMU insists. */
   public static int capacityFor(long bytes, int clusterSize) {
     return (int) Math.max(2, Math.min(Integer.MAX_VALUE / 4, bytes / clusterSize));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.io.MemoryHostFile;
@@ -104,5 +105,26 @@ class L2CacheTest {
     CorruptImageException e = assertThrows(CorruptImageException.class,
         () -> cache.get(4 * CLUSTER, 9));
     assertEquals(true, e.getMessage().contains("L1 index 9"), e.getMessage());
+  }
+
+  /**
+   * A heap bound holds the tables and each slot's bookkeeping: the most tables that fit, for
+   * every cluster size (512 B clusters pay proportionally the most bookkeeping).
+   */
+  @Test
+  void capacityWithinABoundCountsEachSlotsBookkeeping() {
+    long bound = 32L << 20;
+    for (int bits = 9; bits <= 21; bits++) {
+      int cs = 1 << bits;
+      int n = L2Cache.capacityWithin(bound, cs);
+      long held = (long) n * (cs + L2Cache.SLOT_BYTES);
+      assertTrue(held <= bound, n + " tables of " + cs + " B hold " + held);
+      if (n > 2) {
+        assertTrue(held + cs + L2Cache.SLOT_BYTES > bound, "room for one more of " + cs + " B");
+      }
+    }
+    assertEquals(511, L2Cache.capacityWithin(bound, 65536));
+    assertEquals(512, L2Cache.capacityFor(bound, 65536));
+    assertEquals(2, L2Cache.capacityWithin(100, 65536));
   }
 }
