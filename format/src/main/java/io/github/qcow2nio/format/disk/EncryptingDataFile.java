@@ -2,7 +2,7 @@ package io.github.qcow2nio.format.disk;
 
 import io.github.qcow2nio.format.crypto.ImageEncryption;
 import io.github.qcow2nio.format.io.HostFile;
-import io.github.qcow2nio.format.io.LockPermissions;
+import io.github.qcow2nio.format.io.ForwardingHostFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * {@code src} (its position moves to its limit). Everything else, reads included, is the
  * underlying file's own: reads go through {@code EncryptedClusterReader}, not here.
  */
-final class EncryptingDataFile implements HostFile {
+final class EncryptingDataFile implements ForwardingHostFile {
   private static final int CHUNK = 64 * 1024;
   private static final int SECTOR = ImageEncryption.SECTOR_SIZE;
 
@@ -59,42 +59,12 @@ final class EncryptingDataFile implements HostFile {
   }
 
   @Override
-  public String name() {
-    return file.name();
+  public HostFile delegate() {
+    return file;
   }
 
   @Override
-  public int read(ByteBuffer dst, long position) throws IOException {
-    return file.read(dst, position);
-  }
-
-  @Override
-  public long size() throws IOException {
-    return file.size();
-  }
-
-  @Override
-  public void truncate(long size) throws IOException {
-    file.truncate(size);
-  }
-
-  @Override
-  public void force() throws IOException {
-    file.force();
-  }
-
-  @Override
-  public boolean isWritable() {
-    return file.isWritable();
-  }
-
-  @Override
-  public void lock(LockPermissions permissions) throws IOException {
-    file.lock(permissions);
-  }
-
-  @Override
-  public void close() throws IOException {
+  public void close() {
     // The underlying file belongs to the image.
   }
 }

@@ -1,7 +1,6 @@
 package io.github.qcow2nio.format.io;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -45,59 +44,8 @@ public final class UnsafeCacheLocation implements ImageLocation {
   }
 
   /** The file itself for everything but {@link #force}, which does nothing. */
-  private static final class Unforced implements HostFile {
-    private final HostFile file;
-
-    Unforced(HostFile file) {
-      this.file = file;
-    }
-
-    @Override
-    public String name() {
-      return file.name();
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return file.read(dst, position);
-    }
-
-    @Override
-    public void write(ByteBuffer src, long position) throws IOException {
-      file.write(src, position);
-    }
-
-    @Override
-    public long size() throws IOException {
-      return file.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      file.truncate(size);
-    }
-
+  private record Unforced(HostFile delegate) implements ForwardingHostFile {
     @Override
     public void force() {}
-
-    @Override
-    public boolean isWritable() {
-      return file.isWritable();
-    }
-
-    @Override
-    public void lock(LockPermissions permissions) throws IOException {
-      file.lock(permissions);
-    }
-
-    @Override
-    public int readOrZero(ByteBuffer dst, long position) throws IOException {
-      return file.readOrZero(dst, position);
-    }
-
-    @Override
-    public void close() throws IOException {
-      file.close();
-    }
   }
 }

@@ -16,7 +16,7 @@ import io.github.qcow2nio.format.error.CorruptImageException;
 import io.github.qcow2nio.format.error.NotQcow2Exception;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.PathLocation;
-import io.github.qcow2nio.format.testing.ForwardingHostFile;
+import io.github.qcow2nio.format.io.ForwardingHostFile;
 import io.github.qcow2nio.format.testing.HeaderPatch;
 import io.github.qcow2nio.format.testing.WrappingLocation;
 import java.io.IOException;

@@ -10,7 +10,7 @@ import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.UnsafeCacheLocation;
-import io.github.qcow2nio.format.testing.ForwardingHostFile;
+import io.github.qcow2nio.format.io.ForwardingHostFile;
 import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.WrappingLocation;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.github.qcow2nio.format.write;
 
 import io.github.qcow2nio.format.io.HostFile;
-import io.github.qcow2nio.format.testing.ForwardingHostFile;
+import io.github.qcow2nio.format.io.ForwardingHostFile;
 import io.github.qcow2nio.format.testing.WrappingLocation;
 import java.nio.file.Path;
 

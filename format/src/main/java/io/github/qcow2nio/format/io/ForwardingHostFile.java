@@ -1,14 +1,14 @@
-package io.github.qcow2nio.format.testing;
+package io.github.qcow2nio.format.io;
 
-import io.github.qcow2nio.format.io.HostFile;
-import io.github.qcow2nio.format.io.LockPermissions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A host file that hands every call to {@link #delegate()}: test wrappers (counting, not
- * syncing, failing) override only the calls they change. A record {@code (HostFile delegate)}
- * implements it with nothing else.
+ * A host file that hands every call to {@link #delegate()}: wrappers (encrypting, not forcing,
+ * counting or failing in tests) override only the calls they change. A record
+ * {@code (HostFile delegate)} implements it with nothing else. {@link #readOrZero} is left to
+ * {@link HostFile}'s default, which goes through this file's {@link #read}, so that a wrapper
+ * overriding {@code read} sees every read.
  */
 public interface ForwardingHostFile extends HostFile {
 
