@@ -114,6 +114,17 @@ class HostileImageTest {
     assertCorrupt(img, "a loop", fs -> Files.readAllBytes(fs.getPath("/frag")));
   }
 
+  /** Found by the fuzzer: an index root with no entries made the lookup index an empty array. */
+  @Test
+  void anIndexNodeWithoutEntries() {
+    ImageBytes img = golden("ext4-1k");
+    long frag = ino("ext4-1k", "/frag");
+    assertEquals(1, img.u16(img.iBlock(frag) + 6), "the golden /frag has a depth-1 tree");
+    img.put16(img.iBlock(frag) + 2, 0);
+    assertCorrupt(img, "with at least one entry, found none",
+        fs -> Files.readAllBytes(fs.getPath("/frag")));
+  }
+
   @Test
   void hugeCountsAndDepths() {
     ImageBytes img = golden("ext4-1k");

@@ -48,6 +48,11 @@ public record ExtentNode(int depth, long[] logical, long[] physical, int[] lengt
       throw new Ext4CorruptException(where, offset,
           "extent tree depth <= " + MAX_DEPTH + ", found " + depth);
     }
+    if (depth > 0 && entries == 0) {
+      // An index node points at the level below; the kernel sets an emptied tree's depth to 0.
+      throw new Ext4CorruptException(where, offset,
+          "an extent index node (depth " + depth + ") with at least one entry, found none");
+    }
     long[] logical = new long[entries];
     long[] physical = new long[entries];
     int[] length = new int[entries];
