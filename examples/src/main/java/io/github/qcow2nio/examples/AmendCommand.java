@@ -108,11 +108,8 @@ final class AmendCommand implements Callable<Integer> {
       if (crypt != 2) {
         throw ToolError.of("Only LUKS encryption options can be amended");
       }
-      if (o.changesMoreThanKeySlots()) {
-        throw ToolError.of("Amending encrypt.* together with other options of an encrypted "
-            + "image is not supported: amend them in two calls");
-      }
-      o = new AmendOptions(o.image(), null, null, null, null, null, null, null, null, policy, key,
+      o = new AmendOptions(o.image(), o.version(), o.lazyRefcounts(), o.refcountBits(), o.size(),
+          o.backingFile(), o.backingFormat(), o.dataFile(), o.dataFileRaw(), policy, key,
           KeySlotOptions.change(encrypt, objects.secrets(), force));
     } else if (crypt != 0) {
       throw ToolError.of("Amending the options of an encrypted image is not supported");
@@ -124,8 +121,9 @@ final class AmendCommand implements Callable<Integer> {
       String m = KeySlotOptions.secretMessage(Main.message(e));
       int newline = m.indexOf('\n');
       if (newline >= 0) {
-        // qemu-img's hint below a key slot error ("Failed to write to keyslot N").
-        throw ToolError.withHint(m.substring(0, newline), m.substring(newline + 1) + "\n");
+        // qemu-img's hint below a key slot error ("Failed to write to keyslot N"), which it
+        // prints without a newline.
+        throw ToolError.withHint(m.substring(0, newline), m.substring(newline + 1));
       }
       if (m.equals("Cannot amend the backing file")) {
         throw ToolError.withHint(m, "You can use 'qemu-img rebase' instead.\n");

@@ -46,10 +46,6 @@ public final class KeySlotAmend {
     if (c == null) {
       throw new IllegalArgumentException("no key slot change to make");
     }
-    if (o.changesMoreThanKeySlots()) {
-      throw new UnsupportedImageException("amending encrypt.* options together with other "
-          + "options is not supported: amend them in two calls");
-    }
     listener.progress(0, 1);
     String name = loc.displayName();
     Header h;
@@ -71,6 +67,12 @@ public final class KeySlotAmend {
       }
       if (h.cryptMethod() != Header.CRYPT_LUKS) {
         throw new Qcow2Exception("Only LUKS encryption options can be amended");
+      }
+      // qemu-img refuses a bad value of another option before it looks at the key slots.
+      AmendChecks.options(o, h);
+      if (o.changesMoreThanKeySlots()) {
+        throw new UnsupportedImageException("amending encrypt.* options together with other "
+            + "options is not supported: amend them in two calls");
       }
       // HeaderChecks (through ImageMetadata) made sure a LUKS image has its extension.
       CryptoHeaderPointer area = m.extensions().crypto().orElseThrow();

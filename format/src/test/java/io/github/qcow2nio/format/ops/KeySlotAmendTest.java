@@ -249,6 +249,15 @@ class KeySlotAmendTest {
     assertThrows(UnsupportedImageException.class, () -> KeySlotAmend.run(
         new PathLocation(image), both, k -> secrets.get(k).getBytes(StandardCharsets.UTF_8),
         LuksKeySlots.fixedRate(RATE, new SecureRandom()), ProgressListener.NONE));
+    AmendOptions badWidth = AmendOptions.builder(image).keySecret(secret(GOLD))
+        .keySlots(add("x").build()).refcountBits(3).build();
+    byte[] before = Files.readAllBytes(image);
+    IOException width = assertThrows(IOException.class, () -> KeySlotAmend.run(
+        new PathLocation(image), badWidth, k -> secrets.get(k).getBytes(StandardCharsets.UTF_8),
+        LuksKeySlots.fixedRate(RATE, new SecureRandom()), ProgressListener.NONE));
+    assertEquals("Refcount width must be a power of two and may not exceed 64 bits",
+        width.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(image));
     AmendOptions noKey = AmendOptions.builder(image).keySlots(add("x").build()).build();
     EncryptionKeyException k = assertThrows(EncryptionKeyException.class,
         () -> ImageOperations.amend(noKey));
