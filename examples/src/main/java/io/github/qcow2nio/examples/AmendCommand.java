@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +39,8 @@ final class AmendCommand implements Callable<Integer> {
       + "images have no options to amend)")
   String format;
   @Mixin CacheOptions.Target cache;
-  @Option(names = "--force", description = "accepted (qemu-img needs it for encryption changes)")
+  @Option(names = "--force", description = "with encrypt.*: overwrite an active key slot, "
+      + "erase an inactive one or the last one (which loses the data for good)")
   boolean force;
   @Option(names = "-o", paramLabel = "options", description = "key=value,...; -o help lists "
       + "what can change")
@@ -78,7 +81,7 @@ final class AmendCommand implements Callable<Integer> {
           + "         Specify the 'raw' format explicitly to remove the restrictions.\n");
     }
     int crypt;
-    // The key of an encrypted image; amending its key slots (with this key) is for later.
+    // The key of an encrypted image: it unlocks the image for a change of its key slots.
     KeySecret key = fmt.equals("qcow2") ? ImageKeys.keySecret(image, objects) : null;
     // qemu-img opens the image before it looks at the options: its errors come first.
     ReferencePolicy policy = references.policy();
@@ -94,20 +97,34 @@ final class AmendCommand implements Callable<Integer> {
       out.print(AmendOptionList.HELP);
       return 0;
     }
-    boolean[] encrypt = {false};
+    Map<String, String> encrypt = new LinkedHashMap<>();
     AmendOptions o = AmendOptionList.parse(path, options, err, encrypt);
     o = new AmendOptions(o.image(), o.version(), o.lazyRefcounts(), o.refcountBits(), o.size(),
         o.backingFile(), o.backingFormat(), o.dataFile(), o.dataFileRaw(), policy);
-    if (encrypt[0]) {
-      throw ToolError.of(crypt == 0
-          ? "Can't amend encryption options - encryption not present"
-          : "Amending the options of an encrypted image is not supported");
+    if (!encrypt.isEmpty()) {
+      if (crypt == 0) {
+        throw ToolError.of("Can't amend encryption options - encryption not present");
+      }
+      if (crypt != 2) {
+        throw ToolError.of("Only LUKS encryption options can be amended");
+      }
+      o = new AmendOptions(o.image(), o.version(), o.lazyRefcounts(), o.refcountBits(), o.size(),
+          o.backingFile(), o.backingFormat(), o.dataFile(), o.dataFileRaw(), policy, key,
+          KeySlotOptions.change(encrypt, objects.secrets(), force));
+    } else if (crypt != 0) {
+      throw ToolError.of("Amending the options of an encrypted image is not supported");
     }
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
     try {
       ImageOperations.amend(o, line);
     } catch (IOException e) {
-      String m = Main.message(e);
+      String m = KeySlotOptions.secretMessage(Main.message(e));
+      int newline = m.indexOf('\n');
+      if (newline >= 0) {
+        // qemu-img's hint below a key slot error ("Failed to write to keyslot N"), which it
+        // prints without a newline.
+        throw ToolError.withHint(m.substring(0, newline), m.substring(newline + 1));
+      }
       if (m.equals("Cannot amend the backing file")) {
         throw ToolError.withHint(m, "You can use 'qemu-img rebase' instead.\n");
       }

@@ -69,8 +69,12 @@ final class AmendOptionList {
     return out;
   }
 
-  /** The options for the library; encryption options are returned in {@code encrypt}. */
-  static AmendOptions parse(Path image, List<String> lists, PrintStream err, boolean[] encrypt)
+  /**
+   * The options for the library; the {@code encrypt.*} ones are put in {@code encrypt} (their
+   * numbers checked here, in order, as qemu-img's option parser checks them).
+   */
+  static AmendOptions parse(Path image, List<String> lists, PrintStream err,
+      Map<String, String> encrypt)
       throws ToolError {
     Map<String, String> pairs = new LinkedHashMap<>();
     // Every key is checked first, in order: the first unknown one is the error.
@@ -106,7 +110,12 @@ final class AmendOptionList {
         case "backing_file" -> b.backingFile(v);
         case "backing_fmt" -> b.backingFormat(v);
         case "data_file" -> b.dataFile(v);
-        default -> encrypt[0] = true;
+        default -> {
+          if (k.equals("encrypt.keyslot") || k.equals("encrypt.iter-time")) {
+            KeySlotOptions.checkNumber(k, v);
+          }
+          encrypt.put(k, v);
+        }
       }
     }
     return b.build();

@@ -60,6 +60,12 @@ final class SecretObjects {
     return b == null ? Optional.empty() : Optional.of(KeySecret.of(b));
   }
 
+  /** A copy of the bytes of secret {@code id}, which the caller wipes. */
+  Optional<byte[]> copy(String id) {
+    byte[] b = secrets.get(id);
+    return b == null ? Optional.empty() : Optional.of(b.clone());
+  }
+
   /** True when a secret of that id is defined. */
   boolean has(String id) {
     return secrets.containsKey(id);

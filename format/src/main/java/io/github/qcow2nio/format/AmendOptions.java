@@ -18,10 +18,15 @@ import java.nio.file.Path;
  * @param dataFileRaw {@code data_file_raw}: only off can be set on an existing image
  * @param referencePolicy which backing and data files the image (and every image it names) may
  *     have opened; {@link ReferencePolicy#follow()} (as QEMU) when null
+ * @param keySecret the passphrase that unlocks an encrypted image ({@code encrypt.key-secret} of
+ *     the image's open); needed for {@code keySlots}
+ * @param keySlots {@code encrypt.*}: a LUKS key slot to add or slots to remove; only alone (the
+ *     other options of an encrypted image are not amended here)
  */
 public record AmendOptions(Path image, Integer version, Boolean lazyRefcounts,
     Integer refcountBits, Long size, String backingFile, String backingFormat, String dataFile,
-    Boolean dataFileRaw, ReferencePolicy referencePolicy) {
+    Boolean dataFileRaw, ReferencePolicy referencePolicy, KeySecret keySecret,
+    KeySlotChange keySlots) {
 
   public AmendOptions {
     if (image == null) {
@@ -30,6 +35,14 @@ public record AmendOptions(Path image, Integer version, Boolean lazyRefcounts,
     if (referencePolicy == null) {
       referencePolicy = ReferencePolicy.follow();
     }
+  }
+
+  /** As the canonical constructor, for an image whose key slots stay as they are. */
+  public AmendOptions(Path image, Integer version, Boolean lazyRefcounts, Integer refcountBits,
+      Long size, String backingFile, String backingFormat, String dataFile,
+      Boolean dataFileRaw, ReferencePolicy referencePolicy) {
+    this(image, version, lazyRefcounts, refcountBits, size, backingFile, backingFormat, dataFile,
+        dataFileRaw, referencePolicy, null, null);
   }
 
   /** As the canonical constructor, following every name as QEMU does. */
@@ -49,7 +62,14 @@ public record AmendOptions(Path image, Integer version, Boolean lazyRefcounts,
   public boolean isEmpty() {
     return version == null && lazyRefcounts == null && refcountBits == null && size == null
         && backingFile == null && backingFormat == null && dataFile == null
-        && dataFileRaw == null;
+        && dataFileRaw == null && keySlots == null;
+  }
+
+  /** True when an option other than {@code keySlots} is given. */
+  public boolean changesMoreThanKeySlots() {
+    return version != null || lazyRefcounts != null || refcountBits != null || size != null
+        || backingFile != null || backingFormat != null || dataFile != null
+        || dataFileRaw != null;
   }
 
   /** Builds {@link AmendOptions}; each setter takes the {@code -o} option of the same name. */
@@ -64,6 +84,8 @@ public record AmendOptions(Path image, Integer version, Boolean lazyRefcounts,
     private String dataFile;
     private Boolean dataFileRaw;
     private ReferencePolicy referencePolicy = ReferencePolicy.follow();
+    private KeySecret keySecret;
+    private KeySlotChange keySlots;
 
     private Builder(Path image) {
       this.image = image;
@@ -116,9 +138,21 @@ public record AmendOptions(Path image, Integer version, Boolean lazyRefcounts,
       return this;
     }
 
+    /** The passphrase that unlocks the (encrypted) image. */
+    public Builder keySecret(KeySecret value) {
+      this.keySecret = value;
+      return this;
+    }
+
+    /** {@code encrypt.*}: the key slot change. */
+    public Builder keySlots(KeySlotChange value) {
+      this.keySlots = value;
+      return this;
+    }
+
     public AmendOptions build() {
       return new AmendOptions(image, version, lazyRefcounts, refcountBits, size, backingFile,
-          backingFormat, dataFile, dataFileRaw, referencePolicy);
+          backingFormat, dataFile, dataFileRaw, referencePolicy, keySecret, keySlots);
     }
   }
 }

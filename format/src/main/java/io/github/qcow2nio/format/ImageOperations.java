@@ -8,6 +8,7 @@ import io.github.qcow2nio.format.ops.Compare;
 import io.github.qcow2nio.format.ops.Convert;
 import io.github.qcow2nio.format.ops.Dd;
 import io.github.qcow2nio.format.ops.Inspect;
+import io.github.qcow2nio.format.ops.KeySlotAmend;
 import io.github.qcow2nio.format.ops.Measure;
 import io.github.qcow2nio.format.ops.Rebase;
 import io.github.qcow2nio.format.ops.Resize;
@@ -118,10 +119,15 @@ public final class ImageOperations {
    * {@code qemu-img amend -o ...}: changes a qcow2 image's compat level, lazy refcounts, refcount
    * width, size or data file name in place, with qemu-img's refusals (the messages are its);
    * nothing is written when the call is refused. The listener follows the refcount rewrite and
-   * may cancel between steps: what was done stays (each step is a whole switch).
+   * may cancel between steps: what was done stays (each step is a whole switch). With
+   * {@link AmendOptions#keySlots()} (alone), adds or removes a LUKS key slot of an encrypted
+   * image unlocked with {@link AmendOptions#keySecret()}, as {@code -o encrypt.state=...} does.
    */
   public static AmendResult amend(AmendOptions options, ProgressListener listener)
       throws IOException {
+    if (options.keySlots() != null) {
+      return KeySlotAmend.run(options, EncryptionOpen::secretBytes, listener);
+    }
     return Amend.run(options, listener);
   }
 

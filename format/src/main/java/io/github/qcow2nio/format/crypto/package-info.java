@@ -5,7 +5,9 @@
  * payload uses (XTS written here per IEEE 1619, CBC over the JDK's AES, and the plain, plain64 and
  * ESSIV IV generators), the legacy AES method (crypt_method 1), the making of new LUKS areas as
  * qemu-img makes them ({@code LuksParameters}, {@code LuksFormatter}, and {@code Pbkdf2Timing}
- * for its iteration counts), and the passphrase handling that keeps secrets out of messages and
+ * for its iteration counts), the adding and removing of key slots as qemu-img amend does it
+ * ({@code LuksKeySlots}, with the crash-ordered writes of {@code LuksSlotWriter}), and the
+ * passphrase handling that keeps secrets out of messages and
  * wipes every array derived from them.
  *
  * <p>On the JDK alone ({@code javax.crypto} AES/ECB, {@code Mac}, {@code MessageDigest}, and

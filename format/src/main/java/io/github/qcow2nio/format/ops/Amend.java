@@ -6,6 +6,7 @@ import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.ProgressListener;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
+import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
@@ -50,6 +51,11 @@ public final class Amend {
   /** As above, on the image at {@code loc} ({@code o}'s path is not used). */
   public static AmendResult run(ImageLocation loc, AmendOptions o, ProgressListener listener)
       throws IOException {
+    if (o.keySlots() != null) {
+      // Key slots need the key secret's bytes, which only the top package reads.
+      throw new UnsupportedImageException("key slots are amended through ImageOperations.amend "
+          + "(or KeySlotAmend)");
+    }
     Header before;
     Snapshot first;
     listener.progress(0, 1);

@@ -16,7 +16,8 @@
  * {@code OverlayCompaction} over {@code RefcountFile}) and {@code Rebase} (their header switch
  * in {@code BackingHeader}), {@code Resize} (with {@code FileTrim}) and {@code Amend} (over
  * {@code AmendChecks}, {@code HeaderRewrite}, {@code RefcountWidthChange}, {@code
- * ZeroExpansion}, {@code ZeroClusterExpansion} and {@code BitmapRelease}); each with an options record in and a result record out. May import every
+ * ZeroExpansion}, {@code ZeroClusterExpansion} and {@code BitmapRelease}; the LUKS key slots in
+ * {@code KeySlotAmend}); each with an options record in and a result record out. May import every
  * package of the core, the top package's option and result records included.
  */
 package io.github.qcow2nio.format.ops;
