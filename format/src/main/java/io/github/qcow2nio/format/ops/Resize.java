@@ -1,7 +1,6 @@
 package io.github.qcow2nio.format.ops;
 
 import io.github.qcow2nio.format.CreateOptions.Preallocation;
-import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.ResizeOptions;
 import io.github.qcow2nio.format.ResizeResult;
@@ -29,8 +28,8 @@ public final class Resize {
     PathLocation loc = new PathLocation(o.image());
     long old;
     long size;
-    try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readWrite().toBuilder()
-        .referencePolicy(o.referencePolicy()).build())) {
+    // With the keys: a LUKS image's added clusters are written (and preallocated) encrypted.
+    try (Qcow2Image img = Qcow2Image.open(loc, o.openOptions())) {
       if (img.header().version() == 2 && !img.snapshots().isEmpty()) {
         // Refused whatever the size, as qemu-img refuses it.
         throw new Qcow2Exception("Can't resize a v2 image which has snapshots");
