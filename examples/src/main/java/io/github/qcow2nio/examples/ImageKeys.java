@@ -1,12 +1,16 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.BackingKeys;
 import io.github.qcow2nio.format.ImageMetadata;
 import io.github.qcow2nio.format.KeySecret;
+import io.github.qcow2nio.format.error.BackingChainException;
 import io.github.qcow2nio.format.error.EncryptionKeyException;
 import io.github.qcow2nio.format.io.PathLocation;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The key secret of an image a command opens, as qemu-img resolves it: the {@code --object}
@@ -18,6 +22,8 @@ import java.nio.file.Path;
 final class ImageKeys {
   static final String KEY_REQUIRED = "Parameter 'encrypt.key-secret' is required for cipher";
   static final String BAD_PASSWORD = "Invalid password, cannot unlock any keyslot";
+  static final String NO_SECRET = "No secret with id '";
+  static final String BACKING = "Could not open backing file: ";
 
   private ImageKeys() {}
 
@@ -25,6 +31,31 @@ final class ImageKeys {
   static KeySecret keySecret(ImageOptsOption.Image image, ObjectOption objects)
       throws ToolError {
     return resolve(image, objects, true);
+  }
+
+  /**
+   * The secrets of {@code image}'s backing layers, each layer's own as its
+   * {@code backing.[backing.]encrypt.key-secret} names it, and none for a layer named by none:
+   * qemu-img gives a backing layer no other (an encrypted one is then refused, naming it). An
+   * id no {@code --object} defines is refused only when its layer is encrypted, as qemu-img
+   * asks for a layer's secret only then.
+   */
+  static BackingKeys backingKeys(ImageOptsOption.Image image, ObjectOption objects)
+      throws ToolError {
+    SecretObjects secrets = objects == null ? SecretObjects.none() : objects.secrets();
+    List<KeySecret> keys = new ArrayList<>();
+    for (String id : image.backingKeySecretIds()) {
+      KeySecret k = id == null ? null : secrets.find(id).orElse(null);
+      if (id != null && k == null) {
+        // Asked for only when the layer turns out encrypted; the core reports it, naming the
+        // layer, and unlockError puts it in qemu-img's words.
+        k = KeySecret.from(() -> {
+          throw new IllegalStateException(NO_SECRET + id + "'");
+        });
+      }
+      keys.add(k);
+    }
+    return BackingKeys.exactly(keys);
   }
 
   /** Loads the secrets and judges {@code encrypt.format}, resolving no key (info). */
@@ -116,11 +147,29 @@ final class ImageKeys {
    * {@code e} is not one.
    */
   static ToolError unlockError(IOException e, String operand) {
-    if (!(e instanceof EncryptionKeyException) || e.getMessage() == null) {
+    String why = unlockReason(e);
+    return why == null ? null : ToolError.of("Could not open '" + operand + "': " + why);
+  }
+
+  /**
+   * The core's refusal to unlock an image or one of its backing layers in qemu-img's words,
+   * one "Could not open backing file: " per layer down to the one refused; null when {@code e}
+   * is not such a refusal.
+   */
+  static String unlockReason(Throwable e) {
+    int depth = 0;
+    Throwable t = e;
+    while (t instanceof BackingChainException && t.getCause() != null) {
+      depth++;
+      t = t.getCause();
+    }
+    if (!(t instanceof EncryptionKeyException) || t.getMessage() == null) {
       return null;
     }
-    String why = e.getMessage().contains(BAD_PASSWORD) ? BAD_PASSWORD
-        : e.getMessage().contains(KEY_REQUIRED) ? KEY_REQUIRED : null;
-    return why == null ? null : ToolError.of("Could not open '" + operand + "': " + why);
+    String m = t.getMessage();
+    String why = m.contains(BAD_PASSWORD) ? BAD_PASSWORD
+        : m.contains(KEY_REQUIRED) ? KEY_REQUIRED
+        : m.contains(NO_SECRET) ? m.substring(m.indexOf(NO_SECRET)) : null;
+    return why == null ? null : BACKING.repeat(depth) + why;
   }
 }

@@ -19,10 +19,24 @@ import java.nio.file.Path;
  * @param bitmaps {@code --bitmaps}: copy the source's persistent bitmaps (qcow2 v3 target)
  * @param skipBrokenBitmaps {@code --skip-broken-bitmaps}: with {@code bitmaps}, leave out
  *     inconsistent (in-use) bitmaps instead of refusing the conversion
+ * @param targetKeySecret with {@code noCreate}, the passphrase of an existing encrypted target
+ *     ({@code --target-image-opts ...,encrypt.key-secret=ID}), or null. A new encrypted target
+ *     takes its key from {@code create}'s encryption. As qemu-img 7.2, compression into an
+ *     encrypted target is refused ("Compression and encryption not supported at the same
+ *     time"); with {@code noCreate} too, where qemu-img would store the compressed clusters
+ *     in the clear
  */
 public record ConvertOptions(ImageSource source, Path target, String targetFormat,
     CreateOptions create, boolean noCreate, long sparseSize, boolean compress, boolean bitmaps,
-    boolean skipBrokenBitmaps) {
+    boolean skipBrokenBitmaps, KeySecret targetKeySecret) {
+
+  /** As the canonical constructor, for a target that is not encrypted or is new. */
+  public ConvertOptions(ImageSource source, Path target, String targetFormat,
+      CreateOptions create, boolean noCreate, long sparseSize, boolean compress, boolean bitmaps,
+      boolean skipBrokenBitmaps) {
+    this(source, target, targetFormat, create, noCreate, sparseSize, compress, bitmaps,
+        skipBrokenBitmaps, null);
+  }
 
   /** qemu-img's default for {@code -S}: 4 KiB. */
   public static final long DEFAULT_SPARSE_SIZE = 4096;
@@ -63,7 +77,7 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
   public Builder toBuilder() {
     return new Builder(source, target, targetFormat).create(create).noCreate(noCreate)
         .sparseSize(sparseSize).compress(compress).bitmaps(bitmaps)
-        .skipBrokenBitmaps(skipBrokenBitmaps);
+        .skipBrokenBitmaps(skipBrokenBitmaps).targetKeySecret(targetKeySecret);
   }
 
   /** Collects the options; the record checks them when {@link #build} makes it. */
@@ -77,6 +91,7 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
     private boolean compress;
     private boolean bitmaps;
     private boolean skipBrokenBitmaps;
+    private KeySecret targetKeySecret;
 
     private Builder(ImageSource source, Path target, String targetFormat) {
       this.source = source;
@@ -120,9 +135,15 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
       return this;
     }
 
+    /** With {@code -n}: the existing encrypted target's passphrase; null for none. */
+    public Builder targetKeySecret(KeySecret value) {
+      targetKeySecret = value;
+      return this;
+    }
+
     public ConvertOptions build() {
       return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize,
-          compress, bitmaps, skipBrokenBitmaps);
+          compress, bitmaps, skipBrokenBitmaps, targetKeySecret);
     }
   }
 }
