@@ -106,19 +106,20 @@ final class RebaseCommand implements Callable<Integer> {
           + "file names for '" + image.jsonName() + "'");
     }
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
-    try {
-      ImageKeys.unlocking(image, () -> ImageOperations.rebase(o, line));
-    } catch (BackingChainException e) {
-      // The cause is the new backing file's own open, refused for it or for a layer below it.
-      Throwable cause = e.getCause() instanceof BackingChainException b && b.getCause() != null
-          ? b.getCause() : e.getCause();
-      String why = e.getMessage().startsWith(NEW_BACKING) ? ImageKeys.unlockReason(cause)
-          : null;
-      if (why == null) {
-        throw e;
+    // The new backing file's refusal first: it may lie in the old chain too, and qemu-img
+    // names it as the new backing file.
+    ImageKeys.unlocking(image, () -> {
+      try {
+        return ImageOperations.rebase(o, line);
+      } catch (BackingChainException e) {
+        String why = e.getMessage().startsWith(NEW_BACKING) ? ImageKeys.unlockReason(e,
+            Path.of(file).resolveSibling(name)) : null;
+        if (why == null) {
+          throw e;
+        }
+        throw ToolError.of(NEW_BACKING + name + "': " + why);
       }
-      throw ToolError.of(NEW_BACKING + name + "': " + why);
-    }
+    });
     line.finish();
     return 0;
   }

@@ -54,8 +54,10 @@ public final class Resize {
       } else {
         // The active disk of an image is always the core's qcow2 disk.
         ((Qcow2Disk) img.disk()).writer().resizePreallocated(size,
+            // No zero flags on an encrypted image, as qemu-img: its preallocated clusters read
+            // as zeroed host clusters decrypted.
             p == Preallocation.METADATA && img.header().version() == 3
-                && !img.header().hasExtendedL2(),
+                && !img.header().hasExtendedL2() && img.header().cryptMethod() == 0,
             p == Preallocation.FULL);
       }
       img.disk().flush();
