@@ -7,6 +7,7 @@ import io.github.qcow2nio.format.ResizeResult;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
 import io.github.qcow2nio.format.io.PathLocation;
 import java.io.IOException;
@@ -25,7 +26,11 @@ public final class Resize {
   private Resize() {}
 
   public static ResizeResult run(ResizeOptions o) throws IOException {
-    PathLocation loc = new PathLocation(o.image());
+    return run(new PathLocation(o.image()), o);
+  }
+
+  /** As above, the image (and every file its chain names) read from {@code loc}. */
+  public static ResizeResult run(ImageLocation loc, ResizeOptions o) throws IOException {
     long old;
     long size;
     // With the keys: a LUKS image's added clusters are written (and preallocated) encrypted.
