@@ -125,7 +125,11 @@ class EncryptedFaultSweepTest {
       }
       expect(op, at, guest, baseBefore, false, what);
       if (!mode.stopsTheWorld()) {
-        operate(op, new PathLocation(at.resolve(op.top())));
+        // A growth that failed while preallocating has its new size already: run again, it
+        // would be refused as qemu-img refuses preallocating without growth.
+        if (op != Op.RESIZE_GROW || read(at.resolve(op.top()), op.top()).length == SIZE) {
+          operate(op, new PathLocation(at.resolve(op.top())));
+        }
         expect(op, at, guest, baseBefore, true, what + ", again");
         for (String name : after.keySet()) {
           check(at, name, what + ", again");
@@ -155,7 +159,8 @@ class EncryptedFaultSweepTest {
     }
     assertTrue(now.length == op.newSize || !done && now.length == SIZE,
         what + ": size " + now.length);
-    int shared = Math.min(SIZE, now.length);
+    // A failed shrink may have dropped what lies past the new end before the size changed.
+    int shared = Math.min(SIZE, op.newSize);
     assertTrue(Arrays.equals(guest, 0, shared, now, 0, shared), what + ": reads as before");
   }
 
