@@ -61,14 +61,27 @@ record ConvertTarget(ImageOptsOption.Image image, String format, KeySecret keySe
     return ImageKeys.unlocking(image, opening);
   }
 
-  /** Takes the {@code encrypt.*} entries out of the {@code -o} values. */
-  static Map<String, String> encryptOptions(Map<String, String> create) {
+  /**
+   * Takes the {@code encrypt.*} entries out of the {@code -o} values; a non-number
+   * {@code encrypt.iter-time} is refused at once, as qemu-img parses {@code -o}.
+   */
+  static Map<String, String> encryptOptions(Map<String, String> create) throws ToolError {
     Map<String, String> encrypt = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, String>> i = create.entrySet().iterator(); i.hasNext(); ) {
       Map.Entry<String, String> e = i.next();
       if (e.getKey().startsWith("encrypt.")) {
         encrypt.put(e.getKey(), e.getValue());
         i.remove();
+      }
+    }
+    String iter = encrypt.get("encrypt.iter-time");
+    if (iter != null) {
+      try {
+        long n = iter.startsWith("0x") || iter.startsWith("0X")
+            ? Long.parseUnsignedLong(iter.substring(2), 16) : Long.parseUnsignedLong(iter);
+        encrypt.put("encrypt.iter-time", Long.toUnsignedString(n));
+      } catch (NumberFormatException x) {
+        throw ToolError.of("Parameter 'encrypt.iter-time' expects a number");
       }
     }
     return encrypt;
@@ -82,14 +95,17 @@ record ConvertTarget(ImageOptsOption.Image image, String format, KeySecret keySe
    */
   static EncryptionOptions encryption(Map<String, String> encrypt, String file,
       boolean compressed, ObjectOption objects) throws ToolError {
-    if (!encrypt.containsKey("encrypt.format")) {
+    if (encrypt.isEmpty()) {
       return null;
+    }
+    String prefix = file + ": error while converting qcow2: ";
+    if (!encrypt.containsKey("encrypt.format")) {
+      throw ToolError.of(prefix + "Parameter 'encrypt.format' is missing");
     }
     SecretObjects secrets = objects.secrets();
     if (compressed) {
       return EncryptionOptions.builder(KeySecret.of(new byte[0])).build();
     }
-    return CreateOptionList.encryption(encrypt, file + ": error while converting qcow2: ",
-        id -> secrets.find(id).orElse(null));
+    return CreateOptionList.encryption(encrypt, prefix, id -> secrets.find(id).orElse(null));
   }
 }

@@ -146,6 +146,13 @@ class EncryptedWritesAgainstQemuTest {
             + plainTop, List.of(plainTop + ",backing.encrypt.key-secret=s2")),
         new Case("rebase -u without the key", "rebase -u -b base.qcow2 -F qcow2 DIR/top.qcow2",
             List.of(TOP)),
+        // The reading commands take each layer's key too.
+        new Case("check with three keys", "check " + o + "--image-opts " + TOP, List.of()),
+        new Case("map with three keys", "map " + o + "--output=json --image-opts " + TOP,
+            List.of()),
+        new Case("check, mid key wrong", "check " + o + "--image-opts "
+            + TOP.replace("backing.encrypt.key-secret=s1", "backing.encrypt.key-secret=s0"),
+            List.of()),
         // convert: reading the chain, writing encrypted targets.
         new Case("convert reads three keys", "convert " + o + "-O raw --image-opts " + TOP
             + " DIR/out.raw", List.of("driver=raw,file.filename=DIR/out.raw")),
@@ -168,6 +175,11 @@ class EncryptedWritesAgainstQemuTest {
         new Case("convert to LUKS, unknown secret", "convert " + o + "-O qcow2 -o "
             + "encrypt.format=luks,encrypt.key-secret=zz DIR/plain.qcow2 DIR/out.qcow2",
             List.of()),
+        new Case("convert, a secret but no encrypt.format", "convert " + o + "-O qcow2 -o "
+            + "encrypt.key-secret=s1 DIR/plain.qcow2 DIR/out.qcow2", List.of()),
+        new Case("convert, iter-time not a number", "convert " + o + "-O qcow2 -o "
+            + "encrypt.format=luks,encrypt.key-secret=s1,encrypt.iter-time=abc DIR/plain.qcow2 "
+            + "DIR/out.qcow2", List.of()),
         new Case("convert -n --target-image-opts", "convert " + o + "-n --image-opts " + TOP
             + " --target-image-opts driver=qcow2,file.filename=DIR/target.qcow2,"
             + "encrypt.key-secret=s1", List.of("driver=qcow2,file.filename=DIR/target.qcow2,"
