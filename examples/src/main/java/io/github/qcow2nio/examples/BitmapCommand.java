@@ -141,7 +141,8 @@ final class BitmapCommand implements Callable<Integer> {
     BitmapOptions options = new BitmapOptions(name, actions, g, false,
         sourceFile == null ? null : Path.of(sourceFile), sourceFormat, policy);
     try (Qcow2Image img = ImageKeys.unlocking(image, () -> Qcow2Image.open(path,
-        OpenOptions.readWrite().toBuilder().keySecret(key).referencePolicy(policy).build()))) {
+        OpenOptions.readWrite().toBuilder().keySecret(key).referencePolicy(policy)
+            .backingKeys(ImageKeys.backingKeys(image, objects)).build()))) {
       img.editBitmap(options);
     } catch (NoSuchFileException e) {
       String f = e.getFile();

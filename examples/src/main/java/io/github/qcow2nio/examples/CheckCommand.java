@@ -77,6 +77,7 @@ final class CheckCommand implements Callable<Integer> {
     CheckOptions options = CheckOptions.builder().repair(r)
         .forceShare(share.forceShare).messages(err::println)
         .keySecret(ImageKeys.keySecret(image, objects))
+        .backingKeys(ImageKeys.backingKeys(image, objects))
         .referencePolicy(references.policy()).build();
     CheckResult result = ImageKeys.unlocking(image, () -> Qcow2Image.check(path, options));
     if (!quiet.quiet) {

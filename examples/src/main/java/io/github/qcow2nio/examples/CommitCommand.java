@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
  * [-r rate_limit] [-d] [-p] filename}: what {@code qemu-img commit} does, through {@link
  * ImageOperations#commit}: the overlay's changes go into its backing file (or, with {@code -b},
  * into a deeper image of its chain), and the overlay is emptied unless {@code -d} or {@code -b}
- * is given.
+ * is given. Encrypted layers are unlocked each with its own key: {@code encrypt.key-secret}
+ * for the overlay, {@code backing.encrypt.key-secret} for its backing file, and so on; the
+ * committed data is encrypted with the base's key.
  */
 @Command(name = "commit",
     description = "writes an overlay's changes into its backing file, as 'qemu-img commit'")
@@ -75,12 +77,18 @@ final class CommitCommand implements Callable<Integer> {
     if (fmt.equals("raw")) {
       throw ToolError.of("Image does not have a backing file");
     }
-    // An encrypted image needs its key (qemu-img's words when none is given); the core then
-    // refuses to write it, as it refuses every write to an encrypted image for now.
-    ImageKeys.keySecret(image, objects);
+    // An encrypted image needs its key (qemu-img's words when none is given), and each
+    // encrypted layer below its own: the base is written with its key.
+    CommitOptions o = CommitOptions.builder(Path.of(file)).base(base).keepOverlay(keep)
+        .referencePolicy(references.policy()).keySecret(ImageKeys.keySecret(image, objects))
+        .backingKeys(ImageKeys.backingKeys(image, objects)).build();
+    if (base != null && image.hasBackingOptions()) {
+      // qemu-img 7.2 names such an image by the JSON of its options, and finds no -b in it.
+      throw ToolError.of("Did not find '" + base + "' in the backing chain of '"
+          + image.operand() + "'");
+    }
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
-    ImageOperations.commit(CommitOptions.builder(Path.of(file)).base(base).keepOverlay(keep)
-        .referencePolicy(references.policy()).build(), line);
+    ImageKeys.unlocking(image, () -> ImageOperations.commit(o, line));
     line.finish();
     if (!quiet.quiet) {
       out.println("Image committed.");

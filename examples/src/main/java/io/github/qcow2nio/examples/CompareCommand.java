@@ -98,6 +98,7 @@ final class CompareCommand implements Callable<Integer> {
   private ImageSource source(ImageOptsOption.Image image)
       throws ToolError, CommandLine.UsageException {
     return new ImageSource(Path.of(image.filename()), image.format(), null, share.forceShare,
-        references.policy(), ImageKeys.keySecret(image, objects));
+        references.policy(), ImageKeys.keySecret(image, objects))
+        .withBackingKeys(ImageKeys.backingKeys(image, objects));
   }
 }

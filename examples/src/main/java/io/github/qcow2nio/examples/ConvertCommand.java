@@ -22,7 +22,10 @@ import picocli.CommandLine.Parameters;
  * [-l snapshot_param] [-S sparse_size] [-n] [-c] [-p] [-q] [-U] [-W] [-m num] filename
  * output_filename}: what {@code qemu-img convert} does, through {@link ImageOperations#convert}.
  * The target stays sparse: zero ranges and runs of zeros of at least {@code -S} bytes (4 KiB)
- * are not written.
+ * are not written. {@code -o encrypt.format=luks,encrypt.key-secret=ID[,encrypt.*]} makes an
+ * encrypted target; {@code -n --target-image-opts driver=qcow2,file.filename=F,
+ * encrypt.key-secret=ID} writes into an existing encrypted one; a source's backing layers take
+ * their own secrets with {@code backing.[backing.]encrypt.key-secret=ID} in {@code --image-opts}.
  */
 @Command(name = "convert",
     description = "copies a disk into a new image, keeping it sparse, as 'qemu-img convert'")
@@ -32,7 +35,10 @@ final class ConvertCommand implements Callable<Integer> {
   String format;
   @Option(names = "-O", paramLabel = "output_fmt",
       description = "the target's format: raw (the default) or qcow2")
-  String outFormat = "raw";
+  String outFormat;
+  @Option(names = "--target-image-opts", description = "with -n: the target is given as "
+      + "options, driver=qcow2,file.filename=FILE[,encrypt.key-secret=ID], not a name")
+  boolean targetImageOpts;
   @Option(names = "-o", paramLabel = "options",
       description = "the target's creation options, key=value,...")
   List<String> options = new ArrayList<>();
@@ -92,9 +98,16 @@ final class ConvertCommand implements Callable<Integer> {
     if (skipBrokenBitmaps && !bitmaps) {
       throw ToolError.of("Use of --skip-broken-bitmaps requires --bitmaps");
     }
+    if (targetImageOpts && !noCreate) {
+      throw ToolError.of("--target-image-opts requires use of -n flag");
+    }
+    if (targetImageOpts && outFormat != null) {
+      throw ToolError.of("--image-opts and --format are mutually exclusive");
+    }
     String from = format == null || imageOpts.imageOpts ? format : format(format);
-    String to = format(outFormat);
+    String to = format(outFormat == null ? "raw" : outFormat);
     Map<String, String> create = QemuOptions.keyValues(options);
+    Map<String, String> encrypt = ConvertTarget.encryptOptions(create);
     long sparseSize = sparse == null ? ConvertOptions.DEFAULT_SPARSE_SIZE : sparseSize(sparse);
     cache.check();
     sourceCache.check();
@@ -117,14 +130,21 @@ final class ConvertCommand implements Callable<Integer> {
     ImageOptsOption.Image in = imageOpts.image(operands.get(0), from);
     ImageSource source = new ImageSource(Path.of(in.filename()), in.format(),
         snapshot == null ? null : snapshot(snapshot), share.forceShare,
-        references.policy(), ImageKeys.keySecret(in, objects));
-    ConvertOptions o = ConvertOptions.builder(source, Path.of(operands.get(1)), to)
-        .create(c).noCreate(noCreate).sparseSize(sparseSize).compress(compress)
+        references.policy(), ImageKeys.keySecret(in, objects))
+        .withBackingKeys(ImageKeys.backingKeys(in, objects));
+    ConvertTarget target = ConvertTarget.of(operands.get(1), targetImageOpts, noCreate, to,
+        objects);
+    c = c.toBuilder().encryption(ConvertTarget.encryption(encrypt, target.filename(),
+        compress && !noCreate, objects)).build();
+    ConvertOptions o = ConvertOptions.builder(source, Path.of(target.filename()),
+        target.format()).create(c).noCreate(noCreate).sparseSize(sparseSize).compress(compress)
         .bitmaps(bitmaps).skipBrokenBitmaps(skipBrokenBitmaps)
+        .targetKeySecret(target.keySecret())
         // qemu-img convert writes its target with cache mode "unsafe" unless -t says otherwise.
         .forceWrites(cache.forcesWrites("unsafe")).build();
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
-    ConvertResult r = ImageKeys.unlocking(in, () -> ImageOperations.convert(o, line));
+    ConvertResult r = ImageKeys.unlocking(in, () -> target.unlocking(
+        () -> ImageOperations.convert(o, line)));
     line.finish();
     for (String name : r.skippedBitmaps()) {
       err.println("qcow2: warning: Skipping inconsistent bitmap '" + name + "'");

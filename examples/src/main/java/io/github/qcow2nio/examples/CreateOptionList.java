@@ -196,6 +196,16 @@ final class CreateOptionList {
   /** The encrypt.* options for the core, or null without encrypt.format. */
   private EncryptionOptions encryption(String file,
       java.util.function.Function<String, KeySecret> secrets) throws ToolError {
+    return encryption(values, file + ": ", secrets);
+  }
+
+  /**
+   * The {@code encrypt.*} entries of {@code values} for the core, or null without
+   * {@code encrypt.format}; refusals start with {@code prefix} ("FILE: " for create, "FILE:
+   * error while converting qcow2: " for convert), as qemu-img words them.
+   */
+  static EncryptionOptions encryption(Map<String, String> values, String prefix,
+      java.util.function.Function<String, KeySecret> secrets) throws ToolError {
     String format = values.get("encrypt.format");
     if (format == null) {
       return null;
@@ -211,15 +221,15 @@ final class CreateOptionList {
       // qemu-img judges the values before it looks for the secret.
       e.build().checkParameters();
     } catch (Qcow2Exception x) {
-      throw ToolError.of(file + ": " + x.getMessage());
+      throw ToolError.of(prefix + x.getMessage());
     }
     String id = values.get("encrypt.key-secret");
     if (id == null) {
-      throw ToolError.of(file + ": Parameter 'encrypt.key-secret' is required for cipher");
+      throw ToolError.of(prefix + "Parameter 'encrypt.key-secret' is required for cipher");
     }
     KeySecret secret = secrets.apply(id);
     if (secret == null) {
-      throw ToolError.of(file + ": No secret with id '" + id + "'");
+      throw ToolError.of(prefix + "No secret with id '" + id + "'");
     }
     return e.keySecret(secret).build();
   }

@@ -119,7 +119,8 @@ final class DdCommand implements Callable<Integer> {
       throw ToolError.of("Unknown file format");
     }
     ImageSource source = new ImageSource(input, inFormat, null, share.forceShare,
-        references.policy(), ImageKeys.keySecret(in, objects));
+        references.policy(), ImageKeys.keySecret(in, objects))
+        .withBackingKeys(ImageKeys.backingKeys(in, objects));
     DdOptions options = DdOptions.builder(source, Path.of(o.output))
         .targetFormat(outFormat).blockSize(o.blockSize).count(o.count).skip(o.skip).build();
     DdResult r;

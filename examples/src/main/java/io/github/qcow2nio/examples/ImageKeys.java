@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.BackingKeys;
 import io.github.qcow2nio.format.ImageMetadata;
 import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.error.EncryptionKeyException;
@@ -7,6 +8,8 @@ import io.github.qcow2nio.format.io.PathLocation;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The key secret of an image a command opens, as qemu-img resolves it: the {@code --object}
@@ -18,6 +21,8 @@ import java.nio.file.Path;
 final class ImageKeys {
   static final String KEY_REQUIRED = "Parameter 'encrypt.key-secret' is required for cipher";
   static final String BAD_PASSWORD = "Invalid password, cannot unlock any keyslot";
+  static final String NO_SECRET = "No secret with id '";
+  static final String BACKING = "Could not open backing file: ";
 
   private ImageKeys() {}
 
@@ -25,6 +30,31 @@ final class ImageKeys {
   static KeySecret keySecret(ImageOptsOption.Image image, ObjectOption objects)
       throws ToolError {
     return resolve(image, objects, true);
+  }
+
+  /**
+   * The secrets of {@code image}'s backing layers, each layer's own as its
+   * {@code backing.[backing.]encrypt.key-secret} names it, and none for a layer named by none:
+   * qemu-img gives a backing layer no other (an encrypted one is then refused, naming it). An
+   * id no {@code --object} defines is refused only when its layer is encrypted, as qemu-img
+   * asks for a layer's secret only then.
+   */
+  static BackingKeys backingKeys(ImageOptsOption.Image image, ObjectOption objects)
+      throws ToolError {
+    SecretObjects secrets = objects == null ? SecretObjects.none() : objects.secrets();
+    List<KeySecret> keys = new ArrayList<>();
+    for (String id : image.backingKeySecretIds()) {
+      KeySecret k = id == null ? null : secrets.find(id).orElse(null);
+      if (id != null && k == null) {
+        // Asked for only when the layer turns out encrypted; the core reports it, naming the
+        // layer, and unlockReason puts it in qemu-img's words.
+        k = KeySecret.from(() -> {
+          throw new IllegalStateException(NO_SECRET + id + "'");
+        });
+      }
+      keys.add(k);
+    }
+    return BackingKeys.exactly(keys);
   }
 
   /** Loads the secrets and judges {@code encrypt.format}, resolving no key (info). */
@@ -83,44 +113,82 @@ final class ImageKeys {
   }
 
   /**
-   * Runs {@code opening}, turning the core's refusal to unlock {@code image} into qemu-img's
-   * words for the operand as given ("Could not open 'driver=qcow2,...': Invalid password, ...").
+   * Runs {@code opening}, turning the core's refusal to unlock {@code image} or a layer of its
+   * backing chain into qemu-img's words for the operand as given ("Could not open
+   * 'driver=qcow2,...': Could not open backing file: Invalid password, ...").
    */
   static <T> T unlocking(ImageOptsOption.Image image, Opening<T> opening)
       throws IOException, ToolError {
     try {
       return opening.run();
     } catch (IOException e) {
-      // Only the refusal of this image (the core names its file), not of another one.
-      ToolError t = e.getMessage() != null
-          && e.getMessage().startsWith(coreName(image.filename()) + ": ")
-          ? unlockError(e, image.operand()) : null;
-      if (t != null) {
-        throw t;
+      // Only the refusal of this image or its chain, not of another one.
+      String why = unlockReason(e, path(image.filename()));
+      if (why != null) {
+        throw ToolError.of("Could not open '" + image.operand() + "': " + why);
       }
       throw e;
     }
   }
 
-  /** The name the core gives the file in its messages. */
-  private static String coreName(String filename) {
+  private static Path path(String filename) {
     try {
-      return Path.of(filename).toString();
+      return Path.of(filename);
     } catch (InvalidPathException e) {
-      return filename;
+      return null;
     }
   }
 
   /**
-   * The core's refusal to unlock an image, in qemu-img's words for {@code operand}; null when
-   * {@code e} is not one.
+   * The core's refusal to unlock the image at {@code top} or a layer of its backing chain in
+   * qemu-img's words, one "Could not open backing file: " per layer down to the one refused;
+   * null when {@code e} is no such refusal (or refuses a file outside that chain).
    */
-  static ToolError unlockError(IOException e, String operand) {
-    if (!(e instanceof EncryptionKeyException) || e.getMessage() == null) {
+  static String unlockReason(Throwable e, Path top) {
+    Throwable t = e;
+    while (t != null && !(t instanceof EncryptionKeyException)) {
+      t = t.getCause();
+    }
+    if (t == null || t.getMessage() == null || top == null) {
       return null;
     }
-    String why = e.getMessage().contains(BAD_PASSWORD) ? BAD_PASSWORD
-        : e.getMessage().contains(KEY_REQUIRED) ? KEY_REQUIRED : null;
-    return why == null ? null : ToolError.of("Could not open '" + operand + "': " + why);
+    String m = t.getMessage();
+    String why = m.contains(BAD_PASSWORD) ? BAD_PASSWORD
+        : m.contains(KEY_REQUIRED) ? KEY_REQUIRED
+        : m.contains(NO_SECRET) ? m.substring(m.indexOf(NO_SECRET)) : null;
+    int depth = depth(m, top);
+    return why == null || depth < 0 ? null : BACKING.repeat(depth) + why;
+  }
+
+  /**
+   * How deep below {@code top} lies the layer the core's message {@code m} names ("FILE: ..."),
+   * following the backing file names of the chain's headers; -1 when none of them.
+   */
+  private static int depth(String m, Path top) {
+    int colon = m.indexOf(": ");
+    Path named = colon < 0 ? null : path(m.substring(0, colon));
+    Path at = top;
+    for (int depth = 0; at != null && depth <= 64; depth++) {
+      if (m.startsWith(at + ": ") || same(named, at)) {
+        return depth;
+      }
+      try {
+        String backing = ImageMetadata.read(new PathLocation(at), true).extensions()
+            .backingFile().orElse(null);
+        at = backing == null ? null : at.resolveSibling(backing.startsWith("file:")
+            ? backing.substring("file:".length()) : backing);
+      } catch (IOException | RuntimeException x) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean same(Path a, Path b) {
+    try {
+      return a != null && java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.BackingKeys;
 import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
@@ -54,6 +55,12 @@ public final class ImageMapper implements Closeable {
   /** As above, unlocking an encrypted image (and its encrypted backing files) with {@code key}. */
   public static ImageMapper open(String filename, String format, boolean forceShare,
       ReferencePolicy references, KeySecret key) throws IOException {
+    return open(filename, format, forceShare, references, key, null);
+  }
+
+  /** As above, each encrypted backing layer unlocked with its own key ({@code below}). */
+  public static ImageMapper open(String filename, String format, boolean forceShare,
+      ReferencePolicy references, KeySecret key, BackingKeys below) throws IOException {
     Path path = Path.of(filename);
     if (format == null) {
       format = ImageInspector.probe(path);
@@ -63,7 +70,7 @@ public final class ImageMapper implements Closeable {
       return new ImageMapper(() -> {}, List.of(raw(filename, length)));
     }
     Qcow2Image top = Qcow2Image.open(path, OpenOptions.builder().forceShare(forceShare)
-        .referencePolicy(references).keySecret(key).build());
+        .referencePolicy(references).keySecret(key).backingKeys(below).build());
     List<Layer> layers = new ArrayList<>();
     String name = filename;
     Qcow2Image image = top;

@@ -1,5 +1,6 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.BackingKeys;
 import io.github.qcow2nio.format.KeySecret;
 import io.github.qcow2nio.format.io.ReferencePolicy;
 import java.io.IOException;
@@ -57,9 +58,10 @@ final class MapCommand implements Callable<Integer> {
     long maxLength = size("--max-length", this.maxLength, Long.MAX_VALUE);
     ImageOptsOption.Image image = imageOpts.image(operands.get(0), format);
     KeySecret key = ImageKeys.keySecret(image, objects);
+    BackingKeys below = ImageKeys.backingKeys(image, objects);
     ReferencePolicy policy = references.policy();
     try (ImageMapper mapper = ImageKeys.unlocking(image, () -> ImageMapper.open(
-        image.filename(), image.format(), share.forceShare, policy, key))) {
+        image.filename(), image.format(), share.forceShare, policy, key, below))) {
       long end = maxLength > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxLength;
       if (json) {
         json(mapper, start, end, out);

@@ -82,7 +82,8 @@ final class MeasureCommand implements Callable<Integer> {
     ImageSource source = operands.isEmpty() ? null
         : new ImageSource(Path.of(in.filename()), in.format(),
             snapshot == null ? null : ConvertCommand.snapshot(snapshot), share.forceShare,
-            references.policy(), ImageKeys.keySecret(in, objects));
+            references.policy(), ImageKeys.keySecret(in, objects))
+            .withBackingKeys(ImageKeys.backingKeys(in, objects));
     MeasureResult r = ImageKeys.unlocking(in, () -> ImageOperations.measure(
         new MeasureOptions(source, Math.max(bytes, 0), outFormat, c)));
     if (json) {

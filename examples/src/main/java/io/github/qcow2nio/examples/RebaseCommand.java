@@ -1,6 +1,8 @@
 package io.github.qcow2nio.examples;
 
+import io.github.qcow2nio.format.BackingKeys;
 import io.github.qcow2nio.format.ImageOperations;
+import io.github.qcow2nio.format.error.BackingChainException;
 import io.github.qcow2nio.format.RebaseOptions;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,12 +22,16 @@ import picocli.CommandLine.Parameters;
  * rebase} does, through {@link ImageOperations#rebase}: safe by default (what would read
  * differently through the new backing file is copied into the overlay first), header only with
  * {@code -u}; {@code -b ""} removes the backing file. {@code -c} (qemu-img 8.0's, not 7.2's)
- * stores the copied clusters compressed.
+ * stores the copied clusters compressed. An encrypted overlay and the layers of its old chain
+ * are unlocked each with its own key ({@code encrypt.key-secret},
+ * {@code backing.[backing.]encrypt.key-secret}); as in qemu-img 7.2, a safe rebase onto an
+ * encrypted new backing file is refused (there is no way to name its secret).
  */
 @Command(name = "rebase",
     description = "changes an overlay's backing file, keeping what it reads, as 'qemu-img "
         + "rebase'")
 final class RebaseCommand implements Callable<Integer> {
+  private static final String NEW_BACKING = "Could not open new backing file '";
   @Mixin HelpOption help;
   @Mixin ObjectOption objects;
   @Mixin ImageOptsOption imageOpts;
@@ -87,12 +93,33 @@ final class RebaseCommand implements Callable<Integer> {
       throw ToolError.of("Could not change the backing file to '" + name
           + "': Operation not supported");
     }
-    // As commit: the key first, then the core's refusal to write an encrypted image.
-    ImageKeys.keySecret(image, objects);
-    ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
-    ImageOperations.rebase(RebaseOptions.builder(Path.of(file), name)
+    // As commit: the key first, each layer of the old chain its own. qemu-img 7.2 has no way
+    // to name the new backing file's secret: an encrypted one is refused (newBackingKeys).
+    RebaseOptions o = RebaseOptions.builder(Path.of(file), name)
         .backingFormat(backingFormat).unsafe(unsafe).compress(compress)
-        .referencePolicy(references.policy()).build(), line);
+        .referencePolicy(references.policy()).keySecret(ImageKeys.keySecret(image, objects))
+        .backingKeys(ImageKeys.backingKeys(image, objects))
+        .newBackingKeys(BackingKeys.exactly(List.of())).build();
+    if (!unsafe && !name.isEmpty() && !name.startsWith("/") && image.hasBackingOptions()) {
+      // Named by the JSON of its options, the overlay has no directory to resolve against.
+      throw ToolError.of("Could not resolve backing filename: Cannot use relative backing "
+          + "file names for '" + image.jsonName() + "'");
+    }
+    ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
+    // The new backing file's refusal first: it may lie in the old chain too, and qemu-img
+    // names it as the new backing file.
+    ImageKeys.unlocking(image, () -> {
+      try {
+        return ImageOperations.rebase(o, line);
+      } catch (BackingChainException e) {
+        String why = e.getMessage().startsWith(NEW_BACKING) ? ImageKeys.unlockReason(e,
+            Path.of(file).resolveSibling(name)) : null;
+        if (why == null) {
+          throw e;
+        }
+        throw ToolError.of(NEW_BACKING + name + "': " + why);
+      }
+    });
     line.finish();
     return 0;
   }

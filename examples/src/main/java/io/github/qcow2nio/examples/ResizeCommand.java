@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code qcow2 resize [--image-opts] [-f fmt] [--preallocation=prealloc] [-q] [--shrink]
+ * {@code qcow2 resize [--object objectdef] [--image-opts] [-f fmt] [--preallocation=prealloc] [-q] [--shrink]
  * filename [+ | -]size}: as {@code qemu-img resize}, through {@link ImageOperations#resize}
  * for qcow2 (whose refusals, preallocation and file trimming are the library's) and a plain
  * truncate or extension for raw (off, falloc and full). Shrinking needs {@code --shrink}, and
@@ -114,15 +114,17 @@ final class ResizeCommand implements Callable<Integer> {
           + "         Specify the 'raw' format explicitly to remove the restrictions.\n");
     }
     if (fmt.equals("qcow2")) {
-      // The key first (qemu-img's words without one), then the core's refusal to write.
-      ImageKeys.keySecret(image, objects);
+      // The key first (qemu-img's words without one); each backing layer takes its own.
       ResizeOptions r = (sign == 0 ? ResizeOptions.to(Path.of(image.filename()), n)
           : ResizeOptions.by(Path.of(image.filename()), sign * n))
-          .withReferencePolicy(references.policy());
+          .withReferencePolicy(references.policy())
+          .withKeySecret(ImageKeys.keySecret(image, objects))
+          .withBackingKeys(ImageKeys.backingKeys(image, objects));
       r = r.withShrink(shrink).withPreallocation(preallocation == null ? Preallocation.OFF
           : Preallocation.valueOf(preallocation.toUpperCase(java.util.Locale.ROOT)));
+      ResizeOptions options = r;
       try {
-        ImageOperations.resize(r);
+        ImageKeys.unlocking(image, () -> ImageOperations.resize(options));
       } catch (Qcow2Exception e) {
         if (SHRINK_NOT_ASKED.equals(e.getMessage())) {
           throw ToolError.of(SHRINK_NOT_ASKED, SHRINK_WARNING);

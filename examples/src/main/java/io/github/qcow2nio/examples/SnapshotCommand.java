@@ -103,7 +103,8 @@ final class SnapshotCommand implements Callable<Integer> {
       return 0;
     }
     try (Qcow2Image img = Qcow2Image.open(path, OpenOptions.readWrite().toBuilder()
-        .keySecret(key).referencePolicy(policy).build())) {
+        .keySecret(key).backingKeys(ImageKeys.backingKeys(image, objects))
+        .referencePolicy(policy).build())) {
       if (!create.isEmpty()) {
         String name = cut(create.get(0));
         run("Could not create snapshot '" + name + "'", () -> img.createSnapshot(name, false));

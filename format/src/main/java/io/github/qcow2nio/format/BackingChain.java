@@ -90,7 +90,10 @@ final class BackingChain {
       String backingName, OpenOptions options, Set<Object> chain, int depth) throws IOException {
     Qcow2Image backing;
     try {
-      OpenOptions readOnly = options.toBuilder().writable(false).dataFile(null).build();
+      // The layer's own secret; the layers below it get theirs by depth from it in turn.
+      OpenOptions readOnly = options.toBuilder().writable(false).dataFile(null)
+          .keySecret(options.backingKeys().forBacking(options.keySecret()))
+          .backingKeys(options.backingKeys().below(options.keySecret())).build();
       backing = ImageOpener.open(backingLocation, readOnly, chain, depth + 1);
     } catch (BackingChainException | ImageLockedException | ReferenceRefusedException e) {
       // A lock conflict reads as QEMU's, naming the backing file that is in use; a refusal

@@ -22,10 +22,20 @@ import java.util.function.Consumer;
  * @param referencePolicy which backing and data files the image (and its chain) may name and
  *     have opened: a check opens the image with them, as qemu-img does;
  *     {@link ReferencePolicy#follow()} (as QEMU) when null
+ * @param backingKeys the passphrases of the encrypted layers below the image by depth, which a
+ *     check opens too ({@code backing.encrypt.key-secret}); null: each takes {@code keySecret}
  */
 public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
     Listener listener, BooleanSupplier cancelled, Consumer<String> messages,
-    KeySecret keySecret, ReferencePolicy referencePolicy) {
+    KeySecret keySecret, ReferencePolicy referencePolicy, BackingKeys backingKeys) {
+
+  /** As the canonical constructor, every backing layer taking {@code keySecret}. */
+  public CheckOptions(Repair repair, boolean forceShare, boolean locking, Listener listener,
+      BooleanSupplier cancelled, Consumer<String> messages, KeySecret keySecret,
+      ReferencePolicy referencePolicy) {
+    this(repair, forceShare, locking, listener, cancelled, messages, keySecret,
+        referencePolicy, null);
+  }
 
   /** As the canonical constructor, without a key secret, following every name as QEMU does. */
   public CheckOptions(Repair repair, boolean forceShare, boolean locking, Listener listener,
@@ -57,6 +67,9 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
     if (referencePolicy == null) {
       referencePolicy = ReferencePolicy.follow();
     }
+    if (backingKeys == null) {
+      backingKeys = BackingKeys.inherit();
+    }
     if (forceShare && repair != Repair.NONE) {
       throw new IllegalArgumentException(
           "force-share=on can only be used with read-only images");
@@ -85,7 +98,7 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
   public Builder toBuilder() {
     return new Builder().repair(repair).forceShare(forceShare).locking(locking)
         .listener(listener).cancelled(cancelled).messages(messages).keySecret(keySecret)
-        .referencePolicy(referencePolicy);
+        .referencePolicy(referencePolicy).backingKeys(backingKeys);
   }
 
   /** Collects the options; the record checks them when {@link #build} makes it. */
@@ -98,6 +111,7 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
     private Consumer<String> messages = m -> { };
     private KeySecret keySecret;
     private ReferencePolicy referencePolicy = ReferencePolicy.follow();
+    private BackingKeys backingKeys;
 
     private Builder() {}
 
@@ -149,9 +163,15 @@ public record CheckOptions(Repair repair, boolean forceShare, boolean locking,
       return this;
     }
 
+    /** The passphrases of the backing layers by depth; null: each takes the image's. */
+    public Builder backingKeys(BackingKeys value) {
+      backingKeys = value;
+      return this;
+    }
+
     public CheckOptions build() {
       return new CheckOptions(repair, forceShare, locking, listener, cancelled, messages,
-          keySecret, referencePolicy);
+          keySecret, referencePolicy, backingKeys);
     }
   }
 }

@@ -18,15 +18,30 @@ import java.util.Objects;
  *     reads through to it
  * @param referencePolicy which backing and data files the image (and every image it names) may
  *     have opened; {@link ReferencePolicy#follow()} (as QEMU) when null
+ * @param keySecret the passphrase of an encrypted overlay ({@code --object secret,...
+ *     --image-opts encrypt.key-secret=}), or null
+ * @param backingKeys the passphrases of the encrypted layers below it by depth
+ *     ({@code backing.encrypt.key-secret}, {@code backing.backing.encrypt.key-secret}, ...); the
+ *     base is written with its own key, so an overlay and a base with different keys commit as
+ *     in qemu-img. Null: every layer takes {@code keySecret}
  */
 public record CommitOptions(Path image, String base, boolean keepOverlay,
-    ReferencePolicy referencePolicy) {
+    ReferencePolicy referencePolicy, KeySecret keySecret, BackingKeys backingKeys) {
 
   public CommitOptions {
     Objects.requireNonNull(image, "image");
     if (referencePolicy == null) {
       referencePolicy = ReferencePolicy.follow();
     }
+    if (backingKeys == null) {
+      backingKeys = BackingKeys.inherit();
+    }
+  }
+
+  /** As the canonical constructor, for plain images. */
+  public CommitOptions(Path image, String base, boolean keepOverlay,
+      ReferencePolicy referencePolicy) {
+    this(image, base, keepOverlay, referencePolicy, null, null);
   }
 
   /** As the canonical constructor, following every name as QEMU does. */
@@ -46,7 +61,13 @@ public record CommitOptions(Path image, String base, boolean keepOverlay,
 
   public Builder toBuilder() {
     return new Builder(image).base(base).keepOverlay(keepOverlay)
-        .referencePolicy(referencePolicy);
+        .referencePolicy(referencePolicy).keySecret(keySecret).backingKeys(backingKeys);
+  }
+
+  /** How the overlay and its chain are opened, the overlay writable when {@code writable}. */
+  public OpenOptions openOptions(boolean writable) {
+    return OpenOptions.builder().writable(writable).referencePolicy(referencePolicy)
+        .keySecret(keySecret).backingKeys(backingKeys).build();
   }
 
   /** Whether the overlay is emptied afterwards: neither {@code -d} nor {@code -b} given. */
@@ -60,6 +81,8 @@ public record CommitOptions(Path image, String base, boolean keepOverlay,
     private String base;
     private boolean keepOverlay;
     private ReferencePolicy referencePolicy = ReferencePolicy.follow();
+    private KeySecret keySecret;
+    private BackingKeys backingKeys;
 
     private Builder(Path image) {
       this.image = image;
@@ -83,8 +106,21 @@ public record CommitOptions(Path image, String base, boolean keepOverlay,
       return this;
     }
 
+    /** The overlay's passphrase; null for none. */
+    public Builder keySecret(KeySecret value) {
+      keySecret = value;
+      return this;
+    }
+
+    /** The passphrases of the layers below by depth; null: each takes the overlay's. */
+    public Builder backingKeys(BackingKeys value) {
+      backingKeys = value;
+      return this;
+    }
+
     public CommitOptions build() {
-      return new CommitOptions(image, base, keepOverlay, referencePolicy);
+      return new CommitOptions(image, base, keepOverlay, referencePolicy, keySecret,
+          backingKeys);
     }
   }
 }

@@ -24,10 +24,16 @@ import java.nio.file.Path;
  *     false is {@code -t unsafe}, qemu-img convert's own default: nothing is forced, so the
  *     target survives the end of this process at any point but not a crash of the machine
  *     before the OS has written it back
+ * @param targetKeySecret with {@code noCreate}, the passphrase of an existing encrypted target
+ *     ({@code --target-image-opts ...,encrypt.key-secret=ID}), or null. A new encrypted target
+ *     takes its key from {@code create}'s encryption. As qemu-img 7.2, compression into an
+ *     encrypted target is refused ("Compression and encryption not supported at the same
+ *     time"); with {@code noCreate} too, where qemu-img would store the compressed clusters
+ *     in the clear
  */
 public record ConvertOptions(ImageSource source, Path target, String targetFormat,
     CreateOptions create, boolean noCreate, long sparseSize, boolean compress, boolean bitmaps,
-    boolean skipBrokenBitmaps, boolean forceWrites) {
+    boolean skipBrokenBitmaps, boolean forceWrites, KeySecret targetKeySecret) {
 
   /** qemu-img's default for {@code -S}: 4 KiB. */
   public static final long DEFAULT_SPARSE_SIZE = 4096;
@@ -51,12 +57,15 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
     this(source, target, targetFormat, create, noCreate, sparseSize, compress, bitmaps, false);
   }
 
-  /** The options before {@code forceWrites}: a target forced to stable storage. */
+  /**
+   * The options before {@code forceWrites} and {@code targetKeySecret}: a target forced to
+   * stable storage, not encrypted or new.
+   */
   public ConvertOptions(ImageSource source, Path target, String targetFormat,
       CreateOptions create, boolean noCreate, long sparseSize, boolean compress,
       boolean bitmaps, boolean skipBrokenBitmaps) {
     this(source, target, targetFormat, create, noCreate, sparseSize, compress, bitmaps,
-        skipBrokenBitmaps, true);
+        skipBrokenBitmaps, true, null);
   }
 
   /** qemu-img's defaults: a new image, qemu-img create's options, 4 KiB sparse detection. */
@@ -76,7 +85,8 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
   public Builder toBuilder() {
     return new Builder(source, target, targetFormat).create(create).noCreate(noCreate)
         .sparseSize(sparseSize).compress(compress).bitmaps(bitmaps)
-        .skipBrokenBitmaps(skipBrokenBitmaps).forceWrites(forceWrites);
+        .skipBrokenBitmaps(skipBrokenBitmaps).forceWrites(forceWrites)
+        .targetKeySecret(targetKeySecret);
   }
 
   /** Collects the options; the record checks them when {@link #build} makes it. */
@@ -91,6 +101,7 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
     private boolean bitmaps;
     private boolean skipBrokenBitmaps;
     private boolean forceWrites = true;
+    private KeySecret targetKeySecret;
 
     private Builder(ImageSource source, Path target, String targetFormat) {
       this.source = source;
@@ -140,9 +151,15 @@ public record ConvertOptions(ImageSource source, Path target, String targetForma
       return this;
     }
 
+    /** With {@code -n}: the existing encrypted target's passphrase; null for none. */
+    public Builder targetKeySecret(KeySecret value) {
+      targetKeySecret = value;
+      return this;
+    }
+
     public ConvertOptions build() {
       return new ConvertOptions(source, target, targetFormat, create, noCreate, sparseSize,
-          compress, bitmaps, skipBrokenBitmaps, forceWrites);
+          compress, bitmaps, skipBrokenBitmaps, forceWrites, targetKeySecret);
     }
   }
 }

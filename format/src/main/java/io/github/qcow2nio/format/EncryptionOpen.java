@@ -31,7 +31,13 @@ final class EncryptionOpen {
           + "OpenOptions.builder().keySecret(...) "
           + "(qemu-img: Parameter 'encrypt.key-secret' is required for cipher)");
     }
-    byte[] secret = secretBytes(options.keySecret());
+    byte[] secret;
+    try {
+      secret = secretBytes(options.keySecret());
+    } catch (EncryptionKeyException e) {
+      // Named, as every refusal here is: in a chain, which layer's secret failed matters.
+      throw new EncryptionKeyException(name + ": " + e.getMessage());
+    }
     try {
       if (h.cryptMethod() == Header.CRYPT_AES) {
         return ImageEncryption.legacyAes(secret);

@@ -17,11 +17,22 @@ import java.nio.file.Path;
  * @param keySecret the passphrase of an encrypted image and of its encrypted backing files
  *     ({@code qemu-img --object secret,... --image-opts encrypt.key-secret=}), or null; its
  *     {@code toString} never shows it
+ * @param backingKeys the passphrases of encrypted backing layers by depth
+ *     ({@code backing.encrypt.key-secret}, ...); null: each takes {@code keySecret}
  */
 public record ImageSource(Path path, String format, String snapshot, boolean forceShare,
-    ReferencePolicy references, KeySecret keySecret) {
+    ReferencePolicy references, KeySecret keySecret, BackingKeys backingKeys) {
+
+  /** As the canonical constructor, every backing layer taking {@code keySecret}. */
+  public ImageSource(Path path, String format, String snapshot, boolean forceShare,
+      ReferencePolicy references, KeySecret keySecret) {
+    this(path, format, snapshot, forceShare, references, keySecret, null);
+  }
 
   public ImageSource {
+    if (backingKeys == null) {
+      backingKeys = BackingKeys.inherit();
+    }
     if (references == null) {
       references = ReferencePolicy.follow();
     }
@@ -44,7 +55,13 @@ public record ImageSource(Path path, String format, String snapshot, boolean for
 
   /** This source, unlocked with {@code secret} (null: none) when it is encrypted. */
   public ImageSource withKeySecret(KeySecret secret) {
-    return new ImageSource(path, format, snapshot, forceShare, references, secret);
+    return new ImageSource(path, format, snapshot, forceShare, references, secret,
+        backingKeys);
+  }
+
+  /** This source, its backing layers unlocked with {@code keys} (null: the image's secret). */
+  public ImageSource withBackingKeys(BackingKeys keys) {
+    return new ImageSource(path, format, snapshot, forceShare, references, keySecret, keys);
   }
 
   /** The image at {@code path}, its format probed, its active layer, locks respected. */

@@ -21,18 +21,25 @@ import java.util.Objects;
  *     holds can be read; only for read-only opens
  * @param referencePolicy which backing and data files the image (and each image below it) may
  *     name and have opened; {@link ReferencePolicy#follow()} by default, for trusted images
- * @param keySecret the passphrase of an encrypted image (and of encrypted backing files), or
- *     null; its {@code toString} never shows it
+ * @param keySecret the passphrase of an encrypted image (and, unless {@code backingKeys} names
+ *     theirs, of encrypted backing files), or null; its {@code toString} never shows it
+ * @param backingKeys the passphrases of the backing layers, by depth, for a chain whose layers
+ *     have different keys (qemu-img's {@code backing.encrypt.key-secret}); null or
+ *     {@link BackingKeys#inherit()}: every layer takes {@code keySecret}. A layer that needs a
+ *     key and has none, or the wrong one, is refused with an error naming that layer
  */
 public record OpenOptions(
     boolean writable, int maxBackingDepth, long l2CacheBytes, String dataFile,
     boolean openBacking, boolean locking, boolean forceShare,
-    ReferencePolicy referencePolicy, KeySecret keySecret) {
+    ReferencePolicy referencePolicy, KeySecret keySecret, BackingKeys backingKeys) {
 
   public static final long DEFAULT_MAX_L2_CACHE = 32L * 1024 * 1024;
 
   public OpenOptions {
     Objects.requireNonNull(referencePolicy, "referencePolicy");
+    if (backingKeys == null) {
+      backingKeys = BackingKeys.inherit();
+    }
     if (maxBackingDepth < 0) {
       throw new IllegalArgumentException("maxBackingDepth " + maxBackingDepth);
     }
@@ -46,6 +53,14 @@ public record OpenOptions(
     }
   }
 
+  /** As the canonical constructor, every backing layer taking {@code keySecret}. */
+  public OpenOptions(boolean writable, int maxBackingDepth, long l2CacheBytes, String dataFile,
+      boolean openBacking, boolean locking, boolean forceShare,
+      ReferencePolicy referencePolicy, KeySecret keySecret) {
+    this(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking, locking, forceShare,
+        referencePolicy, keySecret, BackingKeys.inherit());
+  }
+
   /**
    * The options that follow every name and hold no key secret (the form before reference
    * policies and encrypted images).
@@ -54,6 +69,19 @@ public record OpenOptions(
       boolean openBacking, boolean locking, boolean forceShare) {
     this(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking, locking, forceShare,
         ReferencePolicy.follow(), null);
+  }
+
+  /**
+   * These options as the layer {@code depth} deep below the image is opened with them (0: these
+   * options): that layer's key secret, and the secrets of the layers below it by depth from it.
+   */
+  public OpenOptions forLayer(int depth) {
+    OpenOptions o = this;
+    for (int i = 0; i < depth; i++) {
+      o = o.toBuilder().keySecret(o.backingKeys.forBacking(o.keySecret))
+          .backingKeys(o.backingKeys.below(o.keySecret)).build();
+    }
+    return o;
   }
 
   /** Read-only, with the backing chain, QEMU's locks and the default cache. */
@@ -78,7 +106,8 @@ public record OpenOptions(
   public Builder toBuilder() {
     return new Builder().writable(writable).maxBackingDepth(maxBackingDepth)
         .l2CacheBytes(l2CacheBytes).dataFile(dataFile).openBacking(openBacking).locking(locking)
-        .forceShare(forceShare).referencePolicy(referencePolicy).keySecret(keySecret);
+        .forceShare(forceShare).referencePolicy(referencePolicy).keySecret(keySecret)
+        .backingKeys(backingKeys);
   }
 
   /**
@@ -96,6 +125,7 @@ public record OpenOptions(
     private boolean forceShare;
     private ReferencePolicy referencePolicy = ReferencePolicy.follow();
     private KeySecret keySecret;
+    private BackingKeys backingKeys = BackingKeys.inherit();
 
     private Builder() {}
 
@@ -170,6 +200,15 @@ public record OpenOptions(
     }
 
     /**
+     * The passphrases of the backing layers by depth (qemu-img's
+     * {@code backing.encrypt.key-secret}); null: every layer takes {@link #keySecret}'s.
+     */
+    public Builder backingKeys(BackingKeys value) {
+      backingKeys = value;
+      return this;
+    }
+
+    /**
      * The options.
      *
      * @throws IllegalArgumentException for a negative depth or cache size, or force-share with
@@ -177,7 +216,7 @@ public record OpenOptions(
      */
     public OpenOptions build() {
       return new OpenOptions(writable, maxBackingDepth, l2CacheBytes, dataFile, openBacking,
-          locking, forceShare, referencePolicy, keySecret);
+          locking, forceShare, referencePolicy, keySecret, backingKeys);
     }
   }
 }

@@ -48,7 +48,8 @@ public final class Qcow2Check {
       // With its backing chain, as qemu-img opens it: an image whose backing file is missing
       // cannot be checked.
       OpenOptions parse = OpenOptions.builder().locking(false)
-          .keySecret(options.keySecret()).referencePolicy(options.referencePolicy()).build();
+          .keySecret(options.keySecret()).backingKeys(options.backingKeys())
+          .referencePolicy(options.referencePolicy()).build();
       try (Qcow2Image image = Qcow2Image.open(location, parse)) {
         return ImageCheck.run(image, file, options);
       }

@@ -20,9 +20,19 @@ import java.util.Objects;
  * @param referencePolicy which files the overlay, its chain and the new backing file (the
  *     {@code -b} name too, even with {@code -u}) may name and have opened;
  *     {@link ReferencePolicy#follow()} (as QEMU) when null
+ * @param keySecret the passphrase of an encrypted overlay, or null; an unsafe rebase needs it
+ *     too (qemu-img opens the overlay with its key even with {@code -u})
+ * @param backingKeys the passphrases of the old chain's encrypted layers by depth
+ *     ({@code backing.encrypt.key-secret}, ...); null: each takes {@code keySecret}
+ * @param newBackingKeys the passphrases of the new backing file (depth 1) and of the layers
+ *     below it, for a safe rebase onto an encrypted image; null: each takes {@code keySecret}.
+ *     qemu-img 7.2 has no way to name them and refuses such a rebase ("Could not open new
+ *     backing file '...': Parameter 'encrypt.key-secret' is required for cipher"), which
+ *     {@link BackingKeys#exactly} with no entries reproduces
  */
 public record RebaseOptions(Path image, String backingFile, String backingFormat,
-    boolean unsafe, boolean compress, ReferencePolicy referencePolicy) {
+    boolean unsafe, boolean compress, ReferencePolicy referencePolicy, KeySecret keySecret,
+    BackingKeys backingKeys, BackingKeys newBackingKeys) {
 
   /** As the canonical constructor, following every name as QEMU does. */
   public RebaseOptions(Path image, String backingFile, String backingFormat, boolean unsafe,
@@ -30,9 +40,21 @@ public record RebaseOptions(Path image, String backingFile, String backingFormat
     this(image, backingFile, backingFormat, unsafe, compress, ReferencePolicy.follow());
   }
 
+  /** As the canonical constructor, for plain images. */
+  public RebaseOptions(Path image, String backingFile, String backingFormat, boolean unsafe,
+      boolean compress, ReferencePolicy referencePolicy) {
+    this(image, backingFile, backingFormat, unsafe, compress, referencePolicy, null, null, null);
+  }
+
   public RebaseOptions {
     if (referencePolicy == null) {
       referencePolicy = ReferencePolicy.follow();
+    }
+    if (backingKeys == null) {
+      backingKeys = BackingKeys.inherit();
+    }
+    if (newBackingKeys == null) {
+      newBackingKeys = BackingKeys.inherit();
     }
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(backingFile, "backingFile (\"\" for none)");
@@ -54,7 +76,8 @@ public record RebaseOptions(Path image, String backingFile, String backingFormat
 
   public Builder toBuilder() {
     return new Builder(image, backingFile).backingFormat(backingFormat).unsafe(unsafe)
-        .compress(compress).referencePolicy(referencePolicy);
+        .compress(compress).referencePolicy(referencePolicy).keySecret(keySecret)
+        .backingKeys(backingKeys).newBackingKeys(newBackingKeys);
   }
 
   /** One setter per option of {@link RebaseOptions}. */
@@ -65,6 +88,9 @@ public record RebaseOptions(Path image, String backingFile, String backingFormat
     private boolean unsafe;
     private boolean compress;
     private ReferencePolicy referencePolicy = ReferencePolicy.follow();
+    private KeySecret keySecret;
+    private BackingKeys backingKeys;
+    private BackingKeys newBackingKeys;
 
     private Builder(Path image, String backingFile) {
       this.image = image;
@@ -95,9 +121,27 @@ public record RebaseOptions(Path image, String backingFile, String backingFormat
       return this;
     }
 
+    /** The overlay's passphrase; null for none. */
+    public Builder keySecret(KeySecret value) {
+      keySecret = value;
+      return this;
+    }
+
+    /** The old chain's passphrases by depth; null: each takes the overlay's. */
+    public Builder backingKeys(BackingKeys value) {
+      backingKeys = value;
+      return this;
+    }
+
+    /** The new backing file's passphrase (depth 1) and its chain's; null: the overlay's. */
+    public Builder newBackingKeys(BackingKeys value) {
+      newBackingKeys = value;
+      return this;
+    }
+
     public RebaseOptions build() {
       return new RebaseOptions(image, backingFile, backingFormat, unsafe, compress,
-          referencePolicy);
+          referencePolicy, keySecret, backingKeys, newBackingKeys);
     }
   }
 }

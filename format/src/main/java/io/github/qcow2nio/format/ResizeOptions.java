@@ -15,9 +15,21 @@ import java.nio.file.Path;
  * @param preallocation {@code --preallocation}: how the added part is allocated (growing only)
  * @param referencePolicy which backing and data files the image (and every image it names) may
  *     have opened; {@link ReferencePolicy#follow()} (as QEMU) when null
+ * @param keySecret the passphrase of an encrypted image ({@code qemu-img resize --object
+ *     secret,... --image-opts encrypt.key-secret=}), or null; resizing a LUKS image keeps it
+ *     encrypted with the same key (legacy AES images are read-only and refused)
+ * @param backingKeys the passphrases of encrypted backing layers by depth, which qemu-img opens
+ *     too ({@code backing.encrypt.key-secret}); null: each takes {@code keySecret}
  */
 public record ResizeOptions(Path image, long size, boolean relative, boolean shrink,
-    Preallocation preallocation, ReferencePolicy referencePolicy) {
+    Preallocation preallocation, ReferencePolicy referencePolicy, KeySecret keySecret,
+    BackingKeys backingKeys) {
+
+  /** As the canonical constructor, for a plain image. */
+  public ResizeOptions(Path image, long size, boolean relative, boolean shrink,
+      Preallocation preallocation, ReferencePolicy referencePolicy) {
+    this(image, size, relative, shrink, preallocation, referencePolicy, null, null);
+  }
 
   /** As the canonical constructor, following every name as QEMU does. */
   public ResizeOptions(Path image, long size, boolean relative, boolean shrink,
@@ -35,6 +47,9 @@ public record ResizeOptions(Path image, long size, boolean relative, boolean shr
     if (referencePolicy == null) {
       referencePolicy = ReferencePolicy.follow();
     }
+    if (backingKeys == null) {
+      backingKeys = BackingKeys.inherit();
+    }
   }
 
   /** Resizes the image at {@code image} to {@code size} (growing only), nothing preallocated. */
@@ -48,14 +63,35 @@ public record ResizeOptions(Path image, long size, boolean relative, boolean shr
   }
 
   public ResizeOptions withShrink(boolean value) {
-    return new ResizeOptions(image, size, relative, value, preallocation, referencePolicy);
+    return new ResizeOptions(image, size, relative, value, preallocation, referencePolicy,
+        keySecret, backingKeys);
   }
 
   public ResizeOptions withPreallocation(Preallocation value) {
-    return new ResizeOptions(image, size, relative, shrink, value, referencePolicy);
+    return new ResizeOptions(image, size, relative, shrink, value, referencePolicy, keySecret,
+        backingKeys);
   }
 
   public ResizeOptions withReferencePolicy(ReferencePolicy value) {
-    return new ResizeOptions(image, size, relative, shrink, preallocation, value);
+    return new ResizeOptions(image, size, relative, shrink, preallocation, value, keySecret,
+        backingKeys);
+  }
+
+  /** The passphrase of an encrypted image; null for none. */
+  public ResizeOptions withKeySecret(KeySecret value) {
+    return new ResizeOptions(image, size, relative, shrink, preallocation, referencePolicy,
+        value, backingKeys);
+  }
+
+  /** The passphrases of the backing layers by depth; null: each takes the image's. */
+  public ResizeOptions withBackingKeys(BackingKeys value) {
+    return new ResizeOptions(image, size, relative, shrink, preallocation, referencePolicy,
+        keySecret, value);
+  }
+
+  /** How the image (and its chain) is opened for the resize. */
+  public OpenOptions openOptions() {
+    return OpenOptions.readWrite().toBuilder().referencePolicy(referencePolicy)
+        .keySecret(keySecret).backingKeys(backingKeys).build();
   }
 }

@@ -47,8 +47,7 @@ public final class Commit {
     boolean empty = o.emptiesOverlay();
     // The chain is opened unlocked: the base is opened again below, writable, and QEMU's locks
     // of a read-only backing open would refuse that. The overlay is locked by hand instead.
-    OpenOptions chainOptions = OpenOptions.builder().writable(empty).locking(false)
-        .referencePolicy(o.referencePolicy()).build();
+    OpenOptions chainOptions = o.openOptions(empty).toBuilder().locking(false).build();
     boolean compact;
     CommitResult result;
     try (Qcow2Image top = Qcow2Image.open(image, chainOptions)) {
@@ -66,8 +65,10 @@ public final class Commit {
       long size = top.disk().size();
       long[] bytes = new long[2];
       String baseName;
-      try (Qcow2Image base = Qcow2Image.open(baseLocation, OpenOptions.readWrite().toBuilder()
-          .referencePolicy(o.referencePolicy()).build())) {
+      // The base with its own key (and its chain with theirs): a commit into a base encrypted
+      // with another key re-encrypts the overlay's data with the base's.
+      try (Qcow2Image base = Qcow2Image.open(baseLocation,
+          o.openOptions(true).forLayer(depth))) {
         baseName = base.location().displayName();
         VirtualDisk target = base.disk();
         if (target.size() < size) {

@@ -29,6 +29,9 @@ import io.github.qcow2nio.format.struct.BitmapDirectoryEntry;
 public final class Convert {
   /** qemu-img's buffer: at most this much is read and written at once. */
   static final int CHUNK = 2 << 20;
+  /** qemu-img convert's words for -c with an encrypted target. */
+  public static final String ENCRYPTED_COMPRESSION =
+      "Compression and encryption not supported at the same time";
 
   private Convert() {}
 
@@ -38,6 +41,11 @@ public final class Convert {
       throw new UnsupportedImageException("Compression not supported for this file format");
     }
     try (SourceChain source = SourceChain.open(o.source())) {
+      if (o.compress() && !o.noCreate() && o.targetFormat().equals("qcow2")
+          && o.create().encryption() != null) {
+        // qemu-img's refusal, once the source is open and before the target is made.
+        throw new UnsupportedImageException(ENCRYPTED_COMPRESSION);
+      }
       List<BitmapDirectoryEntry> bitmaps = List.of();
       List<String> skipped = new ArrayList<>();
       if (o.bitmaps()) {
@@ -57,8 +65,16 @@ public final class Convert {
           at = new UnsafeCacheLocation(at);
         }
         if (o.noCreate()) {
-          image = Qcow2Image.open(at, OpenOptions.readWrite());
+          image = Qcow2Image.open(at, OpenOptions.readWrite().toBuilder()
+              .keySecret(o.targetKeySecret()).build());
           readsZeros = false;
+          if (o.compress() && image.header().cryptMethod() != 0) {
+            // qemu-img 7.2 would store compressed clusters unencrypted here (and fail part way
+            // through); refused instead, as a new encrypted target is, before anything is
+            // written.
+            image.close();
+            throw new UnsupportedImageException(ENCRYPTED_COMPRESSION);
+          }
         } else {
           CreateOptions c = o.create().toBuilder().size(size).build();
           image = Qcow2Image.create(at, c, OpenOptions.readWrite());

@@ -53,7 +53,7 @@ public final class Rebase {
       // qemu-img -u opens the overlay alone: its old backing file need not open. The new name
       // is not opened either, but a policy that would not follow it refuses to store it.
       try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.builder().openBacking(false)
-          .referencePolicy(o.referencePolicy()).build())) {
+          .referencePolicy(o.referencePolicy()).keySecret(o.keySecret()).build())) {
         size = img.disk().size();
       }
       if (!none && o.referencePolicy().mode() != ReferencePolicy.Mode.FOLLOW) {
@@ -61,9 +61,9 @@ public final class Rebase {
       }
     } else {
       try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.readWrite().toBuilder()
-              .referencePolicy(o.referencePolicy()).build());
-          VirtualDisk newBacking = none ? null : openNew(image, name, o.backingFormat(),
-              o.referencePolicy())) {
+              .referencePolicy(o.referencePolicy()).keySecret(o.keySecret())
+              .backingKeys(o.backingKeys()).build());
+          VirtualDisk newBacking = none ? null : openNew(image, name, o)) {
         size = img.disk().size();
         VirtualDisk old = img.backingDisk().orElse(null);
         VirtualDisk writeTo = o.compress() ? img.compressingDisk() : img.disk();
@@ -93,11 +93,13 @@ public final class Rebase {
   }
 
   /** The new backing file, opened as the overlay's own backing file would be. */
-  private static VirtualDisk openNew(ImageLocation image, String name, String format,
-      ReferencePolicy policy) throws IOException {
+  private static VirtualDisk openNew(ImageLocation image, String name, RebaseOptions o)
+      throws IOException {
     try {
-      return Qcow2Image.openBackingDisk(image, name, format,
-          OpenOptions.readOnly().toBuilder().referencePolicy(policy).build());
+      // Opened as the overlay's backing file: depth 1 of newBackingKeys is its secret.
+      return Qcow2Image.openBackingDisk(image, name, o.backingFormat(),
+          OpenOptions.readOnly().toBuilder().referencePolicy(o.referencePolicy())
+              .keySecret(o.keySecret()).backingKeys(o.newBackingKeys()).build());
     } catch (ReferenceRefusedException e) {
       // The policy's own message names the refused file and the policy.
       throw e;

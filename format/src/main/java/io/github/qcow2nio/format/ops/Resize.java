@@ -1,13 +1,13 @@
 package io.github.qcow2nio.format.ops;
 
 import io.github.qcow2nio.format.CreateOptions.Preallocation;
-import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.ResizeOptions;
 import io.github.qcow2nio.format.ResizeResult;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.io.HostFile;
+import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
 import io.github.qcow2nio.format.io.PathLocation;
 import java.io.IOException;
@@ -26,11 +26,15 @@ public final class Resize {
   private Resize() {}
 
   public static ResizeResult run(ResizeOptions o) throws IOException {
-    PathLocation loc = new PathLocation(o.image());
+    return run(new PathLocation(o.image()), o);
+  }
+
+  /** As above, the image (and every file its chain names) read from {@code loc}. */
+  public static ResizeResult run(ImageLocation loc, ResizeOptions o) throws IOException {
     long old;
     long size;
-    try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readWrite().toBuilder()
-        .referencePolicy(o.referencePolicy()).build())) {
+    // With the keys: a LUKS image's added clusters are written (and preallocated) encrypted.
+    try (Qcow2Image img = Qcow2Image.open(loc, o.openOptions())) {
       if (img.header().version() == 2 && !img.snapshots().isEmpty()) {
         // Refused whatever the size, as qemu-img refuses it.
         throw new Qcow2Exception("Can't resize a v2 image which has snapshots");
@@ -55,8 +59,10 @@ public final class Resize {
       } else {
         // The active disk of an image is always the core's qcow2 disk.
         ((Qcow2Disk) img.disk()).writer().resizePreallocated(size,
+            // No zero flags on an encrypted image, as qemu-img: its preallocated clusters read
+            // as zeroed host clusters decrypted.
             p == Preallocation.METADATA && img.header().version() == 3
-                && !img.header().hasExtendedL2(),
+                && !img.header().hasExtendedL2() && img.header().cryptMethod() == 0,
             p == Preallocation.FULL);
       }
       img.disk().flush();

@@ -44,7 +44,8 @@ final class SourceChain implements Closeable {
     }
     Qcow2Image image = Qcow2Image.open(source.path(),
         OpenOptions.builder().forceShare(source.forceShare())
-            .referencePolicy(source.references()).keySecret(source.keySecret()).build());
+            .referencePolicy(source.references()).keySecret(source.keySecret())
+            .backingKeys(source.backingKeys()).build());
     boolean ok = false;
     try {
       List<VirtualDisk> layers = new ArrayList<>();

@@ -64,6 +64,26 @@ public final class QemuImg {
         "--object", "secret,id=s0,data=" + passphrase, "--image-opts");
   }
 
+  /**
+   * {@code qemu-img check} of an encrypted image whose backing layers have keys of their own:
+   * {@code backingPassphrases[0]} for its backing file, [1] for that file's, ... (qemu-img's
+   * {@code backing.encrypt.key-secret}).
+   */
+  public static Check checkEncryptedChain(Path image, String passphrase,
+      String... backingPassphrases) throws IOException {
+    List<String> options = new ArrayList<>(List.of("--object", "secret,id=s0,data=" + passphrase));
+    StringBuilder opts = new StringBuilder("driver=qcow2,file.filename=" + image
+        + ",encrypt.key-secret=s0");
+    String prefix = "";
+    for (int i = 0; i < backingPassphrases.length; i++) {
+      prefix += "backing.";
+      options.addAll(List.of("--object", "secret,id=b" + i + ",data=" + backingPassphrases[i]));
+      opts.append(',').append(prefix).append("encrypt.key-secret=b").append(i);
+    }
+    options.add("--image-opts");
+    return check(Path.of(opts.toString()), options.toArray(String[]::new));
+  }
+
   /** {@code qemu-img info --output=json} as a tree (its keys vary with the image). */
   public static JsonNode info(Path image, String... options) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("qemu-img", "info", "--output=json"));
