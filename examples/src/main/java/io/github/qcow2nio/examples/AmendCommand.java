@@ -81,7 +81,7 @@ final class AmendCommand implements Callable<Integer> {
           + "         Specify the 'raw' format explicitly to remove the restrictions.\n");
     }
     int crypt;
-    // The key of an encrypted image: it unlocks the image for a change of its key slots.
+    // The key of an encrypted image: it unlocks the image for its key slots and other options.
     KeySecret key = fmt.equals("qcow2") ? ImageKeys.keySecret(image, objects) : null;
     // qemu-img opens the image before it looks at the options: its errors come first.
     ReferencePolicy policy = references.policy();
@@ -112,7 +112,9 @@ final class AmendCommand implements Callable<Integer> {
           o.backingFile(), o.backingFormat(), o.dataFile(), o.dataFileRaw(), policy, key,
           KeySlotOptions.change(encrypt, objects.secrets(), force));
     } else if (crypt != 0) {
-      throw ToolError.of("Amending the options of an encrypted image is not supported");
+      // The other options of an encrypted image: the key opens it for the steps that need it.
+      o = new AmendOptions(o.image(), o.version(), o.lazyRefcounts(), o.refcountBits(), o.size(),
+          o.backingFile(), o.backingFormat(), o.dataFile(), o.dataFileRaw(), policy, key, null);
     }
     ProgressPrinter line = progress.printer(out, quiet.quiet, 1.0);
     try {

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * files and command lines: exit status, stdout and stderr alike ("qemu-img:" being "qcow2:"),
  * and converted or copied output byte for byte. Covers info without a key, every reading command
  * with {@code --object secret} and {@code --image-opts encrypt.key-secret=}, the same commands
- * without a key, wrong and unknown secrets, {@code encrypt.format}, and amend, which the tool
- * refuses on encrypted images for now (the image is then left as it was).
+ * without a key, wrong and unknown secrets, {@code encrypt.format}, and amend of the options
+ * other than key slots (key slots: KeySlotsAgainstQemuTest).
  */
 @Tag("qemu")
 class EncryptedAgainstQemuTest {
@@ -316,22 +316,48 @@ class EncryptedAgainstQemuTest {
   }
 
   /**
-   * amend with the key: qemu-img writes, the tool does not pass the key to amend's writes yet;
-   * it says so, exits 1 and leaves the image as it was. (resize, commit, rebase and convert
-   * with keys are EncryptedWritesAgainstQemuTest's.)
+   * amend of the options other than key slots, with the key, as qemu-img 7.2 amends them: the
+   * same exit status and messages, and images that read the same under qemu-img (through the
+   * key), with the same compat level, refcount width and size, and a clean check. Run one after
+   * the other on the same pair of copies, so the last two meet a v2 image as qemu-img's do.
    */
   @Test
-  void writingCommandsRefuseEncryptedImagesAndLeaveThemAlone() throws IOException {
+  void amendOfOtherOptionsOnEncryptedImages() throws IOException {
     Qemu.assumeAvailable();
-    byte[] before = Files.readAllBytes(dir.resolve("luks.qcow2"));
-    String o = opts("luks.qcow2");
-    for (String[] args : List.<String[]>of(
-        new String[] {"amend", "--object", KEY, "-o", "lazy_refcounts=on", "--image-opts", o})) {
-      ToolRun run = ToolRun.of(args);
-      assertEquals(1, run.status(), String.join(" ", args));
-      assertTrue(run.err().contains("encrypted"), run.err());
-      assertFalse(run.err().contains(PASSPHRASE), run.err());
-      assertArrayEquals(before, Files.readAllBytes(dir.resolve("luks.qcow2")), args[0]);
+    for (String side : List.of("amend-q.qcow2", "amend-t.qcow2")) {
+      Files.copy(dir.resolve("luks.qcow2"), dir.resolve(side), StandardCopyOption.REPLACE_EXISTING);
+    }
+    for (String option : List.of("refcount_bits=8", "size=40M", "refcount_bits=16",
+        "compat=0.10", "lazy_refcounts=on", "refcount_bits=8")) {
+      Qemu.Result expected = Qemu.run("qemu-img", "amend", "--object", KEY, "-o", option,
+          "--image-opts", opts("amend-q.qcow2"));
+      ToolRun run = ToolRun.of("amend", "--object", KEY, "-o", option, "--image-opts",
+          opts("amend-t.qcow2"));
+      String what = option + "\nqemu-img: " + expected.stdout() + expected.stderr()
+          + "\nqcow2: " + run.out() + run.err();
+      assertEquals(expected.exitCode(), run.status(), what);
+      assertEquals(tool(expected.stdout()), tool(run.out()), what);
+      assertEquals(tool(expected.stderr()), tool(run.err()), what);
+      assertFalse((run.out() + run.err()).contains(PASSPHRASE), what);
+      Qemu.Result check = Qemu.run("qemu-img", "check", "--object", KEY, "--image-opts",
+          opts("amend-t.qcow2"));
+      assertEquals(0, check.exitCode(), what + "\n" + check.stdout() + check.stderr());
+      String[] fields = {"\"compat\"", "\"refcount-bits\"", "\"virtual-size\"",
+          "\"lazy-refcounts\""};
+      String q = Qemu.run("qemu-img", "info", "--output=json", "--object", KEY, "--image-opts",
+          opts("amend-q.qcow2")).stdout();
+      String t = Qemu.run("qemu-img", "info", "--output=json", "--object", KEY, "--image-opts",
+          opts("amend-t.qcow2")).stdout();
+      for (String f : fields) {
+        assertEquals(q.lines().filter(l -> l.contains(f)).toList(),
+            t.lines().filter(l -> l.contains(f)).toList(), what);
+      }
+      for (String side : List.of("amend-q", "amend-t")) {
+        ok("qemu-img", "convert", "--object", KEY, "-O", "raw", "--image-opts",
+            opts(side + ".qcow2"), dir.resolve(side + ".raw").toString());
+      }
+      assertArrayEquals(Files.readAllBytes(dir.resolve("amend-q.raw")),
+          Files.readAllBytes(dir.resolve("amend-t.raw")), what);
     }
   }
 

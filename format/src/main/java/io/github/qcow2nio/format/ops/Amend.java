@@ -71,6 +71,13 @@ public final class Amend {
           : List.of();
       AmendChecks.image(o, new AmendChecks.State(before, !first.snapshots().isEmpty(),
           downgrade && ZeroExpansion.anyCompressed(img.hostFile(), before, tables)));
+      if (downgrade && before.cryptMethod() != 0
+          && ZeroExpansion.anyFilled(img.hostFile(), before, tables, first.backing())) {
+        // The expansion writes zeros on the host, which an encrypted image would decrypt to
+        // garbage (qemu-img 7.2 writes them all the same).
+        throw new UnsupportedImageException("Cannot downgrade an encrypted image whose zero "
+            + "clusters must become allocated clusters (preallocated, or over a backing file)");
+      }
     }
     long[] blocks = {0};
     long expanded = 0;
@@ -139,7 +146,8 @@ public final class Amend {
     }
     Header after;
     try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readOnly().toBuilder()
-        .openBacking(false).referencePolicy(o.referencePolicy()).build())) {
+        .openBacking(false).referencePolicy(o.referencePolicy()).keySecret(o.keySecret())
+        .build())) {
       after = img.header();
     }
     listener.progress(1, 1);
@@ -148,7 +156,8 @@ public final class Amend {
 
   /** The image opened for writing, with the files it names as the options' policy allows. */
   private static OpenOptions writable(AmendOptions o) {
-    return OpenOptions.readWrite().toBuilder().referencePolicy(o.referencePolicy()).build();
+    return OpenOptions.readWrite().toBuilder().referencePolicy(o.referencePolicy())
+        .keySecret(o.keySecret()).build();
   }
 
   /** The image file opened for writing with a writer's locks, and no cache over it. */
@@ -166,7 +175,8 @@ public final class Amend {
   /** The structures on disk now, read by an open that takes no locks (the caller holds them). */
   private static Snapshot read(ImageLocation loc, AmendOptions o) throws IOException {
     try (Qcow2Image img = Qcow2Image.open(loc, OpenOptions.readOnly().toBuilder()
-        .locking(false).openBacking(false).referencePolicy(o.referencePolicy()).build())) {
+        .locking(false).openBacking(false).referencePolicy(o.referencePolicy())
+        .keySecret(o.keySecret()).build())) {
       return state(img);
     }
   }

@@ -65,6 +65,24 @@ final class ZeroExpansion {
     return t;
   }
 
+  /**
+   * Whether a downgrade would have to fill a host cluster with zeros: a zero cluster that keeps
+   * its host cluster (preallocated), or one over a backing file (a new cluster). In an encrypted
+   * image zeros on the host would read back as garbage, so such a downgrade is refused.
+   */
+  static boolean anyFilled(HostFile file, Header h, List<Long> tables, boolean backing)
+      throws IOException {
+    for (long t : tables) {
+      for (long w : read(file, t, h.clusterSize())) {
+        if ((w & L2Entry.ZERO_FLAG) != 0 && (w & L2Entry.COMPRESSED) == 0
+            && (backing || (w & L2Entry.OFFSET_MASK) != 0)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whether any table holds a compressed cluster (a zstd image cannot then go to v2). */
   static boolean anyCompressed(HostFile file, Header h, List<Long> tables) throws IOException {
     for (long t : tables) {
