@@ -117,7 +117,7 @@ record ReferenceImages(Path random, Path allocated, Path text, Path deflate, Pat
   }
 
   /** Lines of words drawn from a small vocabulary: compresses about as well as prose does. */
-  private static void writeText(Path path, long size) throws IOException {
+  static void writeText(Path path, long size) throws IOException {
     SplittableRandom rnd = new SplittableRandom(2);
     ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE,

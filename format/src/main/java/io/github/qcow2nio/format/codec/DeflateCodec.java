@@ -1,20 +1,56 @@
 package io.github.qcow2nio.format.codec;
 
 import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
  * Raw deflate (no zlib header or trailer), as QEMU's "zlib" compression type writes it. Any raw
- * inflater reads QEMU's 4 KiB-window streams. One inflater per thread, reused.
+ * inflater reads QEMU's 4 KiB-window streams. The JDK's: one inflater per thread, reused; or a
+ * native one the user put on the class path ({@link NativeInflaters}), pooled, whose unchecked
+ * exceptions on a bad stream become this codec's {@link IOException}.
  */
 final class DeflateCodec implements ClusterCodec {
   private final ThreadLocal<Inflater> inflaters = ThreadLocal.withInitial(() -> new Inflater(true));
+  private final Constructor<? extends Inflater> nativeType;
+
+  DeflateCodec() {
+    this(NativeInflaters.chosen());
+  }
+
+  /** With {@code nativeType} null, the JDK's inflater (tests choose either). */
+  DeflateCodec(Constructor<? extends Inflater> nativeType) {
+    this.nativeType = nativeType;
+  }
 
   @Override
   public void decompress(byte[] src, int srcLength, byte[] dst, int clusterSize)
       throws IOException {
-    Inflater inf = inflaters.get();
+    if (nativeType == null) {
+      inflate(inflaters.get(), src, srcLength, dst, clusterSize);
+      return;
+    }
+    Inflater inf;
+    try {
+      inf = NativeInflaters.take(nativeType);
+    } catch (ReflectiveOperationException e) {
+      throw new IOException("native inflater: " + e, e);
+    }
+    boolean good = false;
+    try {
+      inflate(inf, src, srcLength, dst, clusterSize);
+      good = true;
+    } catch (RuntimeException e) {
+      // GKL reports a bad stream with a RuntimeException, not a DataFormatException.
+      throw new IOException("invalid deflate stream: " + e.getMessage(), e);
+    } finally {
+      NativeInflaters.give(nativeType, inf, good);
+    }
+  }
+
+  private static void inflate(Inflater inf, byte[] src, int srcLength, byte[] dst,
+      int clusterSize) throws IOException {
     inf.reset();
     inf.setInput(src, 0, srcLength);
     int produced = 0;

@@ -33,6 +33,12 @@ public final class Convert {
   public static final String ENCRYPTED_COMPRESSION =
       "Compression and encryption not supported at the same time";
 
+  /**
+   * Chunks read ahead of the writer (with the one being written): enough to keep reading while
+   * a write of a chunk and the compression of a run take their time, 8 MiB at most.
+   */
+  static final int PIPELINE_DEPTH = 4;
+
   private Convert() {}
 
   public static ConvertResult run(ConvertOptions o, ProgressListener listener)
@@ -97,8 +103,10 @@ public final class Convert {
         }
         CompressedClusterSink sink = o.compress() ? CompressedClusterSink.forImage(image) : null;
         try {
-          ConvertResult r = copy(source, target, size, o.sparseSize(), readsZeros, topOnly, sink,
-              listener);
+          int cluster = sink != null ? sink.clusterSize() : 0;
+          ConvertSteps steps = new ConvertSteps(source, Math.max(CHUNK, cluster), o.sparseSize(),
+              topOnly, cluster);
+          ConvertResult r = copy(steps, target, size, o.sparseSize(), readsZeros, sink, listener);
           if (sink != null) {
             sink.finish();
           }
@@ -118,56 +126,36 @@ public final class Convert {
     }
   }
 
-  private static ConvertResult copy(SourceChain source, VirtualDisk target, long size,
-      long sparseSize, boolean readsZeros, boolean topOnly, CompressedClusterSink sink,
+  /**
+   * The copy loop: {@code steps} read ahead on a thread of their own, written here in order
+   * (through {@code sink} for data when it is not null).
+   */
+  static ConvertResult copy(ConvertSteps steps, VirtualDisk target, long size,
+      long sparseSize, boolean readsZeros, CompressedClusterSink sink,
       ProgressListener listener) throws IOException {
-    ChainStatus status = new ChainStatus(source);
-    VirtualDisk disk = source.disk();
     SparseWriter writer = new SparseWriter(target, sparseSize, readsZeros);
-    int chunk = sink != null ? Math.max(CHUNK, sink.clusterSize()) : CHUNK;
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(chunk, Math.max(size, 1)));
+    int cluster = sink != null ? sink.clusterSize() : 0;
+    CopyPipeline pipeline = new CopyPipeline(PIPELINE_DEPTH,
+        ConvertSteps.bufferSize(size, Math.max(CHUNK, cluster), cluster));
     listener.progress(0, size);
-    long offset = 0;
-    while (offset < size) {
-      checkCancelled(listener);
-      ChainStatus.Run run = status.at(offset, Math.min(size - offset, chunk),
-          topOnly ? 1 : Integer.MAX_VALUE);
-      long length = run.length();
-      if (sink != null && run.data()) {
-        length = compressedRun(disk, sink, offset, size, buf);
-      } else if (run.data() || sparseSize == 0 && run.zero()) {
-        // -S 0: no scan for zeros, so every byte is written and the target fully allocated.
-        buf.clear().limit((int) length);
-        disk.read(buf, offset);
-        buf.flip();
-        writer.write(buf, offset);
-      } else if (run.zero()) {
-        writer.zeros(offset, length);
-      } else {
-        writer.skipped(length);
+    pipeline.run(steps, c -> {
+      switch (c.kind) {
+        case CLUSTERS -> {
+          ByteBuffer buf = c.buffer;
+          for (int at = 0; at < buf.limit(); at += cluster) {
+            sink.writeCluster(c.bufferStart + at, buf.duplicate().limit(at + cluster)
+                .position(at));
+          }
+        }
+        case DATA -> writer.write(c.buffer, c.offset);
+        case ZERO -> writer.zeros(c.offset, c.length);
+        case SKIP -> writer.skipped(c.length);
+        default -> throw new IllegalStateException(c.kind.name());
       }
-      offset += length;
-      listener.progress(offset, size);
-    }
+      listener.progress(c.offset + c.length, size);
+    }, () -> checkCancelled(listener));
     return new ConvertResult(size, writer.dataBytes(), writer.zeroBytes(),
         writer.skippedBytes());
-  }
-
-  /** One whole cluster, read and handed to the compressing sink; returns its length. */
-  private static long compressedRun(VirtualDisk disk, CompressedClusterSink sink, long offset,
-      long size, ByteBuffer buf) throws IOException {
-    int cluster = sink.clusterSize();
-    long start = offset - offset % cluster;
-    buf.clear().limit(cluster);
-    long readable = Math.min(cluster, size - start);
-    buf.limit((int) readable);
-    disk.read(buf, start);
-    while (buf.position() < cluster) {
-      buf.limit(cluster).put((byte) 0);
-    }
-    buf.flip();
-    sink.writeCluster(start, buf);
-    return Math.min(start + cluster, size) - offset;
   }
 
   static void checkCancelled(ProgressListener listener) throws InterruptedIOException {
