@@ -2,10 +2,11 @@ package io.github.qcow2nio.format.crypto;
 
 /**
  * XTS as IEEE 1619 defines it (the JDK has none, and the block modes elsewhere are different
- * standards), over AES or any other 16-byte block cipher: the key is Key1 || Key2, the 16-byte tweak input is encrypted with Key2, and each
- * 16-byte block j of the data unit is whitened with that value multiplied by alpha^j in GF(2^128)
- * (little-endian, reduction 0x87). A data unit that is not a whole number of blocks ends in
- * ciphertext stealing. Not thread-safe: one instance per thread.
+ * standards), over AES or any other 16-byte block cipher: the key is Key1 || Key2, the 16-byte
+ * tweak input is encrypted with Key2, and each 16-byte block j of the data unit is whitened with
+ * that value multiplied by alpha^j in GF(2^128) (little-endian, reduction 0x87). A data unit
+ * that is not a whole number of blocks ends in ciphertext stealing. Not thread-safe: one
+ * instance per thread.
  */
 final class Xts {
   private static final int BLOCK = 16;
