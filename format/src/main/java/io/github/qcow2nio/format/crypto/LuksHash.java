@@ -46,9 +46,9 @@ final class LuksHash {
     return new LuksHash(luksName, null, null, algorithm.digestLength(), algorithm);
   }
 
-  /** The hashes the JDK has. */
-  static List<LuksHash> values() {
-    return BUILT_IN;
+  /** The hashes the JDK has (an array, as when this was an enum of them). */
+  static LuksHash[] values() {
+    return BUILT_IN.toArray(LuksHash[]::new);
   }
 
   static Optional<LuksHash> builtIn(String lowerCaseName) {
