@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The module is found both ways a user deploys it, each in a JVM of its own: on the module path
  * (module-info's provides, bound because the core uses the service) and on the class path
- * (META-INF/services); and without it, a twofish image is refused with a message naming it.
+ * (META-INF/services); and without it, or without Bouncy Castle, a twofish image is refused with
+ * a message naming it.
  */
 class ModulesTest {
   private static final String IMAGE = "twofish-128-cbc-essiv-sha256.qcow2";
@@ -92,5 +93,18 @@ class ModulesTest {
         out);
     assertTrue(out.contains("LUKS cipher 'twofish' needs the qcow2-extra-ciphers module on the "
         + "class path"), out);
+  }
+
+  /**
+   * The module without Bouncy Castle: refused as if absent, saying why it did not load (the
+   * probe's own look at the providers fails first, so the core sees the class's failed
+   * initialisation rather than the missing Bouncy Castle class itself).
+   */
+  @Test
+  void withoutBouncyCastleTheMessageSaysWhy() throws Exception {
+    String out = run(List.of("-cp", String.join(File.pathSeparator, location(Qcow2Image.class),
+        location(BouncyCastleAlgorithms.class), location(ModulesProbe.class))));
+    assertTrue(out.contains("LUKS cipher 'twofish' needs the qcow2-extra-ciphers module on the "
+        + "class path (a provider there failed to load: NoClassDefFoundError: "), out);
   }
 }

@@ -18,11 +18,15 @@ public final class ModulesProbe {
   private ModulesProbe() {}
 
   public static void main(String[] args) throws Exception {
-    for (var p : java.util.ServiceLoader.load(
-        io.github.qcow2nio.format.crypto.spi.LuksAlgorithmProvider.class)) {
-      Module m = p.getClass().getModule();
-      System.out.println("provider " + p.getClass().getName() + " in "
-          + (m.isNamed() ? "module " + m.getName() : "the unnamed module"));
+    try {
+      for (var p : java.util.ServiceLoader.load(
+          io.github.qcow2nio.format.crypto.spi.LuksAlgorithmProvider.class)) {
+        Module m = p.getClass().getModule();
+        System.out.println("provider " + p.getClass().getName() + " in "
+            + (m.isNamed() ? "module " + m.getName() : "the unnamed module"));
+      }
+    } catch (java.util.ServiceConfigurationError e) {
+      System.out.println("no provider: " + e.getMessage());
     }
     try (Qcow2Image image = Qcow2Image.open(Path.of(args[0]),
         OpenOptions.builder().keySecret(args[1].toCharArray()).build())) {
