@@ -13,4 +13,9 @@ module io.github.qcow2nio.format {
   exports io.github.qcow2nio.format.error;
   exports io.github.qcow2nio.format.io;
   exports io.github.qcow2nio.format.struct;
+  // Ciphers and hashes beyond the JDK's (twofish, serpent, cast5, ripemd160) come from an optional
+  // module such as qcow2-extra-ciphers, found on the class path or the module path.
+  exports io.github.qcow2nio.format.crypto.spi;
+
+  uses io.github.qcow2nio.format.crypto.spi.LuksAlgorithmProvider;
 }

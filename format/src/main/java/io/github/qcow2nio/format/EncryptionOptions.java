@@ -11,12 +11,17 @@ import io.github.qcow2nio.format.error.Qcow2Exception;
  *
  * @param format {@code "luks"} (null means luks; legacy {@code "aes"} images cannot be created)
  * @param keySecret the passphrase of key slot 0 ({@code encrypt.key-secret}); required
- * @param cipherAlg {@code aes-128}, {@code aes-192} or {@code aes-256}
- * @param cipherMode {@code xts} or {@code cbc}
+ * @param cipherAlg {@code aes-128}, {@code aes-192} or {@code aes-256}; with the
+ *     qcow2-extra-ciphers module on the class path also {@code twofish-128}, {@code twofish-192},
+ *     {@code twofish-256}, {@code serpent-128}, {@code serpent-192}, {@code serpent-256} and
+ *     {@code cast5-128} (without it they are refused with an UnsupportedImageException naming it)
+ * @param cipherMode {@code xts}, {@code cbc}, {@code ecb} or {@code ctr} (a 192-bit key: xts only)
  * @param ivgenAlg {@code plain}, {@code plain64} or {@code essiv}
- * @param ivgenHashAlg ESSIV's hash: {@code sha256}
- * @param hashAlg PBKDF2 and anti-forensic splitter hash: {@code sha1}, {@code sha224},
- *     {@code sha256}, {@code sha384} or {@code sha512}
+ * @param ivgenHashAlg ESSIV's hash, whose digest keys the same cipher: {@code sha256} or
+ *     {@code md5}
+ * @param hashAlg PBKDF2 and anti-forensic splitter hash: {@code md5}, {@code sha1},
+ *     {@code sha224}, {@code sha256}, {@code sha384}, {@code sha512}, or {@code ripemd160} with
+ *     the qcow2-extra-ciphers module
  * @param iterTimeMs {@code encrypt.iter-time}: CPU milliseconds of PBKDF2 per key slot, measured
  *     on this machine as qemu-img measures it; 0 for 2000
  * @param forceIterations when positive (at least 1000), this PBKDF2 iteration count for the key

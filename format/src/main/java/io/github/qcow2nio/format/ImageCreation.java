@@ -4,6 +4,7 @@ import io.github.qcow2nio.format.crypto.LuksFormatter;
 import io.github.qcow2nio.format.crypto.LuksParameters;
 import io.github.qcow2nio.format.error.EncryptionKeyException;
 import io.github.qcow2nio.format.error.Qcow2Exception;
+import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.ops.CreateImage;
 import java.io.IOException;
@@ -31,6 +32,9 @@ final class ImageCreation {
     }
     try {
       e.checkParameters();
+    } catch (UnsupportedImageException x) {
+      // A cipher whose provider module is missing: the caller can tell it from a bad option.
+      throw new UnsupportedImageException(name + ": " + x.getMessage());
     } catch (Qcow2Exception x) {
       throw new Qcow2Exception(name + ": " + x.getMessage());
     }

@@ -1,22 +1,21 @@
 package io.github.qcow2nio.format.crypto;
 
-import javax.crypto.Cipher;
-
 /**
  * The per-sector IV (or XTS tweak input) of a LUKS cipher mode's IV part: {@code plain} (the
  * sector number's low 32 bits, little-endian), {@code plain64} (all 64 bits, little-endian) and
- * {@code essiv:HASH} (the plain64 block encrypted with AES under HASH(master key)), each padded
- * with zeros to the 16-byte block. Not thread-safe: one instance per thread.
+ * {@code essiv:HASH} (the plain64 block encrypted under HASH(master key) with the payload's own
+ * cipher family, keyed by the digest as qemu-img does), each padded with zeros to the cipher's
+ * block (16 bytes, or 8 for cast5). Not thread-safe: one instance per thread.
  */
 abstract class IvGenerator {
-  /** Fills {@code iv} (16 bytes) with the IV of {@code sector}. */
+  /** Fills {@code iv} (one cipher block, 8 or 16 bytes) with the IV of {@code sector}. */
   abstract void iv(long sector, byte[] iv);
 
   static void plain64(long sector, byte[] iv) {
     for (int i = 0; i < 8; i++) {
       iv[i] = (byte) (sector >>> (8 * i));
     }
-    java.util.Arrays.fill(iv, 8, 16, (byte) 0);
+    java.util.Arrays.fill(iv, 8, iv.length, (byte) 0);
   }
 
   static IvGenerator plain() {
@@ -37,12 +36,17 @@ abstract class IvGenerator {
     };
   }
 
-  /** ESSIV: {@code hash}'s output must be an AES key length (sha256 gives AES-256). */
+  /** ESSIV over AES: {@code hash}'s output must be an AES key length (md5 or sha256). */
   static IvGenerator essiv(LuksHash hash, byte[] masterKey) {
+    return essiv(LuksCipher.AES, hash, masterKey);
+  }
+
+  /** ESSIV over {@code cipher}, keyed by {@code hash}(master key); the digest must be a key. */
+  static IvGenerator essiv(LuksCipher cipher, LuksHash hash, byte[] masterKey) {
     byte[] salt = hash.newDigest().digest(masterKey);
-    Cipher aes;
+    Ecb e;
     try {
-      aes = Aes.ecb(Cipher.ENCRYPT_MODE, salt, 0, salt.length);
+      e = cipher.ecb(salt, 0, salt.length, true);
     } finally {
       Secrets.wipe(salt);
     }
@@ -50,7 +54,7 @@ abstract class IvGenerator {
       @Override
       void iv(long sector, byte[] iv) {
         plain64(sector, iv);
-        Aes.run(aes, iv, 0, 16);
+        e.run(iv, 0, iv.length);
       }
     };
   }

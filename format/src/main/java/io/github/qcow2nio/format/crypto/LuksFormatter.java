@@ -90,8 +90,8 @@ public final class LuksFormatter {
       }
       String uuid = new UUID(random.nextLong() & ~0xF000L | 0x4000L,
           random.nextLong() & ~(3L << 62) | (1L << 63)).toString();
-      LuksHeader header = new LuksHeader(0, "aes", p.cipherMode(), hash.luksName(), payload,
-          keyBytes, digest, digestSalt, digestIterations, uuid, slots);
+      LuksHeader header = new LuksHeader(0, p.cipher().cipher().name(), p.cipherMode(),
+          hash.luksName(), payload, keyBytes, digest, digestSalt, digestIterations, uuid, slots);
       byte[] h = header.toBytes();
       System.arraycopy(h, 0, area, 0, h.length);
       return area;

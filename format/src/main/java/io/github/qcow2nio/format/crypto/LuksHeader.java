@@ -230,8 +230,7 @@ record LuksHeader(long areaOffset, String cipherName, String cipherMode, String 
   /** The hash of PBKDF2 and AF-merge. */
   LuksHash hash(String what) throws UnsupportedImageException {
     return LuksHash.byName(hashSpec).orElseThrow(() -> new UnsupportedImageException(
-        what + ": LUKS hash-spec '" + hashSpec + "' is not supported (sha1, sha224, sha256, "
-            + "sha384, sha512)"));
+        what + ": " + Algorithms.missingHash("LUKS hash-spec", hashSpec)));
   }
 
   @Override

@@ -1,12 +1,7 @@
 package io.github.qcow2nio.format.crypto;
 
-import java.security.InvalidKeyException;
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
-
 /**
- * PBKDF2 (RFC 8018 section 5.2) over the JDK's HMAC. The JDK's own SecretKeyFactory takes the
+ * PBKDF2 (RFC 8018 section 5.2) over HMAC ({@link Hmac}). The JDK's own SecretKeyFactory takes the
  * password as {@code char[]} and encodes it itself; LUKS passphrases are arbitrary bytes, so the
  * derivation is written over {@code Mac}.
  */
@@ -21,16 +16,8 @@ final class Pbkdf2 {
     if (iterations < 1 || length < 1) {
       throw new IllegalArgumentException("iterations " + iterations + ", length " + length);
     }
-    Mac mac = hash.newMac();
-    // HMAC pads its key with zeros to the block size, so an empty key and a single zero byte are
-    // the same key; SecretKeySpec refuses empty keys.
-    byte[] key = password.length == 0 ? new byte[1] : password;
-    try {
-      mac.init(new SecretKeySpec(key, hash.macAlgorithm()));
-    } catch (InvalidKeyException e) {
-      throw new IllegalStateException("HMAC refused a raw key", e);
-    }
-    int h = mac.getMacLength();
+    Hmac mac = hash.newHmac(password);
+    int h = mac.length();
     byte[] out = new byte[length];
     byte[] u = new byte[h];
     byte[] t = new byte[h];
@@ -41,12 +28,12 @@ final class Pbkdf2 {
         index[1] = (byte) (block >>> 16);
         index[2] = (byte) (block >>> 8);
         index[3] = (byte) block;
-        mac.update(salt);
-        mac.update(index);
+        mac.update(salt, 0, salt.length);
+        mac.update(index, 0, 4);
         mac.doFinal(u, 0);
         System.arraycopy(u, 0, t, 0, h);
         for (int i = 1; i < iterations; i++) {
-          mac.update(u);
+          mac.update(u, 0, h);
           mac.doFinal(u, 0);
           for (int j = 0; j < h; j++) {
             t[j] ^= u[j];
@@ -55,10 +42,9 @@ final class Pbkdf2 {
         System.arraycopy(t, 0, out, pos, Math.min(h, length - pos));
       }
       return out;
-    } catch (ShortBufferException e) {
-      throw new IllegalStateException("HMAC output buffer", e);
     } finally {
       Secrets.wipe(u, t);
+      mac.wipe();
     }
   }
 }

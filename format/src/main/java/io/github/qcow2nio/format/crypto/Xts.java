@@ -1,34 +1,38 @@
 package io.github.qcow2nio.format.crypto;
 
-import javax.crypto.Cipher;
-
 /**
- * XTS-AES as IEEE 1619 defines it (the JDK has none, and the block modes elsewhere are different
- * standards): the key is Key1 || Key2, the 16-byte tweak input is encrypted with Key2, and each
- * 16-byte block j of the data unit is whitened with that value multiplied by alpha^j in GF(2^128)
- * (little-endian, reduction 0x87). A data unit that is not a whole number of blocks ends in
- * ciphertext stealing. Not thread-safe: one instance per thread.
+ * XTS as IEEE 1619 defines it (the JDK has none, and the block modes elsewhere are different
+ * standards), over AES or any other 16-byte block cipher: the key is Key1 || Key2, the 16-byte
+ * tweak input is encrypted with Key2, and each 16-byte block j of the data unit is whitened with
+ * that value multiplied by alpha^j in GF(2^128) (little-endian, reduction 0x87). A data unit
+ * that is not a whole number of blocks ends in ciphertext stealing. Not thread-safe: one
+ * instance per thread.
  */
 final class Xts {
   private static final int BLOCK = 16;
 
-  private final Cipher dataEncrypt;
-  private final Cipher dataDecrypt;
-  private final Cipher tweakEncrypt;
+  private final Ecb dataEncrypt;
+  private final Ecb dataDecrypt;
+  private final Ecb tweakEncrypt;
   /** The whitening values of one chunk of blocks, then XORed in with one AES call per chunk. */
   private final byte[] tweaks;
   private final byte[] t = new byte[BLOCK];
   private final byte[] last = new byte[BLOCK];
 
-  /** @param key Key1 || Key2, 32, 48 or 64 bytes; copied by the JDK, the caller wipes its own */
+  /** XTS-AES. @param key Key1 || Key2, 32, 48 or 64 bytes; the caller wipes its own */
   Xts(byte[] key) {
+    this(LuksCipher.AES, key);
+  }
+
+  /** @param key Key1 || Key2, two keys of {@code cipher}; copied, the caller wipes its own */
+  Xts(LuksCipher cipher, byte[] key) {
     int half = key.length / 2;
-    if (key.length % 2 != 0 || !Aes.validKeyLength(half)) {
-      throw new IllegalArgumentException("XTS-AES key of " + key.length + " bytes");
+    if (cipher.blockSize() != BLOCK || key.length % 2 != 0 || !cipher.isKeyLength(half)) {
+      throw new IllegalArgumentException("XTS-" + cipher + " key of " + key.length + " bytes");
     }
-    dataEncrypt = Aes.ecb(Cipher.ENCRYPT_MODE, key, 0, half);
-    dataDecrypt = Aes.ecb(Cipher.DECRYPT_MODE, key, 0, half);
-    tweakEncrypt = Aes.ecb(Cipher.ENCRYPT_MODE, key, half, half);
+    dataEncrypt = cipher.ecb(key, 0, half, true);
+    dataDecrypt = cipher.ecb(key, 0, half, false);
+    tweakEncrypt = cipher.ecb(key, half, half, true);
     tweaks = new byte[4096];
   }
 
@@ -46,9 +50,9 @@ final class Xts {
     if (len < BLOCK) {
       throw new IllegalArgumentException("XTS data unit of " + len + " bytes");
     }
-    Cipher c = encrypt ? dataEncrypt : dataDecrypt;
+    Ecb c = encrypt ? dataEncrypt : dataDecrypt;
     System.arraycopy(iv, 0, t, 0, BLOCK);
-    Aes.run(tweakEncrypt, t, 0, BLOCK);
+    tweakEncrypt.run(t, 0, BLOCK);
     int tail = len % BLOCK;
     // With stealing, the last whole block is handled with the partial one below.
     int bulk = tail == 0 ? len : len - tail - BLOCK;
@@ -59,7 +63,7 @@ final class Xts {
         multiplyByAlpha(t);
       }
       xor(buf, off + done, tweaks, 0, n);
-      Aes.run(c, buf, off + done, n);
+      c.run(buf, off + done, n);
       xor(buf, off + done, tweaks, 0, n);
       done += n;
     }
@@ -75,7 +79,7 @@ final class Xts {
    * partial plaintext padded with the rest of it goes in the whole block's place under the next
    * tweak. Decrypting undoes that, so the tweaks are taken in the other order.
    */
-  private void steal(Cipher c, byte[] buf, int at, int tail, boolean encrypt) {
+  private void steal(Ecb c, byte[] buf, int at, int tail, boolean encrypt) {
     byte[] t1 = tweaks;
     System.arraycopy(t, 0, t1, 0, BLOCK);
     multiplyByAlpha(t);
@@ -95,9 +99,9 @@ final class Xts {
     java.util.Arrays.fill(tailBytes, (byte) 0);
   }
 
-  private static void block(Cipher c, byte[] b, byte[] tw, int twOff) {
+  private static void block(Ecb c, byte[] b, byte[] tw, int twOff) {
     xor(b, 0, tw, twOff, BLOCK);
-    Aes.run(c, b, 0, BLOCK);
+    c.run(b, 0, BLOCK);
     xor(b, 0, tw, twOff, BLOCK);
   }
 

@@ -26,7 +26,8 @@ final class ExportedSurface {
 
   /** Kept equal to module-info's exports by {@link ExportedSurfaceTest}. */
   static final String[] PACKAGES = {
-      CORE, CORE + ".block", CORE + ".error", CORE + ".io", CORE + ".struct"};
+      CORE, CORE + ".block", CORE + ".error", CORE + ".io", CORE + ".struct",
+      CORE + ".crypto.spi"};
 
   private ExportedSurface() {}
 

@@ -133,11 +133,24 @@ class LuksHeaderTest {
     LuksHeader h = parse(twofish);
     UnsupportedImageException e = assertThrows(UnsupportedImageException.class,
         () -> h.cipher("img"));
-    assertTrue(e.getMessage().contains("twofish"), e.getMessage());
-    byte[] md5 = image.clone();
-    System.arraycopy("md5\0".getBytes(StandardCharsets.US_ASCII), 0, md5,
-        (int) area.offset() + 72, 4);
-    assertThrows(UnsupportedImageException.class, () -> parse(md5).hash("img"));
+    // No provider module on this test class path: the message says which module adds it.
+    assertEquals("img: LUKS cipher 'twofish' needs the qcow2-extra-ciphers module on the class "
+        + "path", e.getMessage());
+    assertEquals(LuksHash.MD5, parse(hashSpec("md5")).hash("img"));
+    UnsupportedImageException r = assertThrows(UnsupportedImageException.class,
+        () -> parse(hashSpec("ripemd160")).hash("img"));
+    assertEquals("img: LUKS hash-spec 'ripemd160' needs the qcow2-extra-ciphers module on the "
+        + "class path", r.getMessage());
+    UnsupportedImageException w = assertThrows(UnsupportedImageException.class,
+        () -> parse(hashSpec("whirlpool")).hash("img"));
+    assertTrue(w.getMessage().contains("'whirlpool' is not supported"), w.getMessage());
+  }
+
+  private byte[] hashSpec(String name) {
+    byte[] b = image.clone();
+    byte[] raw = (name + "\0").getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(raw, 0, b, (int) area.offset() + 72, raw.length);
+    return b;
   }
 
   @Test

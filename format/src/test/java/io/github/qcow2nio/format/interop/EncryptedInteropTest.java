@@ -120,7 +120,10 @@ class EncryptedInteropTest {
   private static Stream<Arguments> extras() {
     return Stream.of(Arguments.of("aes-256", "cbc-plain", "sha256"),
         Arguments.of("aes-128", "xts-plain", "sha384"),
-        Arguments.of("aes-192", "xts-plain64", "sha224"));
+        Arguments.of("aes-192", "xts-plain64", "sha224"),
+        // The other chaining modes qemu-img 7.2 offers, and md5.
+        Arguments.of("aes-128", "ecb-plain64", "md5"),
+        Arguments.of("aes-256", "ctr-essiv", "sha256"));
   }
 
   /**

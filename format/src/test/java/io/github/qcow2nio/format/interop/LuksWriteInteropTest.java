@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * LUKS images we create and write, read back by qemu-img exactly as our model says and passing
- * {@code qemu-img check}: every cipher, mode and hash qemu-img 7.2 accepts, partial sectors,
+ * {@code qemu-img check}: every AES cipher, mode and hash qemu-img 7.2 accepts (the other ciphers
+ * are the qcow2-extra-ciphers module's tests), partial sectors,
  * partial clusters, subclusters, zero writes, discards, a backing file and a data file. PBKDF2
  * runs 1000 iterations here ({@code forceIterations}); the timed default has its own tests.
  */
@@ -132,6 +133,10 @@ class LuksWriteInteropTest {
         }
       }
     }
+    // The other chaining modes qemu-img 7.2 offers, and md5 (for PBKDF2 and as ESSIV's hash).
+    out.add(Arguments.of("aes-128", "ecb-plain64", "sha256"));
+    out.add(Arguments.of("aes-256", "ctr-plain64", "md5"));
+    out.add(Arguments.of("aes-256", "ctr-essiv", "sha256"));
     return out.stream();
   }
 
@@ -317,8 +322,9 @@ class LuksWriteInteropTest {
   void optionsAreCheckedAsQemuImgChecksThem() {
     Path img = dir.resolve("bad.qcow2");
     for (EncryptionOptions e : new EncryptionOptions[] {
-        luks().cipherAlg("twofish-128").build(), luks().cipherMode("ecb").build(),
-        luks().ivgenAlg("benbi").build(), luks().hashAlg("md5").build(),
+        luks().cipherAlg("twofish-128").build(), luks().cipherMode("ofb").build(),
+        luks().ivgenAlg("benbi").build(), luks().hashAlg("sm3").build(),
+        luks().hashAlg("ripemd160").build(), luks().cipherAlg("sm4").build(),
         luks().cipherAlg("aes-192").cipherMode("cbc").build(),
         luks().ivgenAlg("essiv").ivgenHashAlg("sha1").build(), luks().format("aes").build(),
         luks().forceIterations(10).build()}) {
@@ -326,6 +332,19 @@ class LuksWriteInteropTest {
           CreateOptions.builder(1 << 20).encryption(e).build()).close(), e.toString());
       assertFalse(x.getMessage().contains(PASS), x.getMessage());
     }
+    // Without the provider module on the class path, its ciphers and hashes are refused by name.
+    UnsupportedImageException twofish = assertThrows(UnsupportedImageException.class,
+        () -> Qcow2Image.create(img, CreateOptions.builder(1 << 20)
+            .encryption(luks().cipherAlg("twofish-256").build()).build()));
+    assertTrue(twofish.getMessage().endsWith(
+        "LUKS cipher 'twofish' needs the qcow2-extra-ciphers module on the class path"),
+        twofish.getMessage());
+    UnsupportedImageException ripemd = assertThrows(UnsupportedImageException.class,
+        () -> Qcow2Image.create(img, CreateOptions.builder(1 << 20)
+            .encryption(luks().hashAlg("ripemd160").build()).build()));
+    assertTrue(ripemd.getMessage().endsWith(
+        "LUKS hash 'ripemd160' needs the qcow2-extra-ciphers module on the class path"),
+        ripemd.getMessage());
     IOException none = assertThrows(IOException.class, () -> Qcow2Image.create(img,
         CreateOptions.builder(1 << 20).encryption(EncryptionOptions.luks(null)).build()));
     assertTrue(none.getMessage().contains("encrypt.key-secret"), none.getMessage());
