@@ -13,7 +13,6 @@ import io.github.qcow2nio.format.testing.Knobs;
 import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.QemuImg;
 import java.io.IOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,7 +161,7 @@ class AmendFaultSweepTest {
       } catch (FaultyLocation.Crashed c) {
         throw c;
       } catch (IOException e) {
-        expectInjected(e);
+        FaultyLocation.requireInjected(e, "amend");
       } finally {
         Thread.interrupted();
       }
@@ -174,19 +173,6 @@ class AmendFaultSweepTest {
       Thread.interrupted();
     }
     return out;
-  }
-
-  private static void expectInjected(IOException e) throws IOException {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FaultyLocation.InjectedIoError || t instanceof ClosedByInterruptException
-          || t instanceof java.io.InterruptedIOException) {
-        return;
-      }
-      if (t instanceof FaultyLocation.Crashed c) {
-        throw c;
-      }
-    }
-    throw new AssertionError("amend failed with something other than the injected fault", e);
   }
 
   private static Path seed(Workload w) throws IOException {

@@ -16,7 +16,6 @@ import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.QemuImg;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,19 +115,9 @@ class CheckRepairFaultSweepTest {
       return crash.mode == FaultyLocation.Mode.POWER_LOSS ? file.afterPowerLoss(crash.rnd)
           : file.current.clone();
     } catch (IOException e) {
-      injected(e);
+      FaultyLocation.requireInjected(e, "the repair");
     }
     return file.current.clone();
-  }
-
-  private static void injected(IOException e) throws IOException {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FaultyLocation.InjectedIoError || t instanceof ClosedByInterruptException
-          || t instanceof java.io.InterruptedIOException) {
-        return;
-      }
-    }
-    throw e;
   }
 
   /** A small image with data, zeros, a compressed cluster and a snapshot, then damaged. */

@@ -15,12 +15,10 @@ import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.ops.Commit;
 import io.github.qcow2nio.format.ops.Rebase;
-import io.github.qcow2nio.format.testing.Knobs;
 import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.QemuImg;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -75,64 +73,44 @@ class CommitRebaseFaultSweepTest {
     Qemu.assumeAvailable();
     Map<String, byte[]> seed = seed(op);
     Path seedDir = Files.createDirectories(dir.resolve("seed"));
-    write(seedDir, seed);
+    FileSetSweep.write(seedDir, seed);
     String top = topOf(op);
     byte[] guest = read(seedDir.resolve(top));
     byte[] baseBefore = op.name().startsWith("COMMIT") ? own(seedDir.resolve("base.qcow2"))
         : null;
 
-    FaultyLocation.Crash dry = new FaultyLocation.Crash();
-    run(op, seed, dry);
-    long points = dry.points;
-    System.out.println("commit/rebase fault sweep " + op + ", " + mode + ": " + points
-        + " fault points");
-    assertTrue(points >= 3, op + ": only " + points + " fault points");
-    for (long p = 0; p < points; p += Knobs.FAULT_STRIDE) {
-      FaultyLocation.Crash crash = new FaultyLocation.Crash();
-      crash.target = p;
-      crash.mode = mode;
-      crash.rnd = new Random(p * 4 + mode.ordinal());
-      String what = op + ", " + mode + " at fault point " + p + " of " + points;
-      Map<String, byte[]> after;
-      try {
-        after = run(op, seed, crash);
-      } finally {
-        Thread.interrupted();
-      }
-      assertTrue(crash.fired, what + ": never reached");
-      Path at = Files.createDirectories(dir.resolve("p" + p + mode));
-      write(at, after);
-      for (String name : after.keySet()) {
-        if (Arrays.equals(after.get(name), seed.get(name))) {
-          continue;
-        }
-        QemuImg.Check c = QemuImg.check(at.resolve(name));
-        assertTrue(c.consistent(true), what + ": " + name + "\n" + c.output());
-      }
-      assertArrayEquals(guest, read(at.resolve(top)), what + ": the overlay reads as before");
-      if (baseBefore != null) {
-        byte[] base = own(at.resolve("base.qcow2"));
-        for (int s = 0; s < SIZE; s += 512) {
-          boolean old = Arrays.equals(base, s, s + 512, baseBefore, s, s + 512);
-          boolean committed = Arrays.equals(base, s, s + 512, guest, s, s + 512);
-          assertTrue(old || committed, what + ": base sector " + s / 512
-              + " is neither old nor committed");
-        }
-      }
-      if (!mode.stopsTheWorld()) {
-        // The operation failed (or survived the fault): run again, it completes.
-        runOnDisk(op, at);
-        assertArrayEquals(guest, read(at.resolve(top)), what + ": again");
-        if (baseBefore != null) {
-          assertArrayEquals(guest, own(at.resolve("base.qcow2")), what + ": base after retry");
-        }
-        for (String name : after.keySet()) {
-          QemuImg.Check c = QemuImg.check(at.resolve(name));
-          assertTrue(c.consistent(true), what + ", again: " + name + "\n" + c.output());
-        }
-      }
-      deleteTree(at);
-    }
+    FileSetSweep.sweep("commit/rebase " + op, mode, dir, crash -> run(op, seed, crash),
+        (at, after, what) -> {
+          for (String name : after.keySet()) {
+            if (Arrays.equals(after.get(name), seed.get(name))) {
+              continue;
+            }
+            QemuImg.Check c = QemuImg.check(at.resolve(name));
+            assertTrue(c.consistent(true), what + ": " + name + "\n" + c.output());
+          }
+          assertArrayEquals(guest, read(at.resolve(top)), what + ": the overlay reads as before");
+          if (baseBefore != null) {
+            byte[] base = own(at.resolve("base.qcow2"));
+            for (int s = 0; s < SIZE; s += 512) {
+              boolean old = Arrays.equals(base, s, s + 512, baseBefore, s, s + 512);
+              boolean committed = Arrays.equals(base, s, s + 512, guest, s, s + 512);
+              assertTrue(old || committed, what + ": base sector " + s / 512
+                  + " is neither old nor committed");
+            }
+          }
+          if (!mode.stopsTheWorld()) {
+            // The operation failed (or survived the fault): run again, it completes.
+            runOnDisk(op, at);
+            assertArrayEquals(guest, read(at.resolve(top)), what + ": again");
+            if (baseBefore != null) {
+              assertArrayEquals(guest, own(at.resolve("base.qcow2")), what + ": base after retry");
+            }
+            for (String name : after.keySet()) {
+              QemuImg.Check c = QemuImg.check(at.resolve(name));
+              assertTrue(c.consistent(true), what + ", again: " + name + "\n" + c.output());
+            }
+          }
+        });
   }
 
   private static String topOf(Op op) {
@@ -157,7 +135,7 @@ class CommitRebaseFaultSweepTest {
       }
       return out;
     } catch (IOException e) {
-      injected(e);
+      FaultyLocation.requireInjected(e, "the operation");
     }
     Map<String, byte[]> out = new LinkedHashMap<>();
     for (Map.Entry<String, FaultyLocation.File> e : files.entrySet()) {
@@ -187,16 +165,6 @@ class CommitRebaseFaultSweepTest {
     operate(op, new PathLocation(at.resolve(topOf(op))));
   }
 
-  private static void injected(IOException e) throws IOException {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FaultyLocation.InjectedIoError || t instanceof ClosedByInterruptException
-          || t instanceof java.io.InterruptedIOException) {
-        return;
-      }
-    }
-    throw e;
-  }
-
   /** The chain the operation works on, made by this library, as file bytes by name. */
   private Map<String, byte[]> seed(Op op) throws IOException {
     Path d = Files.createDirectories(dir.resolve("make"));
@@ -220,7 +188,7 @@ class CommitRebaseFaultSweepTest {
         out.put(p.getFileName().toString(), Files.readAllBytes(p));
       }
     }
-    deleteTree(d);
+    FileSetSweep.deleteTree(d);
     return out;
   }
 
@@ -249,12 +217,6 @@ class CommitRebaseFaultSweepTest {
     }
   }
 
-  private static void write(Path d, Map<String, byte[]> files) throws IOException {
-    for (Map.Entry<String, byte[]> e : files.entrySet()) {
-      Files.write(d.resolve(e.getKey()), e.getValue());
-    }
-  }
-
   /** The guest bytes of the image with its chain. */
   private static byte[] read(Path image) throws IOException {
     try (Qcow2Image img = Qcow2Image.open(image)) {
@@ -272,11 +234,4 @@ class CommitRebaseFaultSweepTest {
     return b;
   }
 
-  private static void deleteTree(Path d) throws IOException {
-    try (Stream<Path> s = Files.walk(d)) {
-      for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
-    }
-  }
 }

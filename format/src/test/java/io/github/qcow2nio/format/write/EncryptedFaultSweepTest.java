@@ -20,12 +20,10 @@ import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.ops.Commit;
 import io.github.qcow2nio.format.ops.Rebase;
 import io.github.qcow2nio.format.ops.Resize;
-import io.github.qcow2nio.format.testing.Knobs;
 import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.QemuImg;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -92,51 +90,31 @@ class EncryptedFaultSweepTest {
     Qemu.assumeAvailable();
     Map<String, byte[]> seed = seed(op);
     Path seedDir = Files.createDirectories(dir.resolve("seed"));
-    write(seedDir, seed);
+    FileSetSweep.write(seedDir, seed);
     byte[] guest = read(seedDir.resolve(op.top()), op.top());
     byte[] baseBefore = op == Op.COMMIT ? read(seedDir.resolve("base.qcow2"), "base.qcow2")
         : null;
 
-    FaultyLocation.Crash dry = new FaultyLocation.Crash();
-    run(op, seed, dry);
-    long points = dry.points;
-    System.out.println("encrypted fault sweep " + op + ", " + mode + ": " + points
-        + " fault points");
-    assertTrue(points >= 3, op + ": only " + points + " fault points");
-    for (long p = 0; p < points; p += Knobs.FAULT_STRIDE) {
-      FaultyLocation.Crash crash = new FaultyLocation.Crash();
-      crash.target = p;
-      crash.mode = mode;
-      crash.rnd = new Random(p * 4 + mode.ordinal());
-      String what = op + ", " + mode + " at fault point " + p + " of " + points;
-      Map<String, byte[]> after;
-      try {
-        after = run(op, seed, crash);
-      } finally {
-        Thread.interrupted();
-      }
-      assertTrue(crash.fired, what + ": never reached");
-      Path at = Files.createDirectories(dir.resolve("p" + p + mode));
-      write(at, after);
-      for (String name : after.keySet()) {
-        if (!Arrays.equals(after.get(name), seed.get(name))) {
-          check(at, name, what);
-        }
-      }
-      expect(op, at, guest, baseBefore, false, what);
-      if (!mode.stopsTheWorld()) {
-        // A growth that failed while preallocating has its new size already: run again, it
-        // would be refused as qemu-img refuses preallocating without growth.
-        if (op != Op.RESIZE_GROW || read(at.resolve(op.top()), op.top()).length == SIZE) {
-          operate(op, new PathLocation(at.resolve(op.top())));
-        }
-        expect(op, at, guest, baseBefore, true, what + ", again");
-        for (String name : after.keySet()) {
-          check(at, name, what + ", again");
-        }
-      }
-      deleteTree(at);
-    }
+    FileSetSweep.sweep("encrypted " + op, mode, dir, crash -> run(op, seed, crash),
+        (at, after, what) -> {
+          for (String name : after.keySet()) {
+            if (!Arrays.equals(after.get(name), seed.get(name))) {
+              check(at, name, what);
+            }
+          }
+          expect(op, at, guest, baseBefore, false, what);
+          if (!mode.stopsTheWorld()) {
+            // A growth that failed while preallocating has its new size already: run again,
+            // it would be refused as qemu-img refuses preallocating without growth.
+            if (op != Op.RESIZE_GROW || read(at.resolve(op.top()), op.top()).length == SIZE) {
+              operate(op, new PathLocation(at.resolve(op.top())));
+            }
+            expect(op, at, guest, baseBefore, true, what + ", again");
+            for (String name : after.keySet()) {
+              check(at, name, what + ", again");
+            }
+          }
+        });
   }
 
   /** What the files in {@code at} must read; {@code done}: the operation completed. */
@@ -189,7 +167,7 @@ class EncryptedFaultSweepTest {
       }
       return out;
     } catch (IOException e) {
-      injected(e);
+      FaultyLocation.requireInjected(e, "the operation");
     }
     Map<String, byte[]> out = new LinkedHashMap<>();
     for (Map.Entry<String, FaultyLocation.File> e : files.entrySet()) {
@@ -210,16 +188,6 @@ class EncryptedFaultSweepTest {
           .withShrink(true).withKeySecret(key(TOP_PASS)));
       default -> throw new AssertionError(op);
     }
-  }
-
-  private static void injected(IOException e) throws IOException {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FaultyLocation.InjectedIoError || t instanceof ClosedByInterruptException
-          || t instanceof java.io.InterruptedIOException) {
-        return;
-      }
-    }
-    throw e;
   }
 
   private static KeySecret key(String pass) {
@@ -247,7 +215,7 @@ class EncryptedFaultSweepTest {
         out.put(p.getFileName().toString(), Files.readAllBytes(p));
       }
     }
-    deleteTree(d);
+    FileSetSweep.deleteTree(d);
     return out;
   }
 
@@ -270,12 +238,6 @@ class EncryptedFaultSweepTest {
     }
   }
 
-  private static void write(Path d, Map<String, byte[]> files) throws IOException {
-    for (Map.Entry<String, byte[]> e : files.entrySet()) {
-      Files.write(d.resolve(e.getKey()), e.getValue());
-    }
-  }
-
   /** The guest bytes of {@code image}, each layer opened with its own key. */
   private static byte[] read(Path image, String name) throws IOException {
     OpenOptions o = name.equals("base.qcow2") ? OpenOptions.builder().keySecret(key(BASE_PASS))
@@ -289,11 +251,4 @@ class EncryptedFaultSweepTest {
     }
   }
 
-  private static void deleteTree(Path d) throws IOException {
-    try (Stream<Path> s = Files.walk(d)) {
-      for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
-    }
-  }
 }

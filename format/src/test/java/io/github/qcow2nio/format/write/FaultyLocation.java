@@ -258,4 +258,22 @@ final class FaultyLocation implements ImageLocation {
       return b;
     }
   }
+
+  /**
+   * Returns when {@code e} is the injected fault or what the JDK or the operation makes of it
+   * (an interrupt); a crash propagates as itself, wherever it is in the chain of causes; any
+   * other failure is the operation's own, and fails the test.
+   */
+  static void requireInjected(IOException e, String what) throws IOException {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Crashed c) {
+        throw c;
+      }
+      if (t instanceof InjectedIoError || t instanceof java.nio.channels.ClosedByInterruptException
+          || t instanceof java.io.InterruptedIOException) {
+        return;
+      }
+    }
+    throw new AssertionError(what + " failed with something other than the injected fault", e);
+  }
 }

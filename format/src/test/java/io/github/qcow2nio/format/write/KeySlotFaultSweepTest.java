@@ -24,7 +24,6 @@ import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.QemuImg;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,7 +176,7 @@ class KeySlotFaultSweepTest {
       } catch (FaultyLocation.Crashed c) {
         throw c;
       } catch (IOException e) {
-        expectInjected(e);
+        FaultyLocation.requireInjected(e, "the key slot change");
       } finally {
         Thread.interrupted();
       }
@@ -197,20 +196,6 @@ class KeySlotFaultSweepTest {
       Thread.interrupted();
     }
     return out;
-  }
-
-  private static void expectInjected(IOException e) throws IOException {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FaultyLocation.InjectedIoError || t instanceof ClosedByInterruptException
-          || t instanceof java.io.InterruptedIOException) {
-        return;
-      }
-      if (t instanceof FaultyLocation.Crashed c) {
-        throw c;
-      }
-    }
-    throw new AssertionError("the key slot change failed with something other than the "
-        + "injected fault", e);
   }
 
   private static List<EncryptionInfo.KeySlot> slots(Path img) throws IOException {
