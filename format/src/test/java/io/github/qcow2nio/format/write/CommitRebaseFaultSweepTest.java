@@ -120,28 +120,7 @@ class CommitRebaseFaultSweepTest {
   /** Runs the operation on in-memory copies of {@code seed}; returns the files it left. */
   private Map<String, byte[]> run(Op op, Map<String, byte[]> seed, FaultyLocation.Crash crash)
       throws IOException {
-    Map<String, FaultyLocation.File> files = new LinkedHashMap<>();
-    for (Map.Entry<String, byte[]> e : seed.entrySet()) {
-      files.put(e.getKey(), FaultyLocation.File.of(crash, e.getValue()));
-    }
-    FaultyLocation loc = new FaultyLocation(topOf(op), files, crash, dir);
-    try {
-      operate(op, loc);
-    } catch (FaultyLocation.Crashed crashed) {
-      Map<String, byte[]> out = new LinkedHashMap<>();
-      for (Map.Entry<String, FaultyLocation.File> e : files.entrySet()) {
-        out.put(e.getKey(), crash.mode == FaultyLocation.Mode.POWER_LOSS
-            ? e.getValue().afterPowerLoss(crash.rnd) : e.getValue().current.clone());
-      }
-      return out;
-    } catch (IOException e) {
-      FaultyLocation.requireInjected(e, "the operation");
-    }
-    Map<String, byte[]> out = new LinkedHashMap<>();
-    for (Map.Entry<String, FaultyLocation.File> e : files.entrySet()) {
-      out.put(e.getKey(), e.getValue().current.clone());
-    }
-    return out;
+    return FileSetSweep.onCopies(seed, topOf(op), dir, crash, loc -> operate(op, loc));
   }
 
   private static void operate(Op op, ImageLocation loc) throws IOException {

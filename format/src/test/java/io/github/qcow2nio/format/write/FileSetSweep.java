@@ -2,11 +2,13 @@ package io.github.qcow2nio.format.write;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.testing.Knobs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -58,6 +60,39 @@ final class FileSetSweep {
       verdict.judge(at, after, what);
       deleteTree(at);
     }
+  }
+
+  /** An operation on an image of a file set, opened through {@code image}. */
+  @FunctionalInterface
+  interface OnImage {
+    void run(ImageLocation image) throws IOException;
+  }
+
+  /**
+   * Runs {@code operation} on in-memory copies of {@code seed} whose host writes fail as
+   * {@code crash} says, {@code top} being the image it opens; returns the files it left (after
+   * a power loss: what the disk holds). A failure must be the injected one.
+   */
+  static Map<String, byte[]> onCopies(Map<String, byte[]> seed, String top, Path dir,
+      FaultyLocation.Crash crash, OnImage operation) throws IOException {
+    Map<String, FaultyLocation.File> files = new LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> e : seed.entrySet()) {
+      files.put(e.getKey(), FaultyLocation.File.of(crash, e.getValue()));
+    }
+    boolean crashed = false;
+    try {
+      operation.run(new FaultyLocation(top, files, crash, dir));
+    } catch (FaultyLocation.Crashed c) {
+      crashed = true;
+    } catch (IOException e) {
+      FaultyLocation.requireInjected(e, "the operation");
+    }
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (Map.Entry<String, FaultyLocation.File> e : files.entrySet()) {
+      out.put(e.getKey(), crashed && crash.mode == FaultyLocation.Mode.POWER_LOSS
+          ? e.getValue().afterPowerLoss(crash.rnd) : e.getValue().current.clone());
+    }
+    return out;
   }
 
   static void write(Path d, Map<String, byte[]> files) throws IOException {
