@@ -2,6 +2,8 @@ package io.github.qcow2nio.format.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.qcow2nio.format.CheckOptions;
+import io.github.qcow2nio.format.ImageOperations;
+import io.github.qcow2nio.format.InspectionPolicy;
 import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.Qcow2Check;
 import io.github.qcow2nio.format.Qcow2Image;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Whole images, held in memory, built from the golden images by {@link Mutation}: opened, read
  * (active disk, every snapshot, the bitmaps) and checked; or opened writable, written, closed and
- * checked with repair. The only acceptable outcomes are a result or an IOException; the
+ * checked with repair; or inspected. The only acceptable outcomes are a result or an IOException; the
  * timeout only catches a hang.
  */
 class ImageFuzzTest {
@@ -66,6 +68,21 @@ class ImageFuzzTest {
     }
     try {
       Qcow2Check.check(at, CheckOptions.check().toBuilder().locking(false).build());
+    } catch (IOException expected) {
+      // a named refusal
+    }
+  }
+
+  /**
+   * What an untrusted upload meets first: inspection under the untrusted policy, which reads the
+   * header, its extensions and the other formats' signatures, and opens nothing the image names.
+   */
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @FuzzTest(maxDuration = "30s")
+  void inspect(byte[] input) {
+    MemoryLocation at = new MemoryLocation(files(input), "a.qcow2");
+    try {
+      ImageOperations.inspect(at, InspectionPolicy.untrusted()).violations();
     } catch (IOException expected) {
       // a named refusal
     }
