@@ -1,11 +1,14 @@
 package io.github.qcow2nio.format;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import javax.security.auth.Destroyable;
@@ -60,14 +63,37 @@ public final class KeySecret implements Destroyable {
   }
 
   /**
+   * The contents of a key file, byte for byte, as qemu-img's {@code --object secret,file=} takes
+   * them (a trailing newline is part of the secret). The file is read once, here; the array read
+   * is wiped once copied.
+   */
+  public static KeySecret fromFile(Path file) throws IOException {
+    byte[] read = Files.readAllBytes(file);
+    try {
+      return of(read);
+    } finally {
+      Arrays.fill(read, (byte) 0);
+    }
+  }
+
+  /**
    * A secret from any accepted form: {@code char[]}, {@code byte[]}, {@code String}, a
-   * {@link Supplier} of one, or a {@code KeySecret}.
+   * {@link Supplier} of one, a {@link Path} naming a key file ({@link #fromFile}), or a
+   * {@code KeySecret}.
    *
-   * @throws IllegalArgumentException naming the type (never the value) for anything else
+   * @throws IllegalArgumentException naming the type (never the value) for anything else, or
+   *     when a key file cannot be read (naming the file and why, never its contents)
    */
   public static KeySecret fromObject(Object value) {
     if (value instanceof KeySecret k) {
       return k;
+    }
+    if (value instanceof Path p) {
+      try {
+        return fromFile(p);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("the key file " + p + " cannot be read: " + e, e);
+      }
     }
     if (value instanceof char[] c) {
       return of(c);
@@ -81,8 +107,9 @@ public final class KeySecret implements Destroyable {
     if (value instanceof Supplier<?> s) {
       return from(s);
     }
-    throw new IllegalArgumentException("a key secret is a char[], byte[], String or a Supplier "
-        + "of one, not a " + (value == null ? "null" : value.getClass().getName()));
+    throw new IllegalArgumentException("a key secret is a char[], byte[], String, a Supplier "
+        + "of one or the Path of a key file, not a "
+        + (value == null ? "null" : value.getClass().getName()));
   }
 
   /**

@@ -50,8 +50,11 @@ class EncryptedEnvTest {
     Path img = golden(CryptoGolden.LUKS);
     String pass = CryptoGolden.LUKS_PASSPHRASE;
     Supplier<char[]> supplier = pass::toCharArray;
+    // A key file holds the passphrase byte for byte (no newline), as --object secret,file=.
+    Path keyFile = Files.write(img.resolveSibling("luks.key"),
+        pass.getBytes(StandardCharsets.UTF_8));
     for (Object secret : new Object[] {pass.toCharArray(),
-        pass.getBytes(StandardCharsets.UTF_8), pass, supplier}) {
+        pass.getBytes(StandardCharsets.UTF_8), pass, supplier, keyFile}) {
       try (FileSystem fs = FileSystems.newFileSystem(img, Map.of("keySecret", secret))) {
         byte[] disk = Files.readAllBytes(fs.getPath("/disk"));
         assertEquals(CryptoGolden.sums().get(CryptoGolden.LUKS), sha256(disk),
@@ -127,6 +130,14 @@ class EncryptedEnvTest {
         () -> FileSystems.newFileSystem(img, Map.of("keySecret", 424242)));
     assertFalse(bad.getMessage().contains("424242"), bad.getMessage());
     assertTrue(bad.getMessage().contains("keySecret"), bad.getMessage());
+    IllegalArgumentException noFile = assertThrows(IllegalArgumentException.class,
+        () -> FileSystems.newFileSystem(img, Map.of("keySecret", img.resolveSibling("none.key"))));
+    assertTrue(noFile.getMessage().contains("none.key"), noFile.getMessage());
+    // A key file whose bytes are another passphrase (a trailing newline is part of the secret).
+    Path withNewline = Files.write(img.resolveSibling("newline.key"),
+        (CryptoGolden.LUKS_PASSPHRASE + "\n").getBytes(StandardCharsets.UTF_8));
+    assertThrows(EncryptionKeyException.class,
+        () -> FileSystems.newFileSystem(img, Map.of("keySecret", withNewline)));
     // Legacy AES images are read-only (LUKS ones are writable).
     UnsupportedImageException rw = assertThrows(UnsupportedImageException.class,
         () -> FileSystems.newFileSystem(golden(CryptoGolden.AES), Map.of("keySecret", "x",
