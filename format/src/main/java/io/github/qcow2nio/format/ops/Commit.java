@@ -153,7 +153,9 @@ public final class Commit {
     ChainStatus status = new ChainStatus(chain);
     VirtualDisk disk = chain.disk();
     int chunk = Math.min(64 << 10, Math.max(4096, clusterSize));
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(MAX_IO, Math.max(size, 1)));
+    // Direct: a heap buffer would be copied once more on each side, through the JDK's
+    // temporary direct buffers, for every megabyte committed.
+    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(MAX_IO, Math.max(size, 1)));
     listener.progress(0, size);
     long offset = 0;
     while (offset < size) {
