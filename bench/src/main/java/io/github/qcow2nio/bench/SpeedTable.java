@@ -64,7 +64,7 @@ public final class SpeedTable {
   }
 
   /**
-   * @param only the groups to measure (read, write, convert, tool, memory, gc; decompress is the two
+   * @param only the groups to measure (read, write, convert, commit, tool, memory, gc; decompress is the two
    *     compressed-source convert rows alone); empty for all:
    *     a before/after comparison of one fast path times only its rows, alternating builds
    * @param reuse keep the images a previous run left in the directory (same scale), so that
@@ -96,6 +96,9 @@ public final class SpeedTable {
     }
     if (!only.contains("convert") && only.contains("decompress")) {
       print(out, rows, ConvertRows.compressedSources(s, images));
+    }
+    if (only.isEmpty() || only.contains("commit")) {
+      print(out, rows, CommitRows.measure(s, images));
     }
     if (only.isEmpty() || only.contains("tool")) {
       print(out, rows, ToolRows.measure(s, images));

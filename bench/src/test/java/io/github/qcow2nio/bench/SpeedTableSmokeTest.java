@@ -34,6 +34,7 @@ class SpeedTableSmokeTest {
       "qcow2 → qcow2",
       "compressed qcow2 (deflate) → raw file",
       "compressed qcow2 (zstd) → raw file",
+      "commit of a",
       "allocation map of an",
       "check of a",
       "`qcow2.jar info --output=json` of a small image, whole process",

@@ -34,6 +34,9 @@ public final class Commit {
   /** The most QEMU's commit copies at once. */
   private static final int MAX_IO = 1 << 20;
 
+  /** How much the base is written between early forces ({@link EarlyWriteback}); tests lower it. */
+  static volatile long writebackStep = EarlyWriteback.STEP;
+
   private Commit() {}
 
   public static CommitResult run(CommitOptions o, ProgressListener listener)
@@ -74,8 +77,13 @@ public final class Commit {
         if (target.size() < size) {
           target.resize(size);
         }
-        copy(SourceChain.of(top), depth, target, base.header().clusterSize(), size, bytes,
-            listener);
+        // An external data file holds the data: forcing the image file early would not help.
+        long step = base.dataFileName().isEmpty() ? writebackStep : Long.MAX_VALUE;
+        try (EarlyWriteback writeback = new EarlyWriteback(base.hostFile(), step)) {
+          copy(SourceChain.of(top), depth, target, base.header().clusterSize(), size, bytes,
+              listener, writeback);
+          writeback.finish();
+        }
         // Durable before the overlay loses anything: a crash later leaves both readable.
         target.flush();
       }
@@ -149,11 +157,14 @@ public final class Commit {
    * and a run shorter than one chunk is copied whole.
    */
   private static void copy(SourceChain chain, int depth, VirtualDisk target, int clusterSize,
-      long size, long[] bytes, ProgressListener listener) throws IOException {
+      long size, long[] bytes, ProgressListener listener, EarlyWriteback writeback)
+      throws IOException {
     ChainStatus status = new ChainStatus(chain);
     VirtualDisk disk = chain.disk();
     int chunk = Math.min(64 << 10, Math.max(4096, clusterSize));
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(MAX_IO, Math.max(size, 1)));
+    // Direct: a heap buffer would be copied once more on each side, through the JDK's
+    // temporary direct buffers, for every megabyte committed.
+    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(MAX_IO, Math.max(size, 1)));
     listener.progress(0, size);
     long offset = 0;
     while (offset < size) {
@@ -191,6 +202,7 @@ public final class Commit {
             buf.flip();
             target.write(buf, at);
             at += len;
+            writeback.written(len);
           }
           bytes[0] += n;
         }
