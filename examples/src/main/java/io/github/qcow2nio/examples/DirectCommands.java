@@ -39,7 +39,7 @@ final class DirectCommands {
    * What picocli's path prints for an exception a command throws: the message, or for a defect
    * (an exception no message is written for) its stack trace, as picocli prints it; status 1.
    */
-  private static int failure(Exception e, String command, PrintStream err) {
+  static int failure(Exception e, String command, PrintStream err) {
     try {
       return FailureReport.print(e, command, err);
     } catch (Exception defect) {
