@@ -31,12 +31,16 @@ public final class CdsTraining {
     Files.deleteIfExists(Path.of(copy));
     List<List<String>> lines = List.of(
         List.of("create", "-q", "-f", "qcow2", image, "16M"),
-        // The start-up the issue times, first: its classes are what the archive is for.
+        // The start-up the issue times, first: its classes are what the archive is for. These
+        // metadata lines run on the direct path (DirectCommands), without picocli.
         List.of("info", "--output=json", image),
         List.of("info", image),
         List.of("info"),
         List.of("check", image),
         List.of("map", "--output=json", image),
+        List.of("measure", "-O", "qcow2", image),
+        // A line the direct path hands to picocli: one command's model, as picocli builds it.
+        List.of("info", "--help"),
         List.of("snapshot", "-l", image),
         List.of("convert", "-O", "qcow2", image, copy),
         List.of("--help"));

@@ -16,7 +16,8 @@ import java.nio.file.NotDirectoryException;
 /**
  * The qcow2 command-line tool: {@code java -jar qcow2.jar <command> [options]}. Its commands
  * print what the qemu-img commands of the same name print, read through this library alone; the
- * command line is parsed by picocli ({@link Tool}), errors are reported by {@link ToolErrors}.
+ * command line is parsed by picocli ({@link Tool}), errors are reported by {@link ToolErrors};
+ * the metadata commands' well-formed lines are read without it ({@link DirectCommands}).
  */
 public final class Main {
   private Main() {}
@@ -36,7 +37,15 @@ public final class Main {
   /** Runs the tool; returns the exit status: 0 on success, 1 on a usage error or a failure. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     // Without a command: info on the sample image bundled in the jar.
-    String[] line = args.length == 0 ? new String[] {"info"} : ResizeCommand.sizeLast(args);
+    String[] line = args.length == 0 ? new String[] {"info"} : args;
+    // The metadata commands' well-formed lines run without picocli (issue 13: start-up).
+    Integer direct = DirectCommands.run(line, out, err);
+    if (direct != null) {
+      out.flush();
+      err.flush();
+      return direct;
+    }
+    line = args.length == 0 ? line : ResizeCommand.sizeLast(args);
     picocli.CommandLine cli = Tool.forLine(out, err, line);
     int status = cli.execute(line);
     cli.getOut().flush();

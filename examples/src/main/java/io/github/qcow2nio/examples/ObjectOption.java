@@ -29,6 +29,13 @@ final class ObjectOption {
     return secrets;
   }
 
+  /** Wipes the secrets this option loaded, if any: the end of a command on the direct path. */
+  void wipe() {
+    if (secrets != null) {
+      secrets.wipe();
+    }
+  }
+
   /** Wipes the secrets every {@code --object} of the parsed command line loaded. */
   static void wipeAll(ParseResult parsed) {
     for (ParseResult p = parsed; p != null; p = p.subcommand()) {
@@ -38,8 +45,8 @@ final class ObjectOption {
 
   private static void wipe(CommandSpec spec) {
     for (CommandSpec mixin : spec.mixins().values()) {
-      if (mixin.userObject() instanceof ObjectOption o && o.secrets != null) {
-        o.secrets.wipe();
+      if (mixin.userObject() instanceof ObjectOption o) {
+        o.wipe();
       }
     }
   }

@@ -1,11 +1,7 @@
 package io.github.qcow2nio.examples;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.InvalidPathException;
-import java.nio.file.ReadOnlyFileSystemException;
 import java.util.List;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.MissingParameterException;
@@ -69,24 +65,6 @@ final class ToolErrors implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception ex, picocli.CommandLine cl, ParseResult parsed)
       throws Exception {
-    if (ex instanceof ToolError t) {
-      err.print(t.text());
-    } else if (ex instanceof CommandLine.UsageException u) {
-      // The tool's own commands say which command they mean.
-      err.print("qcow2: " + cl.getCommandName() + ": " + u.getMessage() + "\n"
-          + ToolError.TRY_HELP + "\n");
-    } else if (ex instanceof IOException e) {
-      err.println("qcow2: " + Main.message(e));
-    } else if (ex instanceof UncheckedIOException e) {
-      err.println("qcow2: " + Main.message(e.getCause()));
-    } else if (ex instanceof InvalidPathException) {
-      err.println("qcow2: " + ex.getMessage());
-    } else if (ex instanceof ReadOnlyFileSystemException) {
-      err.println("qcow2: " + cl.getCommandName() + ": the file system is read-only");
-    } else {
-      throw ex;
-    }
-    err.flush();
-    return 1;
+    return FailureReport.print(ex, cl.getCommandName(), err);
   }
 }
