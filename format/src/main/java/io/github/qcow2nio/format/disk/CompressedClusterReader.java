@@ -26,6 +26,10 @@ final class CompressedClusterReader {
   private final int l1Shift;
   private final int l2Mask;
   private final boolean extended;
+  /** The compressed descriptor's fields, decoded per cluster without a record. */
+  private final long offsetMask;
+  private final int countShift;
+  private final long countMask;
   private final ThreadLocal<Cached> cached;
   /** The read-ahead's own threads' input buffers. */
   private final ThreadLocal<Cached> aheadBuffers;
@@ -63,6 +67,9 @@ final class CompressedClusterReader {
     this.l1Shift = g.l1Shift();
     this.l2Mask = (1 << g.l2Bits()) - 1;
     this.extended = g.extended();
+    this.offsetMask = CompressedDescriptor.offsetMask(clusterBits);
+    this.countShift = CompressedDescriptor.offsetBits(clusterBits);
+    this.countMask = CompressedDescriptor.countMask(clusterBits);
     this.cached = ThreadLocal.withInitial(() -> new Cached(clusterBits, true));
     this.aheadBuffers = ThreadLocal.withInitial(() -> new Cached(clusterBits, false));
     this.ahead = new ReadAhead(this, disk.name(), clusterBits);
@@ -174,17 +181,27 @@ final class CompressedClusterReader {
 
   /** Reads the compressed bytes of L2 entry {@code word} into {@code c.in}; returns how many. */
   private int readCompressed(Cached c, long word, long l1Index, int idx) throws IOException {
-    CompressedDescriptor d = CompressedDescriptor.decode(word, clusterBits);
-    // At end of file not one byte of the stream exists: the descriptor is wrong, not the data.
-    if (d.offset() == 0 || d.offset() >= image.size()) {
-      throw disk.corrupt(l1Index, idx, "compressed data offset 0x"
-          + Long.toHexString(d.offset()) + " lies outside " + image.name());
+    long offset = word & offsetMask;
+    int sectors = (int) ((word >>> countShift) & countMask);
+    if (offset == 0) {
+      throw outside(offset, l1Index, idx);
     }
-    int length = d.readLength();
+    // As CompressedDescriptor.readLength: to the end of the last sector the descriptor covers.
+    int length = (sectors + 1) * 512 - (int) (offset & 511);
     // The sectors may run past EOF; QEMU reads that part as zeros, and a stream may need them
-    // (a zstd frame can end in a zero byte that a writer trimmed away), so do the same.
-    image.readOrZero(c.inBuffer.clear().limit(length), d.offset());
+    // (a zstd frame can end in a zero byte that a writer trimmed away), so do the same. Not one
+    // byte from the file means the offset is at or past its end: the descriptor is wrong, not
+    // the data. (The count the read returns says so without asking the file's size, a system
+    // call per cluster.)
+    if (image.readOrZero(c.inBuffer.clear().limit(length), offset) == 0) {
+      throw outside(offset, l1Index, idx);
+    }
     return length;
+  }
+
+  private CorruptImageException outside(long offset, long l1Index, int idx) {
+    return disk.corrupt(l1Index, idx, "compressed data offset 0x" + Long.toHexString(offset)
+        + " lies outside " + image.name());
   }
 
   private void decompress(Cached c, int length, byte[] out, long l1Index, int idx, long word)
@@ -192,7 +209,7 @@ final class CompressedClusterReader {
     try {
       codec.decompress(c.in, length, out, 1 << clusterBits);
     } catch (IOException e) {
-      long offset = CompressedDescriptor.decode(word, clusterBits).offset();
+      long offset = word & offsetMask;
       throw new CorruptImageException("compressed cluster (L2 entry " + idx + ", L1 index "
           + l1Index + ")", offset, e.getMessage(), e);
     }

@@ -127,4 +127,59 @@ class L2CacheTest {
     assertEquals(512, L2Cache.capacityFor(bound, 65536));
     assertEquals(2, L2Cache.capacityWithin(100, 65536));
   }
+  /**
+   * Hits take no lock: a lookup racing evictions, invalidations, replacements and clears must
+   * still get the table of the offset it asked for, never a table a change was moving. Every
+   * table holds words k*1000 + i for its cluster k (a replacement too), so a wrong one shows.
+   */
+  @Test
+  void lookupsRacingChangesAlwaysGetTheirOwnTable() throws Exception {
+    int n = 24;
+    L2Cache cache = new L2Cache(tables(n), CLUSTER, 2);
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread[] readers = new Thread[3];
+    for (int r = 0; r < readers.length; r++) {
+      long seed = r;
+      readers[r] = new Thread(() -> {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        try {
+          for (int i = 0; i < 500_000 && failure.get() == null; i++) {
+            int k = rnd.nextInt(3);
+            long[] t = cache.get((long) k * CLUSTER, 0);
+            int w = rnd.nextInt(CLUSTER / 8);
+            if (t[0] != k * 1000L || t[w] != k * 1000L + w) {
+              throw new AssertionError("asked for table " + k + ", got one starting " + t[0]);
+            }
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      });
+      readers[r].start();
+    }
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(99);
+    while (failure.get() == null && java.util.Arrays.stream(readers).anyMatch(Thread::isAlive)) {
+      int k = rnd.nextInt(n);
+      switch (rnd.nextInt(4)) {
+        case 0 -> cache.invalidate((long) k * CLUSTER);
+        case 1 -> {
+          long[] t = new long[CLUSTER / 8];
+          for (int w = 0; w < t.length; w++) {
+            t[w] = k * 1000L + w;
+          }
+          cache.putNew((long) k * CLUSTER, t);
+          cache.flush((offset, table) -> { });
+        }
+        case 2 -> cache.clear();
+        default -> cache.get((long) k * CLUSTER, 0);
+      }
+    }
+    for (Thread t : readers) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+  }
 }
