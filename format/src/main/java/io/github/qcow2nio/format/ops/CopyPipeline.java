@@ -61,6 +61,32 @@ final class CopyPipeline {
     void write(Chunk chunk) throws IOException;
   }
 
+  /**
+   * Writes one step, or hands it to another thread: true when it kept the chunk, which then goes
+   * back to the pool through {@link CopyPipeline#release} once written.
+   */
+  @FunctionalInterface
+  interface HandOff {
+    boolean write(Chunk chunk) throws IOException;
+  }
+
+  /** Waits for the steps handed off: every one written, or the first failure among them. */
+  interface Drain {
+    /** Waits for every step handed off, then throws the first failure among them. */
+    void await() throws IOException;
+
+    /** Waits for every step handed off, keeping their failures for nobody. */
+    void awaitQuietly();
+  }
+
+  private static final Drain NOTHING_HANDED_OFF = new Drain() {
+    @Override
+    public void await() {}
+
+    @Override
+    public void awaitQuietly() {}
+  };
+
   /** Throws {@link InterruptedIOException} when the caller wants the copy to stop. */
   @FunctionalInterface
   interface Cancellation {
@@ -98,28 +124,58 @@ final class CopyPipeline {
 
   /** Copies every step {@code reader} gives through {@code writer}; once per pipeline. */
   void run(Reader reader, Writer writer, Cancellation cancellation) throws IOException {
+    run(reader, c -> {
+      writer.write(c);
+      return false;
+    }, NOTHING_HANDED_OFF, cancellation);
+  }
+
+  /**
+   * As above, with the writer free to hand steps to other threads: before this returns or throws
+   * every step handed off has been written or has failed ({@code drain}); a failure among them
+   * wins over a later read failure, as it comes first in guest order.
+   */
+  void run(Reader reader, HandOff writer, Drain drain, Cancellation cancellation)
+      throws IOException {
     Thread thread = new Thread(() -> readAll(reader), THREAD_NAME);
     thread.setDaemon(true);
     thread.start();
+    boolean drained = false;
     try {
       while (true) {
         cancellation.check();
         Chunk chunk = take();
         if (chunk == END) {
+          drained = true;
+          drain.await();
           return;
         }
         if (chunk == FAILED) {
+          drained = true;
+          drain.await();
           throw rethrow(failure);
         }
+        boolean kept = false;
         try {
-          writer.write(chunk);
+          kept = writer.write(chunk);
         } finally {
-          free.add(chunk);
+          if (!kept) {
+            free.add(chunk);
+          }
         }
       }
     } finally {
+      if (!drained) {
+        stopped = true;
+        drain.awaitQuietly();
+      }
       stop(thread);
     }
+  }
+
+  /** A chunk a {@link HandOff} kept goes back to the pool: written, or failed. */
+  void release(Chunk chunk) {
+    free.add(chunk);
   }
 
   private Chunk take() throws InterruptedIOException {
