@@ -187,22 +187,27 @@ public final class Convert {
     SparseWriter writer = new SparseWriter(target, sparseSize, readsZeros, parallel);
     CopyPipeline pipeline = new CopyPipeline(PARALLEL_DEPTH,
         ConvertSteps.bufferSize(size, CHUNK, 0));
+    steps.deferReads();
     listener.progress(0, size);
     try (WriteBehind behind = new WriteBehind(WriteBehind.defaultThreads())) {
       pipeline.run(steps, c -> {
-        boolean kept = false;
+        if (c.kind == CopyPipeline.Kind.DATA) {
+          // Handed over, not yet written: the progress of a write-behind copy, as qemu-img's.
+          // Reported first: once the chunk is handed over nothing here may throw.
+          listener.progress(c.offset + c.length, size);
+          behind.submit(() -> {
+            steps.read(c);
+            writer.write(c.buffer, c.offset);
+          }, () -> pipeline.release(c));
+          return true;
+        }
         switch (c.kind) {
-          case DATA -> {
-            behind.submit(() -> writer.write(c.buffer, c.offset), () -> pipeline.release(c));
-            kept = true;
-          }
           case ZERO -> writer.zeros(c.offset, c.length);
           case SKIP -> writer.skipped(c.length);
           default -> throw new IllegalStateException(c.kind.name());
         }
-        // Handed over, not yet written: the progress of a write-behind copy, as qemu-img's.
         listener.progress(c.offset + c.length, size);
-        return kept;
+        return false;
       }, behind, () -> checkCancelled(listener));
     }
     return new ConvertResult(size, writer.dataBytes(), writer.zeroBytes(),

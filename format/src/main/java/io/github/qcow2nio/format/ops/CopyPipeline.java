@@ -43,6 +43,8 @@ final class CopyPipeline {
     long offset;
     long length;
     long bufferStart;
+    /** A data step whose bytes are still to be read (by the thread that writes them). */
+    boolean unread;
 
     Chunk(ByteBuffer buffer) {
       this.buffer = buffer;
@@ -242,7 +244,7 @@ final class CopyPipeline {
         free.add(c);
       }
     }
-    assert free.size() == depth;
+    assert free.size() == depth : free.size() + " chunks back of " + depth;
   }
 
   private static IOException rethrow(Throwable t) {
