@@ -10,9 +10,10 @@ import java.util.concurrent.BlockingQueue;
  * A copy whose reads run ahead of its writes: a thread of its own reads the steps of the copy,
  * in order, into a small fixed set of chunks with direct buffers, while the calling thread
  * writes them. The reader is at most {@code depth} steps ahead, so the memory is bounded and
- * nothing is allocated per step. The writes, the progress and the cancellation stay on the
- * calling thread, so a target sees the same calls, in the same order, as a loop that reads and
- * writes in turn (the fault-injection guarantees of the write path hold unchanged).
+ * nothing is allocated per step. With a plain {@link Writer} the writes, the progress and the
+ * cancellation stay on the calling thread, so a target sees the same calls, in the same order,
+ * as a loop that reads and writes in turn; a {@link HandOff} may pass a step to other threads
+ * ({@link WriteBehind}), which give its chunk back through {@link #release}.
  *
  * <p>The first error in guest order wins: a failed read reaches the caller after the steps read
  * before it were written, as in a plain loop; a failed write or a cancellation stops the reader.
