@@ -61,6 +61,7 @@ public final class Qcow2DiskWriter {
   private final Resizer resizer;
   private final Preallocator preallocator;
   private final CompressedClusterWriter compressed;
+  private final ClusterReservations reservations;
   private final StateBits stateBits;
   private BitmapTracker bitmaps;
   private boolean trackWrites;
@@ -93,8 +94,14 @@ public final class Qcow2DiskWriter {
     this.preallocator = new Preallocator(disk, allocator, tables, barrier, geometry);
     this.compressed = new CompressedClusterWriter(disk, refcounts, allocator, tables, run, barrier,
         geometry);
+    this.reservations = new ClusterReservations(this, disk, allocator, tables, barrier, geometry);
     this.snapshotStore = new SnapshotStore(this, disk, header, refcounts, allocator);
     this.bitmapStore = new BitmapStore(this, disk, header, refcounts, allocator);
+  }
+
+  /** Whole new clusters written with no lock held, by several threads at once. */
+  public ClusterReservations reservations() {
+    return reservations;
   }
 
   /** The persistent bitmaps' set of this image: its changes run under this writer's lock. */

@@ -7,6 +7,8 @@ import io.github.qcow2nio.format.OpenOptions;
 import io.github.qcow2nio.format.ProgressListener;
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.block.VirtualDisk;
+import io.github.qcow2nio.format.disk.ClusterReservations;
+import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
@@ -38,6 +40,12 @@ public final class Convert {
    * a write of a chunk and the compression of a run take their time, 8 MiB at most.
    */
   static final int PIPELINE_DEPTH = 4;
+
+  /**
+   * Chunks when writes run behind on several threads: one being read, one being handed over and
+   * one in flight per writer, 16 MiB at most (qemu-img keeps eight 2 MiB requests in flight).
+   */
+  static final int PARALLEL_DEPTH = 8;
 
   private Convert() {}
 
@@ -106,7 +114,9 @@ public final class Convert {
           int cluster = sink != null ? sink.clusterSize() : 0;
           ConvertSteps steps = new ConvertSteps(source, Math.max(CHUNK, cluster), o.sparseSize(),
               topOnly, cluster);
-          ConvertResult r = copy(steps, target, size, o.sparseSize(), readsZeros, sink, listener);
+          SparseWriter.DataOut parallel = sink != null ? null : parallelWrites(image, target);
+          ConvertResult r = copy(steps, target, size, o.sparseSize(), readsZeros, sink, listener,
+              parallel);
           if (sink != null) {
             sink.finish();
           }
@@ -133,6 +143,19 @@ public final class Convert {
   static ConvertResult copy(ConvertSteps steps, VirtualDisk target, long size,
       long sparseSize, boolean readsZeros, CompressedClusterSink sink,
       ProgressListener listener) throws IOException {
+    return copy(steps, target, size, sparseSize, readsZeros, sink, listener, null);
+  }
+
+  /**
+   * As above; with {@code parallel} (a way to write data that several threads may call at once
+   * for disjoint ranges) the data steps are written behind, on {@link WriteBehind}'s threads.
+   */
+  static ConvertResult copy(ConvertSteps steps, VirtualDisk target, long size,
+      long sparseSize, boolean readsZeros, CompressedClusterSink sink,
+      ProgressListener listener, SparseWriter.DataOut parallel) throws IOException {
+    if (parallel != null && sink == null) {
+      return copyBehind(steps, target, size, sparseSize, readsZeros, listener, parallel);
+    }
     SparseWriter writer = new SparseWriter(target, sparseSize, readsZeros);
     int cluster = sink != null ? sink.clusterSize() : 0;
     CopyPipeline pipeline = new CopyPipeline(PIPELINE_DEPTH,
@@ -156,6 +179,54 @@ public final class Convert {
     }, () -> checkCancelled(listener));
     return new ConvertResult(size, writer.dataBytes(), writer.zeroBytes(),
         writer.skippedBytes());
+  }
+
+  private static ConvertResult copyBehind(ConvertSteps steps, VirtualDisk target, long size,
+      long sparseSize, boolean readsZeros, ProgressListener listener,
+      SparseWriter.DataOut parallel) throws IOException {
+    SparseWriter writer = new SparseWriter(target, sparseSize, readsZeros, parallel);
+    CopyPipeline pipeline = new CopyPipeline(PARALLEL_DEPTH,
+        ConvertSteps.bufferSize(size, CHUNK, 0));
+    steps.deferReads();
+    listener.progress(0, size);
+    try (WriteBehind behind = new WriteBehind(WriteBehind.defaultThreads())) {
+      pipeline.run(steps, c -> {
+        if (c.kind == CopyPipeline.Kind.DATA) {
+          // Handed over, not yet written: the progress of a write-behind copy, as qemu-img's.
+          // Reported first: once the chunk is handed over nothing here may throw.
+          listener.progress(c.offset + c.length, size);
+          behind.submit(() -> {
+            steps.read(c);
+            writer.write(c.buffer, c.offset);
+          }, () -> pipeline.release(c));
+          return true;
+        }
+        switch (c.kind) {
+          case ZERO -> writer.zeros(c.offset, c.length);
+          case SKIP -> writer.skipped(c.length);
+          default -> throw new IllegalStateException(c.kind.name());
+        }
+        listener.progress(c.offset + c.length, size);
+        return false;
+      }, behind, () -> checkCancelled(listener));
+    }
+    return new ConvertResult(size, writer.dataBytes(), writer.zeroBytes(),
+        writer.skippedBytes());
+  }
+
+  /**
+   * Data writes that several threads may make at once: positional writes into a raw file, whole
+   * new clusters through reservations (their entries set after their data) into qcow2.
+   */
+  private static SparseWriter.DataOut parallelWrites(Qcow2Image image, VirtualDisk target) {
+    if (image == null) {
+      return target instanceof RawTarget raw ? raw::write : null;
+    }
+    if (image.disk() instanceof Qcow2Disk q && q.writer() != null) {
+      ClusterReservations reservations = q.writer().reservations();
+      return reservations::write;
+    }
+    return null;
   }
 
   static void checkCancelled(ProgressListener listener) throws InterruptedIOException {

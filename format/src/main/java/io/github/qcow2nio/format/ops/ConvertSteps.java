@@ -21,6 +21,8 @@ final class ConvertSteps implements CopyPipeline.Reader {
   /** The compressing sink's cluster size, 0 without one. */
   private final int cluster;
   private long offset;
+  /** Whether data at a known host offset is left for the writer's thread to read. */
+  private boolean deferReads;
 
   ConvertSteps(SourceChain source, long chunk, long sparseSize, boolean topOnly, int cluster) {
     this(new ChainStatus(source), source.disk(), source.size(), chunk, sparseSize, topOnly,
@@ -39,6 +41,26 @@ final class ConvertSteps implements CopyPipeline.Reader {
     this.cluster = cluster;
   }
 
+  /**
+   * Leaves the reading of plain data (normal clusters, raw files: a host offset is known) to
+   * {@link #read}, called by whoever writes the step, so that several threads read at once as
+   * qemu-img's workers do. Compressed and encrypted data is still read here, where the source's
+   * decompression ahead of a sequential reader works.
+   */
+  void deferReads() {
+    this.deferReads = true;
+  }
+
+  /** Reads a step's data when {@link #next} left it unread; the source reads concurrently. */
+  void read(CopyPipeline.Chunk c) throws IOException {
+    if (c.unread) {
+      c.buffer.clear().limit((int) c.length);
+      disk.read(c.buffer, c.offset);
+      c.buffer.flip();
+      c.unread = false;
+    }
+  }
+
   /** The buffer a chunk needs: a whole chunk, less for a disk smaller than one. */
   static int bufferSize(long size, int chunk, int cluster) {
     long need = cluster > 0 ? (size + cluster - 1) / cluster * cluster : size;
@@ -54,6 +76,7 @@ final class ConvertSteps implements CopyPipeline.Reader {
     c.offset = offset;
     c.length = run.length();
     ByteBuffer buf = c.buffer;
+    c.unread = false;
     if (cluster > 0 && run.data()) {
       // The cluster holding offset and those the run reaches, whole, as the sink takes them.
       long start = offset - offset % cluster;
@@ -69,6 +92,9 @@ final class ConvertSteps implements CopyPipeline.Reader {
       c.kind = CopyPipeline.Kind.CLUSTERS;
       c.bufferStart = start;
       c.length = Math.min(end, size) - offset;
+    } else if (deferReads && run.data() && run.offsetValid()) {
+      c.unread = true;
+      c.kind = CopyPipeline.Kind.DATA;
     } else if (run.data() || writeZeros && run.zero()) {
       buf.clear().limit((int) c.length);
       disk.read(buf, offset);

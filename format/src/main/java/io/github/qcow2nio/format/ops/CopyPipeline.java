@@ -10,9 +10,10 @@ import java.util.concurrent.BlockingQueue;
  * A copy whose reads run ahead of its writes: a thread of its own reads the steps of the copy,
  * in order, into a small fixed set of chunks with direct buffers, while the calling thread
  * writes them. The reader is at most {@code depth} steps ahead, so the memory is bounded and
- * nothing is allocated per step. The writes, the progress and the cancellation stay on the
- * calling thread, so a target sees the same calls, in the same order, as a loop that reads and
- * writes in turn (the fault-injection guarantees of the write path hold unchanged).
+ * nothing is allocated per step. With a plain {@link Writer} the writes, the progress and the
+ * cancellation stay on the calling thread, so a target sees the same calls, in the same order,
+ * as a loop that reads and writes in turn; a {@link HandOff} may pass a step to other threads
+ * ({@link WriteBehind}), which give its chunk back through {@link #release}.
  *
  * <p>The first error in guest order wins: a failed read reaches the caller after the steps read
  * before it were written, as in a plain loop; a failed write or a cancellation stops the reader.
@@ -43,6 +44,8 @@ final class CopyPipeline {
     long offset;
     long length;
     long bufferStart;
+    /** A data step whose bytes are still to be read (by the thread that writes them). */
+    boolean unread;
 
     Chunk(ByteBuffer buffer) {
       this.buffer = buffer;
@@ -60,6 +63,32 @@ final class CopyPipeline {
   interface Writer {
     void write(Chunk chunk) throws IOException;
   }
+
+  /**
+   * Writes one step, or hands it to another thread: true when it kept the chunk, which then goes
+   * back to the pool through {@link CopyPipeline#release} once written.
+   */
+  @FunctionalInterface
+  interface HandOff {
+    boolean write(Chunk chunk) throws IOException;
+  }
+
+  /** Waits for the steps handed off: every one written, or the first failure among them. */
+  interface Drain {
+    /** Waits for every step handed off, then throws the first failure among them. */
+    void await() throws IOException;
+
+    /** Waits for every step handed off, keeping their failures for nobody. */
+    void awaitQuietly();
+  }
+
+  private static final Drain NOTHING_HANDED_OFF = new Drain() {
+    @Override
+    public void await() {}
+
+    @Override
+    public void awaitQuietly() {}
+  };
 
   /** Throws {@link InterruptedIOException} when the caller wants the copy to stop. */
   @FunctionalInterface
@@ -98,28 +127,58 @@ final class CopyPipeline {
 
   /** Copies every step {@code reader} gives through {@code writer}; once per pipeline. */
   void run(Reader reader, Writer writer, Cancellation cancellation) throws IOException {
+    run(reader, c -> {
+      writer.write(c);
+      return false;
+    }, NOTHING_HANDED_OFF, cancellation);
+  }
+
+  /**
+   * As above, with the writer free to hand steps to other threads: before this returns or throws
+   * every step handed off has been written or has failed ({@code drain}); a failure among them
+   * wins over a later read failure, as it comes first in guest order.
+   */
+  void run(Reader reader, HandOff writer, Drain drain, Cancellation cancellation)
+      throws IOException {
     Thread thread = new Thread(() -> readAll(reader), THREAD_NAME);
     thread.setDaemon(true);
     thread.start();
+    boolean drained = false;
     try {
       while (true) {
         cancellation.check();
         Chunk chunk = take();
         if (chunk == END) {
+          drained = true;
+          drain.await();
           return;
         }
         if (chunk == FAILED) {
+          drained = true;
+          drain.await();
           throw rethrow(failure);
         }
+        boolean kept = false;
         try {
-          writer.write(chunk);
+          kept = writer.write(chunk);
         } finally {
-          free.add(chunk);
+          if (!kept) {
+            free.add(chunk);
+          }
         }
       }
     } finally {
+      if (!drained) {
+        stopped = true;
+        drain.awaitQuietly();
+      }
       stop(thread);
     }
+  }
+
+  /** A chunk a {@link HandOff} kept goes back to the pool: written, or failed. */
+  void release(Chunk chunk) {
+    free.add(chunk);
   }
 
   private Chunk take() throws InterruptedIOException {
@@ -186,7 +245,7 @@ final class CopyPipeline {
         free.add(c);
       }
     }
-    assert free.size() == depth;
+    assert free.size() == depth : free.size() + " chunks back of " + depth;
   }
 
   private static IOException rethrow(Throwable t) {

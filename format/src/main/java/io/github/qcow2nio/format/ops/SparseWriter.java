@@ -4,25 +4,40 @@ import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.io.Buffers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Writes a buffer of guest data to a target, leaving out runs of zeros of at least the sparse
  * size ({@code qemu-img convert -S}), judged in 512-byte sectors as qemu-img does: left alone
- * where the target already reads as zeros, made zero with write-zeros otherwise.
+ * where the target already reads as zeros, made zero with write-zeros otherwise. Several threads
+ * may write through one at once (convert's write-behind), for disjoint ranges, when the target and
+ * {@code data} allow it.
  */
 final class SparseWriter {
   private static final int SECTOR = 512;
   private final VirtualDisk target;
   private final long sparseSize;
   private final boolean targetReadsZeros;
-  private long dataBytes;
-  private long zeroBytes;
-  private long skippedBytes;
+  private final DataOut data;
+  private final LongAdder dataBytes = new LongAdder();
+  private final LongAdder zeroBytes = new LongAdder();
+  private final LongAdder skippedBytes = new LongAdder();
+
+  /** Where the data goes: {@code VirtualDisk.write}, or a way that writes it the same. */
+  @FunctionalInterface
+  interface DataOut {
+    void write(ByteBuffer src, long offset) throws IOException;
+  }
 
   SparseWriter(VirtualDisk target, long sparseSize, boolean targetReadsZeros) {
+    this(target, sparseSize, targetReadsZeros, target::write);
+  }
+
+  SparseWriter(VirtualDisk target, long sparseSize, boolean targetReadsZeros, DataOut data) {
     this.target = target;
     this.sparseSize = sparseSize;
     this.targetReadsZeros = targetReadsZeros;
+    this.data = data;
   }
 
   /** Writes {@code data} (position to limit) at guest {@code offset}. */
@@ -30,8 +45,8 @@ final class SparseWriter {
     int start = data.position();
     int end = data.limit();
     if (sparseSize == 0) {
-      dataBytes += end - start;
-      target.write(data, offset);
+      dataBytes.add(end - start);
+      this.data.write(data, offset);
       return;
     }
     long base = offset - start;
@@ -63,15 +78,15 @@ final class SparseWriter {
   /** Zeros that the target must read: skipped where it already does. */
   void zeros(long offset, long length) throws IOException {
     if (targetReadsZeros) {
-      skippedBytes += length;
+      skippedBytes.add(length);
     } else {
-      zeroBytes += length;
+      zeroBytes.add(length);
       target.writeZeros(offset, length);
     }
   }
 
   void skipped(long length) {
-    skippedBytes += length;
+    skippedBytes.add(length);
   }
 
   private void writeData(ByteBuffer data, int from, int to, long base) throws IOException {
@@ -80,19 +95,19 @@ final class SparseWriter {
     }
     ByteBuffer slice = data.duplicate();
     slice.limit(to).position(from);
-    dataBytes += to - from;
-    target.write(slice, base + from);
+    dataBytes.add(to - from);
+    this.data.write(slice, base + from);
   }
 
   long dataBytes() {
-    return dataBytes;
+    return dataBytes.sum();
   }
 
   long zeroBytes() {
-    return zeroBytes;
+    return zeroBytes.sum();
   }
 
   long skippedBytes() {
-    return skippedBytes;
+    return skippedBytes.sum();
   }
 }
