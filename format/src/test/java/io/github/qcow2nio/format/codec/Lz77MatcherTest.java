@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * distance allowed and one past it, at 4096, and on runs longer than a match; so the streams
  * we write are byte for byte those written before (QEMU reads them: CompressedInteropTest).
  * The writer's four-byte flush keeps its exact limit: a stream that fits in n bytes is written
- * with a limit of n and refused with n - 1.
+ * with a limit of n and refused with n - 1; data that does not compress goes out in stored
+ * blocks and inflates back.
  */
 class Lz77MatcherTest {
 
@@ -176,6 +177,30 @@ class Lz77MatcherTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void incompressibleDataGoesOutStoredAndInflatesBack() throws Exception {
+    ClusterCompressor c = ClusterCompressor.forType(0, "test");
+    Random r = new Random(13);
+    for (int size : new int[] {512, 65535, 65536, 65537, 200_000}) {
+      byte[] random = new byte[size];
+      r.nextBytes(random);
+      // Room for the stored blocks' headers, 5 bytes each: a block of symbols (at most
+      // BLOCK_SYMBOLS literals here) is stored on its own.
+      int room = size + 5 * (size / Lz77Matcher.BLOCK_SYMBOLS + 2);
+      byte[] dst = new byte[room];
+      int n = c.compress(random, size, dst, room);
+      assertTrue(n > size, "stored, not compressed: " + n + " for " + size);
+      Inflater inf = new Inflater(true);
+      inf.setInput(dst, 0, n);
+      byte[] back = new byte[size];
+      assertEquals(size, inf.inflate(back));
+      assertTrue(inf.finished());
+      inf.end();
+      assertArrayEquals(random, back);
+      assertEquals(-1, c.compress(random, size, new byte[room], n - 1));
     }
   }
 }
