@@ -26,14 +26,11 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One qcow2 compressed cluster inflated (raw deflate, 64 KiB clusters, the streams {@code
  * qemu-img convert -c -o compression_type=zlib} wrote for the bench's text), by {@code
- * java.util.zip.Inflater} ({@code jdk}) and by a candidate native inflater found on the class
- * path ({@code gkl}: Intel's GKL {@code IntelInflater}, ISA-L's inflate, which extends {@code
- * Inflater}; loaded by name, so the bench needs no dependency on it). Run the candidate with its
- * jars on the class path:
+ * java.util.zip.Inflater} ({@code jdk}) and by Intel's GKL ({@code gkl}: {@code IntelInflater},
+ * ISA-L's inflate, which extends {@code Inflater}; the bench jar carries it, bench/pom.xml):
  *
  * <pre>
- * java -cp qcow2-bench.jar:gkl-0.8.11.jar:gatk-native-bindings-1.0.0.jar:commons-logging-1.2.jar \
- *     org.openjdk.jmh.Main InflaterBenchmark
+ * java -cp qcow2-bench.jar org.openjdk.jmh.Main InflaterBenchmark
  * </pre>
  *
  * Each stream is inflated into a buffer of one cluster, as the read path does, and checked once

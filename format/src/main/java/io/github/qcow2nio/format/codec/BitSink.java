@@ -6,6 +6,8 @@ package io.github.qcow2nio.format.codec;
  * that does not compress below the limit is simply stored uncompressed.
  */
 final class BitSink {
+  private static final java.lang.invoke.VarHandle INTS = java.lang.invoke.MethodHandles
+      .byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private byte[] out;
   private int limit;
   private int pos;
@@ -26,24 +28,41 @@ final class BitSink {
   void write(int value, int n) {
     bits |= (value & ((1L << n) - 1)) << count;
     count += n;
-    while (count >= 8) {
-      put((byte) bits);
-      bits >>>= 8;
-      count -= 8;
+    // Fewer than 64 bits held: flushed four bytes at a time, one store, while they fit.
+    if (count >= 32) {
+      if (pos + 4 <= limit) {
+        INTS.set(out, pos, (int) bits);
+        pos += 4;
+        bits >>>= 32;
+        count -= 32;
+      } else {
+        while (count >= 8) {
+          put((byte) bits);
+          bits >>>= 8;
+          count -= 8;
+        }
+      }
     }
   }
 
   /** Pads with zero bits to the next byte boundary. */
   void alignToByte() {
-    if (count > 0) {
+    while (count > 0) {
       put((byte) bits);
-      bits = 0;
-      count = 0;
+      bits >>>= 8;
+      count = Math.max(0, count - 8);
     }
+    bits = 0;
   }
 
   /** Copies bytes after {@link #alignToByte}. */
   void writeBytes(byte[] src, int from, int n) {
+    // Whole bytes still held (write keeps up to 31 bits) go first.
+    while (count >= 8) {
+      put((byte) bits);
+      bits >>>= 8;
+      count -= 8;
+    }
     if (pos + n > limit) {
       overflow = true;
       pos = limit;

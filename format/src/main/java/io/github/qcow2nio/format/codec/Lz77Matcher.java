@@ -39,6 +39,8 @@ final class Lz77Matcher {
   private final int[] prev = new int[WINDOW];
   private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
       .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final java.lang.invoke.VarHandle SHORTS = java.lang.invoke.MethodHandles
+      .byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private final char[] lengths = new char[BLOCK_SYMBOLS];
   private final char[] dists = new char[BLOCK_SYMBOLS];
   private int count;
@@ -112,48 +114,66 @@ final class Lz77Matcher {
   /**
    * The longest match at {@code p} longer than {@code atLeast}, searching back along the chain
    * from {@code candidate}; its start goes to {@code found}. Returns MIN_MATCH - 1 when none.
+   *
+   * <p>Most candidates of a chain fail on the two bytes at the end of the best match so far, or on
+   * the first two (the hash makes the third equal when these are): each is one two-byte load
+   * compared with the same two bytes of {@code p}, kept in registers, so that walking a chain
+   * costs two loads per candidate. The candidates and their order are zlib's.
    */
   private int longestMatch(int p, int candidate, int atLeast) {
-    int chain = atLeast >= GOOD_LENGTH ? MAX_CHAIN >> 2 : MAX_CHAIN;
     int max = Math.min(MAX_MATCH, n - p);
     int best = atLeast;
+    if (best >= max) {
+      return MIN_MATCH - 1;
+    }
+    int chain = atLeast >= GOOD_LENGTH ? MAX_CHAIN >> 2 : MAX_CHAIN;
     int bestAt = -1;
-    int limit = p - MAX_DISTANCE;
+    int limit = Math.max(p - MAX_DISTANCE, 0);
     byte[] s = src;
+    int[] links = prev;
+    // best < max keeps p + best, the last byte read here, below n.
+    short start = (short) SHORTS.get(s, p);
+    short end = (short) SHORTS.get(s, p + best - 1);
     int c = candidate;
-    while (c >= 0 && c >= limit && chain-- > 0) {
-      if (best < max && s[c + best] == s[p + best] && s[c + best - 1] == s[p + best - 1]
-          && s[c] == s[p] && s[c + 1] == s[p + 1]) {
-        int len = 2;
-        // Eight bytes at a time while they fit, then byte by byte.
-        while (len + 8 <= max) {
-          long x = (long) LONGS.get(s, c + len) ^ (long) LONGS.get(s, p + len);
-          if (x != 0) {
-            len += Long.numberOfTrailingZeros(x) >>> 3;
-            break;
-          }
-          len += 8;
-        }
-        if (len + 8 > max) {
-          while (len < max && s[c + len] == s[p + len]) {
-            len++;
-          }
-        }
+    while (c >= limit && chain-- > 0) {
+      if ((short) SHORTS.get(s, c + best - 1) == end && (short) SHORTS.get(s, c) == start) {
+        int len = matchLength(s, c, p, max);
         if (len > best) {
           best = len;
           bestAt = c;
           if (len >= NICE_LENGTH || len >= max) {
             break;
           }
+          end = (short) SHORTS.get(s, p + best - 1);
         }
       }
-      c = prev[c & (WINDOW - 1)];
+      c = links[c & (WINDOW - 1)];
     }
     if (bestAt < 0 || best < MIN_MATCH) {
       return MIN_MATCH - 1;
     }
     found = bestAt;
     return best;
+  }
+
+  /**
+   * How far {@code s[c..]} equals {@code s[p..]}, at most {@code max}, given that the first two
+   * bytes do (and the third, by the hash).
+   */
+  private static int matchLength(byte[] s, int c, int p, int max) {
+    int len = 2;
+    // Eight bytes at a time while they fit, then byte by byte.
+    while (len + 8 <= max) {
+      long x = (long) LONGS.get(s, c + len) ^ (long) LONGS.get(s, p + len);
+      if (x != 0) {
+        return len + (Long.numberOfTrailingZeros(x) >>> 3);
+      }
+      len += 8;
+    }
+    while (len < max && s[c + len] == s[p + len]) {
+      len++;
+    }
+    return len;
   }
 
   /** Records a symbol that ends the input covered so far at {@code end}. */

@@ -25,12 +25,14 @@ import org.junit.jupiter.api.Test;
  * The optional native inflater: chosen only when its class loads, loads its library and inflates
  * a known stream right (else the JDK's, with no failure); through it, a cluster reads exactly as
  * through the JDK's, and a bad, truncated or oversized stream is an IOException, never an
- * unchecked exception. GKL itself is tested when it is on the test class path (it is not a
- * dependency): {@code mvn -pl format test -Dtest=NativeInflatersTest
- * -Dmaven.test.additionalClasspath=gkl.jar,gatk-native-bindings.jar,commons-logging.jar,commons-io.jar}.
+ * unchecked exception. GKL itself is tested when it is on the test class path: format's pom has
+ * it as a test dependency that the default surefire execution leaves out and the execution
+ * "gkl-inflater" puts in ({@code mvn -pl format test -Dtest=NativeInflatersTest -Pgkl-inflater}).
  */
 class NativeInflatersTest {
   private static final int CLUSTER = 65536;
+  /** Set by format/pom.xml's surefire executions: "jdk" (GKL left out) or "gkl". */
+  private static final String BUILD_INFLATER = System.getProperty("qcow2nio.test.inflater");
 
   private static byte[] text(long seed) {
     Random r = new Random(seed);
@@ -150,7 +152,28 @@ class NativeInflatersTest {
   @Test
   void gklWhenItIsOnTheClassPath() throws Exception {
     Constructor<? extends Inflater> gkl = NativeInflaters.find(NativeInflaters.GKL);
-    assumeTrue(gkl != null, "GKL is not on the test class path");
+    if (!"gkl".equals(BUILD_INFLATER)) {
+      assumeTrue(gkl != null, "GKL is not on the test class path");
+    }
+    assertNotNull(gkl, "the gkl-inflater execution has GKL on its class path, yet it was refused");
     checkCodec(gkl);
+  }
+
+  /**
+   * What the build's surefire execution promised (format/pom.xml): the default one leaves GKL
+   * out, so the JDK's inflater serves every other test there; "gkl-inflater" puts it in, so the
+   * read tests of that execution go through GKL. Skipped when run outside Maven.
+   */
+  @Test
+  void theCoreChoseTheInflaterTheBuildPutOnTheClassPath() {
+    assumeTrue(BUILD_INFLATER != null, "not run by the build: no qcow2nio.test.inflater");
+    Constructor<? extends Inflater> chosen = NativeInflaters.chosen();
+    if (BUILD_INFLATER.equals("gkl")) {
+      assertNotNull(chosen, "GKL is on the class path but the core chose the JDK's inflater");
+      assertEquals(NativeInflaters.GKL, chosen.getDeclaringClass().getName());
+    } else {
+      assertEquals("jdk", BUILD_INFLATER);
+      assertNull(chosen, "the default execution must leave GKL out: " + chosen);
+    }
   }
 }
