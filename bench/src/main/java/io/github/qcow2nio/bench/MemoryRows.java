@@ -27,14 +27,15 @@ final class MemoryRows {
     long tables = Math.min(ReferenceImages.SPARSE_RUNS, s.sparseBytes() >> 29);
     String cache = "heap retained by an open image after " + tables
         + " distinct L2 tables were read (default caches)";
-    if (out.exitCode() != 0 || !out.text().startsWith("ok ")) {
+    String report = report(out.text());
+    if (out.exitCode() != 0 || report == null) {
       String why = firstLine(out.text());
       return List.of(
           new Row(streamed, "failed: exit " + out.exitCode() + ", " + why, "-", "-",
               "succeeds", "no"),
           Row.notMeasured(cache, "≤ 32 MiB per image", "the child failed"));
     }
-    Map<String, Long> facts = parse(out.text());
+    Map<String, Long> facts = parse(report);
     long opened = facts.get("openBytes");
     long caches = facts.get("retainedBytes") - opened;
     return List.of(
@@ -47,9 +48,17 @@ final class MemoryRows {
             "≤ 32 MiB per image", caches <= CACHE_TARGET ? "yes" : "no"));
   }
 
-  private static Map<String, Long> parse(String text) {
+  /**
+   * The child's report, the line starting "ok ", or null. Not necessarily the first line: a
+   * library on the class path may log as it loads (GKL says where it unpacked its native code).
+   */
+  private static String report(String text) {
+    return text.lines().filter(l -> l.startsWith("ok ")).findFirst().orElse(null);
+  }
+
+  private static Map<String, Long> parse(String report) {
     Map<String, Long> facts = new TreeMap<>();
-    for (String word : firstLine(text).split(" ")) {
+    for (String word : report.split(" ")) {
       int eq = word.indexOf('=');
       if (eq > 0) {
         facts.put(word.substring(0, eq), Long.parseLong(word.substring(eq + 1)));
