@@ -9,52 +9,69 @@ package io.github.qcow2nio.examples;
 final class DirectBinders {
   private DirectBinders() {}
 
-  /** {@code info}: --object, --image-opts, -f, --output, --backing-chain, -U, the policy. */
+  /**
+   * The options all four commands take, through the same mixins: --object, --image-opts,
+   * -U/--force-share and the reference policy.
+   */
+  static final class Shared {
+    final ObjectOption objects = new ObjectOption();
+    final ImageOptsOption imageOpts = new ImageOptsOption();
+    final ForceShareOption share = new ForceShareOption();
+    final ReferencePolicyOption references = new ReferencePolicyOption();
+
+    /** The number of values a shared option takes, or -1 for a name that is not one. */
+    static int arity(String name) {
+      return switch (name) {
+        case "--image-opts", "-U", "--force-share" -> 0;
+        case "--object", "--backing-policy", "--confine-to" -> 1;
+        default -> -1;
+      };
+    }
+
+    void option(String name, String value) {
+      switch (name) {
+        case "--image-opts" -> imageOpts.imageOpts = true;
+        case "-U", "--force-share" -> share.forceShare = true;
+        case "--object" -> objects.objects.add(value);
+        case "--backing-policy" -> references.policy = value;
+        case "--confine-to" -> references.confineTo = value;
+        default -> throw new IllegalArgumentException(name);
+      }
+    }
+  }
+
+  /** {@code info}: the shared options, -f, --output and --backing-chain. */
   static final class Info implements DirectLine.Binder {
     final InfoCommand command;
+    final Shared shared = new Shared();
 
     Info(InfoCommand command) {
       this.command = command;
       command.help = new HelpOption();
-      command.objects = new ObjectOption();
-      command.imageOpts = new ImageOptsOption();
+      command.objects = shared.objects;
+      command.imageOpts = shared.imageOpts;
       command.format = new FormatOption();
       command.output = new OutputOption();
-      command.share = new ForceShareOption();
-      command.references = new ReferencePolicyOption();
+      command.share = shared.share;
+      command.references = shared.references;
     }
 
     @Override
     public int arity(String name) {
-      switch (name) {
-        case "--image-opts":
-        case "--backing-chain":
-        case "-U":
-        case "--force-share":
-          return 0;
-        case "--object":
-        case "-f":
-        case "--output":
-        case "--backing-policy":
-        case "--confine-to":
-          return 1;
-        default:
-          return -1;
-      }
+      return switch (name) {
+        case "--backing-chain" -> 0;
+        case "-f", "--output" -> 1;
+        default -> Shared.arity(name);
+      };
     }
 
     @Override
     public void option(String name, String value) {
       switch (name) {
-        case "--image-opts" -> command.imageOpts.imageOpts = true;
         case "--backing-chain" -> command.backingChain = true;
-        case "-U", "--force-share" -> command.share.forceShare = true;
-        case "--object" -> command.objects.objects.add(value);
         case "-f" -> command.format.format = value;
         case "--output" -> command.output.output = value;
-        case "--backing-policy" -> command.references.policy = value;
-        case "--confine-to" -> command.references.confineTo = value;
-        default -> throw new IllegalArgumentException(name);
+        default -> shared.option(name, value);
       }
     }
 
@@ -64,54 +81,38 @@ final class DirectBinders {
     }
   }
 
-  /** {@code map}: as info, with --start-offset and --max-length, without --backing-chain. */
+  /** {@code map}: the shared options, -f, --output, --start-offset and --max-length. */
   static final class Map implements DirectLine.Binder {
     final MapCommand command;
+    final Shared shared = new Shared();
 
     Map(MapCommand command) {
       this.command = command;
       command.help = new HelpOption();
-      command.objects = new ObjectOption();
-      command.imageOpts = new ImageOptsOption();
+      command.objects = shared.objects;
+      command.imageOpts = shared.imageOpts;
       command.format = new FormatOption();
       command.output = new OutputOption();
-      command.share = new ForceShareOption();
-      command.references = new ReferencePolicyOption();
+      command.share = shared.share;
+      command.references = shared.references;
     }
 
     @Override
     public int arity(String name) {
-      switch (name) {
-        case "--image-opts":
-        case "-U":
-        case "--force-share":
-          return 0;
-        case "--object":
-        case "-f":
-        case "--start-offset":
-        case "--max-length":
-        case "--output":
-        case "--backing-policy":
-        case "--confine-to":
-          return 1;
-        default:
-          return -1;
-      }
+      return switch (name) {
+        case "-f", "--output", "--start-offset", "--max-length" -> 1;
+        default -> Shared.arity(name);
+      };
     }
 
     @Override
     public void option(String name, String value) {
       switch (name) {
-        case "--image-opts" -> command.imageOpts.imageOpts = true;
-        case "-U", "--force-share" -> command.share.forceShare = true;
-        case "--object" -> command.objects.objects.add(value);
         case "-f" -> command.format.format = value;
+        case "--output" -> command.output.output = value;
         case "--start-offset" -> command.startOffset = value;
         case "--max-length" -> command.maxLength = value;
-        case "--output" -> command.output.output = value;
-        case "--backing-policy" -> command.references.policy = value;
-        case "--confine-to" -> command.references.confineTo = value;
-        default -> throw new IllegalArgumentException(name);
+        default -> shared.option(name, value);
       }
     }
 
@@ -121,58 +122,42 @@ final class DirectBinders {
     }
   }
 
-  /** {@code check}: as info, with -q, -r and -T, without --backing-chain. */
+  /** {@code check}: the shared options, -f, --output, -q, -r and -T. */
   static final class Check implements DirectLine.Binder {
     final CheckCommand command;
+    final Shared shared = new Shared();
 
     Check(CheckCommand command) {
       this.command = command;
       command.help = new HelpOption();
-      command.objects = new ObjectOption();
-      command.imageOpts = new ImageOptsOption();
+      command.objects = shared.objects;
+      command.imageOpts = shared.imageOpts;
       command.quiet = new QuietOption();
       command.format = new FormatOption();
       command.output = new OutputOption();
       command.cache = new CacheOptions.Source();
-      command.share = new ForceShareOption();
-      command.references = new ReferencePolicyOption();
+      command.share = shared.share;
+      command.references = shared.references;
     }
 
     @Override
     public int arity(String name) {
-      switch (name) {
-        case "--image-opts":
-        case "-q":
-        case "-U":
-        case "--force-share":
-          return 0;
-        case "--object":
-        case "-f":
-        case "--output":
-        case "-r":
-        case "-T":
-        case "--backing-policy":
-        case "--confine-to":
-          return 1;
-        default:
-          return -1;
-      }
+      return switch (name) {
+        case "-q" -> 0;
+        case "-f", "--output", "-r", "-T" -> 1;
+        default -> Shared.arity(name);
+      };
     }
 
     @Override
     public void option(String name, String value) {
       switch (name) {
-        case "--image-opts" -> command.imageOpts.imageOpts = true;
         case "-q" -> command.quiet.quiet = true;
-        case "-U", "--force-share" -> command.share.forceShare = true;
-        case "--object" -> command.objects.objects.add(value);
         case "-f" -> command.format.format = value;
         case "--output" -> command.output.output = value;
         case "-r" -> command.repair = value;
         case "-T" -> command.cache.sourceCache = value;
-        case "--backing-policy" -> command.references.policy = value;
-        case "--confine-to" -> command.references.confineTo = value;
-        default -> throw new IllegalArgumentException(name);
+        default -> shared.option(name, value);
       }
     }
 
@@ -182,57 +167,39 @@ final class DirectBinders {
     }
   }
 
-  /** {@code measure}: --output, -O, -o, --size, -f, -l, -U, the policy, --object, --image-opts. */
+  /** {@code measure}: the shared options, --output, -O, -o, --size, -f and -l. */
   static final class Measure implements DirectLine.Binder {
     final MeasureCommand command;
+    final Shared shared = new Shared();
 
     Measure(MeasureCommand command) {
       this.command = command;
       command.help = new HelpOption();
       command.output = new OutputOption();
-      command.share = new ForceShareOption();
-      command.references = new ReferencePolicyOption();
-      command.objects = new ObjectOption();
-      command.imageOpts = new ImageOptsOption();
+      command.share = shared.share;
+      command.references = shared.references;
+      command.objects = shared.objects;
+      command.imageOpts = shared.imageOpts;
     }
 
     @Override
     public int arity(String name) {
-      switch (name) {
-        case "--image-opts":
-        case "-U":
-        case "--force-share":
-          return 0;
-        case "--output":
-        case "-O":
-        case "-o":
-        case "--size":
-        case "-f":
-        case "-l":
-        case "--backing-policy":
-        case "--confine-to":
-        case "--object":
-          return 1;
-        default:
-          return -1;
-      }
+      return switch (name) {
+        case "--output", "-O", "-o", "--size", "-f", "-l" -> 1;
+        default -> Shared.arity(name);
+      };
     }
 
     @Override
     public void option(String name, String value) {
       switch (name) {
-        case "--image-opts" -> command.imageOpts.imageOpts = true;
-        case "-U", "--force-share" -> command.share.forceShare = true;
         case "--output" -> command.output.output = value;
         case "-O" -> command.outFormat = value;
         case "-o" -> command.options.add(value);
         case "--size" -> command.size = value;
         case "-f" -> command.format = value;
         case "-l" -> command.snapshot = value;
-        case "--backing-policy" -> command.references.policy = value;
-        case "--confine-to" -> command.references.confineTo = value;
-        case "--object" -> command.objects.objects.add(value);
-        default -> throw new IllegalArgumentException(name);
+        default -> shared.option(name, value);
       }
     }
 

@@ -16,6 +16,7 @@ import io.github.qcow2nio.format.io.ForwardingHostFile;
 import io.github.qcow2nio.format.io.HostFile;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.PathLocation;
+import io.github.qcow2nio.format.testing.WrappingLocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -68,41 +69,10 @@ class EarlyWritebackTest {
     }
   }
 
-  /** Serves the chain from disk, the file named {@code watched} through {@link Counting}. */
-  private static final class Watching implements ImageLocation {
-    final PathLocation delegate;
-    final String watched;
-    final AtomicInteger forces;
-    final boolean fail;
-
-    Watching(Path path, String watched, AtomicInteger forces, boolean fail) {
-      this.delegate = new PathLocation(path);
-      this.watched = watched;
-      this.forces = forces;
-      this.fail = fail;
-    }
-
-    @Override
-    public String displayName() {
-      return delegate.displayName();
-    }
-
-    @Override
-    public Object identity() throws IOException {
-      return delegate.identity();
-    }
-
-    @Override
-    public HostFile open(boolean writable) throws IOException {
-      HostFile f = delegate.open(writable);
-      return writable && displayName().endsWith(watched) ? new Counting(f, forces, fail) : f;
-    }
-
-    @Override
-    public ImageLocation resolve(String name) throws IOException {
-      Path p = Path.of(delegate.displayName()).resolveSibling(name);
-      return new Watching(p, watched, forces, fail);
-    }
+  /** The chain from disk, the base's writable opens through {@link Counting}. */
+  private static ImageLocation watching(Path top, AtomicInteger forces, boolean fail) {
+    return new WrappingLocation(top, f -> f.isWritable() && f.name().endsWith("base.qcow2")
+        ? new Counting(f, forces, fail) : f);
   }
 
   private byte[] chain(Path dir, Random r) throws IOException {
@@ -142,7 +112,7 @@ class EarlyWritebackTest {
     Commit.writebackStep = step;
     AtomicInteger forces = new AtomicInteger();
     Path top = d.resolve("top.qcow2");
-    Commit.run(new Watching(top, "base.qcow2", forces, false), CommitOptions.of(top),
+    Commit.run(watching(top, forces, false), CommitOptions.of(top),
         ProgressListener.NONE);
     assertArrayEquals(guest, read(d.resolve("base.qcow2")));
     assertArrayEquals(guest, read(top));
@@ -167,7 +137,7 @@ class EarlyWritebackTest {
     Commit.writebackStep = 256 << 10;
     AtomicInteger forces = new AtomicInteger();
     IOException e = assertThrows(IOException.class, () -> Commit.run(
-        new Watching(top, "base.qcow2", forces, true), CommitOptions.of(top),
+        watching(top, forces, true), CommitOptions.of(top),
         ProgressListener.NONE));
 
     assertEquals("injected write-back error", e.getMessage());
