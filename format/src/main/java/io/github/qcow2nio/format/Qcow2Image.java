@@ -59,15 +59,6 @@ public final class Qcow2Image implements Closeable {
   private final ClusterCodec codec;
   private final ImageEncryption encryption;
 
-  Qcow2Image(ImageLocation location, HostFile file, Header header,
-      HeaderExtensions extensions, List<SnapshotEntry> snapshots,
-      List<BitmapDirectoryEntry> bitmaps, HostFile dataFile, Closeable backingOwner,
-      VirtualDisk backingDisk, String backingFormat, long[] l1, OpenOptions options)
-      throws UnsupportedImageException {
-    this(location, file, header, extensions, snapshots, bitmaps, dataFile, backingOwner,
-        backingDisk, backingFormat, l1, options, null);
-  }
-
   /** @param encryption the unlocked data cipher of an encrypted image (closed with it), or null */
   Qcow2Image(ImageLocation location, HostFile file, Header header,
       HeaderExtensions extensions, List<SnapshotEntry> snapshots,

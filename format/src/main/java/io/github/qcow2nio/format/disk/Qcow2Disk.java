@@ -59,13 +59,6 @@ public final class Qcow2Disk implements VirtualDisk {
    * @param data where guest data lives: the image file itself, or the external data file
    * @param l1 the raw L1 entries; index past its end reads as unallocated
    * @param backing the disk below, or null
-   */
-  public Qcow2Disk(String name, HostFile image, HostFile data, DiskLayout layout, long[] l1,
-      long l1Offset, L2Cache l2Cache, ClusterCodec codec, VirtualDisk backing) {
-    this(name, image, data, layout, l1, l1Offset, l2Cache, codec, backing, null);
-  }
-
-  /**
    * @param encryption the cipher of an encrypted image's data clusters, or null; compressed
    *     clusters are never encrypted (QEMU stores them in the clear)
    */
