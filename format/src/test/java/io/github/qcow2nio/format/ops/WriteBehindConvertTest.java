@@ -19,11 +19,10 @@ import io.github.qcow2nio.format.disk.ClusterReservations;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.io.ForwardingHostFile;
 import io.github.qcow2nio.format.io.HostFile;
-import io.github.qcow2nio.format.io.ImageLocation;
-import io.github.qcow2nio.format.io.PathLocation;
 import io.github.qcow2nio.format.struct.ClusterType;
 import io.github.qcow2nio.format.testing.Qemu;
 import io.github.qcow2nio.format.testing.QemuImg;
+import io.github.qcow2nio.format.testing.WrappingLocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -179,45 +178,21 @@ class WriteBehindConvertTest {
     }
   }
 
-  /** A location whose host write number {@code failAt} among a writer thread's data fails. */
-  private static final class FailingLocation implements ImageLocation {
-    private final ImageLocation location;
-    private final int failAt;
-    final AtomicInteger dataWrites = new AtomicInteger();
-    final AtomicReference<IOException> thrown = new AtomicReference<>();
+  /**
+   * The files at a path, whose host write number {@code failAt} among a writer thread's data
+   * writes fails.
+   */
+  private static final class FailingLocation extends WrappingLocation {
+    final AtomicInteger dataWrites;
+    final AtomicReference<IOException> thrown;
 
-    FailingLocation(ImageLocation location, int failAt) {
-      this.location = location;
-      this.failAt = failAt;
+    FailingLocation(Path path, int failAt) {
+      this(path, failAt, new AtomicInteger(), new AtomicReference<>());
     }
 
-    @Override
-    public String displayName() {
-      return location.displayName();
-    }
-
-    @Override
-    public Object identity() throws IOException {
-      return location.identity();
-    }
-
-    @Override
-    public HostFile open(boolean writable) throws IOException {
-      return wrap(location.open(writable));
-    }
-
-    @Override
-    public HostFile create() throws IOException {
-      return wrap(location.create());
-    }
-
-    @Override
-    public ImageLocation resolve(String name) throws IOException {
-      return location.resolve(name);
-    }
-
-    private HostFile wrap(HostFile f) {
-      return new ForwardingHostFile() {
+    private FailingLocation(Path path, int failAt, AtomicInteger dataWrites,
+        AtomicReference<IOException> thrown) {
+      super(path, f -> new ForwardingHostFile() {
         @Override
         public HostFile delegate() {
           return f;
@@ -233,7 +208,9 @@ class WriteBehindConvertTest {
           }
           f.write(src, position);
         }
-      };
+      });
+      this.dataWrites = dataWrites;
+      this.thrown = thrown;
     }
   }
 
@@ -246,7 +223,7 @@ class WriteBehindConvertTest {
     int points = 0;
     for (int failAt = 0; ; failAt += 1) {
       Path target = dir.resolve("f" + failAt + ".qcow2");
-      FailingLocation at = new FailingLocation(new PathLocation(target), failAt);
+      FailingLocation at = new FailingLocation(target, failAt);
       IOException failure = null;
       try (Qcow2Image source = Qcow2Image.open(srcImage, OpenOptions.readOnly());
           Qcow2Image image = Qcow2Image.create(at, CreateOptions.builder(SIZE).build(),
