@@ -69,12 +69,12 @@ final class ConvertRows {
         new ImageSource(source, sourceFormat, null, false), target, targetFormat)
         .compress(compress).create(create).forceWrites(false).build();
 
-    long ours = Timing.best(s.rounds(), () -> Files.deleteIfExists(target),
-        () -> ImageOperations.convert(options));
-    long ref = Timing.best(s.rounds(), () -> Files.deleteIfExists(target),
-        () -> Proc.run(qemu));
+    Timing.Work fresh = () -> Files.deleteIfExists(target);
+    long[] t = Timing.alternate(s.rounds(),
+        new Timing.Side(fresh, () -> ImageOperations.convert(options)),
+        new Timing.Side(fresh, () -> Proc.run(qemu)));
     Files.deleteIfExists(target);
     String name = compress ? "qemu-img convert -c" : "qemu-img convert";
-    return Row.speed(workload, name, ours, ref, bytes, 1.5);
+    return Row.speed(workload, name, t[0], t[1], bytes, 1.5);
   }
 }

@@ -24,18 +24,20 @@ final class ReadRows {
 
   static List<Row> measure(Settings s, ReferenceImages images) throws Exception {
     long size = s.bigBytes();
-    Row seq = Row.speed("sequential 1 MiB reads, allocated", "raw FileChannel",
-        Timing.best(s.rounds(), () -> sequentialOurs(images.allocated(), MIB)),
-        Timing.best(s.rounds(), () -> sequentialRaw(images.random(), MIB)), size, 1.0);
+    long[] seq = Timing.pair(s.rounds(), () -> sequentialOurs(images.allocated(), MIB),
+        () -> sequentialRaw(images.random(), MIB));
     int reads = (int) Math.max(1000, (long) RANDOM_READS_FULL * s.scaleMiB()
         / Settings.FULL_SCALE_MIB);
-    Row random = Row.speed("random 4 KiB reads (" + reads + ")", "raw FileChannel",
-        Timing.best(s.rounds(), () -> randomOurs(images.allocated(), reads)),
-        Timing.best(s.rounds(), () -> randomRaw(images.random(), reads)),
-        (long) reads * RANDOM_BLOCK, 1.0);
+    long[] random = Timing.pair(s.rounds(), () -> randomOurs(images.allocated(), reads),
+        () -> randomRaw(images.random(), reads));
     Row deflate = compressed("sequential reads, deflate image", s, images.deflate(), 2.0);
     Row zstd = compressed("sequential reads, zstd image", s, images.zstd(), 2.5);
-    return List.of(seq, random, deflate, zstd);
+    return List.of(
+        Row.speed("sequential 1 MiB reads, allocated", "raw FileChannel", seq[0], seq[1], size,
+            1.0),
+        Row.speed("random 4 KiB reads (" + reads + ")", "raw FileChannel", random[0], random[1],
+            (long) reads * RANDOM_BLOCK, 1.0),
+        deflate, zstd);
   }
 
   /**
@@ -47,9 +49,8 @@ final class ReadRows {
     long size = s.textBytes();
     List<String> bench = List.of("qemu-img", "bench", "-f", "qcow2", "-s", "64K", "-c",
         Long.toString(size / 65536), image.toString());
-    return Row.speed(workload, "qemu-img bench -s 64K",
-        Timing.best(s.rounds(), () -> sequentialOurs(image, MIB)),
-        Timing.best(s.rounds(), () -> Proc.run(bench)), size, target);
+    long[] t = Timing.pair(s.rounds(), () -> sequentialOurs(image, MIB), () -> Proc.run(bench));
+    return Row.speed(workload, "qemu-img bench -s 64K", t[0], t[1], size, target);
   }
 
   static void sequentialOurs(Path image, int block) throws IOException {

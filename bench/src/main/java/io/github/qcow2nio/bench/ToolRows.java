@@ -29,16 +29,16 @@ final class ToolRows {
     String sparseSize = s.sparseBytes() >= 1L << 40 ? (s.sparseBytes() >> 40) + " TiB"
         : (s.sparseBytes() >> 30) + " GiB";
     Path sparse = images.sparse();
+    long[] map = Timing.pair(s.rounds(), () -> map(sparse),
+        () -> Proc.run(List.of("qemu-img", "map", "-f", "qcow2", sparse.toString())));
     rows.add(Row.speed("allocation map of an " + sparseSize + " sparse image ("
-            + ReferenceImages.SPARSE_RUNS + " data runs)", "qemu-img map",
-        Timing.best(s.rounds(), () -> map(sparse)),
-        Timing.best(s.rounds(), () -> Proc.run(List.of("qemu-img", "map", "-f", "qcow2",
-            sparse.toString()))), 0, 1.0));
+        + ReferenceImages.SPARSE_RUNS + " data runs)", "qemu-img map", map[0], map[1], 0, 1.0));
     Path allocated = images.allocated();
-    rows.add(Row.speed("check of a " + s.scaleMiB() + " MiB image", "qemu-img check",
-        Timing.best(s.rounds(), () -> Qcow2Check.check(allocated, CheckOptions.check())),
-        Timing.best(s.rounds(), () -> Proc.run(List.of("qemu-img", "check", "-f", "qcow2",
-            allocated.toString()))), 0, 1.0));
+    long[] check = Timing.pair(s.rounds(),
+        () -> Qcow2Check.check(allocated, CheckOptions.check()),
+        () -> Proc.run(List.of("qemu-img", "check", "-f", "qcow2", allocated.toString())));
+    rows.add(Row.speed("check of a " + s.scaleMiB() + " MiB image", "qemu-img check", check[0],
+        check[1], 0, 1.0));
     rows.add(info(s, images.small()));
     rows.add(launcherInfo(s, images.small()));
     return rows;
@@ -79,8 +79,9 @@ final class ToolRows {
     Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"));
     List<String> ours = List.of(launcher.toString(), "info", "--output=json", small.toString());
     List<String> floor = List.of(Proc.java(), "-cp", Hi.classPath(), Hi.class.getName());
-    long oursNanos = Timing.best(rounds, () -> Proc.run(ours, env));
-    long floorNanos = Timing.best(rounds, () -> Proc.run(floor));
+    long[] t = Timing.pair(rounds, () -> Proc.run(ours, env), () -> Proc.run(floor));
+    long oursNanos = t[0];
+    long floorNanos = t[1];
     double ratio = (double) oursNanos / floorNanos;
     return new Row(workload, Row.millis(oursNanos) + (archived ? "" : " (no qcow2.jsa)"),
         "JVM printing \"hi\": " + Row.millis(floorNanos),
@@ -101,9 +102,11 @@ final class ToolRows {
         small.toString());
     List<String> floor = List.of(java, "-cp", Hi.classPath(), Hi.class.getName());
     List<String> qemu = List.of("qemu-img", "info", "--output=json", small.toString());
-    long oursNanos = Timing.best(rounds, () -> Proc.run(ours));
-    long floorNanos = Timing.best(rounds, () -> Proc.run(floor));
-    long qemuNanos = Timing.best(rounds, () -> Proc.run(qemu));
+    long[] t = Timing.alternate(rounds, Timing.Side.of(() -> Proc.run(ours)),
+        Timing.Side.of(() -> Proc.run(floor)), Timing.Side.of(() -> Proc.run(qemu)));
+    long oursNanos = t[0];
+    long floorNanos = t[1];
+    long qemuNanos = t[2];
     double ratio = (double) oursNanos / floorNanos;
     return new Row(workload, Row.millis(oursNanos),
         "JVM printing \"hi\": " + Row.millis(floorNanos) + "; qemu-img info: "
