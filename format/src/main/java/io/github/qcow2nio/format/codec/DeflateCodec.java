@@ -2,6 +2,7 @@ package io.github.qcow2nio.format.codec;
 
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -13,27 +14,33 @@ import java.util.zip.Inflater;
  */
 final class DeflateCodec implements ClusterCodec {
   private final ThreadLocal<Inflater> inflaters = ThreadLocal.withInitial(() -> new Inflater(true));
-  private final Constructor<? extends Inflater> nativeType;
+  /**
+   * The native inflater's class, null for the JDK's. Asked for at the first cluster, not at open:
+   * choosing loads (and for GKL unpacks) a native library, which an image whose clusters are
+   * never read compressed should not cost.
+   */
+  private final Supplier<Constructor<? extends Inflater>> nativeType;
 
   DeflateCodec() {
-    this(NativeInflaters.chosen());
+    this.nativeType = NativeInflaters::chosen;
   }
 
   /** With {@code nativeType} null, the JDK's inflater (tests choose either). */
   DeflateCodec(Constructor<? extends Inflater> nativeType) {
-    this.nativeType = nativeType;
+    this.nativeType = () -> nativeType;
   }
 
   @Override
   public void decompress(byte[] src, int srcLength, byte[] dst, int clusterSize)
       throws IOException {
-    if (nativeType == null) {
+    Constructor<? extends Inflater> type = nativeType.get();
+    if (type == null) {
       inflate(inflaters.get(), src, srcLength, dst, clusterSize);
       return;
     }
     Inflater inf;
     try {
-      inf = NativeInflaters.take(nativeType);
+      inf = NativeInflaters.take(type);
     } catch (ReflectiveOperationException e) {
       throw new IOException("native inflater: " + e, e);
     }
@@ -45,7 +52,7 @@ final class DeflateCodec implements ClusterCodec {
       // GKL reports a bad stream with a RuntimeException, not a DataFormatException.
       throw new IOException("invalid deflate stream: " + e.getMessage(), e);
     } finally {
-      NativeInflaters.give(nativeType, inf, good);
+      NativeInflaters.give(type, inf, good);
     }
   }
 

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -157,6 +159,47 @@ class NativeInflatersTest {
     }
     assertNotNull(gkl, "the gkl-inflater execution has GKL on its class path, yet it was refused");
     checkCodec(gkl);
+  }
+
+  /**
+   * Choosing the inflater loads its native library (GKL unpacks one into the temporary
+   * directory): the codec an image opens with chooses at its first compressed cluster, so an
+   * image whose clusters are never read compressed costs none of it. Watched in a class loader
+   * of its own, where no codec has chosen yet.
+   */
+  @Test
+  void theCodecChoosesAtItsFirstClusterNotWhenTheImageOpens() throws Exception {
+    String before = System.getProperty(NativeInflaters.PROPERTY);
+    URL[] classes = {codeSource(ClusterCodec.class), codeSource(RecordingInflater.class)};
+    try (URLClassLoader fresh = new URLClassLoader(classes,
+        ClassLoader.getPlatformClassLoader())) {
+      System.setProperty(NativeInflaters.PROPERTY, RecordingInflater.class.getName());
+      System.clearProperty(RecordingInflater.LOADED);
+      Class<?> codecs = fresh.loadClass(ClusterCodec.class.getName());
+      Object codec = codecs.getMethod("forType", int.class, String.class).invoke(null, 0, "image");
+      assertNull(System.getProperty(RecordingInflater.LOADED),
+          "the native inflater was loaded when the codec was made");
+
+      byte[] plain = text(3);
+      byte[] stream = deflate(plain);
+      byte[] out = new byte[CLUSTER];
+      codecs.getMethod("decompress", byte[].class, int.class, byte[].class, int.class)
+          .invoke(codec, stream, stream.length, out, CLUSTER);
+      assertEquals("true", System.getProperty(RecordingInflater.LOADED),
+          "the first cluster did not choose the native inflater");
+      assertArrayEquals(plain, out);
+    } finally {
+      System.clearProperty(RecordingInflater.LOADED);
+      if (before == null) {
+        System.clearProperty(NativeInflaters.PROPERTY);
+      } else {
+        System.setProperty(NativeInflaters.PROPERTY, before);
+      }
+    }
+  }
+
+  private static URL codeSource(Class<?> c) {
+    return c.getProtectionDomain().getCodeSource().getLocation();
   }
 
   /**
