@@ -9,6 +9,7 @@ import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.disk.Qcow2Disk;
 import io.github.qcow2nio.format.error.Qcow2Exception;
 import io.github.qcow2nio.format.error.UnsupportedImageException;
+import io.github.qcow2nio.format.io.Buffers;
 import io.github.qcow2nio.format.io.ImageLocation;
 import io.github.qcow2nio.format.io.LockPermissions;
 import io.github.qcow2nio.format.io.PathLocation;
@@ -164,7 +165,7 @@ public final class Commit {
     int chunk = Math.min(64 << 10, Math.max(4096, clusterSize));
     // Direct: a heap buffer would be copied once more on each side, through the JDK's
     // temporary direct buffers, for every megabyte committed.
-    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(MAX_IO, Math.max(size, 1)));
+    ByteBuffer buf = Buffers.pageAligned((int) Math.min(MAX_IO, Math.max(size, 1)));
     listener.progress(0, size);
     long offset = 0;
     while (offset < size) {

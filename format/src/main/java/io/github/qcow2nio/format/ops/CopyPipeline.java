@@ -1,5 +1,6 @@
 package io.github.qcow2nio.format.ops;
 
+import io.github.qcow2nio.format.io.Buffers;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -116,7 +117,7 @@ final class CopyPipeline {
     this.free = new ArrayBlockingQueue<>(depth + 1);
     this.ready = new ArrayBlockingQueue<>(depth + 1);
     for (int i = 0; i < depth; i++) {
-      free.add(new Chunk(ByteBuffer.allocateDirect(bufferSize)));
+      free.add(new Chunk(Buffers.pageAligned(bufferSize)));
     }
   }
 
