@@ -2,6 +2,7 @@ package io.github.qcow2nio.bench;
 
 import io.github.qcow2nio.format.Qcow2Image;
 import io.github.qcow2nio.format.block.VirtualDisk;
+import io.github.qcow2nio.format.io.Buffers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,7 +13,9 @@ import java.util.SplittableRandom;
 /**
  * The read rows: the allocated image against a raw FileChannel reading the same bytes from the
  * raw file, and the compressed images against {@code qemu-img bench}. Our side always includes
- * opening the image; the raw side includes opening its file.
+ * opening the image; the raw side includes opening its file. The issue's rows read into
+ * {@code ByteBuffer.allocateDirect}'s buffers, as most callers would; two more rows read the same
+ * into heap buffers and into page-aligned ones, where the kernel's copy is fastest.
  */
 final class ReadRows {
   private static final int MIB = 1 << 20;
@@ -24,12 +27,19 @@ final class ReadRows {
 
   static List<Row> measure(Settings s, ReferenceImages images) throws Exception {
     long size = s.bigBytes();
-    long[] seq = Timing.pair(s.rounds(), () -> sequentialOurs(images.allocated(), MIB),
-        () -> sequentialRaw(images.random(), MIB));
+    long[] seq = Timing.pair(s.rounds(),
+        () -> sequentialOurs(images.allocated(), ByteBuffer.allocateDirect(MIB)),
+        () -> sequentialRaw(images.random(), ByteBuffer.allocateDirect(MIB)));
     int reads = (int) Math.max(1000, (long) RANDOM_READS_FULL * s.scaleMiB()
         / Settings.FULL_SCALE_MIB);
     long[] random = Timing.pair(s.rounds(), () -> randomOurs(images.allocated(), reads),
         () -> randomRaw(images.random(), reads));
+    long[] heap = Timing.pair(s.rounds(),
+        () -> sequentialOurs(images.allocated(), ByteBuffer.allocate(MIB)),
+        () -> sequentialRaw(images.random(), ByteBuffer.allocate(MIB)));
+    long[] aligned = Timing.pair(s.rounds(),
+        () -> sequentialOurs(images.allocated(), Buffers.pageAligned(MIB)),
+        () -> sequentialRaw(images.random(), Buffers.pageAligned(MIB)));
     Row deflate = compressed("sequential reads, deflate image", s, images.deflate(), 2.0);
     Row zstd = compressed("sequential reads, zstd image", s, images.zstd(), 2.5);
     return List.of(
@@ -37,6 +47,10 @@ final class ReadRows {
             1.0),
         Row.speed("random 4 KiB reads (" + reads + ")", "raw FileChannel", random[0], random[1],
             (long) reads * RANDOM_BLOCK, 1.0),
+        Row.speed("the sequential reads into 1 MiB heap buffers", "raw FileChannel", heap[0],
+            heap[1], size, 1.0),
+        Row.speed("the sequential reads into page-aligned direct buffers", "raw FileChannel",
+            aligned[0], aligned[1], size, 1.0),
         deflate, zstd);
   }
 
@@ -49,12 +63,14 @@ final class ReadRows {
     long size = s.textBytes();
     List<String> bench = List.of("qemu-img", "bench", "-f", "qcow2", "-s", "64K", "-c",
         Long.toString(size / 65536), image.toString());
-    long[] t = Timing.pair(s.rounds(), () -> sequentialOurs(image, MIB), () -> Proc.run(bench));
+    long[] t = Timing.pair(s.rounds(),
+        () -> sequentialOurs(image, ByteBuffer.allocateDirect(MIB)), () -> Proc.run(bench));
     return Row.speed(workload, "qemu-img bench -s 64K", t[0], t[1], size, target);
   }
 
-  static void sequentialOurs(Path image, int block) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocateDirect(block);
+  /** Reads of {@code buf}'s capacity from start to end. */
+  static void sequentialOurs(Path image, ByteBuffer buf) throws IOException {
+    int block = buf.capacity();
     try (Qcow2Image img = Qcow2Image.open(image)) {
       VirtualDisk disk = img.disk();
       long size = disk.size();
@@ -64,8 +80,8 @@ final class ReadRows {
     }
   }
 
-  static void sequentialRaw(Path raw, int block) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocateDirect(block);
+  static void sequentialRaw(Path raw, ByteBuffer buf) throws IOException {
+    int block = buf.capacity();
     try (FileChannel ch = FileChannel.open(raw)) {
       long size = ch.size();
       for (long off = 0; off < size; off += block) {
