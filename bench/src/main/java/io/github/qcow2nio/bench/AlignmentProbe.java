@@ -2,7 +2,6 @@ package io.github.qcow2nio.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -51,15 +50,7 @@ public final class AlignmentProbe {
 
   private static long readAll(Path file, ByteBuffer buf) throws IOException {
     long t0 = System.nanoTime();
-    try (FileChannel ch = FileChannel.open(file)) {
-      long size = ch.size();
-      for (long at = 0; at < size; at += CHUNK) {
-        buf.clear();
-        while (buf.hasRemaining() && ch.read(buf, at + buf.position()) > 0) {
-          // loop until full or at the end
-        }
-      }
-    }
+    ReadRows.sequentialRaw(file, buf);
     return System.nanoTime() - t0;
   }
 }
