@@ -78,6 +78,135 @@ class FileChannelHostFileTest {
     }
   }
 
+  /**
+   * A heap read whose channel reads another host file on the same thread before it answers (an
+   * image whose host file is the disk of another image): each read gets its own bounce buffer,
+   * and both give exactly their file's bytes.
+   */
+  @Test
+  void aHeapReadInsideAHeapReadOnTheSameThread() throws IOException {
+    byte[] inner = new byte[3 << 20];
+    byte[] outer = new byte[(3 << 20) + 77];
+    new SplittableRandom(21).nextBytes(inner);
+    new SplittableRandom(22).nextBytes(outer);
+    Path innerPath = dir.resolve("inner");
+    Files.write(innerPath, inner);
+    try (FileChannelHostFile innerFile = new FileChannelHostFile("inner",
+        () -> FileChannel.open(innerPath), false);
+        FileChannelHostFile outerFile = new FileChannelHostFile("outer",
+            new NestingChannel(outer, innerFile, inner), false)) {
+      ByteBuffer dst = ByteBuffer.allocate(outer.length);
+      assertEquals(outer.length, outerFile.read(dst, 0));
+      assertArrayEquals(outer, dst.array());
+    }
+  }
+
+  /**
+   * A read-only channel over {@code data} that, before each read, reads all of {@code inner}
+   * through its host file into a heap buffer and checks it.
+   */
+  private static final class NestingChannel extends FileChannel {
+    private final byte[] data;
+    private final FileChannelHostFile inner;
+    private final byte[] innerData;
+
+    NestingChannel(byte[] data, FileChannelHostFile inner, byte[] innerData) {
+      this.data = data;
+      this.inner = inner;
+      this.innerData = innerData;
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      ByteBuffer b = ByteBuffer.allocate(innerData.length);
+      assertEquals(innerData.length, inner.read(b, 0));
+      assertArrayEquals(innerData, b.array());
+      if (position >= data.length) {
+        return -1;
+      }
+      int n = (int) Math.min(dst.remaining(), data.length - position);
+      dst.put(data, (int) position, n);
+      return n;
+    }
+
+    @Override
+    public long size() {
+      return data.length;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long position() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public FileChannel truncate(long size) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void force(boolean metaData) {}
+
+    @Override
+    public long transferTo(long position, long count, java.nio.channels.WritableByteChannel t) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long transferFrom(java.nio.channels.ReadableByteChannel src, long position,
+        long count) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.nio.MappedByteBuffer map(MapMode mode, long position, long size) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.nio.channels.FileLock lock(long position, long size, boolean shared) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.nio.channels.FileLock tryLock(long position, long size, boolean shared) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected void implCloseChannel() {}
+  }
+
   @Test
   void pageAlignedBuffersStartOnAPageAndHaveTheCapacityAsked() {
     for (int capacity : new int[] {1, 4095, 4096, 4097, (2 << 20) + 1}) {
