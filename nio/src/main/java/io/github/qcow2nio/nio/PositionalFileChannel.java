@@ -97,6 +97,15 @@ public abstract class PositionalFileChannel extends FileChannel {
   }
 
   /**
+   * How many bytes from {@code pos} (at most {@code max}, at least 1) hold data before a run
+   * that {@link #zeroRunAt} would report; {@code max} where the source cannot tell.
+   * {@link #transferTo} reads no further at once, so that the zeros after the data stay a hole.
+   */
+  protected long dataRunAt(long pos, long max) throws IOException {
+    return max;
+  }
+
+  /**
    * Writes what {@link #transferFrom} read at {@code pos}: all of {@code src}, as a positional
    * write. A source that stores zeros sparsely may split the buffer at its runs of zeros.
    */

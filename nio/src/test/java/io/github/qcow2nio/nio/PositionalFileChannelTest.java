@@ -183,6 +183,51 @@ class PositionalFileChannelTest {
     }
   }
 
+  /**
+   * Transfers go in chunks of 1 MiB through a buffer each thread keeps: a transfer of several
+   * chunks arrives whole, and a transfer started inside another on the same thread (here a
+   * target that copies from a second channel each time it is written to) gets a buffer of its
+   * own instead of overwriting the one the outer transfer is writing from.
+   */
+  @Test
+  void transfersOfSeveralChunksAndATransferInsideATransfer() throws IOException {
+    byte[] big = new byte[(5 << 20) / 2 + 3];
+    new java.util.Random(5).nextBytes(big);
+    MemFileSystem bigFs = provider.open(URI.create("file:///chan" + NEXT.incrementAndGet()),
+        Map.of("g", new MemFile(big)), false);
+    try (FileChannel outer = provider.newFileChannel(bigFs.getPath("/g"),
+        Set.of(StandardOpenOption.READ)); FileChannel inner = channel(StandardOpenOption.READ)) {
+      ByteArrayOutputStream copied = new ByteArrayOutputStream();
+      ByteArrayOutputStream nested = new ByteArrayOutputStream();
+      WritableByteChannel copying = new WritableByteChannel() {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+          assertEquals(10, inner.transferTo(0, 10, Channels.newChannel(nested)));
+          int n = src.remaining();
+          byte[] b = new byte[n];
+          src.get(b);
+          copied.write(b, 0, n);
+          return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+          return true;
+        }
+
+        @Override
+        public void close() {}
+      };
+      assertEquals(big.length, outer.transferTo(0, big.length, copying));
+      assertArrayEquals(big, copied.toByteArray());
+      String inside = nested.toString(StandardCharsets.US_ASCII);
+      assertTrue(inside.length() >= 30, "one transfer inside per chunk: " + inside.length());
+      assertEquals("0123456789".repeat(inside.length() / 10), inside);
+    } finally {
+      bigFs.close();
+    }
+  }
+
   @Test
   void transferFromWritesWhatItReadsButNotPastTheSize() throws IOException {
     try (FileChannel ch = channel(StandardOpenOption.READ, StandardOpenOption.WRITE)) {

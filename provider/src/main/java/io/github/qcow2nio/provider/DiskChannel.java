@@ -76,6 +76,13 @@ final class DiskChannel extends PositionalFileChannel implements BlockStatusChan
     return e.zero() ? e.length() : 0;
   }
 
+  /** The data the chain's block status reports before its next run of zeros. */
+  @Override
+  protected long dataRunAt(long pos, long max) throws IOException {
+    DiskExtent e = fs.extents(disk).at(pos, max);
+    return e.zero() ? max : e.length();
+  }
+
   /**
    * Writes in runs split at 4 KiB blocks of zeros, which become write-zeros (nothing where the
    * disk reads zeros already) rather than stored data.
