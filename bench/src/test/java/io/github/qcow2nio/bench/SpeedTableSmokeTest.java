@@ -31,6 +31,7 @@ class SpeedTableSmokeTest {
       "sequential 1 MiB allocating writes, new image, ending with a force",
       "qcow2 → raw file",
       "floor of a convert to raw",
+      "`transferTo` of the allocated image's `/disk`",
       "raw → qcow2",
       "raw → compressed qcow2, deflate",
       "raw → compressed qcow2, zstd",
