@@ -52,6 +52,30 @@ class PositionalFileChannelTest {
     return provider.newFileChannel(fs.getPath("/f"), Set.of(options));
   }
 
+  /** What a target channel does with each buffer it is given: how much it took. */
+  @FunctionalInterface
+  private interface Take {
+    int write(ByteBuffer src) throws IOException;
+  }
+
+  /** A target channel, always open, whose writes {@code take} makes. */
+  private static WritableByteChannel target(Take take) {
+    return new WritableByteChannel() {
+      @Override
+      public int write(ByteBuffer src) throws IOException {
+        return take.write(src);
+      }
+
+      @Override
+      public boolean isOpen() {
+        return true;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   private static String string(ByteBuffer b) {
     return new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII);
   }
@@ -160,25 +184,13 @@ class PositionalFileChannelTest {
       assertEquals(7, ch.transferTo(3, 100, Channels.newChannel(out)));
       assertEquals("3456789", out.toString(StandardCharsets.US_ASCII));
       assertEquals(0, ch.transferTo(10, 5, Channels.newChannel(out)));
-      WritableByteChannel takesTwo = new WritableByteChannel() {
-        private int left = 2;
-
-        @Override
-        public int write(ByteBuffer src) {
-          int n = Math.min(left, src.remaining());
-          src.position(src.position() + n);
-          left -= n;
-          return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-          return true;
-        }
-
-        @Override
-        public void close() {}
-      };
+      int[] left = {2};
+      WritableByteChannel takesTwo = target(src -> {
+        int n = Math.min(left[0], src.remaining());
+        src.position(src.position() + n);
+        left[0] -= n;
+        return n;
+      });
       assertEquals(2, ch.transferTo(0, 10, takesTwo));
     }
   }
@@ -199,25 +211,14 @@ class PositionalFileChannelTest {
         Set.of(StandardOpenOption.READ)); FileChannel inner = channel(StandardOpenOption.READ)) {
       ByteArrayOutputStream copied = new ByteArrayOutputStream();
       ByteArrayOutputStream nested = new ByteArrayOutputStream();
-      WritableByteChannel copying = new WritableByteChannel() {
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-          assertEquals(10, inner.transferTo(0, 10, Channels.newChannel(nested)));
-          int n = src.remaining();
-          byte[] b = new byte[n];
-          src.get(b);
-          copied.write(b, 0, n);
-          return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-          return true;
-        }
-
-        @Override
-        public void close() {}
-      };
+      WritableByteChannel copying = target(src -> {
+        assertEquals(10, inner.transferTo(0, 10, Channels.newChannel(nested)));
+        int n = src.remaining();
+        byte[] b = new byte[n];
+        src.get(b);
+        copied.write(b, 0, n);
+        return n;
+      });
       assertEquals(big.length, outer.transferTo(0, big.length, copying));
       assertArrayEquals(big, copied.toByteArray());
       String inside = nested.toString(StandardCharsets.US_ASCII);

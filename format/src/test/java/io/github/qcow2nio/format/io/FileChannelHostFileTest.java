@@ -105,7 +105,7 @@ class FileChannelHostFileTest {
    * A read-only channel over {@code data} that, before each read, reads all of {@code inner}
    * through its host file into a heap buffer and checks it.
    */
-  private static final class NestingChannel extends FileChannel {
+  private static final class NestingChannel extends PositionalTestChannel {
     private final byte[] data;
     private final FileChannelHostFile inner;
     private final byte[] innerData;
@@ -135,37 +135,7 @@ class FileChannelHostFileTest {
     }
 
     @Override
-    public int read(ByteBuffer dst) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
     public int write(ByteBuffer src, long position) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long position() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) {
       throw new UnsupportedOperationException();
     }
 
@@ -176,32 +146,6 @@ class FileChannelHostFileTest {
 
     @Override
     public void force(boolean metaData) {}
-
-    @Override
-    public long transferTo(long position, long count, java.nio.channels.WritableByteChannel t) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long transferFrom(java.nio.channels.ReadableByteChannel src, long position,
-        long count) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.nio.MappedByteBuffer map(MapMode mode, long position, long size) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.nio.channels.FileLock lock(long position, long size, boolean shared) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.nio.channels.FileLock tryLock(long position, long size, boolean shared) {
-      throw new UnsupportedOperationException();
-    }
 
     @Override
     protected void implCloseChannel() {}

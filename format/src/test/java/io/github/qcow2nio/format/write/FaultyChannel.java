@@ -1,15 +1,12 @@
 package io.github.qcow2nio.format.write;
 
+import io.github.qcow2nio.format.io.PositionalTestChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 
 /**
  * A positional {@link FileChannel} over a {@link FaultyLocation.File} that fails at the fault
@@ -18,7 +15,7 @@ import java.nio.channels.WritableByteChannel;
  * is thrown; the write itself may or may not have landed. Only what {@code FileChannelHostFile}
  * uses is supported.
  */
-final class FaultyChannel extends FileChannel {
+final class FaultyChannel extends PositionalTestChannel {
   private final FaultyLocation.File file;
   private final boolean writable;
 
@@ -142,61 +139,4 @@ final class FaultyChannel extends FileChannel {
 
   @Override
   protected void implCloseChannel() {}
-
-  // ---- not used by FileChannelHostFile
-
-  @Override
-  public int read(ByteBuffer dst) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public long read(ByteBuffer[] dsts, int offset, int length) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public int write(ByteBuffer src) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public long write(ByteBuffer[] srcs, int offset, int length) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public long position() {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public FileChannel position(long newPosition) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public long transferTo(long position, long count, WritableByteChannel target) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public long transferFrom(ReadableByteChannel src, long position, long count) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public MappedByteBuffer map(MapMode mode, long position, long size) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public FileLock lock(long position, long size, boolean shared) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public FileLock tryLock(long position, long size, boolean shared) {
-    throw new UnsupportedOperationException();
-  }
 }
