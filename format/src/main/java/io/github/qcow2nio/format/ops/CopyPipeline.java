@@ -229,17 +229,7 @@ final class CopyPipeline {
   private void stop(Thread thread) {
     stopped = true;
     free.offer(STOP);
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.join(thread);
     free.remove(STOP);
     for (Chunk c; (c = ready.poll()) != null; ) {
       if (c.buffer != null) {

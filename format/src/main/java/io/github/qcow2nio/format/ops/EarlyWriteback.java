@@ -82,16 +82,8 @@ final class EarlyWriteback implements AutoCloseable {
   }
 
   private void joinQuietly() {
-    boolean interrupted = false;
-    while (thread != null && thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (thread != null) {
+      Uninterruptibly.join(thread);
     }
   }
 

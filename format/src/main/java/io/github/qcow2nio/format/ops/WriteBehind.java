@@ -105,17 +105,12 @@ final class WriteBehind implements CopyPipeline.Drain, AutoCloseable {
    * writing after the call ended. The interrupt is kept for the caller.
    */
   private void waitIdle() {
-    boolean interrupted = false;
-    while (inFlight > 0) {
-      try {
+    Uninterruptibly.await(() -> {
+      if (inFlight > 0) {
         lock.wait();
-      } catch (InterruptedException e) {
-        interrupted = true;
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+      return inFlight == 0;
+    });
   }
 
   private void throwFailure() throws IOException {
@@ -143,18 +138,6 @@ final class WriteBehind implements CopyPipeline.Drain, AutoCloseable {
   public void close() {
     awaitQuietly();
     pool.shutdown();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.await(() -> pool.awaitTermination(1, TimeUnit.MINUTES));
   }
 }
