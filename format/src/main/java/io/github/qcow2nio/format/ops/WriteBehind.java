@@ -2,10 +2,13 @@ package io.github.qcow2nio.format.ops;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes of a copy made by a few threads at once, behind the thread that orders them: the page
@@ -16,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The first failure wins: it is thrown by the next {@link #submit} and by {@link #await}, and
  * the writes not yet started are dropped (a failed call costs at most that call). The threads end
- * in {@link #close}, which waits for them.
+ * in {@link #close}, which waits for them to end, not just for the pool to say it has: a pool
+ * counts itself terminated once its last worker has left its loop, a moment before that thread
+ * has ended.
  */
 final class WriteBehind implements CopyPipeline.Drain, AutoCloseable {
   /** A write made on one of the threads. */
@@ -29,17 +34,30 @@ final class WriteBehind implements CopyPipeline.Drain, AutoCloseable {
   static final String THREAD_NAME = "qcow2-copy-writer";
 
   private final ExecutorService pool;
+  /** Every writer the pool made, for {@link #close} to join; guarded by itself. */
+  private final List<Thread> writers = new ArrayList<>();
   private final Object lock = new Object();
   private int inFlight;
   private Throwable failure;
 
   /** {@code threads} writers. */
   WriteBehind(int threads) {
+    this(threads, UnaryOperator.identity());
+  }
+
+  /**
+   * {@code threads} writers, each running {@code body.apply(work)} for its whole life: tests keep
+   * a writer alive past its work to prove {@link #close} waits for it.
+   */
+  WriteBehind(int threads, UnaryOperator<Runnable> body) {
     // Threads start when the first tasks come; the queue is bounded by the copy's chunks.
     this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, THREAD_NAME);
+          Thread t = new Thread(body.apply(r), THREAD_NAME);
           t.setDaemon(true);
+          synchronized (writers) {
+            writers.add(t);
+          }
           return t;
         });
   }
@@ -138,6 +156,13 @@ final class WriteBehind implements CopyPipeline.Drain, AutoCloseable {
   public void close() {
     awaitQuietly();
     pool.shutdown();
-    Uninterruptibly.await(() -> pool.awaitTermination(1, TimeUnit.MINUTES));
+    List<Thread> made;
+    synchronized (writers) {
+      made = List.copyOf(writers);
+    }
+    // No task is left, so after the shutdown each idle writer leaves at once.
+    for (Thread t : made) {
+      Uninterruptibly.join(t);
+    }
   }
 }

@@ -30,6 +30,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
@@ -306,5 +308,50 @@ class WriteBehindConvertTest {
       assertSame(boom, assertThrows(IOException.class, behind::await));
     }
     assertNoThreadLeft();
+  }
+
+  /**
+   * A pool says it has terminated once its last writer has left its loop, a moment before that
+   * thread ends; close must wait for the threads themselves. Each writer here is held past its
+   * work until a helper lets it go, so a close that returned on the pool's word alone would
+   * return before the helper did.
+   */
+  @Test
+  void closeReturnsOnlyOnceEveryWriterThreadHasEnded() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean released = new AtomicBoolean();
+    WriteBehind behind = new WriteBehind(2, work -> () -> {
+      work.run();
+      boolean interrupted = false;
+      while (release.getCount() > 0) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          // The pool's shutdown interrupts idle writers; this one must stay until released.
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    for (int i = 0; i < 4; i++) {
+      behind.submit(() -> { }, () -> { });
+    }
+    behind.await();
+    Thread helper = new Thread(() -> {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      released.set(true);
+      release.countDown();
+    });
+    helper.start();
+    behind.close();
+    assertTrue(released.get(), "close returned while its writer threads were still running");
+    assertNoThreadLeft();
+    helper.join();
   }
 }
