@@ -1,7 +1,7 @@
 package io.github.qcow2nio.bench;
 
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -17,7 +17,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Runs {@link HotReadBenchmark} under JMH with the GC profiler (one fork, as {@code -prof gc}
  * does from the command line) and turns {@code gc.alloc.rate.norm} into rows: bytes allocated
- * per read, with the time per read beside it.
+ * per read, with the time per read beside it, and for the random read the raw file's figures
+ * and the ratio of the two times (the raw read's over ours: above 1 would be faster).
  */
 final class GcRows {
   private GcRows() {}
@@ -34,18 +35,30 @@ final class GcRows {
         .shouldFailOnError(true)
         .verbosity(VerboseMode.SILENT)
         .build();
-    Collection<RunResult> results = new Runner(options).run();
-    List<Row> rows = new ArrayList<>();
-    for (RunResult r : results) {
+    Map<String, RunResult> byMethod = new HashMap<>();
+    for (RunResult r : new Runner(options).run()) {
       String method = r.getParams().getBenchmark();
-      method = method.substring(method.lastIndexOf('.') + 1);
-      Result<?> time = r.getPrimaryResult();
+      byMethod.put(method.substring(method.lastIndexOf('.') + 1), r);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (String method : List.of("random4k", "sequential1m")) {
+      RunResult ours = byMethod.get(method);
+      RunResult reference = "random4k".equals(method) ? byMethod.get("raw4k") : null;
       rows.add(new Row("hot read path, " + describe(method) + " on an open image (JMH -prof gc)",
-          Row.format("%.0f B/call, %.2f %s", allocationPerCall(r.getSecondaryResults()),
-              time.getScore(), time.getScoreUnit()),
-          "-", "-", "report allocation per call", "reported"));
+          figures(ours),
+          reference == null ? "-" : "raw FileChannel, same bytes and offsets: "
+              + figures(reference),
+          reference == null ? "-" : Row.format("%.2f", reference.getPrimaryResult().getScore()
+              / ours.getPrimaryResult().getScore()),
+          "report allocation per call", "reported"));
     }
     return rows;
+  }
+
+  private static String figures(RunResult r) {
+    Result<?> time = r.getPrimaryResult();
+    return Row.format("%.0f B/call, %.2f %s", allocationPerCall(r.getSecondaryResults()),
+        time.getScore(), time.getScoreUnit());
   }
 
   private static String describe(String method) {

@@ -7,8 +7,10 @@ import io.github.qcow2nio.format.block.VirtualDisk;
 import io.github.qcow2nio.format.io.PathLocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,8 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The hot read path of an open, fully allocated image: what one {@code VirtualDisk.read} costs
- * and allocates once the L2 tables are cached. Run with {@code -prof gc} (as {@link GcRows}
- * does), {@code gc.alloc.rate.norm} is the bytes allocated per read.
+ * and allocates once the L2 tables are cached, beside a raw {@code FileChannel} reading the same
+ * bytes at the same offsets from a raw file. Run with {@code -prof gc} (as {@link GcRows} does),
+ * {@code gc.alloc.rate.norm} is the bytes allocated per read.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +43,7 @@ public class HotReadBenchmark {
   private Path dir;
   private Qcow2Image image;
   private VirtualDisk disk;
+  private FileChannel raw;
   private final ByteBuffer small = ByteBuffer.allocateDirect(4096);
   private final ByteBuffer large = ByteBuffer.allocateDirect(1 << 20);
   private final long[] randomOffsets = new long[OFFSETS];
@@ -51,9 +55,12 @@ public class HotReadBenchmark {
     long size = (long) diskMiB << 20;
     dir = Files.createTempDirectory("qcow2-jmh");
     Path path = dir.resolve("hot.qcow2");
+    Path rawPath = dir.resolve("hot.raw");
     SplittableRandom rnd = new SplittableRandom(5);
     try (Qcow2Image created = Qcow2Image.create(new PathLocation(path),
-        CreateOptions.defaults(size), OpenOptions.readWrite())) {
+        CreateOptions.defaults(size), OpenOptions.readWrite());
+        FileChannel rawOut = FileChannel.open(rawPath, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE)) {
       VirtualDisk d = created.disk();
       for (long off = 0; off < size; off += large.capacity()) {
         large.clear();
@@ -61,11 +68,16 @@ public class HotReadBenchmark {
           large.putLong(rnd.nextLong());
         }
         d.write(large.flip(), off);
+        large.flip();
+        while (large.hasRemaining()) {
+          rawOut.write(large, off + large.position());
+        }
       }
       d.flush();
     }
     image = Qcow2Image.open(path);
     disk = image.disk();
+    raw = FileChannel.open(rawPath);
     for (int i = 0; i < OFFSETS; i++) {
       randomOffsets[i] = rnd.nextLong(size / 4096) * 4096;
     }
@@ -74,7 +86,9 @@ public class HotReadBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     image.close();
+    raw.close();
     Files.deleteIfExists(dir.resolve("hot.qcow2"));
+    Files.deleteIfExists(dir.resolve("hot.raw"));
     Files.deleteIfExists(dir);
   }
 
@@ -84,6 +98,22 @@ public class HotReadBenchmark {
     int i = nextRandom;
     nextRandom = (i + 1) & (OFFSETS - 1);
     return disk.read(small.clear(), randomOffsets[i]);
+  }
+
+  /**
+   * The reference for {@link #random4k}: the same offsets, in the same order, read from the raw
+   * file with the same bytes, looping on a short read as our read does.
+   */
+  @Benchmark
+  public int raw4k() throws IOException {
+    int i = nextRandom;
+    nextRandom = (i + 1) & (OFFSETS - 1);
+    ByteBuffer b = small.clear();
+    long off = randomOffsets[i];
+    while (b.hasRemaining() && raw.read(b, off + b.position()) > 0) {
+      // until full, or the end of the file
+    }
+    return b.position();
   }
 
   /** One 1 MiB read, the next one along the disk (wrapping at its end). */

@@ -75,6 +75,10 @@ class SpeedTableSmokeTest {
     Row streaming = rows.get(ROWS.indexOf(
         "open, map and stream the sparse image in a child JVM with -Xmx64m"));
     assertEquals("yes", streaming.verdict(), streaming.toString());
+    // The hot random read stands beside a raw file's read of the same bytes, with their ratio.
+    Row hot = rows.get(ROWS.indexOf("hot read path, random 4 KiB read"));
+    assertTrue(hot.reference().startsWith("raw FileChannel") && hot.reference().matches(".*\\d.*")
+        && hot.ratio().matches("\\d+\\.\\d\\d"), hot.toString());
     assertTrue(text.contains("processors (nproc): "), text);
   }
 }
