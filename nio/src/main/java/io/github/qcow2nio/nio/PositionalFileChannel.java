@@ -88,21 +88,20 @@ public abstract class PositionalFileChannel extends FileChannel {
   }
 
   /**
-   * How many bytes from {@code pos} (at most {@code max}) the source knows to read as zeros
-   * without reading them; 0 where it holds data or cannot tell. {@link #transferTo} neither reads
-   * such a run nor, when the target is a file being extended, writes it: the target keeps a hole.
+   * A run of bytes as {@link #runAt} reports it: its length, and whether the source knows it reads
+   * as zeros without reading it.
    */
-  protected long zeroRunAt(long pos, long max) throws IOException {
-    return 0;
-  }
+  public record Run(long length, boolean zeros) {}
 
   /**
-   * How many bytes from {@code pos} (at most {@code max}, at least 1) hold data before a run
-   * that {@link #zeroRunAt} would report; {@code max} where the source cannot tell.
-   * {@link #transferTo} reads no further at once, so that the zeros after the data stay a hole.
+   * The run at {@code pos}, at most {@code max} bytes long and at least one: zeros the source
+   * knows of without reading them, or bytes to read up to the next such run; one run of
+   * {@code max} bytes to read where the source cannot tell. {@link #transferTo} reads data runs
+   * no further at once, never reads a run of zeros, and does not write one where the target is
+   * a file being extended, which keeps a hole there.
    */
-  protected long dataRunAt(long pos, long max) throws IOException {
-    return max;
+  protected Run runAt(long pos, long max) throws IOException {
+    return new Run(max, false);
   }
 
   /**

@@ -63,18 +63,18 @@ final class Transfers {
     long done = 0;
     boolean holeAtEnd = false;
     while (done < todo) {
-      long zeros = ch.zeroRunAt(pos + done, todo - done);
-      if (zeros > 0 && file != null && file.position() >= file.size()) {
-        file.position(file.position() + zeros);
-        done += zeros;
+      PositionalFileChannel.Run run = ch.runAt(pos + done, todo - done);
+      long length = Math.max(1, Math.min(run.length(), todo - done));
+      if (run.zeros() && file != null && file.position() >= file.size()) {
+        file.position(file.position() + length);
+        done += length;
         holeAtEnd = true;
         continue;
       }
       holeAtEnd = false;
-      long run = zeros > 0 ? zeros : Math.max(1, ch.dataRunAt(pos + done, todo - done));
-      buf.clear().limit((int) Math.min(buf.capacity(), run));
+      buf.clear().limit((int) Math.min(buf.capacity(), length));
       int n;
-      if (zeros > 0) {
+      if (run.zeros()) {
         // Zeros for a target that cannot keep a hole: written, but never read.
         n = buf.remaining();
         buf.put(0, ZEROS, 0, n).position(n);

@@ -69,18 +69,11 @@ final class DiskChannel extends PositionalFileChannel implements BlockStatusChan
     return fs.extents(disk).at(offset, maxLength);
   }
 
-  /** What the chain's block status reports as zeros: {@code transferTo} skips it. */
+  /** The chain's block status: {@code transferTo} skips what it reports as zeros. */
   @Override
-  protected long zeroRunAt(long pos, long max) throws IOException {
+  protected Run runAt(long pos, long max) throws IOException {
     DiskExtent e = fs.extents(disk).at(pos, max);
-    return e.zero() ? e.length() : 0;
-  }
-
-  /** The data the chain's block status reports before its next run of zeros. */
-  @Override
-  protected long dataRunAt(long pos, long max) throws IOException {
-    DiskExtent e = fs.extents(disk).at(pos, max);
-    return e.zero() ? max : e.length();
+    return new Run(e.length(), e.zero());
   }
 
   /**
