@@ -6,7 +6,6 @@ import io.github.qcow2nio.format.ImageOperations;
 import io.github.qcow2nio.format.ImageSource;
 import io.github.qcow2nio.provider.Qcow2FileSystems;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The convert rows: {@link ImageOperations#convert} against {@code qemu-img convert} with the
@@ -27,8 +25,6 @@ import java.util.SplittableRandom;
  */
 final class ConvertRows {
   private static final int ZSTD = 1;
-  /** The floor's writes: the size of convert's chunks. */
-  private static final int FLOOR_BLOCK = 2 << 20;
 
   private ConvertRows() {}
 
@@ -36,7 +32,7 @@ final class ConvertRows {
     List<Row> rows = new ArrayList<>();
     rows.add(row(s, "qcow2 → raw file", images.allocated(), "qcow2", "raw", false, null,
         s.bigBytes()));
-    rows.add(writeFloor(s, images.allocated()));
+    rows.addAll(ConvertFloors.measure(s, images));
     rows.add(diskTransfer(s, images.allocated()));
     rows.add(row(s, "raw → qcow2", images.random(), "raw", "qcow2", false, null, s.bigBytes()));
     rows.add(row(s, "raw → compressed qcow2, deflate", images.text(), "raw", "qcow2", true,
@@ -60,30 +56,6 @@ final class ConvertRows {
     rows.add(row(s, "compressed qcow2 (zstd) → raw file", images.zstd(), "qcow2", "raw", false,
         null, s.textBytes()));
     return rows;
-  }
-
-  /**
-   * Not a row of the issue: the least time any convert with this output can take here, that of
-   * writing the output alone, from one buffer in memory into a new file (2 MiB writes on one
-   * thread, nothing read; more threads only contend for the file), taken in turn with
-   * {@code qemu-img convert} of the allocated image to raw. Its ratio is the highest that the
-   * row above could reach on this machine.
-   */
-  private static Row writeFloor(Settings s, Path allocated) throws Exception {
-    Path floor = s.dir().resolve("floor.raw");
-    Path target = s.dir().resolve("converted.raw");
-    long bytes = s.bigBytes();
-    ByteBuffer block = ByteBuffer.allocateDirect(FLOOR_BLOCK);
-    new SplittableRandom(5).ints(FLOOR_BLOCK / Integer.BYTES).forEach(block::putInt);
-    long[] t = Timing.alternate(s.rounds(),
-        new Timing.Side(() -> Files.deleteIfExists(floor), () -> writeFrom(block, floor, bytes)),
-        new Timing.Side(() -> Files.deleteIfExists(target), () -> Proc.run(List.of("qemu-img",
-            "convert", "-f", "qcow2", "-O", "raw", allocated.toString(), target.toString()))));
-    Files.deleteIfExists(floor);
-    Files.deleteIfExists(target);
-    return new Row("floor of a convert to raw: its " + (bytes >> 20) + " MiB output written from "
-        + "memory, nothing read", Row.time(t[0], bytes), "qemu-img convert (qcow2 → raw): "
-        + Row.time(t[1], bytes), Row.format("at most %.2f", (double) t[1] / t[0]), "-", "-");
   }
 
   /**
@@ -113,18 +85,6 @@ final class ConvertRows {
       long size = in.size();
       for (long done = 0; done < size; ) {
         done += in.transferTo(done, size - done, out);
-      }
-    }
-  }
-
-  private static void writeFrom(ByteBuffer block, Path file, long bytes) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
-      for (long at = 0; at < bytes; at += block.capacity()) {
-        ByteBuffer b = block.duplicate().clear().limit((int) Math.min(block.capacity(), bytes - at));
-        while (b.hasRemaining()) {
-          ch.write(b, at + b.position());
-        }
       }
     }
   }
